@@ -1,0 +1,62 @@
+import django_filters
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import AccountStatus, Classification
+from accounts.models import Assignment, Platform
+from org.models import Unit
+
+
+class InventoryFilter(django_filters.FilterSet):
+    """The inventory's filters; shared by the list page (and later the API and the exports)."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit (including units below it)"), queryset=Unit.objects.all(), method="in_unit"
+    )
+    platform = django_filters.ModelChoiceFilter(label=_("Platform"), queryset=Platform.objects.all())
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=AccountStatus.choices)
+    classification = django_filters.ChoiceFilter(label=_("Classification"), choices=Classification.choices)
+    person = django_filters.ModelChoiceFilter(
+        label=_("Owner or deputy"),
+        queryset=get_user_model().objects.filter(assignments__ended_at__isnull=True).distinct(),
+        method="held_by",
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("name", "name"),
+            ("platform__name", "platform"),
+            ("unit__name", "unit"),
+            ("status", "status"),
+            ("updated_at", "updated"),
+        ),
+        field_labels={
+            "name": _("Name"),
+            "platform__name": _("Platform"),
+            "unit__name": _("Unit"),
+            "status": _("Status"),
+            "updated_at": _("Last changed"),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            css = "form-select" if hasattr(field, "choices") else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(handle__icontains=value) | Q(url__icontains=value))
+
+    def in_unit(self, queryset, name, value):
+        return queryset.in_unit(value) if value else queryset
+
+    def held_by(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=Assignment.objects.current().filter(person=value).values("account"))

@@ -1,0 +1,166 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import AccountStatus, Classification, Role
+from accounts.querysets import AssignmentQuerySet, SocialAccountQuerySet
+from org.models import BaseModel
+
+
+class Platform(BaseModel):
+    """A social media platform, with what it lets an account do (INF-1, DECOM-2).
+    Seeded from accounts.urlparse.PLATFORMS, which also recognises its profile URLs."""
+
+    slug = models.SlugField(_("identifier"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    can_disable_comments = models.BooleanField(
+        _("comments can be switched off"), default=False, help_text=_("Relevant when monitoring stops (DECOM-2).")
+    )
+    has_description = models.BooleanField(
+        _("profile has a description"), default=True, help_text=_("Where the visitor notice can be shown (INF-1).")
+    )
+
+    class Meta:
+        verbose_name = _("platform")
+        verbose_name_plural = _("platforms")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SocialAccount(BaseModel):
+    """An official KI presence on one platform: what it is for, which unit answers for it, and
+    where it is in its lifecycle. Owner and deputy are time-bounded Assignments."""
+
+    name = models.CharField(
+        _("account name"), max_length=200, help_text=_("The name must say which part of KI is the sender (SEND-2).")
+    )
+    platform = models.ForeignKey(Platform, verbose_name=_("platform"), on_delete=models.PROTECT, related_name="+")
+    handle = models.CharField(_("handle"), max_length=200, blank=True, help_text=_("Derived from the profile address."))
+    url = models.URLField(_("profile address"), max_length=500, blank=True)
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="social_accounts"
+    )
+    classification = models.CharField(
+        _("classification"), max_length=20, choices=Classification, default=Classification.OFFICIAL
+    )
+    purpose = models.TextField(_("purpose"), help_text=_("Tied to KI's mission and overall strategy (PURP-1)."))
+    goal = models.TextField(_("goals"), blank=True, help_text=_("What the account should achieve (PURP-1)."))
+    strategy_link = models.URLField(_("link to strategy"), max_length=500, blank=True)
+    operational_benefit = models.TextField(_("operational benefit"), blank=True, help_text="PURP-2")
+    audience_benefit = models.TextField(_("target-audience benefit"), blank=True, help_text="PURP-2")
+    target_audiences = models.TextField(_("target audiences"), blank=True)
+    success_measures = models.TextField(
+        _("how success is measured"), blank=True, help_text=_("How the account is followed up (PURP-3).")
+    )
+    resource_assessment = models.TextField(
+        _("resource assessment"), blank=True, help_text=_("Time and people the account needs (RES-1).")
+    )
+    hours_per_week = models.DecimalField(_("hours per week"), max_digits=5, decimal_places=1, null=True, blank=True)
+    holiday_cover = models.TextField(
+        _("monitoring at weekends and holidays"),
+        blank=True,
+        help_text=_("Who watches the account at weekends and during holidays (MON-2)."),
+    )
+    # Written only by accounts.services (the lifecycle service); never by forms or views.
+    status = models.CharField(
+        _("status"), max_length=20, choices=AccountStatus, default=AccountStatus.DRAFT, editable=False
+    )
+    activated_at = models.DateTimeField(_("active since"), null=True, blank=True, editable=False)
+    decommissioned_at = models.DateTimeField(_("decommissioned"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    objects = SocialAccountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("social media account")
+        verbose_name_plural = _("social media accounts")
+        ordering = ["name", "id"]
+        constraints = [
+            # Drafts may not have an address yet; once they do, one platform + handle is one account.
+            models.UniqueConstraint(
+                "platform",
+                "handle",
+                condition=~Q(handle=""),
+                name="accounts_unique_platform_handle",
+                violation_error_message=_("This account is already registered."),
+            ),
+            models.CheckConstraint(condition=Q(status__in=AccountStatus.values), name="accounts_status_valid"),
+            models.CheckConstraint(
+                condition=Q(classification__in=Classification.values), name="accounts_classification_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "classification"], name="accounts_status_class"),
+            models.Index(fields=["unit", "status"], name="accounts_unit_status"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("accounts:detail", args=[self.pk])
+
+    @property
+    def is_official(self) -> bool:
+        return self.classification == Classification.OFFICIAL
+
+
+class Assignment(BaseModel):
+    """Who held a role (owner or deputy) for an account, and when (RES-2).
+
+    The interval is half-open: [started_at, ended_at). A current assignment has no end. The
+    database keeps at most one current owner and one current deputy per account, and never the
+    same person in both roles at once.
+    """
+
+    account = models.ForeignKey(
+        SocialAccount, verbose_name=_("account"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role)
+    started_at = models.DateTimeField(_("from"))
+    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["account", "role", "-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "account",
+                "role",
+                condition=Q(ended_at__isnull=True),
+                name="accounts_one_current_per_role",
+                violation_error_message=_("The account already has someone in this role."),
+            ),
+            models.UniqueConstraint(
+                "account",
+                "person",
+                condition=Q(ended_at__isnull=True),
+                name="accounts_deputy_not_owner",
+                violation_error_message=_("The deputy cannot be the account owner (RES-2)."),
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="accounts_role_valid"),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
+                name="accounts_assignment_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "ended_at"], name="accounts_assignment_person")]
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.person} ({self.account})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_at is None

@@ -1,0 +1,42 @@
+from django.db import models
+from django.db.models import Q
+
+from org import roles
+
+
+class SocialAccountQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The accounts this user may see (DESIGN.md, who sees what):
+        comms and auditors everything; a manager their units' subtrees; an owner or deputy their
+        accounts; any other logged-in user the active official accounts only."""
+        from accounts.choices import AccountStatus, Classification
+
+        if not user.is_authenticated:
+            return self.none()
+        if roles.sees_everything(user):
+            return self
+        condition = Q(status=AccountStatus.ACTIVE, classification=Classification.OFFICIAL)
+        condition |= Q(assignments__person=user, assignments__ended_at__isnull=True)
+        for path in roles.managed_unit_paths(user):
+            condition |= Q(unit__path__startswith=path)
+        # The assignment join can repeat a row; filter by id to keep the queryset clean.
+        return self.filter(pk__in=self.model.objects.filter(condition).values("pk"))
+
+    def in_unit(self, unit):
+        """Accounts of the unit and of every unit below it."""
+        return self.filter(unit__path__startswith=unit.path)
+
+    def held_by(self, user):
+        """Accounts where the user is the current owner or deputy."""
+        from accounts.models import Assignment
+
+        return self.filter(pk__in=Assignment.objects.current().filter(person=user).values("account"))
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(ended_at__isnull=True)
+
+    def at(self, moment):
+        """Assignments in force at a moment (answers "who was responsible on 12 March?")."""
+        return self.filter(Q(started_at__lte=moment) & (Q(ended_at__isnull=True) | Q(ended_at__gt=moment)))

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("", views.InventoryView.as_view(), name="inventory"),
+    path("mine/", views.MyAccountsView.as_view(), name="mine"),
+    path("new/", views.AccountCreateView.as_view(), name="create"),
+    path("<int:pk>/", views.AccountDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.AccountUpdateView.as_view(), name="update"),
+]

@@ -1,0 +1,66 @@
+import datetime
+import decimal
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from audit.context import request_id
+from audit.models import AuditEvent
+
+
+def _plain(value):
+    """A JSON-safe form of a field value, readable by an auditor."""
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return str(value)
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict:
+    """The named fields of obj as JSON-safe values (foreign keys as their text)."""
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def diff(before: dict, after: dict) -> tuple[dict, dict]:
+    """Only the keys whose values changed, as (before, after)."""
+    changed = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
+
+
+def audit_record(
+    *,
+    actor,
+    target: models.Model,
+    action: str,
+    before: dict | None = None,
+    after: dict | None = None,
+    note: str = "",
+    actor_repr: str | None = None,
+) -> AuditEvent:
+    """Record one audit event. The only way the portal writes to the audit trail.
+
+    Call it inside the transaction of the change it records, so that both land or neither does.
+    Background jobs pass actor=None and actor_repr="system:<task>".
+    """
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_repr=actor_repr or (f"{actor} ({actor.username})" if actor else "system"),
+        action=action,
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=str(target.pk),
+        object_repr=str(target)[:300],
+        before={k: _plain(v) for k, v in (before or {}).items()},
+        after={k: _plain(v) for k, v in (after or {}).items()},
+        note=note,
+        request_id=request_id.get(),
+    )

@@ -1,0 +1,7 @@
+class ApplicationError(Exception):
+    """A business rule refused the operation; the message is shown to the user as it is."""
+
+    def __init__(self, message, *, extra: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.extra = extra or {}

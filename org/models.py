@@ -1,0 +1,148 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from org.choices import Language, UnitKind
+
+PATH_SEPARATOR = "/"
+
+
+class BaseModel(models.Model):
+    """Supplies created_at and updated_at to every model of the portal."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class User(AbstractUser):
+    """A member of KI staff who logs in to the portal."""
+
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=Language,
+        default=Language.SWEDISH,
+        help_text=_("The language of the e-mails the portal sends you."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["first_name", "last_name", "username"]
+        constraints = [
+            models.CheckConstraint(condition=Q(language__in=Language.values), name="org_user_language_valid"),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class UnitQuerySet(models.QuerySet):
+    def subtree(self, unit: "Unit"):
+        """The unit and every unit below it, at any depth: one indexed prefix query."""
+        return self.filter(path__startswith=unit.path)
+
+    def ancestors_of(self, unit: "Unit", *, include_self: bool = True):
+        """The units above this one (nearest last when ordered by depth)."""
+        paths = unit.ancestor_paths()
+        if not include_self:
+            paths = paths[:-1]
+        return self.filter(path__in=paths).order_by("depth")
+
+
+class Unit(BaseModel):
+    """A part of KI's organisation: the university administration, an office, a department,
+    a division, a centre or a research group. The tree is kept as a materialised path
+    ("00000001/00000004/") so that a unit with everything below it is one prefix query."""
+
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible manager"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_units",
+        help_text=_("The manager with operational responsibility for the unit (RESP-1)."),
+    )
+    registry_email = models.EmailField(
+        _("registry e-mail address"),
+        blank=True,
+        help_text=_("Where records to be registered (diarieförda) are sent."),
+    )
+    # Kept by org.services; unique=True gives PostgreSQL a pattern index for the prefix query.
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=1, editable=False)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=UnitKind.values), name="org_unit_kind_valid"),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("org:unit-detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        from django.utils.translation import get_language
+
+        if self.name_en and (get_language() or "sv").startswith("en"):
+            return self.name_en
+        return self.name
+
+    def ancestor_paths(self) -> list[str]:
+        """The paths of this unit and of every unit above it, root first."""
+        parts = [p for p in self.path.split(PATH_SEPARATOR) if p]
+        return [PATH_SEPARATOR.join(parts[: i + 1]) + PATH_SEPARATOR for i in range(len(parts))]
+
+
+class Absence(BaseModel):
+    """A period when a person is away (leave, holiday); drives the coverage-gap rule (MON-2, RES-2)."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="absences"
+    )
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["first_day"]
+        indexes = [models.Index(fields=["person", "first_day", "last_day"], name="org_absence_person_days")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")),
+                name="org_absence_days_ordered",
+                violation_error_message=_("The last day cannot be before the first day."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person}: {self.first_day}–{self.last_day}"

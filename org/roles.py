@@ -1,0 +1,48 @@
+"""Roles. The communications department and auditors are Django groups; a manager is whoever is
+the responsible manager of a unit (RESP-1). The answers are cached on the user object so that a
+request asks the database once."""
+
+COMMS = "comms"
+AUDITOR = "auditor"
+ROLE_GROUPS = (COMMS, AUDITOR)
+
+
+def group_names(user) -> frozenset[str]:
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_kipolicy_groups"):
+        user._kipolicy_groups = frozenset(user.groups.values_list("name", flat=True))
+    return user._kipolicy_groups
+
+
+def is_comms(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or COMMS in group_names(user))
+
+
+def is_auditor(user) -> bool:
+    return user.is_authenticated and AUDITOR in group_names(user)
+
+
+def sees_everything(user) -> bool:
+    """Comms and auditors read the whole inventory (auditors read-only)."""
+    return is_comms(user) or is_auditor(user)
+
+
+def can_edit_registry(user) -> bool:
+    """Creating and editing accounts and units directly is the communications department's task."""
+    return is_comms(user)
+
+
+def managed_unit_paths(user) -> tuple[str, ...]:
+    """Paths of the units this user is the responsible manager of (each covers its subtree)."""
+    if not user.is_authenticated:
+        return ()
+    if not hasattr(user, "_kipolicy_managed_paths"):
+        from org.models import Unit
+
+        user._kipolicy_managed_paths = tuple(Unit.objects.filter(manager=user).values_list("path", flat=True))
+    return user._kipolicy_managed_paths
+
+
+def is_manager(user) -> bool:
+    return bool(managed_unit_paths(user))

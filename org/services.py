@@ -1,0 +1,83 @@
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Length, Substr
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record, diff, snapshot
+from org import roles
+from org.exceptions import ApplicationError
+from org.models import PATH_SEPARATOR, Unit
+
+UNIT_FIELDS = ("name", "name_en", "kind", "parent", "manager", "registry_email")
+
+
+def _segment(pk: int) -> str:
+    return f"{pk:08d}{PATH_SEPARATOR}"
+
+
+def _require_registry_editor(actor) -> None:
+    if not roles.can_edit_registry(actor):
+        raise ApplicationError(_("Only the communications department may change the organisation."))
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    actor,
+    name: str,
+    kind: str,
+    parent: Unit | None = None,
+    name_en: str = "",
+    manager=None,
+    registry_email: str = "",
+) -> Unit:
+    """Create a unit under its parent and record it in the audit trail."""
+    _require_registry_editor(actor)
+    # The path needs the new primary key, so it is set in a second write inside the transaction.
+    unit = Unit(
+        name=name,
+        name_en=name_en,
+        kind=kind,
+        parent=parent,
+        manager=manager,
+        registry_email=registry_email,
+        path=f"new-{id(object())}",
+    )
+    unit.full_clean(exclude=["path"])
+    unit.save()
+    unit.path = (parent.path if parent else "") + _segment(unit.pk)
+    unit.depth = unit.path.count(PATH_SEPARATOR)
+    unit.save(update_fields=["path", "depth"])
+    audit_record(actor=actor, target=unit, action="unit.create", after=snapshot(unit, UNIT_FIELDS))
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor, unit_id: int, **changes) -> Unit:
+    """Change a unit's fields. Moving it under another parent moves its whole subtree in one update."""
+    _require_registry_editor(actor)
+    unknown = set(changes) - set(UNIT_FIELDS)
+    if unknown:
+        raise TypeError(f"unit_update got unknown fields {sorted(unknown)}")
+    unit = Unit.objects.select_for_update().get(pk=unit_id)
+    before = snapshot(unit, UNIT_FIELDS)
+    old_path = unit.path
+    for field, value in changes.items():
+        setattr(unit, field, value)
+    new_parent = unit.parent
+    if new_parent is not None and new_parent.path.startswith(old_path):
+        raise ApplicationError(_("A unit cannot be placed under itself or one of its own sub-units."))
+    unit.full_clean()
+    unit.save()
+    new_path = (new_parent.path if new_parent else "") + _segment(unit.pk)
+    if new_path != old_path:
+        depth_change = new_path.count(PATH_SEPARATOR) - old_path.count(PATH_SEPARATOR)
+        Unit.objects.filter(path__startswith=old_path).update(
+            path=Concat(Value(new_path), Substr("path", len(old_path) + 1, Length("path"))),
+            depth=F("depth") + depth_change,
+        )
+        unit.refresh_from_db()
+    before, after = diff(before, snapshot(unit, UNIT_FIELDS))
+    if after:
+        audit_record(actor=actor, target=unit, action="unit.update", before=before, after=after)
+    return unit

@@ -1,0 +1,70 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+
+from accounts.selectors import social_account_list
+from org import roles, selectors, services
+from org.forms import UnitForm
+from org.mixins import RegistryEditorRequiredMixin, ServiceFormMixin
+from org.models import Unit
+
+
+class UnitListView(LoginRequiredMixin, ListView):
+    template_name = "org/unit_list.html"
+    context_object_name = "units"
+
+    def get_queryset(self):
+        return selectors.unit_list(user=self.request.user).order_by("path")
+
+
+class UnitDetailView(LoginRequiredMixin, DetailView):
+    """A unit, its manager, the units below it and the accounts of its whole subtree that the
+    user may see."""
+
+    template_name = "org/unit_detail.html"
+    context_object_name = "unit"
+
+    def get_queryset(self):
+        return selectors.unit_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        unit = self.object
+        ancestors = list(Unit.objects.ancestors_of(unit).select_related("manager"))
+        manager, manager_unit = selectors.responsible_manager(unit, ancestors)
+        context.update(
+            ancestors=ancestors[:-1],
+            children=unit.children.select_related("manager").order_by("name"),
+            accounts=social_account_list(user=self.request.user).in_unit(unit).order_by("name", "id"),
+            manager=manager,
+            manager_unit=manager_unit,
+            can_edit=roles.can_edit_registry(self.request.user),
+        )
+        return context
+
+
+class UnitCreateView(RegistryEditorRequiredMixin, ServiceFormMixin, CreateView):
+    form_class = UnitForm
+    template_name = "org/unit_form.html"
+    success_message = _("The unit was created.")
+
+    def perform(self, form):
+        return services.unit_create(actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class UnitUpdateView(RegistryEditorRequiredMixin, ServiceFormMixin, UpdateView):
+    form_class = UnitForm
+    template_name = "org/unit_form.html"
+    success_message = _("The unit was saved.")
+
+    def get_queryset(self):
+        return selectors.unit_list(user=self.request.user)
+
+    def perform(self, form):
+        return services.unit_update(actor=self.request.user, unit_id=self.object.pk, **form.cleaned_data)
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()

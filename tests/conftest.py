@@ -1,0 +1,31 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from org import roles
+from tests import factories
+
+
+@pytest.fixture
+def comms(db):
+    user = factories.UserFactory(username="comms-user")
+    user.groups.add(Group.objects.get_or_create(name=roles.COMMS)[0])
+    return user
+
+
+@pytest.fixture
+def auditor(db):
+    user = factories.UserFactory(username="auditor-user")
+    user.groups.add(Group.objects.get_or_create(name=roles.AUDITOR)[0])
+    return user
+
+
+@pytest.fixture
+def custodian(db):
+    """An account owner."""
+    return factories.UserFactory(username="custodian")
+
+
+@pytest.fixture
+def outsider(db):
+    """KI staff with no role and no account."""
+    return factories.UserFactory(username="outsider")
