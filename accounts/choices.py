@@ -44,3 +44,34 @@ class Classification(models.TextChoices):
 class Role(models.TextChoices):
     OWNER = "owner", _("Account owner")
     DEPUTY = "deputy", _("Deputy")
+
+
+class Origin(models.TextChoices):
+    REQUEST = "request", _("Requested through the portal")
+    IMPORT = "import", _("Imported existing account")
+    REGISTERED = "registered", _("Registered by the communications department")
+
+
+class SenderCheck(models.TextChoices):
+    """The sender checklist (SEND-1..3, INF-1), confirmed item by item before an account is active."""
+
+    KI_IN_DESCRIPTION = "ki_in_description", _("“Karolinska Institutet” is written in the profile description")
+    LINK_TO_KI = "link_to_ki", _("The profile description links to ki.se")
+    NAME_SAYS_UNIT = "name_says_unit", _("The account name says which part of KI is the sender")
+    LOGO = "logo", _("KI's logo is the profile picture")
+    COVER_IMAGE = "cover_image", _("The cover image reflects the activity")
+    VISITOR_NOTICE = (
+        "visitor_notice",
+        _("The description says that messages are public records and that posts breaking the law may be removed"),
+    )
+
+
+# Clauses each sender-checklist item serves.
+SENDER_CHECK_CLAUSES = {
+    SenderCheck.KI_IN_DESCRIPTION: "SEND-1, SEND-2",
+    SenderCheck.LINK_TO_KI: "SEND-2",
+    SenderCheck.NAME_SAYS_UNIT: "SEND-2",
+    SenderCheck.LOGO: "SEND-3",
+    SenderCheck.COVER_IMAGE: "SEND-3",
+    SenderCheck.VISITOR_NOTICE: "INF-1",
+}

@@ -17,6 +17,38 @@ PURPOSE_FIELDS = (
     "success_measures",
 )
 RESOURCE_FIELDS = ("resource_assessment", "hours_per_week", "holiday_cover")
+TEXTAREAS = {
+    f: forms.Textarea(attrs={"rows": 3})
+    for f in (
+        "purpose",
+        "goal",
+        "operational_benefit",
+        "audience_benefit",
+        "target_audiences",
+        "success_measures",
+        "resource_assessment",
+        "holiday_cover",
+    )
+}
+
+
+def registry_address(raw: str, *, exclude_pk=None, platform: Platform | None = None):
+    """Recognise a pasted profile address: (Platform, handle, canonical url), or a ValidationError
+    that says what is wrong — including which account already has the address."""
+    try:
+        found = recognise(raw, platform.slug if platform else None)
+    except UnrecognisedURL as exc:
+        raise forms.ValidationError(str(exc)) from None
+    found_platform = Platform.objects.filter(slug=found.platform).first()
+    if found_platform is None:
+        raise forms.ValidationError(_("This platform is not in the registry yet."))
+    existing = SocialAccount.objects.filter(platform=found_platform, handle=found.handle).exclude(pk=exclude_pk).first()
+    if existing:
+        raise forms.ValidationError(
+            _("This account is already registered as “%(name)s” (number %(pk)s).")
+            % {"name": existing.name, "pk": existing.pk}
+        )
+    return found_platform, found.handle, found.url
 
 
 class SocialAccountForm(forms.ModelForm):
@@ -29,19 +61,7 @@ class SocialAccountForm(forms.ModelForm):
     class Meta:
         model = SocialAccount
         fields = ("name", "url", "unit", "classification", *PURPOSE_FIELDS, *RESOURCE_FIELDS)
-        widgets = {
-            f: forms.Textarea(attrs={"rows": 3})
-            for f in (
-                "purpose",
-                "goal",
-                "operational_benefit",
-                "audience_benefit",
-                "target_audiences",
-                "success_measures",
-                "resource_assessment",
-                "holiday_cover",
-            )
-        }
+        widgets = TEXTAREAS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,27 +78,9 @@ class SocialAccountForm(forms.ModelForm):
         )
 
     def clean_url(self):
-        raw = self.cleaned_data["url"]
-        try:
-            found = recognise(raw)
-        except UnrecognisedURL as exc:
-            raise forms.ValidationError(str(exc)) from None
-        self.recognised = found
-        platform = Platform.objects.filter(slug=found.platform).first()
-        if platform is None:
-            raise forms.ValidationError(_("This platform is not in the registry yet."))
-        clash = SocialAccount.objects.filter(platform=platform, handle=found.handle)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        existing = clash.first()
-        if existing:
-            raise forms.ValidationError(
-                _("This account is already registered as “%(name)s” (number %(pk)s).")
-                % {"name": existing.name, "pk": existing.pk}
-            )
-        self.cleaned_data["platform"] = platform
-        self.cleaned_data["handle"] = found.handle
-        return found.url
+        platform, handle, url = registry_address(self.cleaned_data["url"], exclude_pk=self.instance.pk)
+        self.cleaned_data["platform"], self.cleaned_data["handle"] = platform, handle
+        return url
 
     def clean(self):
         cleaned = super().clean()
@@ -100,3 +102,33 @@ class SocialAccountForm(forms.ModelForm):
         data["owner"] = self.cleaned_data["owner"]
         data["deputy"] = self.cleaned_data["deputy"]
         return data
+
+
+class AddressForm(forms.Form):
+    """Record the address of an approved account, rename an account or change its address."""
+
+    name = forms.CharField(
+        label=_("Account name"),
+        max_length=200,
+        help_text=_("The name must say which part of KI is the sender (SEND-2)."),
+    )
+    url = forms.URLField(
+        label=_("Profile address"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Paste the address of the account's profile page."),
+    )
+
+    def __init__(self, *args, account: SocialAccount, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account
+
+    def clean_url(self):
+        platform, handle, url = registry_address(
+            self.cleaned_data["url"], exclude_pk=self.account.pk, platform=self.account.platform
+        )
+        self.cleaned_data["platform"], self.cleaned_data["handle"] = platform, handle
+        return url
+
+    def service_data(self) -> dict:
+        return {k: self.cleaned_data[k] for k in ("name", "url", "platform", "handle")}

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import AccountStatus, Classification, Role
+from accounts.choices import AccountStatus, Classification, Origin, Role, SenderCheck
 from accounts.querysets import AssignmentQuerySet, SocialAccountQuerySet
 from org.models import BaseModel
 
@@ -69,6 +69,7 @@ class SocialAccount(BaseModel):
     status = models.CharField(
         _("status"), max_length=20, choices=AccountStatus, default=AccountStatus.DRAFT, editable=False
     )
+    origin = models.CharField(_("origin"), max_length=20, choices=Origin, default=Origin.REQUEST, editable=False)
     activated_at = models.DateTimeField(_("active since"), null=True, blank=True, editable=False)
     decommissioned_at = models.DateTimeField(_("decommissioned"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
@@ -94,6 +95,7 @@ class SocialAccount(BaseModel):
             models.CheckConstraint(
                 condition=Q(classification__in=Classification.values), name="accounts_classification_valid"
             ),
+            models.CheckConstraint(condition=Q(origin__in=Origin.values), name="accounts_origin_valid"),
         ]
         indexes = [
             models.Index(fields=["status", "classification"], name="accounts_status_class"),
@@ -164,3 +166,32 @@ class Assignment(BaseModel):
     @property
     def is_current(self) -> bool:
         return self.ended_at is None
+
+
+class SenderConfirmation(BaseModel):
+    """One item of the sender checklist (SEND-1..3, INF-1) confirmed by someone at a time.
+    Rows are never changed: a yearly re-confirmation adds new ones, so the history stays."""
+
+    account = models.ForeignKey(
+        SocialAccount, verbose_name=_("account"), on_delete=models.PROTECT, related_name="sender_confirmations"
+    )
+    item = models.CharField(_("item"), max_length=30, choices=SenderCheck)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    confirmed_by_repr = models.CharField(_("confirmed by"), max_length=200)
+    confirmed_at = models.DateTimeField(_("confirmed"))
+
+    class Meta:
+        verbose_name = _("sender confirmation")
+        verbose_name_plural = _("sender confirmations")
+        ordering = ["account", "-confirmed_at"]
+        indexes = [models.Index(fields=["account", "item", "-confirmed_at"], name="accounts_sender_latest")]
+        constraints = [models.CheckConstraint(condition=Q(item__in=SenderCheck.values), name="accounts_item_valid")]
+
+    def __str__(self):
+        return f"{self.account}: {self.get_item_display()}"

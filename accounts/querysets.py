@@ -8,7 +8,7 @@ class SocialAccountQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The accounts this user may see (DESIGN.md, who sees what):
         comms and auditors everything; a manager their units' subtrees; an owner or deputy their
-        accounts; any other logged-in user the active official accounts only."""
+        accounts and the requester their requests; any other logged-in user the active official accounts only."""
         from accounts.choices import AccountStatus, Classification
 
         if not user.is_authenticated:
@@ -17,6 +17,7 @@ class SocialAccountQuerySet(models.QuerySet):
             return self
         condition = Q(status=AccountStatus.ACTIVE, classification=Classification.OFFICIAL)
         condition |= Q(assignments__person=user, assignments__ended_at__isnull=True)
+        condition |= Q(created_by=user)  # the requester follows their own request
         for path in roles.managed_unit_paths(user):
             condition |= Q(unit__path__startswith=path)
         # The assignment join can repeat a row; filter by id to keep the queryset clean.

@@ -1,15 +1,19 @@
-"""Writes to the account registry. Every change checks who may make it, records the audit event
-and happens in one transaction. Nothing else writes SocialAccount.status."""
+"""Writes to the account registry. Every change checks who may make it, records the audit event,
+queues the e-mails to the people concerned and happens in one transaction. Nothing else writes
+SocialAccount.status."""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import TRANSITIONS, AccountStatus, Role
-from accounts.models import Assignment, SocialAccount
+from accounts import permissions
+from accounts.choices import TRANSITIONS, AccountStatus, Origin, Role, SenderCheck
+from accounts.models import Assignment, SenderConfirmation, SocialAccount
 from audit.services import audit_record, diff, snapshot
+from notifications.services import notification_queue
 from org import roles
-from org.exceptions import ApplicationError
+from org.exceptions import ApplicationError, NotAllowed
+from org.models import Unit
 
 ACCOUNT_FIELDS = (
     "name",
@@ -29,14 +33,13 @@ ACCOUNT_FIELDS = (
     "hours_per_week",
     "holiday_cover",
 )
-# Statuses an account may be registered in directly: a new request starts as a draft, an account
-# KI already has is registered by the communications department as active.
-INITIAL_STATUSES = frozenset({AccountStatus.DRAFT, AccountStatus.ACTIVE})
+# Statuses in which the requester may still edit their request.
+EDITABLE_REQUEST_STATUSES = frozenset({AccountStatus.DRAFT, AccountStatus.RETURNED})
 
 
 def _require_registry_editor(actor) -> None:
     if not roles.can_edit_registry(actor):
-        raise ApplicationError(_("Only the communications department may change the registry directly."))
+        raise NotAllowed(_("Only the communications department may change the registry directly."))
 
 
 def _check_people(owner, deputy) -> None:
@@ -54,14 +57,9 @@ def _save_checked(account: SocialAccount) -> None:
         raise ApplicationError(_("This account is already registered.")) from exc
 
 
-@transaction.atomic
-def social_account_create(*, actor, owner=None, deputy=None, status: str = AccountStatus.ACTIVE, **fields):
-    """Register an account with its owner and deputy (RES-2)."""
-    _require_registry_editor(actor)
-    if status not in INITIAL_STATUSES:
-        raise ApplicationError(_("An account cannot be registered in this state."))
+def _create(*, actor, owner, deputy, status: str, origin: str, **fields) -> SocialAccount:
     _check_people(owner, deputy)
-    account = SocialAccount(**fields, status=status, created_by=actor)
+    account = SocialAccount(**fields, status=status, origin=origin, created_by=actor)
     if status == AccountStatus.ACTIVE:
         account.activated_at = timezone.now()
     _save_checked(account)
@@ -69,24 +67,35 @@ def social_account_create(*, actor, owner=None, deputy=None, status: str = Accou
         actor=actor,
         target=account,
         action="account.create",
-        after={**snapshot(account, ACCOUNT_FIELDS), "status": account.status},
+        after={**snapshot(account, ACCOUNT_FIELDS), "status": account.status, "origin": origin},
     )
-    for role, person in ((Role.OWNER, owner), (Role.DEPUTY, deputy)):
-        if person is not None:
-            _assignment_set(actor=actor, account=account, role=role, person=person)
+    _people_set(actor=actor, account=account, owner=owner, deputy=deputy, notify=False)
     return account
 
 
 @transaction.atomic
-def social_account_update(*, actor, account_id: int, owner=None, deputy=None, **changes) -> SocialAccount:
-    """Change an account's fields and, when given, its owner and deputy. The audit event holds
-    only the fields that changed."""
+def social_account_create(*, actor, owner=None, deputy=None, origin: str = Origin.REGISTERED, **fields):
+    """Register an account KI already has, as active (the communications department; RES-2).
+    Unless it was decided through the portal, it awaits a retroactive approval by its manager."""
     _require_registry_editor(actor)
+    if origin not in (Origin.REGISTERED, Origin.IMPORT):
+        raise ApplicationError(_("An account cannot be registered this way."))
+    return _create(actor=actor, owner=owner, deputy=deputy, status=AccountStatus.ACTIVE, origin=origin, **fields)
+
+
+@transaction.atomic
+def social_account_draft_create(*, actor, owner=None, deputy=None, **fields) -> SocialAccount:
+    """Start a request for a new account (START-1): a draft that only the requester edits."""
+    if not actor.is_authenticated or roles.is_auditor(actor) and not roles.is_comms(actor):
+        raise NotAllowed(_("Auditors cannot request accounts."))
+    return _create(actor=actor, owner=owner, deputy=deputy, status=AccountStatus.DRAFT, origin=Origin.REQUEST, **fields)
+
+
+def _apply(*, actor, account: SocialAccount, changes: dict) -> dict:
+    """Set fields, validate, save and audit; returns the changed fields' new values."""
     unknown = set(changes) - set(ACCOUNT_FIELDS)
     if unknown:
-        raise TypeError(f"social_account_update got unknown fields {sorted(unknown)}")
-    account = SocialAccount.objects.select_for_update().get(pk=account_id)
-    _check_people(owner, deputy)
+        raise TypeError(f"unknown account fields {sorted(unknown)}")
     before = snapshot(account, ACCOUNT_FIELDS)
     for field, value in changes.items():
         setattr(account, field, value)
@@ -94,24 +103,88 @@ def social_account_update(*, actor, account_id: int, owner=None, deputy=None, **
     before, after = diff(before, snapshot(account, ACCOUNT_FIELDS))
     if after:
         audit_record(actor=actor, target=account, action="account.update", before=before, after=after)
+    return after
+
+
+@transaction.atomic
+def social_account_draft_update(*, actor, account_id: int, owner=None, deputy=None, **changes) -> SocialAccount:
+    """The requester edits their request while it is a draft or returned to them."""
+    account = SocialAccount.objects.select_for_update().get(pk=account_id)
+    if account.created_by_id != actor.pk:
+        raise NotAllowed(_("Only the person who made the request may change it."))
+    if account.status not in EDITABLE_REQUEST_STATUSES:
+        raise ApplicationError(_("The request has been submitted and can no longer be changed."))
+    _check_people(owner, deputy)
+    _apply(actor=actor, account=account, changes=changes)
+    _people_set(actor=actor, account=account, owner=owner, deputy=deputy, notify=False)
+    return account
+
+
+@transaction.atomic
+def social_account_update(*, actor, account_id: int, owner=None, deputy=None, **changes) -> SocialAccount:
+    """The communications department changes any field and, when given, the owner and deputy.
+    The audit event holds only the fields that changed; the people concerned are told."""
+    _require_registry_editor(actor)
+    account = SocialAccount.objects.select_for_update().select_related("unit").get(pk=account_id)
+    _check_people(owner, deputy)
+    after = _apply(actor=actor, account=account, changes=changes)
+    changed_people = _people_set(actor=actor, account=account, owner=owner, deputy=deputy, notify=True)
+    if after and not changed_people:
+        _notify_change(actor=actor, account=account, changes=after)
+    return account
+
+
+@transaction.atomic
+def social_account_details_change(*, actor, account_id: int, name: str, url: str, platform, handle: str):
+    """Rename an account or change its address: its owner, deputy or the communications
+    department. Recorded in the audit trail; the owner, deputy and responsible manager are told."""
+    account = SocialAccount.objects.select_for_update().select_related("unit", "platform").get(pk=account_id)
+    if not permissions.can_maintain(actor, account):
+        raise NotAllowed(_("Only the account's owner, its deputy or the communications department may do this."))
+    if account.status in (AccountStatus.REJECTED, AccountStatus.DECOMMISSIONED):
+        raise ApplicationError(_("The account is closed; its details can no longer change."))
+    if account.handle and platform.pk != account.platform_id:
+        raise ApplicationError(_("The address belongs to another platform than the account's."))
+    after = _apply(
+        actor=actor, account=account, changes={"name": name, "url": url, "platform": platform, "handle": handle}
+    )
+    if after:
+        _notify_change(actor=actor, account=account, changes=after)
+    return account
+
+
+def _people_set(*, actor, account: SocialAccount, owner, deputy, notify: bool) -> bool:
+    """Make owner and deputy the current ones; ends replaced assignments (history kept)."""
     current = {a.role: a for a in account.assignments.current().select_related("person")}
-    # Swapping owner and deputy: end both first so the "one role per person" constraint holds.
     wanted = {Role.OWNER: owner, Role.DEPUTY: deputy}
     changing = [r for r, p in wanted.items() if p is not None and (r not in current or current[r].person_id != p.pk)]
     now = timezone.now()
+    # End every replaced assignment first, so that swapping owner and deputy keeps the
+    # "one current role per person" constraint.
     for role in changing:
         if role in current:
             Assignment.objects.filter(pk=current[role].pk).update(ended_at=now)
     for role in changing:
-        _assignment_set(
-            actor=actor, account=account, role=role, person=wanted[role], now=now, previous=current.get(role)
-        )
-    return account
+        previous = current.get(role)
+        _assignment_start(actor=actor, account=account, role=role, person=wanted[role], now=now, previous=previous)
+        if notify:
+            people = {wanted[role]} | ({previous.person} if previous else set())
+            _notify_people(
+                account=account,
+                people=people | set(_keepers(account)),
+                template="assignment-changed",
+                key=f"assignment:{account.pk}:{role}:{wanted[role].pk}:{now.isoformat()}",
+                context={
+                    "role": Role(role).label,
+                    "person": wanted[role],
+                    "previous": previous.person if previous else None,
+                    "actor": actor,
+                },
+            )
+    return bool(changing)
 
 
-def _assignment_set(*, actor, account, role: str, person, now=None, previous: Assignment | None = None) -> Assignment:
-    """Start a new assignment in a role (the previous one must already be ended)."""
-    now = now or timezone.now()
+def _assignment_start(*, actor, account, role: str, person, now, previous: Assignment | None) -> Assignment:
     assignment = Assignment(account=account, person=person, role=role, started_at=now)
     try:
         with transaction.atomic():
@@ -126,6 +199,96 @@ def _assignment_set(*, actor, account, role: str, person, now=None, previous: As
         after={role: str(person)},
     )
     return assignment
+
+
+@transaction.atomic
+def assignment_change(*, actor, account_id: int, role: str, person) -> SocialAccount:
+    """Appoint a new owner or deputy directly (the communications department)."""
+    _require_registry_editor(actor)
+    account = SocialAccount.objects.select_for_update().select_related("unit").get(pk=account_id)
+    current = {a.role: a.person for a in account.assignments.current().select_related("person")}
+    other = current.get(Role.DEPUTY if role == Role.OWNER else Role.OWNER)
+    if other is not None and other.pk == person.pk:
+        raise ApplicationError(_("The deputy cannot be the account owner (RES-2)."))
+    _people_set(actor=actor, account=account, notify=True, **{"owner": None, "deputy": None, role: person})
+    return account
+
+
+def _keepers(account: SocialAccount) -> list:
+    return [a.person for a in account.assignments.current().select_related("person")]
+
+
+def account_managers(account: SocialAccount) -> list:
+    """The responsible managers of the account's unit and of every unit above it, nearest first."""
+    units = Unit.objects.ancestors_of(account.unit).select_related("manager").order_by("-depth")
+    return [u.manager for u in units if u.manager_id]
+
+
+def _notify_people(*, account, people, template: str, key: str, context: dict) -> None:
+    for person in {p.pk: p for p in people if p is not None}.values():
+        notification_queue(
+            template=template,
+            dedupe_key=f"{key}:{person.pk}",
+            recipient=person,
+            context={"account": account, **context},
+            link=account.get_absolute_url(),
+        )
+
+
+def _notify_change(*, actor, account, changes: dict) -> None:
+    managers = account_managers(account)[:1]
+    _notify_people(
+        account=account,
+        people=[*_keepers(account), *managers],
+        template="account-changed",
+        key=f"changed:{account.pk}:{account.updated_at.isoformat()}",
+        context={"changes": changes, "actor": actor},
+    )
+
+
+@transaction.atomic
+def sender_checklist_confirm(*, actor, account_id: int, items: list[str]) -> list[SenderConfirmation]:
+    """Record that the owner (or deputy, or comms) checked items of the sender checklist
+    (SEND-1..3, INF-1) on the platform. Each item is a row with who and when."""
+    account = SocialAccount.objects.select_for_update().select_related("platform").get(pk=account_id)
+    if not permissions.can_maintain(actor, account):
+        raise NotAllowed(_("Only the account's owner, its deputy or the communications department may do this."))
+    allowed = set(sender_checklist_items(account))
+    unknown = set(items) - allowed
+    if unknown:
+        raise ApplicationError(_("Unknown checklist items: %(items)s") % {"items": ", ".join(sorted(unknown))})
+    now = timezone.now()
+    rows = SenderConfirmation.objects.bulk_create(
+        [
+            SenderConfirmation(
+                account=account, item=item, confirmed_by=actor, confirmed_by_repr=str(actor), confirmed_at=now
+            )
+            for item in items
+        ]
+    )
+    if rows:
+        audit_record(actor=actor, target=account, action="account.sender_checklist", after={"confirmed": items})
+    return rows
+
+
+def sender_checklist_items(account: SocialAccount) -> list[str]:
+    """The items that apply: the visitor notice only where the platform shows a description (INF-1)."""
+    items = list(SenderCheck.values)
+    if not account.platform.has_description:
+        items.remove(SenderCheck.VISITOR_NOTICE)
+    return items
+
+
+def sender_checklist_state(account: SocialAccount, *, since=None) -> dict[str, SenderConfirmation | None]:
+    """The latest confirmation of each applicable item (optionally only those after `since`)."""
+    latest: dict[str, SenderConfirmation | None] = dict.fromkeys(sender_checklist_items(account))
+    rows = account.sender_confirmations.order_by("item", "-confirmed_at")
+    if since is not None:
+        rows = rows.filter(confirmed_at__gte=since)
+    for row in rows:
+        if row.item in latest and latest[row.item] is None:
+            latest[row.item] = row
+    return latest
 
 
 @transaction.atomic

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "org",
     "audit",
+    "notifications",
     "accounts",
     "approvals",
     "monitoring",
@@ -226,9 +227,17 @@ CELERY_TASK_SOFT_TIME_LIMIT = _int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
 CELERY_RESULT_EXPIRES = 24 * 3600
+# Ask a worker to deliver new e-mails as soon as they are queued (else the per-minute job does).
+NOTIFICATIONS_KICK_WORKER = _bool("NOTIFICATIONS_KICK_WORKER", True)
+# A web request never waits for the broker: a failed publish is logged and the beat job delivers.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 # Every periodic job is declared here, with when it fires (Europe/Stockholm).
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # every minute: deliver queued e-mails from the outbox
+    "send-notifications": {"task": "notifications.tasks.notifications_send_task", "schedule": 60.0},
+}
 
 LOGGING = {
     "version": 1,

@@ -10,5 +10,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("units/", include("org.urls")),
+    path("", include("approvals.urls")),
     path("admin/", admin.site.urls),
 ]

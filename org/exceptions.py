@@ -5,3 +5,7 @@ class ApplicationError(Exception):
         super().__init__(message)
         self.message = message
         self.extra = extra or {}
+
+
+class NotAllowed(ApplicationError):
+    """The actor may not do this (views answer 403); the message says who may."""

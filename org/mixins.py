@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 
 from org import roles
-from org.exceptions import ApplicationError
+from org.exceptions import ApplicationError, NotAllowed
 
 
 class RegistryEditorRequiredMixin(LoginRequiredMixin):
@@ -29,6 +29,8 @@ class ServiceFormMixin:
     def form_valid(self, form):
         try:
             self.object = self.perform(form)
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
         except ApplicationError as exc:
             form.add_error(None, exc.message)
             return self.form_invalid(form)

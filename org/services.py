@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record, diff, snapshot
 from org import roles
-from org.exceptions import ApplicationError
+from org.exceptions import ApplicationError, NotAllowed
 from org.models import PATH_SEPARATOR, Unit
 
 UNIT_FIELDS = ("name", "name_en", "kind", "parent", "manager", "registry_email")
@@ -17,7 +17,7 @@ def _segment(pk: int) -> str:
 
 def _require_registry_editor(actor) -> None:
     if not roles.can_edit_registry(actor):
-        raise ApplicationError(_("Only the communications department may change the organisation."))
+        raise NotAllowed(_("Only the communications department may change the organisation."))
 
 
 @transaction.atomic

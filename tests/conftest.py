@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from org import roles
 from tests import factories
@@ -29,3 +30,10 @@ def custodian(db):
 def outsider(db):
     """KI staff with no role and no account."""
     return factories.UserFactory(username="outsider")
+
+
+@pytest.fixture
+def english():
+    """Run the test in English, so that messages can be compared whatever the catalogue holds."""
+    with translation.override("en"):
+        yield

@@ -4,7 +4,7 @@ from django.utils import timezone
 from accounts.choices import AccountStatus, Classification, Role
 from accounts.models import Assignment, Platform, SocialAccount
 from org.choices import UnitKind
-from org.models import PATH_SEPARATOR, Unit, User
+from org.models import PATH_SEPARATOR, Absence, Unit, User
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -24,6 +24,8 @@ class UnitFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Unit
+        # fix_path saves the fields it sets; no second save is needed.
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Unit {n}")
     kind = UnitKind.DEPARTMENT
@@ -64,3 +66,29 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(UserFactory)
     role = Role.OWNER
     started_at = factory.LazyFunction(timezone.now)
+
+
+class AbsenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Absence
+
+    person = factory.SubFactory(UserFactory)
+    first_day = factory.LazyFunction(lambda: timezone.localdate())
+    last_day = factory.LazyAttribute(lambda a: a.first_day)
+
+
+def unit_chain(levels: int, *, parent: Unit | None = None, **kwargs) -> list[Unit]:
+    """Units nested `levels` deep under `parent` (or from a new root), top first."""
+    chain = []
+    for _level in range(levels):
+        parent = UnitFactory(parent=parent, **kwargs)
+        chain.append(parent)
+    return chain
+
+
+def staffed_account(*, owner: User | None = None, deputy: User | None = None, **kwargs) -> SocialAccount:
+    """An account with a current owner and deputy (new people unless given)."""
+    account = SocialAccountFactory(**kwargs)
+    AssignmentFactory(account=account, person=owner or UserFactory(), role=Role.OWNER)
+    AssignmentFactory(account=account, person=deputy or UserFactory(), role=Role.DEPUTY)
+    return account

@@ -9,11 +9,32 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from accounts.choices import AccountStatus, Classification
 from accounts.models import Platform, SocialAccount
-from accounts.services import social_account_create, social_account_transition
+from accounts.services import (
+    sender_checklist_confirm,
+    sender_checklist_items,
+    social_account_create,
+    social_account_details_change,
+    social_account_draft_create,
+)
 from accounts.urlparse import recognise
+from approvals.choices import Outcome
+from approvals.services import (
+    account_go_live,
+    comms_decide,
+    decision_reference_set,
+    decommission_confirm,
+    decommission_items,
+    decommission_start,
+    eligible_managers,
+    manager_decide,
+    request_submit,
+)
+from notifications.models import Notification
 from org import roles
 from org.choices import UnitKind
 from org.models import Unit
@@ -567,18 +588,9 @@ ACCOUNTS = [
     ),
 ]
 
-# The path from a draft to each state through the lifecycle (accounts.choices.TRANSITIONS).
-PATHS = {
-    S.DRAFT: [],
-    S.AWAITING_MANAGER: [S.AWAITING_MANAGER],
-    S.RETURNED: [S.AWAITING_MANAGER, S.RETURNED],
-    S.REJECTED: [S.AWAITING_MANAGER, S.REJECTED],
-    S.AWAITING_COMMS: [S.AWAITING_MANAGER, S.AWAITING_COMMS],
-    S.APPROVED: [S.AWAITING_MANAGER, S.AWAITING_COMMS, S.APPROVED],
-    S.ACTIVE: [],
-    S.DECOMMISSIONING: [S.DECOMMISSIONING],
-    S.DECOMMISSIONED: [S.DECOMMISSIONING, S.DECOMMISSIONED],
-}
+# Units whose active accounts went through the portal's request flow; elsewhere they were
+# registered by the communications department and await a retroactive approval.
+REQUESTED_UNITS = {"Institutionen för medicin, Solna", "Centrum för hälsokriser"}
 
 
 class Command(BaseCommand):
@@ -640,19 +652,13 @@ class Command(BaseCommand):
         for name, url, unit, status, owner, deputy, classification, topic, audience in ACCOUNTS:
             found = recognise(url) if url else None
             platform = platforms[found.platform] if found else platforms[_platform_from_name(name)]
-            key = {"handle": found.handle} if found else {"name": name, "unit": units[unit]}
-            if SocialAccount.objects.filter(platform=platform, **key).exists():
+            # Requests get their address only once approved: find them by name and unit too.
+            same = Q(name=name, unit=units[unit]) | (Q(handle=found.handle) if found else Q(pk__in=[]))
+            if SocialAccount.objects.filter(same, platform=platform).exists():
                 continue
-            initial = S.ACTIVE if status in (S.ACTIVE, S.DECOMMISSIONING, S.DECOMMISSIONED) else S.DRAFT
-            account = social_account_create(
-                actor=actor,
-                status=initial,
-                owner=people[owner],
-                deputy=people[deputy],
+            fields = dict(  # noqa: C408 - reads like the form it stands for
                 name=name,
                 platform=platform,
-                handle=found.handle if found else "",
-                url=found.url if found else "",
                 unit=units[unit],
                 classification=classification or Classification.OFFICIAL,
                 purpose=PURPOSE.format(topic=topic, audience=audience),
@@ -665,10 +671,71 @@ class Command(BaseCommand):
                 hours_per_week=4,
                 holiday_cover="Ersättaren bevakar under kontoansvariges semester; helger delas enligt schema.",
             )
-            for step in PATHS[status]:
-                social_account_transition(actor=actor, account_id=account.pk, to=step, note="demo data")
+            live = status in (S.ACTIVE, S.DECOMMISSIONING, S.DECOMMISSIONED)
+            if live and unit not in REQUESTED_UNITS:
+                account = social_account_create(
+                    actor=actor,
+                    owner=people[owner],
+                    deputy=people[deputy],
+                    handle=found.handle,
+                    url=found.url,
+                    **fields,
+                )
+            else:
+                account = self.request_flow(
+                    status if not live else S.ACTIVE, people[owner], people[deputy], found, fields, actor
+                )
+            if status in (S.DECOMMISSIONING, S.DECOMMISSIONED):
+                decommission_start(actor=actor, account_id=account.pk, reason="Kanalen används inte längre.")
+            if status == S.DECOMMISSIONED:
+                account.refresh_from_db()
+                decommission_confirm(actor=actor, account_id=account.pk, items=decommission_items(account))
             created_accounts += 1
+        # Demo data does not mail anyone: its outbox rows are marked as handled, not sent.
+        Notification.objects.filter(sent_at__isnull=True).update(
+            sent_at=timezone.now(), last_error="demo data: not delivered"
+        )
         return {"users": created_users, "units": created_units, "accounts": created_accounts}
+
+    def request_flow(self, status, owner, deputy, found, fields, comms):
+        """Take a request through the approval services to the wanted state, as people would."""
+        account = social_account_draft_create(actor=owner, owner=owner, deputy=deputy, **fields)
+        if status == S.DRAFT:
+            return account
+        request_submit(actor=owner, account_id=account.pk, guidelines_read=True)
+        if status == S.RETURNED:
+            _decide("manager", account, Outcome.RETURN, "Förtydliga hur kontot ska bevakas under sommaren.")
+        elif status == S.REJECTED:
+            _decide("manager", account, Outcome.APPROVE)
+            _decide("comms", account, Outcome.REJECT, "KI:s centrala konto fyller redan samma behov.")
+        elif status != S.AWAITING_MANAGER:
+            _decide("manager", account, Outcome.APPROVE)
+            if status != S.AWAITING_COMMS:
+                decision = _decide("comms", account, Outcome.APPROVE)
+                decision_reference_set(actor=comms, decision_id=decision.pk, reference=f"1-{decision.pk:04d}/2026")
+        if status in (S.APPROVED, S.ACTIVE) and found:
+            social_account_details_change(
+                actor=owner,
+                account_id=account.pk,
+                name=fields["name"],
+                url=found.url,
+                platform=fields["platform"],
+                handle=found.handle,
+            )
+        if status == S.ACTIVE:
+            account.refresh_from_db()
+            sender_checklist_confirm(actor=owner, account_id=account.pk, items=sender_checklist_items(account))
+            account_go_live(actor=owner, account_id=account.pk)
+        return account
+
+
+def _decide(step, account, outcome, comment=""):
+    account.refresh_from_db()
+    if step == "manager":
+        manager = eligible_managers(account)[0]
+        return manager_decide(actor=manager, account_id=account.pk, outcome=outcome, comment=comment)
+    comms = get_user_model().objects.get(username="comms")
+    return comms_decide(actor=comms, account_id=account.pk, outcome=outcome, comment=comment)
 
 
 def _platform_from_name(name: str) -> str:

@@ -1,0 +1,111 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import PURPOSE_FIELDS, RESOURCE_FIELDS, TEXTAREAS
+from accounts.models import SocialAccount
+from approvals.choices import Outcome
+
+
+class RequestForm(forms.ModelForm):
+    """A request for a new account (START-1, PURP-1..3, RES-1, RES-2). Saved as a draft; sending
+    it is a separate step that checks everything is filled in."""
+
+    owner = forms.ModelChoiceField(
+        label=_("Account owner"),
+        queryset=get_user_model().objects.filter(is_active=True),
+        help_text=_("Monitors the account every day (RES-2, MON-1)."),
+    )
+    deputy = forms.ModelChoiceField(
+        label=_("Deputy"),
+        queryset=get_user_model().objects.filter(is_active=True),
+        help_text=_("Stands in for the owner; cannot be the owner (RES-2)."),
+    )
+
+    class Meta:
+        model = SocialAccount
+        fields = ("unit", "platform", "name", "classification", *PURPOSE_FIELDS, *RESOURCE_FIELDS)
+        widgets = TEXTAREAS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = self.fields["unit"].queryset.order_by("path")
+        for name in (
+            "goal",
+            "operational_benefit",
+            "audience_benefit",
+            "success_measures",
+            "resource_assessment",
+            "hours_per_week",
+            "holiday_cover",
+        ):
+            # Required to send, not to save a draft: marked so the requester knows.
+            self.fields[name].label = f"{self.fields[name].label} *"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(_("The account"), "unit", "platform", "name", "classification"),
+            Fieldset(_("Purpose and goals"), *PURPOSE_FIELDS),
+            Fieldset(_("Resources and responsibility"), *RESOURCE_FIELDS, "owner", "deputy"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        owner, deputy = cleaned.get("owner"), cleaned.get("deputy")
+        if owner and deputy and owner == deputy:
+            self.add_error("deputy", _("The deputy cannot be the account owner (RES-2)."))
+        return cleaned
+
+    def _post_clean(self):
+        # Validated by the service (accounts.services), which the view calls with cleaned_data.
+        pass
+
+    def service_data(self) -> dict:
+        return {k: self.cleaned_data[k] for k in (*self._meta.fields, "owner", "deputy")}
+
+
+class SubmitForm(forms.Form):
+    guidelines_read = forms.BooleanField(
+        label=_("I have read KI's guidelines for social media and act on behalf of KI, not as a private person."),
+        required=True,
+    )
+
+
+class DecisionForm(forms.Form):
+    """A manager's or the communications department's decision. `seen_status` is the state the
+    decider saw: if someone else decided meanwhile, the service refuses."""
+
+    outcome = forms.ChoiceField(label=_("Decision"), choices=Outcome.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you return or reject the request."),
+    )
+    seen_status = forms.CharField(widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") in (Outcome.RETURN, Outcome.REJECT) and not cleaned.get("comment", "").strip():
+            self.add_error("comment", _("Give a reason the requester can act on."))
+        return cleaned
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Why is the account closed?"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ChecklistForm(forms.Form):
+    """Tick items of a checklist; the choices are those that apply to the account."""
+
+    items = forms.MultipleChoiceField(label=_("Done"), widget=forms.CheckboxSelectMultiple, required=True)
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = choices
+
+
+class ReferenceForm(forms.Form):
+    reference = forms.CharField(label=_("Registry reference number"), max_length=100)

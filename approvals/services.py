@@ -1,0 +1,353 @@
+"""The approval workflow: request -> manager (START-1, RESP-1) -> communications department
+(START-2) -> live, plus retroactive approval of imported accounts and decommissioning (DECOM-1/2).
+
+Each transition is one function: it locks the account, checks who may act and that the account is
+still in the state the actor saw, moves the state through accounts.services, records the Decision
+and the audit event and queues the e-mails, in one transaction.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts import permissions
+from accounts.choices import AccountStatus, Origin, Role
+from accounts.models import SocialAccount
+from accounts.services import account_managers, sender_checklist_state, social_account_transition
+from approvals.choices import STEP_CLAUSES, DecommissionCheck, Outcome, Step
+from approvals.models import Decision, DecommissionConfirmation, Submission
+from audit.services import audit_record
+from notifications.services import notification_queue
+from org import roles
+from org.exceptions import ApplicationError, NotAllowed
+
+S = AccountStatus
+
+# What a request must hold before it can be sent for decision, with the clause that asks for it.
+REQUIRED_FOR_SUBMISSION = {
+    "purpose": "PURP-1",
+    "goal": "PURP-1",
+    "operational_benefit": "PURP-2",
+    "audience_benefit": "PURP-2",
+    "success_measures": "PURP-3",
+    "resource_assessment": "RES-1",
+    "hours_per_week": "RES-1",
+    "holiday_cover": "MON-2",
+}
+MANAGER_MOVES = {Outcome.APPROVE: S.AWAITING_COMMS, Outcome.RETURN: S.RETURNED, Outcome.REJECT: S.REJECTED}
+COMMS_MOVES = {Outcome.APPROVE: S.APPROVED, Outcome.RETURN: S.RETURNED, Outcome.REJECT: S.REJECTED}
+
+
+def _lock(account_id: int) -> SocialAccount:
+    return SocialAccount.objects.select_for_update().select_related("unit", "platform", "created_by").get(pk=account_id)
+
+
+def _expect(account: SocialAccount, *statuses: str) -> None:
+    """Refuse to act on a state the actor did not see (two people deciding at once: one wins)."""
+    if account.status not in statuses:
+        raise ApplicationError(
+            _("This request is now “%(status)s”: someone else has acted on it. Reload the page to see it.")
+            % {"status": account.get_status_display()}
+        )
+
+
+def eligible_managers(account: SocialAccount) -> list:
+    """Who may decide on the account (RESP-1, the delegation order): the responsible manager of
+    its unit or of any unit above it, nearest first — never the requester (separation of duties)."""
+    return [m for m in account_managers(account) if m.pk != account.created_by_id]
+
+
+def may_decide_as_manager(user, account: SocialAccount) -> bool:
+    return user.is_authenticated and user.pk != account.created_by_id and permissions.manages(user, account)
+
+
+def may_sign_off(user, account: SocialAccount) -> bool:
+    return roles.is_comms(user) and user.pk != account.created_by_id
+
+
+def _people(account: SocialAccount) -> dict:
+    people = {a.role: a.person for a in account.assignments.current().select_related("person")}
+    return {"owner": people.get(Role.OWNER), "deputy": people.get(Role.DEPUTY)}
+
+
+def _notify(account, people, template: str, key: str, context: dict | None = None) -> None:
+    """One e-mail to each person (in their language), linking to the account's page."""
+    for person in {p.pk: p for p in people if p is not None}.values():
+        notification_queue(
+            template=template,
+            dedupe_key=f"{key}:{person.pk}",
+            recipient=person,
+            context={"account": account, **(context or {})},
+            link=reverse("approvals:detail", args=[account.pk]),
+        )
+
+
+def _notify_comms(account, template: str, key: str, context: dict | None = None) -> None:
+    """The communications department's shared mailbox (COMMS-1), in Swedish."""
+    notification_queue(
+        template=template,
+        dedupe_key=f"{key}:comms",
+        to_email=settings.COMMS_EMAIL,
+        language="sv",
+        context={"account": account, **(context or {})},
+        link=reverse("approvals:detail", args=[account.pk]),
+    )
+
+
+@transaction.atomic
+def request_submit(*, actor, account_id: int, guidelines_read: bool) -> Submission:
+    """Send a draft (or a returned request) for decision. The communications department hears
+    of it at once (START-2) and the nearest eligible manager is asked to decide (START-1)."""
+    account = _lock(account_id)
+    if account.created_by_id != actor.pk:
+        raise NotAllowed(_("Only the person who made the request may send it."))
+    _expect(account, S.DRAFT, S.RETURNED)
+    if not guidelines_read:
+        raise ApplicationError(_("Confirm that you have read KI's guidelines for social media."))
+    missing = [
+        str(SocialAccount._meta.get_field(f).verbose_name)
+        for f in REQUIRED_FOR_SUBMISSION
+        if getattr(account, f) in (None, "")
+    ]
+    people = _people(account)
+    if people["owner"] is None or people["deputy"] is None:
+        missing.append(_("account owner and deputy"))
+    if missing:
+        raise ApplicationError(_("Fill in before sending: %(fields)s.") % {"fields": ", ".join(missing)})
+    managers = eligible_managers(account)
+    if not managers:
+        raise ApplicationError(
+            _("No manager above you can decide on this request. Contact the communications department.")
+        )
+    submission = Submission.objects.create(account=account, submitted_by=actor, guidelines_read=True)
+    social_account_transition(actor=actor, account_id=account.pk, to=S.AWAITING_MANAGER, note=_("Submitted"))
+    key = f"submitted:{submission.pk}"
+    _notify_comms(account, "request-submitted", key, {"requester": actor, "manager": managers[0]})
+    _notify(account, [managers[0]], "request-to-decide", key, {"requester": actor})
+    return submission
+
+
+def _decision(*, actor, account: SocialAccount, step: str, outcome: str, comment: str) -> Decision:
+    if outcome != Outcome.APPROVE and not comment.strip():
+        raise ApplicationError(_("Give a reason the requester can act on."))
+    decision = Decision.objects.create(
+        account=account,
+        step=step,
+        outcome=outcome,
+        comment=comment.strip(),
+        decided_by=actor,
+        decided_by_repr=str(actor),
+        clauses=STEP_CLAUSES[step],
+        unit_repr=account.unit.name,
+        registry_email=account.unit.registry_email,
+    )
+    audit_record(
+        actor=actor,
+        target=account,
+        action=f"decision.{step}",
+        after={"outcome": outcome, "decision": decision.pk, "clauses": decision.clauses},
+        note=decision.comment,
+    )
+    if account.unit.registry_email:
+        from approvals.records import decision_record_pdf
+
+        notification_queue(
+            template="decision-record",
+            dedupe_key=f"decision:{decision.pk}:registry",
+            to_email=account.unit.registry_email,
+            language="sv",
+            context={"account": account, "decision": decision},
+            attachment=(f"beslut-{decision.pk}.pdf", "application/pdf", decision_record_pdf(decision, language="sv")),
+            link=account.get_absolute_url(),
+        )
+    return decision
+
+
+@transaction.atomic
+def manager_decide(*, actor, account_id: int, outcome: str, comment: str = "") -> Decision:
+    """The responsible manager approves, returns or rejects a request (START-1, RESP-1)."""
+    account = _lock(account_id)
+    _expect(account, S.AWAITING_MANAGER)
+    if actor.pk == account.created_by_id:
+        raise NotAllowed(_("You cannot decide on your own request; the manager above you decides."))
+    if not permissions.manages(actor, account):
+        raise NotAllowed(_("Only the responsible manager of the unit or of a unit above it may decide."))
+    decision = _decision(actor=actor, account=account, step=Step.MANAGER, outcome=outcome, comment=comment)
+    social_account_transition(actor=actor, account_id=account.pk, to=MANAGER_MOVES[outcome], note=comment)
+    account.refresh_from_db()
+    key = f"decision:{decision.pk}"
+    _notify(account, [account.created_by], "request-decided", key, {"decision": decision})
+    if outcome == Outcome.APPROVE:
+        _notify_comms(account, "request-to-sign-off", key, {"decision": decision})
+    return decision
+
+
+@transaction.atomic
+def comms_decide(*, actor, account_id: int, outcome: str, comment: str = "") -> Decision:
+    """The communications department signs off, returns with advice or rejects (START-2)."""
+    account = _lock(account_id)
+    _expect(account, S.AWAITING_COMMS)
+    if not roles.is_comms(actor):
+        raise NotAllowed(_("Only the communications department signs off."))
+    if actor.pk == account.created_by_id:
+        raise NotAllowed(_("You cannot sign off your own request; a colleague must."))
+    decision = _decision(actor=actor, account=account, step=Step.COMMS, outcome=outcome, comment=comment)
+    social_account_transition(actor=actor, account_id=account.pk, to=COMMS_MOVES[outcome], note=comment)
+    account.refresh_from_db()
+    people = _people(account)
+    managers = eligible_managers(account)[:1]
+    _notify(
+        account,
+        [account.created_by, people["owner"], people["deputy"], *managers],
+        "request-decided",
+        f"decision:{decision.pk}",
+        {"decision": decision},
+    )
+    return decision
+
+
+def retroactive_pending(account: SocialAccount) -> bool:
+    """An account registered without a portal decision waits for its manager's approval."""
+    return (
+        account.origin != Origin.REQUEST
+        and account.status in (S.ACTIVE, S.DECOMMISSIONING)
+        and not account.decisions.filter(step=Step.RETROACTIVE, outcome=Outcome.APPROVE).exists()
+    )
+
+
+@transaction.atomic
+def retroactive_decide(*, actor, account_id: int, outcome: str, comment: str = "") -> Decision:
+    """The responsible manager confirms an account KI already had (START-1, RESP-1). Refusing it
+    starts its decommissioning."""
+    account = _lock(account_id)
+    if not retroactive_pending(account):
+        raise ApplicationError(_("This account does not await a retroactive approval."))
+    if not permissions.manages(actor, account):
+        raise NotAllowed(_("Only the responsible manager of the unit or of a unit above it may decide."))
+    if outcome == Outcome.RETURN:
+        raise ApplicationError(_("An existing account is approved or refused."))
+    decision = _decision(actor=actor, account=account, step=Step.RETROACTIVE, outcome=outcome, comment=comment)
+    if outcome == Outcome.REJECT and account.status == S.ACTIVE:
+        social_account_transition(actor=actor, account_id=account.pk, to=S.DECOMMISSIONING, note=comment)
+    people = _people(account)
+    _notify(
+        account,
+        [people["owner"], people["deputy"]],
+        "request-decided",
+        f"decision:{decision.pk}",
+        {"decision": decision},
+    )
+    return decision
+
+
+@transaction.atomic
+def account_go_live(*, actor, account_id: int) -> SocialAccount:
+    """An approved account becomes active once its address is recorded and the owner has
+    confirmed every item of the sender checklist (SEND-1..3, INF-1)."""
+    account = _lock(account_id)
+    _expect(account, S.APPROVED)
+    if not permissions.can_maintain(actor, account):
+        raise NotAllowed(_("Only the account's owner, its deputy or the communications department may do this."))
+    if not account.url or not account.handle:
+        raise ApplicationError(_("Record the account's address on the platform first."))
+    missing = [item for item, row in sender_checklist_state(account).items() if row is None]
+    if missing:
+        raise ApplicationError(_("Confirm every item of the sender checklist first."))
+    social_account_transition(actor=actor, account_id=account.pk, to=S.ACTIVE, note=_("Sender checklist confirmed"))
+    account.refresh_from_db()
+    _notify(account, eligible_managers(account)[:1], "account-active", f"active:{account.pk}")
+    _notify_comms(account, "account-active", f"active:{account.pk}")
+    return account
+
+
+@transaction.atomic
+def decommission_start(*, actor, account_id: int, reason: str) -> SocialAccount:
+    """Start closing a channel that is no longer used (DECOM-1): its owner, a responsible
+    manager or the communications department."""
+    account = _lock(account_id)
+    _expect(account, S.ACTIVE)
+    if not (permissions.is_owner(actor, account) or permissions.manages(actor, account) or roles.is_comms(actor)):
+        raise NotAllowed(_("Only the owner, a responsible manager or the communications department may do this."))
+    if not reason.strip():
+        raise ApplicationError(_("Say why the account is closed."))
+    social_account_transition(actor=actor, account_id=account.pk, to=S.DECOMMISSIONING, note=reason.strip())
+    account.refresh_from_db()
+    people = _people(account)
+    key = f"decommissioning:{account.pk}:{account.updated_at.isoformat()}"
+    _notify(
+        account,
+        [people["owner"], people["deputy"], *eligible_managers(account)[:1]],
+        "account-decommissioning",
+        key,
+        {"reason": reason, "actor": actor},
+    )
+    _notify_comms(account, "account-decommissioning", key, {"reason": reason, "actor": actor})
+    return account
+
+
+def decommission_items(account: SocialAccount) -> list[str]:
+    items = list(DecommissionCheck.values)
+    if not account.platform.can_disable_comments:
+        items.remove(DecommissionCheck.COMMENTS_OFF)
+    return items
+
+
+@transaction.atomic
+def decommission_confirm(*, actor, account_id: int, items: list[str]) -> SocialAccount:
+    """Tick items of the decommissioning checklist; when all are done the account is
+    decommissioned. It stays in the inventory with its history."""
+    account = _lock(account_id)
+    _expect(account, S.DECOMMISSIONING)
+    if not (permissions.can_maintain(actor, account) or permissions.manages(actor, account)):
+        raise NotAllowed(_("Only the owner, a responsible manager or the communications department may do this."))
+    applicable = decommission_items(account)
+    unknown = set(items) - set(applicable)
+    if unknown:
+        raise ApplicationError(_("Unknown checklist items: %(items)s") % {"items": ", ".join(sorted(unknown))})
+    done = set(account.decommission_confirmations.values_list("item", flat=True))
+    new = [i for i in items if i not in done]
+    DecommissionConfirmation.objects.bulk_create(
+        [
+            DecommissionConfirmation(account=account, item=i, confirmed_by=actor, confirmed_by_repr=str(actor))
+            for i in new
+        ]
+    )
+    if new:
+        audit_record(actor=actor, target=account, action="account.decommission_checklist", after={"confirmed": new})
+    if done | set(new) >= set(applicable):
+        social_account_transition(
+            actor=actor, account_id=account.pk, to=S.DECOMMISSIONED, note=_("Decommissioning checklist complete")
+        )
+        account.refresh_from_db()
+        people = _people(account)
+        _notify(
+            account,
+            [people["owner"], people["deputy"], *eligible_managers(account)[:1]],
+            "account-decommissioned",
+            f"decommissioned:{account.pk}",
+        )
+        _notify_comms(account, "account-decommissioned", f"decommissioned:{account.pk}")
+    return account
+
+
+@transaction.atomic
+def decision_reference_set(*, actor, decision_id: int, reference: str) -> Decision:
+    """Enter the registry's reference number (diarienummer) for a decision record."""
+    decision = Decision.objects.select_for_update().select_related("account__unit").get(pk=decision_id)
+    if not (roles.is_comms(actor) or permissions.manages(actor, decision.account)):
+        raise NotAllowed(_("Only the communications department or a responsible manager may do this."))
+    reference = reference.strip()
+    if not reference:
+        raise ApplicationError(_("Enter the reference number."))
+    before = decision.registry_reference
+    decision.registry_reference = reference
+    decision.save(update_fields=["registry_reference", "updated_at"])
+    audit_record(
+        actor=actor,
+        target=decision.account,
+        action="decision.registry_reference",
+        before={"registry_reference": before},
+        after={"registry_reference": reference, "decision": decision.pk},
+    )
+    return decision

@@ -1,0 +1,315 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
+
+from accounts import permissions
+from accounts.choices import AccountStatus, SenderCheck
+from accounts.forms import AddressForm
+from accounts.selectors import people_of, social_account_list
+from accounts.services import (
+    sender_checklist_confirm,
+    sender_checklist_items,
+    sender_checklist_state,
+    social_account_details_change,
+    social_account_draft_create,
+    social_account_draft_update,
+)
+from approvals import selectors, services
+from approvals.choices import DecommissionCheck, Outcome
+from approvals.duplicates import likely_duplicates
+from approvals.forms import ChecklistForm, DecisionForm, ReasonForm, ReferenceForm, RequestForm, SubmitForm
+from approvals.models import Decision
+from approvals.records import decision_record_pdf
+from org import roles
+from org.exceptions import ApplicationError, NotAllowed
+from org.mixins import ServiceFormMixin
+
+S = AccountStatus
+
+
+class TodoView(LoginRequiredMixin, TemplateView):
+    """Everything that waits for the user: requests to finish, to decide, to sign off, to put live."""
+
+    template_name = "approvals/todo.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        todo = selectors.todo_for(user=self.request.user)
+        context["sections"] = [
+            (_("Your requests to finish and send"), todo["my_requests"]),
+            (_("Requests for you to decide (START-1)"), todo["to_decide"]),
+            (_("Existing accounts for you to approve retroactively"), todo["retroactive"]),
+            (_("Requests for the communications department to sign off (START-2)"), todo["to_sign_off"]),
+            (_("Approved accounts to set up and put live"), todo["to_go_live"]),
+            (_("Accounts being decommissioned"), todo["decommissioning"]),
+        ]
+        return context
+
+
+class RequestCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
+    form_class = RequestForm
+    template_name = "approvals/request_form.html"
+    success_message = _("The request was saved as a draft.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and roles.is_auditor(request.user) and not roles.is_comms(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"owner": self.request.user}
+
+    def perform(self, form):
+        return social_account_draft_create(actor=self.request.user, **form.service_data())
+
+    def get_success_url(self):
+        return reverse("approvals:detail", args=[self.object.pk])
+
+
+class RequestUpdateView(LoginRequiredMixin, ServiceFormMixin, UpdateView):
+    form_class = RequestForm
+    template_name = "approvals/request_form.html"
+    success_message = _("The request was saved.")
+
+    def get_queryset(self):
+        return social_account_list(user=self.request.user)
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            account = self.get_object()
+            if account.created_by_id != request.user.pk:
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return people_of(self.object)
+
+    def perform(self, form):
+        return social_account_draft_update(actor=self.request.user, account_id=self.object.pk, **form.service_data())
+
+    def get_success_url(self):
+        return reverse("approvals:detail", args=[self.object.pk])
+
+
+class RequestDetailView(LoginRequiredMixin, DetailView):
+    """The account's approval and lifecycle page: the request, its decisions, and the action the
+    user may take in the current state."""
+
+    template_name = "approvals/request_detail.html"
+    context_object_name = "account"
+
+    def get_queryset(self):
+        return social_account_list(user=self.request.user).select_related("created_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        account, user = self.object, self.request.user
+        status = account.status
+        can_maintain = permissions.can_maintain(user, account)
+        manages = permissions.manages(user, account)
+        context.update(
+            people=people_of(account),
+            submissions=account.submissions.select_related("submitted_by").order_by("created_at"),
+            decisions=selectors.decisions_of(account),
+            may_edit=account.created_by_id == user.pk and status in (S.DRAFT, S.RETURNED),
+            may_decide=status == S.AWAITING_MANAGER and services.may_decide_as_manager(user, account),
+            may_sign_off=status == S.AWAITING_COMMS and services.may_sign_off(user, account),
+            may_retro=manages and services.retroactive_pending(account),
+            retro_pending=services.retroactive_pending(account),
+            may_set_up=status == S.APPROVED and can_maintain,
+            may_start_decommission=status == S.ACTIVE
+            and (permissions.is_owner(user, account) or manages or roles.is_comms(user)),
+            may_decommission=status == S.DECOMMISSIONING and (can_maintain or manages),
+            may_enter_reference=roles.is_comms(user) or manages,
+            submit_form=SubmitForm(),
+            decision_form=DecisionForm(initial={"seen_status": status}),
+            retro_form=DecisionForm(initial={"seen_status": status}),
+            address_form=AddressForm(account=account, initial={"name": account.name, "url": account.url}),
+            reason_form=ReasonForm(),
+        )
+        context["retro_form"].fields["outcome"].choices = [c for c in Outcome.choices if c[0] != Outcome.RETURN]
+        if context["may_decide"]:
+            context["unit_accounts"] = (
+                social_account_list(user=user).in_unit(account.unit).exclude(pk=account.pk).order_by("name")
+            )
+        if context["may_sign_off"]:
+            context["duplicates"] = likely_duplicates(account)
+        if context["may_set_up"] or status == S.ACTIVE:
+            state = sender_checklist_state(account)
+            context["sender_state"] = [(SenderCheck(item).label, row) for item, row in state.items()]
+            context["sender_form"] = ChecklistForm(
+                choices=[(i, SenderCheck(i).label) for i, row in state.items() if row is None]
+            )
+            context["sender_complete"] = all(state.values())
+        if context["may_decommission"]:
+            done = set(account.decommission_confirmations.values_list("item", flat=True))
+            items = services.decommission_items(account)
+            context["decommission_done"] = [DecommissionCheck(i).label for i in items if i in done]
+            context["decommission_form"] = ChecklistForm(
+                choices=[(i, DecommissionCheck(i).label) for i in items if i not in done]
+            )
+        return context
+
+
+class AccountActionView(LoginRequiredMixin, View):
+    """Base of the POST-only state changes: find the account among those the user may see
+    (404 otherwise), validate the form, call one service. A refusal for lack of rights is 403; any
+    other refusal (someone else decided first, something missing) is shown as a message."""
+
+    http_method_names = ["post"]
+    form_class = None
+    success_message = ""
+
+    def get_form(self, account):
+        return self.form_class(self.request.POST)
+
+    def post(self, request, pk):
+        account = get_object_or_404(social_account_list(user=request.user), pk=pk)
+        form = self.get_form(account)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("approvals:detail", pk=pk)
+        try:
+            self.perform(account, form)
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, self.success_message)
+        return redirect("approvals:detail", pk=pk)
+
+
+class SubmitView(AccountActionView):
+    form_class = SubmitForm
+    success_message = _("The request was sent. The communications department has been told and your manager asked.")
+
+    def perform(self, account, form):
+        services.request_submit(actor=self.request.user, account_id=account.pk, guidelines_read=True)
+
+
+class _DecideView(AccountActionView):
+    form_class = DecisionForm
+    success_message = _("Your decision was recorded.")
+    expected = S.AWAITING_MANAGER
+
+    def perform(self, account, form):
+        if form.cleaned_data["seen_status"] != account.status:
+            raise ApplicationError(
+                _("This request is now “%(status)s”: someone else has acted on it. Reload the page to see it.")
+                % {"status": account.get_status_display()}
+            )
+        self.decide(
+            actor=self.request.user,
+            account_id=account.pk,
+            outcome=form.cleaned_data["outcome"],
+            comment=form.cleaned_data["comment"],
+        )
+
+
+class ManagerDecideView(_DecideView):
+    decide = staticmethod(services.manager_decide)
+
+
+class CommsDecideView(_DecideView):
+    decide = staticmethod(services.comms_decide)
+
+
+class RetroactiveDecideView(_DecideView):
+    decide = staticmethod(services.retroactive_decide)
+
+
+class AddressView(AccountActionView):
+    form_class = AddressForm
+    success_message = _("The account's name and address were saved.")
+
+    def get_form(self, account):
+        return AddressForm(self.request.POST, account=account)
+
+    def perform(self, account, form):
+        social_account_details_change(actor=self.request.user, account_id=account.pk, **form.service_data())
+
+
+class SenderChecklistView(AccountActionView):
+    success_message = _("The checklist was updated.")
+
+    def get_form(self, account):
+        return ChecklistForm(self.request.POST, choices=[(i, i) for i in sender_checklist_items(account)])
+
+    def perform(self, account, form):
+        sender_checklist_confirm(actor=self.request.user, account_id=account.pk, items=form.cleaned_data["items"])
+
+
+class GoLiveView(AccountActionView):
+    form_class = None
+    success_message = _("The account is now active.")
+
+    def get_form(self, account):
+        from django import forms
+
+        return forms.Form(self.request.POST)
+
+    def perform(self, account, form):
+        services.account_go_live(actor=self.request.user, account_id=account.pk)
+
+
+class DecommissionStartView(AccountActionView):
+    form_class = ReasonForm
+    success_message = _("Decommissioning has started. Work through the checklist.")
+
+    def perform(self, account, form):
+        services.decommission_start(actor=self.request.user, account_id=account.pk, reason=form.cleaned_data["reason"])
+
+
+class DecommissionChecklistView(AccountActionView):
+    success_message = _("The checklist was updated.")
+
+    def get_form(self, account):
+        return ChecklistForm(self.request.POST, choices=[(i, i) for i in services.decommission_items(account)])
+
+    def perform(self, account, form):
+        services.decommission_confirm(actor=self.request.user, account_id=account.pk, items=form.cleaned_data["items"])
+
+
+class DecisionReferenceView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        decision = get_object_or_404(Decision.objects.filter(account__in=social_account_list(user=request.user)), pk=pk)
+        form = ReferenceForm(request.POST)
+        if form.is_valid():
+            try:
+                services.decision_reference_set(
+                    actor=request.user, decision_id=decision.pk, reference=form.cleaned_data["reference"]
+                )
+            except NotAllowed as exc:
+                raise PermissionDenied(exc.message) from exc
+            messages.success(request, _("The reference number was saved."))
+        else:
+            messages.error(request, _("Enter the reference number."))
+        return redirect("approvals:detail", pk=decision.account_id)
+
+
+class DecisionPdfView(LoginRequiredMixin, View):
+    """The decision record as a PDF, for anyone who may see the account."""
+
+    def get(self, request, pk):
+        decision = get_object_or_404(
+            Decision.objects.filter(account__in=social_account_list(user=request.user)).select_related(
+                "account__platform", "account__created_by"
+            ),
+            pk=pk,
+        )
+        from django.utils.translation import get_language
+
+        response = HttpResponse(decision_record_pdf(decision, language=get_language()), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="kipolicy_decision_{decision.pk}.pdf"'
+        return response

@@ -1,0 +1,151 @@
+"""The e-mail outbox. Callers queue rows inside their own transaction; a Celery task (or the
+send_notifications command) delivers them. Detection and delivery are separate steps."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from notifications.models import Notification
+
+logger = logging.getLogger(__name__)
+
+# A claim older than this is taken to have died with its worker and is retried.
+CLAIM_TIMEOUT = timedelta(minutes=10)
+MAX_ATTEMPTS = 8
+
+
+def render_email(template: str, context: dict, language: str) -> tuple[str, str, str]:
+    """Render emails/<template>-subject.txt, -body.txt and -body.html in the given language."""
+    context = {**context, "site_url": settings.SITE_URL}
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"emails/{template}-subject.txt", context).split())
+        text = render_to_string(f"emails/{template}-body.txt", context)
+        html = render_to_string(f"emails/{template}-body.html", context)
+    return subject, text, html
+
+
+def notification_queue(
+    *,
+    template: str,
+    dedupe_key: str,
+    context: dict,
+    recipient=None,
+    to_email: str = "",
+    language: str | None = None,
+    attachment: tuple[str, str, bytes] | None = None,
+    link: str = "",
+) -> Notification | None:
+    """Queue one e-mail, once per dedupe key. Call inside the transaction of its cause.
+
+    The recipient is a user (their address and language) or a bare address (e.g. a registry or
+    the communications department's shared mailbox, in Swedish). Returns None if a row with the
+    same key exists already (a repeated cause sends nothing new) or there is no address.
+    """
+    to_email = to_email or (recipient.email if recipient else "")
+    if not to_email:
+        logger.warning("notification %s has no address; not queued", dedupe_key)
+        return None
+    language = language or (getattr(recipient, "language", "") or settings.LANGUAGE_CODE)
+    if Notification.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    subject, text, html = render_email(template, {**context, "recipient": recipient, "link": link}, language)
+    name, content_type, data = attachment or ("", "", None)
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent twin loses quietly
+            notification = Notification.objects.create(
+                dedupe_key=dedupe_key[:200],
+                kind=template,
+                recipient=recipient,
+                to_email=to_email,
+                language=language,
+                subject=subject[:300],
+                body_text=text,
+                body_html=html,
+                attachment_name=name,
+                attachment_type=content_type,
+                attachment_data=data,
+                link=link,
+            )
+    except IntegrityError:
+        return None
+    if settings.NOTIFICATIONS_KICK_WORKER:
+        _kick_once_on_commit()
+    return notification
+
+
+def _kick_once_on_commit() -> None:
+    """Ask for one delivery run when the transaction commits, however many rows it queued."""
+    connection = transaction.get_connection()
+    if not any(func is _kick_sender for _sids, func, _robust in connection.run_on_commit):
+        transaction.on_commit(_kick_sender)
+
+
+def _kick_sender():
+    """Ask a worker to deliver now. A web request must not fail or hang when the broker is down:
+    the per-minute beat job delivers the row anyway."""
+    from notifications.tasks import notifications_send_task
+
+    try:
+        notifications_send_task.apply_async(retry=False, ignore_result=True)
+    except Exception:  # noqa: BLE001 - any broker failure; delivery falls back to the beat job
+        logger.warning("broker unavailable; the outbox will be delivered by the periodic job", exc_info=True)
+
+
+def _due(now: datetime):
+    return Notification.objects.filter(
+        Q(sent_at__isnull=True),
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT),
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+        attempts__lt=MAX_ATTEMPTS,
+    )
+
+
+def notifications_send(*, now: datetime | None = None, batch: int = 100) -> int:
+    """Deliver due outbox rows; returns how many were sent.
+
+    Each row is claimed with a conditional update before sending: when two workers race, the one
+    whose update changed no row skips it (another worker got there first). A failure releases
+    the claim and schedules a retry with exponential backoff.
+    """
+    now = now or timezone.now()
+    sent = 0
+    for row_id, claimed_at in list(_due(now).order_by("created_at").values_list("id", "claimed_at")[:batch]):
+        won = Notification.objects.filter(pk=row_id, sent_at__isnull=True, claimed_at=claimed_at).update(claimed_at=now)
+        if not won:
+            continue
+        notification = Notification.objects.get(pk=row_id)
+        try:
+            _deliver(notification)
+        except Exception as exc:  # noqa: BLE001 - SMTP errors of any kind are retried
+            attempts = notification.attempts + 1
+            Notification.objects.filter(pk=row_id).update(
+                claimed_at=None,
+                attempts=attempts,
+                last_error=str(exc)[:2000],
+                next_attempt_at=now + timedelta(minutes=2**attempts),
+            )
+            logger.warning("sending notification %s failed (attempt %s)", row_id, attempts, exc_info=True)
+            continue
+        Notification.objects.filter(pk=row_id).update(sent_at=timezone.now(), attempts=notification.attempts + 1)
+        sent += 1
+    return sent
+
+
+def _deliver(notification: Notification) -> None:
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body_text,
+        to=[notification.to_email],
+        headers={"X-KI-Notification": str(notification.pk)},
+    )
+    if notification.body_html:
+        message.attach_alternative(notification.body_html, "text/html")
+    if notification.attachment_name and notification.attachment_data is not None:
+        message.attach(notification.attachment_name, bytes(notification.attachment_data), notification.attachment_type)
+    message.send()
