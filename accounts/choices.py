@@ -75,3 +75,10 @@ SENDER_CHECK_CLAUSES = {
     SenderCheck.COVER_IMAGE: "SEND-3",
     SenderCheck.VISITOR_NOTICE: "INF-1",
 }
+
+
+class HandoverStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the new owner")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")

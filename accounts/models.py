@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import AccountStatus, Classification, Origin, Role, SenderCheck
+from accounts.choices import AccountStatus, Classification, HandoverStatus, Origin, Role, SenderCheck
 from accounts.querysets import AssignmentQuerySet, SocialAccountQuerySet
 from org.models import BaseModel
 
@@ -195,3 +195,41 @@ class SenderConfirmation(BaseModel):
 
     def __str__(self):
         return f"{self.account}: {self.get_item_display()}"
+
+
+class Handover(BaseModel):
+    """Handing an account to a new owner (RES-2): it takes effect only when the new owner accepts."""
+
+    account = models.ForeignKey(
+        SocialAccount, verbose_name=_("account"), on_delete=models.PROTECT, related_name="handovers"
+    )
+    from_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("current owner"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    to_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("new owner"),
+        on_delete=models.PROTECT,
+        related_name="handovers_offered",
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=HandoverStatus, default=HandoverStatus.PENDING)
+    note = models.TextField(_("message to the new owner"), blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "account",
+                condition=Q(status="pending"),
+                name="accounts_one_pending_handover",
+                violation_error_message=_("A handover of this account is already waiting for an answer."),
+            ),
+            models.CheckConstraint(condition=Q(status__in=HandoverStatus.values), name="accounts_handover_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.account}: {self.from_person} → {self.to_person}"

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.choices import TRANSITIONS, AccountStatus, Origin, Role, SenderCheck
-from accounts.models import Assignment, SenderConfirmation, SocialAccount
+from accounts.choices import TRANSITIONS, AccountStatus, HandoverStatus, Origin, Role, SenderCheck
+from accounts.models import Assignment, Handover, SenderConfirmation, SocialAccount
 from audit.services import audit_record, diff, snapshot
 from notifications.services import notification_queue
 from org import roles
@@ -201,19 +201,6 @@ def _assignment_start(*, actor, account, role: str, person, now, previous: Assig
     return assignment
 
 
-@transaction.atomic
-def assignment_change(*, actor, account_id: int, role: str, person) -> SocialAccount:
-    """Appoint a new owner or deputy directly (the communications department)."""
-    _require_registry_editor(actor)
-    account = SocialAccount.objects.select_for_update().select_related("unit").get(pk=account_id)
-    current = {a.role: a.person for a in account.assignments.current().select_related("person")}
-    other = current.get(Role.DEPUTY if role == Role.OWNER else Role.OWNER)
-    if other is not None and other.pk == person.pk:
-        raise ApplicationError(_("The deputy cannot be the account owner (RES-2)."))
-    _people_set(actor=actor, account=account, notify=True, **{"owner": None, "deputy": None, role: person})
-    return account
-
-
 def _keepers(account: SocialAccount) -> list:
     return [a.person for a in account.assignments.current().select_related("person")]
 
@@ -324,4 +311,85 @@ def social_account_transition(*, actor, account_id: int, to: str, note: str = ""
         after={"status": to},
         note=note,
     )
+    return account
+
+
+@transaction.atomic
+def handover_propose(*, actor, account_id: int, to_person, note: str = "") -> Handover:
+    """Offer the account to a new owner: the current owner, a responsible manager or the
+    communications department. Nothing changes until the new owner accepts (RES-2)."""
+    account = SocialAccount.objects.select_for_update().select_related("unit").get(pk=account_id)
+    if not (permissions.is_owner(actor, account) or permissions.manages(actor, account) or roles.is_comms(actor)):
+        raise NotAllowed(_("Only the owner, a responsible manager or the communications department may do this."))
+    if account.status in (AccountStatus.REJECTED, AccountStatus.DECOMMISSIONED):
+        raise ApplicationError(_("The account is closed; its owner can no longer change."))
+    owner = account.assignments.current().filter(role=Role.OWNER).select_related("person").first()
+    if owner and owner.person_id == to_person.pk:
+        raise ApplicationError(_("This person is already the account owner."))
+    if account.handovers.filter(status=HandoverStatus.PENDING).exists():
+        raise ApplicationError(_("A handover of this account is already waiting for an answer."))
+    handover = Handover.objects.create(
+        account=account,
+        from_person=owner.person if owner else None,
+        to_person=to_person,
+        requested_by=actor,
+        note=note.strip(),
+    )
+    audit_record(
+        actor=actor,
+        target=account,
+        action="handover.propose",
+        before={"owner": str(owner.person) if owner else None},
+        after={"offered_to": str(to_person)},
+        note=handover.note,
+    )
+    _notify_people(
+        account=account,
+        people=[to_person],
+        template="handover-offered",
+        key=f"handover:{handover.pk}:offer",
+        context={"handover": handover, "actor": actor},
+    )
+    return handover
+
+
+@transaction.atomic
+def handover_answer(*, actor, handover_id: int, accept: bool) -> Handover:
+    """The offered person accepts (and becomes owner; if they were the deputy, the previous owner
+    becomes deputy) or declines."""
+    handover = Handover.objects.select_for_update().select_related("account__unit").get(pk=handover_id)
+    if handover.to_person_id != actor.pk:
+        raise NotAllowed(_("Only the person the account is offered to may answer."))
+    if handover.status != HandoverStatus.PENDING:
+        raise ApplicationError(_("This handover has already been answered or cancelled."))
+    account = SocialAccount.objects.select_for_update().get(pk=handover.account_id)
+    handover.status = HandoverStatus.ACCEPTED if accept else HandoverStatus.DECLINED
+    handover.decided_at = timezone.now()
+    handover.save(update_fields=["status", "decided_at", "updated_at"])
+    audit_record(actor=actor, target=account, action=f"handover.{handover.status}", after={"to": str(actor)})
+    if accept:
+        current = {a.role: a.person for a in account.assignments.current().select_related("person")}
+        deputy = current.get(Role.DEPUTY)
+        new_deputy = current.get(Role.OWNER) if deputy and deputy.pk == actor.pk else None
+        _people_set(actor=actor, account=account, owner=actor, deputy=new_deputy, notify=True)
+    _notify_people(
+        account=account,
+        people=[handover.requested_by, handover.from_person],
+        template="handover-answered",
+        key=f"handover:{handover.pk}:answer",
+        context={"handover": handover, "actor": actor},
+    )
+    return handover
+
+
+@transaction.atomic
+def deputy_change(*, actor, account_id: int, person) -> SocialAccount:
+    """Appoint a new deputy (RES-2): the owner, a responsible manager or the communications department."""
+    account = SocialAccount.objects.select_for_update().select_related("unit").get(pk=account_id)
+    if not (permissions.is_owner(actor, account) or permissions.manages(actor, account) or roles.is_comms(actor)):
+        raise NotAllowed(_("Only the owner, a responsible manager or the communications department may do this."))
+    owner = account.assignments.current().filter(role=Role.OWNER).first()
+    if owner and owner.person_id == person.pk:
+        raise ApplicationError(_("The deputy cannot be the account owner (RES-2)."))
+    _people_set(actor=actor, account=account, owner=None, deputy=person, notify=True)
     return account

@@ -109,3 +109,14 @@ class ChecklistForm(forms.Form):
 
 class ReferenceForm(forms.Form):
     reference = forms.CharField(label=_("Registry reference number"), max_length=100)
+
+
+class PersonForm(forms.Form):
+    """Choose a member of staff: the new owner of a handover, or a new deputy."""
+
+    person = forms.ModelChoiceField(label=_("Person"), queryset=get_user_model().objects.filter(is_active=True))
+    note = forms.CharField(label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AnswerForm(forms.Form):
+    accept = forms.TypedChoiceField(choices=(("yes", _("Accept")), ("no", _("Decline"))), coerce=lambda v: v == "yes")

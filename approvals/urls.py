@@ -21,6 +21,9 @@ urlpatterns = [
         views.DecommissionChecklistView.as_view(),
         name="decommission-checklist",
     ),
+    path("requests/<int:pk>/handover/", views.HandoverProposeView.as_view(), name="handover"),
+    path("requests/<int:pk>/deputy/", views.DeputyChangeView.as_view(), name="deputy"),
+    path("handovers/<int:pk>/answer/", views.HandoverAnswerView.as_view(), name="handover-answer"),
     path("decisions/<int:pk>/pdf/", views.DecisionPdfView.as_view(), name="decision-pdf"),
     path("decisions/<int:pk>/reference/", views.DecisionReferenceView.as_view(), name="decision-reference"),
 ]

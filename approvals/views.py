@@ -11,8 +11,12 @@ from django.views.generic import CreateView, DetailView, TemplateView, UpdateVie
 from accounts import permissions
 from accounts.choices import AccountStatus, SenderCheck
 from accounts.forms import AddressForm
+from accounts.models import Handover
 from accounts.selectors import people_of, social_account_list
 from accounts.services import (
+    deputy_change,
+    handover_answer,
+    handover_propose,
     sender_checklist_confirm,
     sender_checklist_items,
     sender_checklist_state,
@@ -23,7 +27,16 @@ from accounts.services import (
 from approvals import selectors, services
 from approvals.choices import DecommissionCheck, Outcome
 from approvals.duplicates import likely_duplicates
-from approvals.forms import ChecklistForm, DecisionForm, ReasonForm, ReferenceForm, RequestForm, SubmitForm
+from approvals.forms import (
+    AnswerForm,
+    ChecklistForm,
+    DecisionForm,
+    PersonForm,
+    ReasonForm,
+    ReferenceForm,
+    RequestForm,
+    SubmitForm,
+)
 from approvals.models import Decision
 from approvals.records import decision_record_pdf
 from org import roles
@@ -41,6 +54,11 @@ class TodoView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         todo = selectors.todo_for(user=self.request.user)
+        context["handovers"] = (
+            Handover.objects.filter(to_person=self.request.user, status="pending")
+            .select_related("account__platform", "requested_by")
+            .order_by("created_at")
+        )
         context["sections"] = [
             (_("Your requests to finish and send"), todo["my_requests"]),
             (_("Requests for you to decide (START-1)"), todo["to_decide"]),
@@ -123,10 +141,15 @@ class RequestDetailView(LoginRequiredMixin, DetailView):
             may_retro=manages and services.retroactive_pending(account),
             retro_pending=services.retroactive_pending(account),
             may_set_up=status == S.APPROVED and can_maintain,
+            may_change_address=can_maintain and status in (S.APPROVED, S.ACTIVE, S.DECOMMISSIONING),
             may_start_decommission=status == S.ACTIVE
             and (permissions.is_owner(user, account) or manages or roles.is_comms(user)),
             may_decommission=status == S.DECOMMISSIONING and (can_maintain or manages),
             may_enter_reference=roles.is_comms(user) or manages,
+            may_change_people=status not in (S.REJECTED, S.DECOMMISSIONED)
+            and (permissions.is_owner(user, account) or manages or roles.is_comms(user)),
+            pending_handover=account.handovers.filter(status="pending").select_related("to_person").first(),
+            person_form=PersonForm(),
             submit_form=SubmitForm(),
             decision_form=DecisionForm(initial={"seen_status": status}),
             retro_form=DecisionForm(initial={"seen_status": status}),
@@ -313,3 +336,44 @@ class DecisionPdfView(LoginRequiredMixin, View):
         response = HttpResponse(decision_record_pdf(decision, language=get_language()), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="kipolicy_decision_{decision.pk}.pdf"'
         return response
+
+
+class HandoverProposeView(AccountActionView):
+    form_class = PersonForm
+    success_message = _("The new owner has been asked to accept the account.")
+
+    def perform(self, account, form):
+        handover_propose(
+            actor=self.request.user,
+            account_id=account.pk,
+            to_person=form.cleaned_data["person"],
+            note=form.cleaned_data["note"],
+        )
+
+
+class DeputyChangeView(AccountActionView):
+    form_class = PersonForm
+    success_message = _("The deputy was changed.")
+
+    def perform(self, account, form):
+        deputy_change(actor=self.request.user, account_id=account.pk, person=form.cleaned_data["person"])
+
+
+class HandoverAnswerView(LoginRequiredMixin, View):
+    """The offered person accepts or declines. Only they can see the offer (404 for others)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        handover = get_object_or_404(Handover.objects.filter(to_person=request.user), pk=pk)
+        form = AnswerForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose accept or decline."))
+            return redirect("approvals:todo")
+        try:
+            handover_answer(actor=request.user, handover_id=handover.pk, accept=form.cleaned_data["accept"])
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Your answer was recorded."))
+        return redirect("approvals:todo")
