@@ -82,3 +82,15 @@ class HandoverStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class SnapshotKind(models.TextChoices):
+    START_PAGE = "start_page", _("Start page (REC-5)")
+    BEFORE_CHANGE = "before_change", _("Start page before a major change (REC-5)")
+    FINAL_PAGE = "final_page", _("Final page at decommissioning")
+    REMOVED_POST = "removed_post", _("Removed post (CONT-2)")
+    KI_REPLY = "ki_reply", _("KI's reply (REC-4)")
+
+
+# Kinds that count as the half-yearly start-page screenshot (REC-5).
+START_PAGE_KINDS = frozenset({SnapshotKind.START_PAGE, SnapshotKind.BEFORE_CHANGE, SnapshotKind.FINAL_PAGE})

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import AccountStatus, Classification, HandoverStatus, Origin, Role, SenderCheck
+from accounts.choices import AccountStatus, Classification, HandoverStatus, Origin, Role, SenderCheck, SnapshotKind
 from accounts.querysets import AssignmentQuerySet, SocialAccountQuerySet
 from org.models import BaseModel
 
@@ -233,3 +233,40 @@ class Handover(BaseModel):
 
     def __str__(self):
         return f"{self.account}: {self.from_person} → {self.to_person}"
+
+
+def _snapshot_path(instance, filename):
+    # The stored name is never the uploader's: no path tricks, no personal data in file names.
+    return f"snapshots/{instance.account_id}/{instance.sha256[:2]}/{instance.sha256}.{instance.extension}"
+
+
+class Snapshot(BaseModel):
+    """A dated screenshot (or PDF) of an account's page: the half-yearly start page (REC-5), the
+    page before a major change, the final page, a removed post or KI's reply. Validated by
+    content, re-encoded without metadata, stored with its SHA-256, served only through a view
+    that checks who may see the account."""
+
+    account = models.ForeignKey(
+        SocialAccount, verbose_name=_("account"), on_delete=models.PROTECT, related_name="snapshots"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=SnapshotKind)
+    taken_on = models.DateField(_("date of the screenshot"))
+    file = models.FileField(_("file"), upload_to=_snapshot_path, max_length=300)
+    content_type = models.CharField(max_length=50)
+    extension = models.CharField(max_length=5)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("screenshot")
+        verbose_name_plural = _("screenshots")
+        ordering = ["-taken_on", "-id"]
+        indexes = [models.Index(fields=["account", "kind", "-taken_on"], name="accounts_snapshot_latest")]
+        constraints = [models.CheckConstraint(condition=Q(kind__in=SnapshotKind.values), name="accounts_snapshot_kind")]
+
+    def __str__(self):
+        return f"{self.account}: {self.get_kind_display()} {self.taken_on}"

@@ -1,11 +1,25 @@
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.utils.translation import gettext_lazy as _
-from django.views.generic import CreateView, DetailView, ListView, UpdateView
+from datetime import timedelta
+from pathlib import Path
 
-from accounts import selectors, services
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views import View
+from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
+
+from accounts import extensions, imports, selectors, services
 from accounts.filters import InventoryFilter
 from accounts.forms import SocialAccountForm
+from accounts.import_forms import ImportUploadForm
 from org import roles
+from org.exceptions import ApplicationError, NotAllowed
 from org.mixins import RegistryEditorRequiredMixin, ServiceFormMixin
 from org.models import Unit
 from org.selectors import responsible_manager
@@ -26,6 +40,7 @@ class InventoryView(LoginRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
+        context["accounts"] = extensions.annotate(context["accounts"])
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_string"] = query.urlencode()
@@ -40,6 +55,11 @@ class MyAccountsView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         return selectors.social_account_mine(user=self.request.user).order_by("name", "id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["accounts"] = extensions.annotate(context["accounts"])
+        return context
 
 
 class AccountDetailView(LoginRequiredMixin, DetailView):
@@ -62,6 +82,7 @@ class AccountDetailView(LoginRequiredMixin, DetailView):
             manager=manager,
             manager_unit=manager_unit,
             can_edit=roles.can_edit_registry(self.request.user),
+            panels=extensions.panels(self.request, account),
         )
         return context
 
@@ -89,3 +110,115 @@ class AccountUpdateView(RegistryEditorRequiredMixin, ServiceFormMixin, UpdateVie
 
     def perform(self, form):
         return services.social_account_update(actor=self.request.user, account_id=self.object.pk, **form.service_data())
+
+
+# Importing the accounts KI already has (the communications department)
+
+IMPORT_SESSION_KEY = "account_imports"
+
+
+class AccountImportView(RegistryEditorRequiredMixin, FormView):
+    """Upload a CSV or XLSX file and see the dry run: what would be created, what is a duplicate
+    and what is invalid, row by row. Nothing is written; the file is kept for the confirmation."""
+
+    form_class = ImportUploadForm
+    template_name = "accounts/import_form.html"
+
+    def form_valid(self, form):
+        table = form.cleaned_data["table"]
+        try:
+            plan = imports.plan_import(table, actor=self.request.user)
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        token = None
+        if plan.to_create:
+            # Files never confirmed hold personal data; they go once no session can use them.
+            imports.import_files_purge(now=timezone.now(), max_age=timedelta(seconds=settings.SESSION_COOKIE_AGE))
+            token, path = imports.import_file_store(form.cleaned_data["file"], kind=table.kind)
+            pending = self.request.session.get(IMPORT_SESSION_KEY, {})
+            pending[token] = {
+                "path": str(path),
+                "user": self.request.user.pk,
+                "name": form.cleaned_data["file"].name,
+                # What the user saw: the import refuses to run if the outcome has changed since.
+                "rows": [r.row for r in plan.to_create],
+            }
+            self.request.session[IMPORT_SESSION_KEY] = pending
+        return _import_preview(
+            self.request, plan=plan, table=table, token=token, file_name=form.cleaned_data["file"].name
+        )
+
+
+def _import_preview(request, *, plan, table, token, file_name: str, error: str = ""):
+    return render(
+        request,
+        "accounts/import_preview.html",
+        {
+            "plan": plan,
+            "counts": plan.counts,
+            "ignored_columns": table.ignored_columns,
+            "token": token,
+            "file_name": file_name,
+            "error": error,
+        },
+    )
+
+
+class AccountImportConfirmView(RegistryEditorRequiredMixin, View):
+    """Import the file of a dry run. The kept file is read and checked again, so that the import
+    sees the same data as the dry run; if the outcome differs, nothing is written."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        token = request.POST.get("token", "")
+        pending = request.session.get(IMPORT_SESSION_KEY, {})
+        entry = pending.get(token)
+        if entry is None or entry["user"] != request.user.pk:
+            raise Http404
+        path = Path(entry["path"])
+        if path.parent != imports.import_dir():
+            raise Http404
+        try:
+            with path.open("rb") as kept:
+                table = imports.parse_table(File(kept))
+        except (OSError, imports.ImportFileError):
+            self._forget(request, token, path)
+            messages.error(request, _("The uploaded file is no longer available. Upload it again."))
+            return redirect("accounts:import")
+        file_name = entry.get("name", "")
+        try:
+            plan = imports.plan_import(table, actor=request.user)
+            if [r.row for r in plan.to_create] != entry["rows"]:
+                # An account was registered, or a unit or person changed, since the dry run.
+                self._remember(request, token, plan)
+                error = _("The registry has changed since the dry run. Nothing was imported; check the new dry run.")
+                return _import_preview(request, plan=plan, table=table, token=token, file_name=file_name, error=error)
+            created = imports.import_apply(actor=request.user, plan=plan)
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ApplicationError as exc:
+            plan = imports.plan_import(table, actor=request.user)
+            self._remember(request, token, plan)
+            token = token if plan.to_create else None
+            return _import_preview(request, plan=plan, table=table, token=token, file_name=file_name, error=exc.message)
+        self._forget(request, token, path)
+        count = len(created)
+        messages.success(
+            request,
+            ngettext("%(count)s account imported.", "%(count)s accounts imported.", count) % {"count": count},
+        )
+        return redirect("accounts:inventory")
+
+    @staticmethod
+    def _remember(request, token: str, plan) -> None:
+        pending = request.session.get(IMPORT_SESSION_KEY, {})
+        pending[token]["rows"] = [r.row for r in plan.to_create]
+        request.session[IMPORT_SESSION_KEY] = pending
+
+    @staticmethod
+    def _forget(request, token: str, path: Path) -> None:
+        path.unlink(missing_ok=True)
+        pending = request.session.get(IMPORT_SESSION_KEY, {})
+        pending.pop(token, None)
+        request.session[IMPORT_SESSION_KEY] = pending

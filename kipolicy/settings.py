@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -238,7 +239,30 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # every minute: deliver queued e-mails from the outbox
     "send-notifications": {"task": "notifications.tasks.notifications_send_task", "schedule": 60.0},
+    # every hour at :05: evaluate the compliance rules
+    "sweep-compliance": {"task": "monitoring.tasks.compliance_sweep_task", "schedule": crontab(minute=5)},
+    # every day at 08:00: reminders to owners and deputies
+    "daily-reminders": {"task": "monitoring.tasks.reminders_send_task", "schedule": crontab(hour=8, minute=0)},
+    # 09:00 Monday to Friday (the task itself skips public holidays): escalations to managers
+    "escalations": {
+        "task": "monitoring.tasks.escalations_send_task",
+        "schedule": crontab(hour=9, minute=0, day_of_week="mon-fri"),
+    },
+    # Monday 07:00: the communications department's weekly digest
+    "weekly-digest": {
+        "task": "monitoring.tasks.weekly_digest_task",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    },
 }
+
+# Compliance windows and grace periods (days).
+MONITORING_COVERAGE_LOOKAHEAD_DAYS = _int("MONITORING_COVERAGE_LOOKAHEAD_DAYS", 30)
+MONITORING_SNAPSHOT_INTERVAL_DAYS = _int("MONITORING_SNAPSHOT_INTERVAL_DAYS", 182)
+MONITORING_SNAPSHOT_NOTICE_DAYS = _int("MONITORING_SNAPSHOT_NOTICE_DAYS", 14)
+MONITORING_FOLLOW_UP_INTERVAL_DAYS = _int("MONITORING_FOLLOW_UP_INTERVAL_DAYS", 365)
+MONITORING_SENDER_INTERVAL_DAYS = _int("MONITORING_SENDER_INTERVAL_DAYS", 365)
+MONITORING_INACTIVITY_DAYS = _int("MONITORING_INACTIVITY_DAYS", 182)
+MONITORING_ESCALATION_GRACE_DAYS = _int("MONITORING_ESCALATION_GRACE_DAYS", 3)
 
 LOGGING = {
     "version": 1,

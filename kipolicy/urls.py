@@ -9,7 +9,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
-    path("units/", include("org.urls")),
+    path("units/", include("accounts.unit_urls")),
     path("", include("approvals.urls")),
+    path("", include("monitoring.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class MonitoringConfig(AppConfig):
     name = "monitoring"
     verbose_name = _("Monitoring")
+
+    def ready(self):
+        from accounts import extensions
+        from monitoring import selectors, views
+
+        # Show findings on the account pages without accounts importing monitoring.
+        extensions.list_annotators.append(selectors.annotate_open_findings)
+        extensions.detail_panels.append(views.account_panel)

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from notifications.models import Notification
@@ -24,10 +25,15 @@ def render_email(template: str, context: dict, language: str) -> tuple[str, str,
     """Render emails/<template>-subject.txt, -body.txt and -body.html in the given language."""
     context = {**context, "site_url": settings.SITE_URL}
     with translation.override(language):
-        subject = " ".join(render_to_string(f"emails/{template}-subject.txt", context).split())
-        text = render_to_string(f"emails/{template}-body.txt", context)
+        subject = " ".join(_render_plain(f"emails/{template}-subject.txt", context).split())
+        text = _render_plain(f"emails/{template}-body.txt", context)
         html = render_to_string(f"emails/{template}-body.html", context)
     return subject, text, html
+
+
+def _render_plain(name: str, context: dict) -> str:
+    """Plain-text templates are not HTML: render them without HTML escaping."""
+    return get_template(name).template.render(Context(context, autoescape=False))
 
 
 def notification_queue(

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record, diff, snapshot
 from org import roles
 from org.exceptions import ApplicationError, NotAllowed
-from org.models import PATH_SEPARATOR, Unit
+from org.models import PATH_SEPARATOR, Absence, Unit
 
 UNIT_FIELDS = ("name", "name_en", "kind", "parent", "manager", "registry_email")
 
@@ -81,3 +81,36 @@ def unit_update(*, actor, unit_id: int, **changes) -> Unit:
     if after:
         audit_record(actor=actor, target=unit, action="unit.update", before=before, after=after)
     return unit
+
+
+@transaction.atomic
+def absence_create(*, actor, first_day, last_day, note: str = "", person=None) -> Absence:
+    """Register a period of absence (MON-2, RES-2). People register their own; the communications
+    department may register anyone's."""
+    person = person or actor
+    if person.pk != actor.pk and not roles.is_comms(actor):
+        raise NotAllowed(_("You can register only your own absences."))
+    absence = Absence(person=person, first_day=first_day, last_day=last_day, note=note.strip())
+    absence.full_clean()
+    absence.save()
+    audit_record(
+        actor=actor,
+        target=absence,
+        action="absence.create",
+        after={"person": str(person), "first_day": first_day, "last_day": last_day},
+    )
+    return absence
+
+
+@transaction.atomic
+def absence_delete(*, actor, absence_id: int) -> None:
+    absence = Absence.objects.select_for_update().select_related("person").get(pk=absence_id)
+    if absence.person_id != actor.pk and not roles.is_comms(actor):
+        raise NotAllowed(_("You can remove only your own absences."))
+    audit_record(
+        actor=actor,
+        target=absence,
+        action="absence.delete",
+        before={"person": str(absence.person), "first_day": absence.first_day, "last_day": absence.last_day},
+    )
+    absence.delete()

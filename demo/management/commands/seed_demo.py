@@ -4,6 +4,8 @@ Idempotent: every object is looked up by its natural key and created only when m
 second run changes nothing. Refuses to write to a non-debug installation unless --force.
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -34,11 +36,14 @@ from approvals.services import (
     manager_decide,
     request_submit,
 )
+from monitoring.models import CheckIn, FollowUp
+from monitoring.services import compliance_sweep
 from notifications.models import Notification
 from org import roles
+from org.calendar import local_day
 from org.choices import UnitKind
 from org.models import Unit
-from org.services import unit_create
+from org.services import absence_create, unit_create
 
 S = AccountStatus
 
@@ -138,6 +143,8 @@ UNITS = [
         "registrator.lime@ki.se",
     ),
     ("Centrum för hälsokriser", "Centre for Health Crises", UnitKind.CENTRE, None, "crisishead", ""),
+    # A centre whose responsible manager has left: its accounts lack one (RESP-1).
+    ("Centrum för innovativ medicin", "Center for Innovative Medicine", UnitKind.CENTRE, None, None, ""),
 ]
 
 PURPOSE = (
@@ -586,6 +593,29 @@ ACCOUNTS = [
         "beredskap",
         "allmänheten",
     ),
+    # Accounts whose deputy or owner has left (RES-2 findings).
+    (
+        "CIMED",
+        "https://x.com/cimed_ki",
+        "Centrum för innovativ medicin",
+        S.ACTIVE,
+        "editor2",
+        None,
+        None,
+        "innovativ medicin",
+        "forskare",
+    ),
+    (
+        "CIMED",
+        "https://www.linkedin.com/company/cimed-ki",
+        "Centrum för innovativ medicin",
+        S.ACTIVE,
+        None,
+        "editor4",
+        None,
+        "innovativ medicin",
+        "näringslivet",
+    ),
 ]
 
 # Units whose active accounts went through the portal's request flow; elsewhere they were
@@ -675,8 +705,8 @@ class Command(BaseCommand):
             if live and unit not in REQUESTED_UNITS:
                 account = social_account_create(
                     actor=actor,
-                    owner=people[owner],
-                    deputy=people[deputy],
+                    owner=people.get(owner),
+                    deputy=people.get(deputy),
                     handle=found.handle,
                     url=found.url,
                     **fields,
@@ -691,11 +721,70 @@ class Command(BaseCommand):
                 account.refresh_from_db()
                 decommission_confirm(actor=actor, account_id=account.pk, items=decommission_items(account))
             created_accounts += 1
+        if created_accounts:
+            self.seed_monitoring(people)
         # Demo data does not mail anyone: its outbox rows are marked as handled, not sent.
         Notification.objects.filter(sent_at__isnull=True).update(
             sent_at=timezone.now(), last_error="demo data: not delivered"
         )
         return {"users": created_users, "units": created_units, "accounts": created_accounts}
+
+    def seed_monitoring(self, people):
+        """A history for the compliance rules to find: 30 days of check-ins with some gaps, old
+        activation dates, screenshots, follow-ups, absences that leave no cover, an inactive
+        channel. Then one sweep, so that every kind of finding is there."""
+        now = timezone.now()
+        today = local_day(now)
+        active = list(SocialAccount.objects.filter(status=S.ACTIVE).order_by("pk"))
+        # Backdate activation (history, not a state change: the lifecycle has already run).
+        for i, account in enumerate(active):
+            SocialAccount.objects.filter(pk=account.pk).update(activated_at=now - datetime.timedelta(days=200 + 37 * i))
+        checkins = []
+        for i, account in enumerate(active):
+            if i % 7 == 3:
+                continue  # never checked in: missed monitoring
+            for back in range(1, 31):
+                if i % 5 == 1 and back in (1, 2):
+                    continue  # missed yesterday and the day before
+                if (i + back) % 11 == 0:
+                    continue  # the odd missed day
+                day = today - datetime.timedelta(days=back)
+                latest_post = day - datetime.timedelta(days=250 if i % 9 == 4 else 2)
+                checkins.append(
+                    CheckIn(
+                        account=account,
+                        day=day,
+                        person=people["owner"],
+                        person_repr=str(people["owner"]),
+                        note="Kommentarer besvarade.",
+                        latest_post_on=latest_post,
+                    )
+                )
+        CheckIn.objects.bulk_create(checkins, ignore_conflicts=True)
+        for i, account in enumerate(active):
+            if i % 3 == 0:
+                FollowUp.objects.create(
+                    account=account,
+                    period_end=today - datetime.timedelta(days=90),
+                    figures="Räckvidd 12 000 per månad, 340 nya följare, 45 besvarade frågor.",
+                    assessment="Målen för räckvidd nåddes; engagemanget kan bli bättre.",
+                    recorded_by=people["owner"],
+                )
+        owner, deputy = people["owner"], people["deputy"]
+        # Owner and deputy both away on the same days within the next month: a coverage gap.
+        absence_create(
+            actor=owner,
+            first_day=today + datetime.timedelta(days=10),
+            last_day=today + datetime.timedelta(days=20),
+            note="Semester",
+        )
+        absence_create(
+            actor=deputy,
+            first_day=today + datetime.timedelta(days=15),
+            last_day=today + datetime.timedelta(days=25),
+            note="Föräldraledighet",
+        )
+        compliance_sweep(now=now)
 
     def request_flow(self, status, owner, deputy, found, fields, comms):
         """Take a request through the approval services to the wanted state, as people would."""

@@ -1,7 +1,11 @@
+"""Unit pages: the unit, its manager, the units below it and the accounts of its subtree (they show
+accounts, so they live on the accounts floor; the organisation itself is org's)."""
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
+from accounts import extensions
 from accounts.selectors import social_account_list
 from org import roles, selectors, services
 from org.forms import UnitForm
@@ -35,7 +39,9 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
         context.update(
             ancestors=ancestors[:-1],
             children=unit.children.select_related("manager").order_by("name"),
-            accounts=social_account_list(user=self.request.user).in_unit(unit).order_by("name", "id"),
+            accounts=extensions.annotate(
+                social_account_list(user=self.request.user).in_unit(unit).order_by("name", "id")
+            ),
             manager=manager,
             manager_unit=manager_unit,
             can_edit=roles.can_edit_registry(self.request.user),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from org import views
+from accounts import unit_views as views
 
 app_name = "org"
 urlpatterns = [

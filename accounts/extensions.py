@@ -1,0 +1,28 @@
+"""Hooks through which apps on higher floors add to the account pages without accounts importing
+them (NetBox's template extensions, in small). An app registers in its AppConfig.ready():
+
+- list annotators: `fn(accounts: list[SocialAccount]) -> None`, called once per list page with the
+  page's accounts, to attach what the templates show (one query per hook, not per account);
+- detail panels: `fn(request, account) -> (template_name, context) | None`.
+"""
+
+from collections.abc import Callable
+
+list_annotators: list[Callable] = []
+detail_panels: list[Callable] = []
+
+
+def annotate(accounts) -> list:
+    accounts = list(accounts)
+    for hook in list_annotators:
+        hook(accounts)
+    return accounts
+
+
+def panels(request, account) -> list[tuple[str, dict]]:
+    result = []
+    for hook in detail_panels:
+        panel = hook(request, account)
+        if panel:
+            result.append(panel)
+    return result

@@ -1,0 +1,221 @@
+"""The compliance rule catalogue (REQUIREMENTS.md, "Rules that follow for the portal").
+
+Each rule is code: an ID, the clauses it enforces, a severity, what fixes it, and one set-based
+query that returns the ids of the accounts breaking it at a moment. Apps above monitoring (records)
+add their rules with `register`. The sweep (monitoring.services.compliance_sweep) evaluates every
+rule with a fixed number of queries, whatever the number of accounts.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import START_PAGE_KINDS, AccountStatus, Role, SenderCheck
+from accounts.models import Assignment, SenderConfirmation, Snapshot, SocialAccount
+from monitoring.choices import Severity
+from monitoring.models import CheckIn, FollowUp
+from org.calendar import day_start, local_day
+from org.models import Absence, Unit
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    clauses: str
+    severity: str
+    title: str
+    fix: str
+    violators: Callable[[datetime.datetime], set[int]]
+
+
+RULES: dict[str, Rule] = {}
+
+
+def register(rule: Rule) -> Rule:
+    RULES[rule.id] = rule
+    return rule
+
+
+def governed():
+    """The accounts the rules apply to: active ones (they exist on their platform and are KI's)."""
+    return SocialAccount.objects.filter(status=AccountStatus.ACTIVE)
+
+
+def _ids(qs) -> set[int]:
+    return set(qs.values_list("pk", flat=True))
+
+
+def _current(role: str):
+    return Assignment.objects.filter(account=OuterRef("pk"), role=role, ended_at__isnull=True)
+
+
+def _months_ago(now: datetime.datetime, days: int) -> datetime.datetime:
+    return now - datetime.timedelta(days=days)
+
+
+def no_owner(now):
+    """RES-2: no current account owner."""
+    return _ids(governed().exclude(Exists(_current(Role.OWNER))))
+
+
+def no_deputy(now):
+    """RES-2: no current deputy. (The deputy being the owner is impossible: a database constraint.)"""
+    return _ids(governed().exclude(Exists(_current(Role.DEPUTY))))
+
+
+def coverage_gap(now):
+    """MON-2, RES-2: owner and deputy both registered absent on one day, today or within the
+    look-ahead window."""
+    today = local_day(now)
+    horizon = today + datetime.timedelta(days=settings.MONITORING_COVERAGE_LOOKAHEAD_DAYS)
+    accounts = governed().annotate(
+        owner_id=Subquery(_current(Role.OWNER).values("person_id")[:1]),
+        deputy_id=Subquery(_current(Role.DEPUTY).values("person_id")[:1]),
+    )
+    # Both absences touch the window and overlap each other, so their overlap lies in the window.
+    deputy_away = Absence.objects.filter(
+        person=OuterRef(OuterRef("deputy_id")), first_day__lte=OuterRef("last_day"), last_day__gte=OuterRef("first_day")
+    ).filter(first_day__lte=horizon, last_day__gte=today)
+    both_away = Absence.objects.filter(person=OuterRef("owner_id"), first_day__lte=horizon, last_day__gte=today).filter(
+        Exists(deputy_away)
+    )
+    return _ids(accounts.filter(Exists(both_away)))
+
+
+def missed_monitoring(now):
+    """MON-1, MON-2: a whole calendar day passed (weekends and holidays too) with no check-in.
+    The account breaks the rule when neither yesterday nor today has a check-in; an account that
+    became active today or yesterday has had no full day to miss."""
+    yesterday = local_day(now) - datetime.timedelta(days=1)
+    recent = CheckIn.objects.filter(account=OuterRef("pk"), day__gte=yesterday)
+    return _ids(governed().filter(activated_at__lt=day_start(yesterday)).exclude(Exists(recent)))
+
+
+def start_page_snapshot_overdue(now):
+    """REC-5: no start-page screenshot in the last six months (counted from activation for a new
+    account)."""
+    cutoff_day = local_day(now) - datetime.timedelta(days=settings.MONITORING_SNAPSHOT_INTERVAL_DAYS)
+    recent = Snapshot.objects.filter(account=OuterRef("pk"), kind__in=START_PAGE_KINDS, taken_on__gt=cutoff_day)
+    return _ids(governed().filter(activated_at__lt=day_start(cutoff_day)).exclude(Exists(recent)))
+
+
+def follow_up_overdue(now):
+    """PURP-3: no follow-up of the goals in the last twelve months (from activation for a new account)."""
+    cutoff = _months_ago(now, settings.MONITORING_FOLLOW_UP_INTERVAL_DAYS)
+    recent = FollowUp.objects.filter(account=OuterRef("pk"), created_at__gt=cutoff)
+    return _ids(governed().filter(activated_at__lt=cutoff).exclude(Exists(recent)))
+
+
+def sender_unverified(now):
+    """SEND-1, SEND-2, INF-1: the sender checklist was never confirmed in full, or not within
+    twelve months. The visitor-notice item applies only where the platform has a description."""
+    cutoff = _months_ago(now, settings.MONITORING_SENDER_INTERVAL_DAYS)
+    confirmed = (
+        SenderConfirmation.objects.filter(account=OuterRef("pk"), confirmed_at__gt=cutoff)
+        .order_by()
+        .values("account")
+        .annotate(n=Count("item", distinct=True))
+        .values("n")
+    )
+    all_items = len(SenderCheck.values)
+    accounts = governed().annotate(done=Coalesce(Subquery(confirmed, output_field=IntegerField()), 0))
+    return _ids(
+        accounts.filter(
+            Q(platform__has_description=True, done__lt=all_items)
+            | Q(platform__has_description=False, done__lt=all_items - 1)
+        )
+    )
+
+
+def inactive_channel(now):
+    """DECOM-1: no post recorded for the inactivity window (six months): the latest post date given
+    at check-ins, or, if none was ever given, since the account became active."""
+    cutoff_day = local_day(now) - datetime.timedelta(days=settings.MONITORING_INACTIVITY_DAYS)
+    accounts = governed().annotate(last_post=Max("checkins__latest_post_on"))
+    return _ids(
+        accounts.filter(Q(last_post__lt=cutoff_day) | Q(last_post__isnull=True, activated_at__lt=day_start(cutoff_day)))
+    )
+
+
+def manager_missing(now):
+    """RESP-1: no responsible manager for the account's unit, neither on the unit nor on any unit
+    above it (the delegation order)."""
+    units = list(Unit.objects.values_list("pk", "path", "manager_id"))
+    managed_paths = [path for _pk, path, manager in units if manager]
+    orphaned = [pk for pk, path, _m in units if not any(path.startswith(p) for p in managed_paths)]
+    return _ids(governed().filter(unit_id__in=orphaned))
+
+
+for _rule in (
+    Rule("no-owner", "RES-2", Severity.HIGH, _("The account has no owner"), _("Appoint an account owner."), no_owner),
+    Rule(
+        "no-deputy",
+        "RES-2",
+        Severity.HIGH,
+        _("The account has no deputy"),
+        _("Appoint a deputy who is not the owner."),
+        no_deputy,
+    ),
+    Rule(
+        "coverage-gap",
+        "MON-2, RES-2",
+        Severity.HIGH,
+        _("Owner and deputy are away on the same day"),
+        _("Arrange cover: change an absence or appoint a stand-in deputy for the period."),
+        coverage_gap,
+    ),
+    Rule(
+        "missed-monitoring",
+        "MON-1, MON-2",
+        Severity.HIGH,
+        _("A day passed without monitoring"),
+        _("Check the account and record today's check-in."),
+        missed_monitoring,
+    ),
+    Rule(
+        "start-page-snapshot-overdue",
+        "REC-5",
+        Severity.MEDIUM,
+        _("No start-page screenshot in six months"),
+        _("Upload a screenshot of the account's start page."),
+        start_page_snapshot_overdue,
+    ),
+    Rule(
+        "follow-up-overdue",
+        "PURP-3",
+        Severity.MEDIUM,
+        _("No follow-up of the goals in twelve months"),
+        _("Record this year's follow-up against the goals."),
+        follow_up_overdue,
+    ),
+    Rule(
+        "sender-unverified",
+        "SEND-1, SEND-2, INF-1",
+        Severity.MEDIUM,
+        _("The sender checklist is not confirmed within twelve months"),
+        _("Check the profile and confirm every item of the sender checklist."),
+        sender_unverified,
+    ),
+    Rule(
+        "inactive-channel",
+        "DECOM-1",
+        Severity.LOW,
+        _("No post for six months"),
+        _("Post again, or decommission the account."),
+        inactive_channel,
+    ),
+    Rule(
+        "manager-missing",
+        "RESP-1",
+        Severity.HIGH,
+        _("The unit has no responsible manager"),
+        _("The communications department records the unit's responsible manager."),
+        manager_missing,
+    ),
+):
+    register(_rule)

@@ -1,0 +1,116 @@
+import datetime
+from collections import defaultdict
+
+from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models.functions import TruncWeek
+
+from accounts.models import SocialAccount
+from accounts.selectors import social_account_list
+from monitoring.models import CheckIn, Finding
+from monitoring.rules import RULES
+from monitoring.services import MONITORED_STATUSES
+from org.calendar import local_day
+from org.models import Absence
+
+
+class OpenFinding:
+    """A finding with its rule's catalogue entry, for display."""
+
+    def __init__(self, finding: Finding):
+        self.finding = finding
+        rule = RULES.get(finding.rule)
+        self.rule = finding.rule
+        self.title = rule.title if rule else finding.rule
+        self.clauses = rule.clauses if rule else ""
+        self.severity = rule.severity if rule else ""
+        self.fix = rule.fix if rule else ""
+        self.opened_at = finding.opened_at
+
+
+def open_findings_by_account(account_ids) -> dict[int, list[OpenFinding]]:
+    """Open findings of these accounts, in one query."""
+    result: dict[int, list[OpenFinding]] = defaultdict(list)
+    for finding in Finding.objects.filter(account_id__in=list(account_ids), resolved_at__isnull=True).order_by(
+        "opened_at"
+    ):
+        result[finding.account_id].append(OpenFinding(finding))
+    return result
+
+
+def annotate_open_findings(accounts: list[SocialAccount]) -> None:
+    """accounts.extensions list annotator: attach `open_findings` to each account of a page."""
+    found = open_findings_by_account(a.pk for a in accounts)
+    for account in accounts:
+        account.open_findings = found.get(account.pk, [])
+
+
+def today_accounts(*, user, now: datetime.datetime):
+    """The accounts the user keeps that are monitored, with whether today is checked in."""
+    today = local_day(now)
+    accounts = list(
+        SocialAccount.objects.held_by(user)
+        .filter(status__in=MONITORED_STATUSES)
+        .select_related("platform", "unit")
+        .annotate(
+            checked_today=Exists(CheckIn.objects.filter(account=OuterRef("pk"), day=today)),
+            last_checkin=Max("checkins__day"),
+        )
+        .order_by("name", "id")
+    )
+    annotate_open_findings(accounts)
+    return accounts
+
+
+def coverage_calendar(account: SocialAccount, owner, deputy, *, today: datetime.date, days: int = 30):
+    """The next `days` days: who of owner and deputy is away, and the days both are (MON-2, RES-2)."""
+    end = today + datetime.timedelta(days=days - 1)
+    people = [p for p in (owner, deputy) if p is not None]
+    absences = list(Absence.objects.filter(person__in=people, first_day__lte=end, last_day__gte=today))
+    calendar = []
+    for offset in range(days):
+        day = today + datetime.timedelta(days=offset)
+        away = {a.person_id for a in absences if a.first_day <= day <= a.last_day}
+        owner_away = owner is not None and owner.pk in away
+        deputy_away = deputy is not None and deputy.pk in away
+        calendar.append(
+            {"day": day, "owner_away": owner_away, "deputy_away": deputy_away, "gap": owner_away and deputy_away}
+        )
+    return calendar
+
+
+def compliance_overview(*, user, now: datetime.datetime, weeks: int = 8) -> dict:
+    """Open findings by rule and by unit, and findings opened per week, over what the user may see."""
+    visible = social_account_list(user=user).values("pk")
+    open_findings = Finding.objects.filter(resolved_at__isnull=True, account__in=visible)
+    by_rule = {row["rule"]: row["n"] for row in open_findings.values("rule").annotate(n=Count("id"))}
+    rules = [(rule, by_rule.get(rule_id, 0)) for rule_id, rule in RULES.items()]
+    by_unit = list(
+        open_findings.values("account__unit__pk", "account__unit__name")
+        .annotate(n=Count("id"), accounts=Count("account", distinct=True))
+        .order_by("-n", "account__unit__name")
+    )
+    since = now - datetime.timedelta(weeks=weeks)
+    trend = list(
+        Finding.objects.filter(account__in=visible, opened_at__gte=since)
+        .annotate(week=TruncWeek("opened_at"))
+        .values("week")
+        .annotate(opened=Count("id"))
+        .order_by("week")
+    )
+    resolved = {
+        row["week"]: row["n"]
+        for row in Finding.objects.filter(account__in=visible, resolved_at__gte=since)
+        .annotate(week=TruncWeek("resolved_at"))
+        .values("week")
+        .annotate(n=Count("id"))
+    }
+    for row in trend:
+        row["resolved"] = resolved.get(row["week"], 0)
+    findings = open_findings.select_related("account__platform", "account__unit").order_by("rule", "opened_at")[:500]
+    return {
+        "rules": rules,
+        "by_unit": by_unit,
+        "trend": trend,
+        "open_total": sum(by_rule.values()),
+        "findings": [(f, OpenFinding(f)) for f in findings],
+    }

@@ -1,0 +1,194 @@
+"""Monitoring: check-ins (MON-1/2), ping addresses, follow-ups (PURP-3) and the compliance sweep."""
+
+import datetime
+import logging
+from contextlib import contextmanager
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import permissions
+from accounts.choices import AccountStatus
+from accounts.models import SocialAccount
+from audit.services import audit_record
+from monitoring.choices import CheckInSource, RunStatus
+from monitoring.models import CheckIn, CheckRun, Finding, FollowUp, PingKey, new_ping_token
+from monitoring.rules import RULES
+from org.calendar import local_day
+from org.exceptions import ApplicationError, NotAllowed
+
+logger = logging.getLogger(__name__)
+
+# Accounts that can be checked in: those that exist on their platform.
+MONITORED_STATUSES = (AccountStatus.ACTIVE, AccountStatus.DECOMMISSIONING)
+
+
+@contextmanager
+def job_run(job: str, now: datetime.datetime | None = None):
+    """Record a run of a periodic job (started, finished, counts, error): evidence that monitoring
+    itself ran. Yields the counts dict for the job to fill."""
+    run = CheckRun.objects.create(job=job, started_at=now or timezone.now())
+    counts: dict = {}
+    try:
+        yield counts
+    except Exception as exc:
+        CheckRun.objects.filter(pk=run.pk).update(
+            finished_at=timezone.now(), status=RunStatus.FAILED, counts=counts, error=repr(exc)[:4000]
+        )
+        raise
+    CheckRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), status=RunStatus.OK, counts=counts)
+
+
+def checkin_record(
+    *,
+    actor,
+    account: SocialAccount,
+    now: datetime.datetime | None = None,
+    note: str = "",
+    latest_post_on: datetime.date | None = None,
+    source: str = CheckInSource.WEB,
+    actor_repr: str | None = None,
+) -> tuple[CheckIn, bool]:
+    """Record that the account was monitored today (Stockholm). One check-in per account and day
+    counts: a second one returns the first and records nothing (created=False)."""
+    now = now or timezone.now()
+    if actor is not None and not permissions.can_maintain(actor, account):
+        raise NotAllowed(_("Only the account's owner or deputy records its monitoring."))
+    if account.status not in MONITORED_STATUSES:
+        raise ApplicationError(_("Only active accounts are monitored."))
+    day = local_day(now)
+    if latest_post_on and latest_post_on > day:
+        raise ApplicationError(_("The date of the latest post cannot be in the future."))
+    existing = CheckIn.objects.filter(account=account, day=day).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            checkin = CheckIn.objects.create(
+                account=account,
+                day=day,
+                person=actor,
+                person_repr=actor_repr or str(actor),
+                source=source,
+                note=note.strip()[:500],
+                latest_post_on=latest_post_on,
+            )
+    except IntegrityError:  # two clicks at once: the other one got there first
+        return CheckIn.objects.get(account=account, day=day), False
+    return checkin, True
+
+
+@transaction.atomic
+def checkins_record_all(*, actor, now: datetime.datetime | None = None, note: str = "") -> int:
+    """Check in every account the user currently keeps ("all monitored today")."""
+    accounts = SocialAccount.objects.held_by(actor).filter(status__in=MONITORED_STATUSES)
+    return sum(checkin_record(actor=actor, account=a, now=now, note=note)[1] for a in accounts)
+
+
+def ping_key_for(account: SocialAccount) -> PingKey:
+    key, _created = PingKey.objects.get_or_create(account=account)
+    return key
+
+
+@transaction.atomic
+def ping_key_rotate(*, actor, account_id: int) -> PingKey:
+    """Give the account a new ping address; the old one answers 404 from now on."""
+    account = SocialAccount.objects.select_for_update().get(pk=account_id)
+    if not permissions.can_maintain(actor, account):
+        raise NotAllowed(_("Only the account's owner or deputy may do this."))
+    key = ping_key_for(account)
+    key.token = new_ping_token()
+    key.save(update_fields=["token", "updated_at"])
+    audit_record(actor=actor, target=account, action="ping.rotate")
+    return key
+
+
+def ping_checkin(*, token: str, now: datetime.datetime | None = None) -> CheckIn | None:
+    """A hit on the secret ping address. Returns None for an unknown token (the view answers 404)."""
+    key = PingKey.objects.select_related("account").filter(token=token).first()
+    if key is None:
+        return None
+    checkin, _created = checkin_record(
+        actor=None, account=key.account, now=now, source=CheckInSource.PING, actor_repr="ping"
+    )
+    return checkin
+
+
+@transaction.atomic
+def follow_up_record(
+    *, actor, account_id: int, period_end: datetime.date, figures: str, assessment: str, continue_account: bool = True
+) -> FollowUp:
+    """The owner records the yearly follow-up against the goals (PURP-3); the manager is asked to
+    acknowledge it."""
+    account = SocialAccount.objects.select_for_update().get(pk=account_id)
+    if not permissions.can_maintain(actor, account):
+        raise NotAllowed(_("Only the account's owner or deputy records its follow-up."))
+    if not figures.strip() or not assessment.strip():
+        raise ApplicationError(_("Give the figures and an assessment against the goals."))
+    follow_up = FollowUp.objects.create(
+        account=account,
+        period_end=period_end,
+        figures=figures.strip(),
+        assessment=assessment.strip(),
+        continue_account=continue_account,
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        target=account,
+        action="follow_up.record",
+        after={"period_end": period_end, "continue": continue_account},
+    )
+    return follow_up
+
+
+@transaction.atomic
+def follow_up_acknowledge(*, actor, follow_up_id: int) -> FollowUp:
+    follow_up = FollowUp.objects.select_for_update().select_related("account__unit").get(pk=follow_up_id)
+    if not permissions.manages(actor, follow_up.account):
+        raise NotAllowed(_("Only a responsible manager acknowledges a follow-up."))
+    if follow_up.acknowledged_at is None:
+        follow_up.acknowledged_by, follow_up.acknowledged_at = actor, timezone.now()
+        follow_up.save(update_fields=["acknowledged_by", "acknowledged_at", "updated_at"])
+        audit_record(actor=actor, target=follow_up.account, action="follow_up.acknowledge")
+    return follow_up
+
+
+def compliance_sweep(*, now: datetime.datetime | None = None) -> dict:
+    """Evaluate every rule and bring the findings in line: open what newly breaks a rule, resolve
+    what no longer does, mark the rest as seen. Idempotent: a second run changes only last_seen_at.
+
+    Set-based: per rule one query for the violators, one for the open findings and at most three
+    bulk writes, whatever the number of accounts. Two sweeps at once cannot open a finding twice:
+    the partial unique constraint (one open finding per account and rule) rejects the second and
+    bulk_create ignores the conflict.
+    """
+    now = now or timezone.now()
+    counts = {"opened": 0, "resolved": 0, "open": 0}
+    with job_run("sweep_compliance", now) as run_counts:
+        for rule in RULES.values():
+            violating = rule.violators(now)
+            with transaction.atomic():
+                open_ids = set(
+                    Finding.objects.filter(rule=rule.id, resolved_at__isnull=True).values_list("account_id", flat=True)
+                )
+                new = violating - open_ids
+                cleared = open_ids - violating
+                Finding.objects.bulk_create(
+                    [Finding(account_id=a, rule=rule.id, opened_at=now, last_seen_at=now) for a in new],
+                    ignore_conflicts=True,
+                    batch_size=1000,
+                )
+                cleared_list = sorted(cleared)
+                for i in range(0, len(cleared_list), 1000):  # bounded IN lists (SQLite's variable limit)
+                    Finding.objects.filter(
+                        rule=rule.id, resolved_at__isnull=True, account_id__in=cleared_list[i : i + 1000]
+                    ).update(resolved_at=now, updated_at=now)
+                Finding.objects.filter(rule=rule.id, resolved_at__isnull=True).update(last_seen_at=now)
+            counts["opened"] += len(new)
+            counts["resolved"] += len(cleared)
+            counts["open"] += len(violating)
+            run_counts[rule.id] = len(violating)
+        run_counts.update(counts)
+    return counts

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from monitoring import views
+
+app_name = "monitoring"
+urlpatterns = [
+    path("today/", views.TodayView.as_view(), name="today"),
+    path("ping/<str:token>/", views.PingView.as_view(), name="ping"),
+    path("api/v1/checkins/", views.CheckInApi.as_view(), name="api-checkin"),
+    path("accounts/<int:pk>/monitoring/", views.AccountMonitoringView.as_view(), name="account"),
+    path("accounts/<int:pk>/monitoring/ping-rotate/", views.PingRotateView.as_view(), name="ping-rotate"),
+    path("accounts/<int:pk>/monitoring/follow-up/", views.FollowUpCreateView.as_view(), name="follow-up"),
+    path("follow-ups/<int:pk>/acknowledge/", views.FollowUpAcknowledgeView.as_view(), name="follow-up-ack"),
+    path("absences/", views.AbsenceView.as_view(), name="absences"),
+    path("absences/<int:pk>/delete/", views.AbsenceDeleteView.as_view(), name="absence-delete"),
+    path("compliance/", views.ComplianceOverviewView.as_view(), name="overview"),
+]

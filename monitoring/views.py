@@ -1,0 +1,263 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import DetailView, TemplateView
+
+from accounts import permissions
+from accounts.selectors import people_of, social_account_list
+from monitoring import selectors, services
+from monitoring.choices import CheckInSource
+from monitoring.forms import AbsenceForm, CheckInForm, FollowUpForm
+from monitoring.models import CheckIn, FollowUp
+from monitoring.rules import RULES
+from org import roles
+from org.calendar import local_day
+from org.exceptions import ApplicationError, NotAllowed
+from org.models import Absence
+from org.services import absence_create, absence_delete
+
+
+class TodayView(LoginRequiredMixin, TemplateView):
+    """'Today': every account the user keeps, with one click to record it as monitored (MON-1/2)."""
+
+    template_name = "monitoring/today.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        context.update(
+            today=local_day(now), accounts=selectors.today_accounts(user=self.request.user, now=now), form=CheckInForm()
+        )
+        return context
+
+    def post(self, request):
+        form = CheckInForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("monitoring:today")
+        data = form.cleaned_data
+        try:
+            if data["account"]:
+                account = get_object_or_404(social_account_list(user=request.user), pk=data["account"])
+                _checkin, created = services.checkin_record(
+                    actor=request.user, account=account, note=data["note"], latest_post_on=data["latest_post_on"]
+                )
+                messages.success(
+                    request,
+                    _("%(name)s is recorded as monitored today.") % {"name": account.name}
+                    if created
+                    else _("%(name)s was already recorded as monitored today.") % {"name": account.name},
+                )
+            else:
+                count = services.checkins_record_all(actor=request.user, note=data["note"])
+                messages.success(request, _("%(count)s accounts recorded as monitored today.") % {"count": count})
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("monitoring:today")
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class PingView(View):
+    """The secret ping address: a bookmark or a script records today's check-in. A wrong token is
+    404 and records nothing."""
+
+    http_method_names = ["get", "post", "head"]
+
+    def dispatch(self, request, token):
+        if services.ping_checkin(token=token) is None:
+            raise Http404
+        return HttpResponse("OK\n", content_type="text/plain; charset=utf-8")
+
+
+class CheckInApi(View):
+    """POST /api/v1/checkins/ {"account": id, "note": "...", "latest_post_on": "YYYY-MM-DD"} as a
+    logged-in user: 201 when recorded, 200 when today was already recorded."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        if not request.user.is_authenticated:
+            return JsonResponse({"detail": _("Log in first.")}, status=401)
+        try:
+            payload = json.loads(request.body or b"{}")
+            form = CheckInForm(payload if isinstance(payload, dict) else {})
+        except (ValueError, UnicodeDecodeError):
+            return JsonResponse({"detail": _("The body must be JSON.")}, status=400)
+        if not form.is_valid() or not form.cleaned_data["account"]:
+            errors = form.errors.get_json_data() if form.errors else {"account": [{"message": _("Required.")}]}
+            return JsonResponse({"detail": _("Invalid input."), "errors": errors}, status=400)
+        account = social_account_list(user=request.user).filter(pk=form.cleaned_data["account"]).first()
+        if account is None:
+            return JsonResponse({"detail": _("Not found.")}, status=404)
+        try:
+            checkin, created = services.checkin_record(
+                actor=request.user,
+                account=account,
+                note=form.cleaned_data["note"],
+                latest_post_on=form.cleaned_data["latest_post_on"],
+                source=CheckInSource.API,
+            )
+        except NotAllowed as exc:
+            return JsonResponse({"detail": str(exc.message)}, status=403)
+        except ApplicationError as exc:
+            return JsonResponse({"detail": str(exc.message)}, status=409)
+        return JsonResponse(
+            {"account": account.pk, "day": checkin.day.isoformat(), "created": created}, status=201 if created else 200
+        )
+
+
+class AccountMonitoringView(LoginRequiredMixin, DetailView):
+    """An account's monitoring: check-ins, findings, coverage, follow-ups and its ping address."""
+
+    template_name = "monitoring/account_monitoring.html"
+    context_object_name = "account"
+
+    def get_queryset(self):
+        return social_account_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        account, user = self.object, self.request.user
+        today = local_day(timezone.now())
+        people = people_of(account)
+        can_maintain = permissions.can_maintain(user, account)
+        context.update(
+            today=today,
+            people=people,
+            can_maintain=can_maintain,
+            manages=permissions.manages(user, account),
+            checkins=CheckIn.objects.filter(account=account).order_by("-day")[:60],
+            open_findings=selectors.open_findings_by_account([account.pk]).get(account.pk, []),
+            resolved_findings=account.findings.filter(resolved_at__isnull=False).order_by("-resolved_at")[:20],
+            rules=RULES,
+            calendar=selectors.coverage_calendar(account, people["owner"], people["deputy"], today=today),
+            follow_ups=account.follow_ups.select_related("recorded_by", "acknowledged_by"),
+            follow_up_form=FollowUpForm(initial={"period_end": today}),
+            checkin_form=CheckInForm(initial={"account": account.pk}),
+        )
+        if can_maintain:
+            key = services.ping_key_for(account)
+            context["ping_url"] = self.request.build_absolute_uri(reverse("monitoring:ping", args=[key.token]))
+        return context
+
+
+class _AccountPost(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        account = get_object_or_404(social_account_list(user=request.user), pk=pk)
+        try:
+            self.perform(request, account)
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("monitoring:account", pk=pk)
+
+
+class PingRotateView(_AccountPost):
+    def perform(self, request, account):
+        services.ping_key_rotate(actor=request.user, account_id=account.pk)
+        messages.success(request, _("The account has a new ping address; the old one no longer works."))
+
+
+class FollowUpCreateView(_AccountPost):
+    def perform(self, request, account):
+        form = FollowUpForm(request.POST)
+        if not form.is_valid():
+            raise ApplicationError(" ".join(e for errors in form.errors.values() for e in errors))
+        services.follow_up_record(actor=request.user, account_id=account.pk, **form.cleaned_data)
+        messages.success(request, _("The follow-up was recorded."))
+
+
+class FollowUpAcknowledgeView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        follow_up = get_object_or_404(
+            FollowUp.objects.filter(account__in=social_account_list(user=request.user)), pk=pk
+        )
+        try:
+            services.follow_up_acknowledge(actor=request.user, follow_up_id=follow_up.pk)
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        messages.success(request, _("The follow-up was acknowledged."))
+        return redirect("monitoring:account", pk=follow_up.account_id)
+
+
+class AbsenceView(LoginRequiredMixin, TemplateView):
+    """The user's own absences; both owner and deputy away on one day is a coverage gap."""
+
+    template_name = "monitoring/absences.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            absences=Absence.objects.filter(person=self.request.user).order_by("-first_day"),
+            form=kwargs.get("form") or AbsenceForm(),
+        )
+        return context
+
+    def post(self, request):
+        form = AbsenceForm(request.POST)
+        if form.is_valid():
+            try:
+                absence_create(actor=request.user, **form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("The absence was registered."))
+                return redirect("monitoring:absences")
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class AbsenceDeleteView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        absence = get_object_or_404(Absence.objects.filter(person=request.user), pk=pk)
+        absence_delete(actor=request.user, absence_id=absence.pk)
+        messages.success(request, _("The absence was removed."))
+        return redirect("monitoring:absences")
+
+
+class ComplianceOverviewView(LoginRequiredMixin, TemplateView):
+    """Findings by rule and by unit with trends, for the communications department, auditors and
+    managers (each over what they may see)."""
+
+    template_name = "monitoring/overview.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not (roles.sees_everything(user) or roles.is_manager(user)):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.compliance_overview(user=self.request.user, now=timezone.now()))
+        context["max_trend"] = max([r["opened"] for r in context["trend"]] + [1])
+        return context
+
+
+def account_panel(request, account):
+    """accounts.extensions detail panel: the account's open findings and latest check-in."""
+    return "monitoring/includes/_account_panel.html", {
+        "findings": selectors.open_findings_by_account([account.pk]).get(account.pk, []),
+        "last_checkin": CheckIn.objects.filter(account=account).order_by("-day").first(),
+        "account": account,
+    }
