@@ -57,6 +57,8 @@ class SocialAccountForm(forms.ModelForm):
 
     owner = forms.ModelChoiceField(label=_("Account owner"), queryset=get_user_model().objects.filter(is_active=True))
     deputy = forms.ModelChoiceField(label=_("Deputy"), queryset=get_user_model().objects.filter(is_active=True))
+    url = forms.URLField(label=_("profile address"), max_length=500, assume_scheme="https")
+    strategy_link = forms.URLField(label=_("link to strategy"), max_length=500, required=False, assume_scheme="https")
 
     class Meta:
         model = SocialAccount
@@ -65,8 +67,6 @@ class SocialAccountForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["url"].required = True
-        self.fields["url"].assume_scheme = "https"
         self.fields["url"].help_text = _("Paste the address of the account's profile page; the platform is recognised.")
         self.fields["unit"].queryset = self.fields["unit"].queryset.select_related(None).order_by("path")
         self.helper = FormHelper()

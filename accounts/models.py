@@ -266,7 +266,16 @@ class Snapshot(BaseModel):
         verbose_name_plural = _("screenshots")
         ordering = ["-taken_on", "-id"]
         indexes = [models.Index(fields=["account", "kind", "-taken_on"], name="accounts_snapshot_latest")]
-        constraints = [models.CheckConstraint(condition=Q(kind__in=SnapshotKind.values), name="accounts_snapshot_kind")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=SnapshotKind.values), name="accounts_snapshot_kind"),
+            models.UniqueConstraint(
+                "account",
+                "kind",
+                "sha256",
+                name="accounts_snapshot_once",
+                violation_error_message=_("This screenshot is already stored."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.account}: {self.get_kind_display()} {self.taken_on}"

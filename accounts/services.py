@@ -2,6 +2,7 @@
 queues the e-mails to the people concerned and happens in one transaction. Nothing else writes
 SocialAccount.status."""
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,8 +49,11 @@ def _check_people(owner, deputy) -> None:
 
 
 def _save_checked(account: SocialAccount) -> None:
-    """full_clean, then save; a race on the unique handle still ends as a clear message."""
-    account.full_clean()
+    """full_clean, then save; invalid data and a race on the unique handle end as a clear message."""
+    try:
+        account.full_clean()
+    except ValidationError as exc:
+        raise ApplicationError(" ".join(exc.messages)) from exc
     try:
         with transaction.atomic():
             account.save()
@@ -125,7 +129,7 @@ def social_account_update(*, actor, account_id: int, owner=None, deputy=None, **
     """The communications department changes any field and, when given, the owner and deputy.
     The audit event holds only the fields that changed; the people concerned are told."""
     _require_registry_editor(actor)
-    account = SocialAccount.objects.select_for_update().select_related("unit").get(pk=account_id)
+    account = SocialAccount.objects.select_for_update(of=("self",)).select_related("unit").get(pk=account_id)
     _check_people(owner, deputy)
     after = _apply(actor=actor, account=account, changes=changes)
     changed_people = _people_set(actor=actor, account=account, owner=owner, deputy=deputy, notify=True)
@@ -138,7 +142,9 @@ def social_account_update(*, actor, account_id: int, owner=None, deputy=None, **
 def social_account_details_change(*, actor, account_id: int, name: str, url: str, platform, handle: str):
     """Rename an account or change its address: its owner, deputy or the communications
     department. Recorded in the audit trail; the owner, deputy and responsible manager are told."""
-    account = SocialAccount.objects.select_for_update().select_related("unit", "platform").get(pk=account_id)
+    account = (
+        SocialAccount.objects.select_for_update(of=("self",)).select_related("unit", "platform").get(pk=account_id)
+    )
     if not permissions.can_maintain(actor, account):
         raise NotAllowed(_("Only the account's owner, its deputy or the communications department may do this."))
     if account.status in (AccountStatus.REJECTED, AccountStatus.DECOMMISSIONED):
@@ -237,9 +243,10 @@ def _notify_change(*, actor, account, changes: dict) -> None:
 def sender_checklist_confirm(*, actor, account_id: int, items: list[str]) -> list[SenderConfirmation]:
     """Record that the owner (or deputy, or comms) checked items of the sender checklist
     (SEND-1..3, INF-1) on the platform. Each item is a row with who and when."""
-    account = SocialAccount.objects.select_for_update().select_related("platform").get(pk=account_id)
+    account = SocialAccount.objects.select_for_update(of=("self",)).select_related("platform").get(pk=account_id)
     if not permissions.can_maintain(actor, account):
         raise NotAllowed(_("Only the account's owner, its deputy or the communications department may do this."))
+    items = list(dict.fromkeys(items))  # an item ticked twice is confirmed once
     allowed = set(sender_checklist_items(account))
     unknown = set(items) - allowed
     if unknown:
@@ -286,6 +293,8 @@ def social_account_transition(*, actor, account_id: int, to: str, note: str = ""
     decide *who* may ask for the move; this checks the move itself, under a row lock so that two
     people acting at once cannot both succeed.
     """
+    if to not in AccountStatus.values:
+        raise ApplicationError(_("Unknown status: %(to)s") % {"to": to})
     account = SocialAccount.objects.select_for_update().get(pk=account_id)
     if to not in TRANSITIONS[account.status]:
         raise ApplicationError(
@@ -318,7 +327,7 @@ def social_account_transition(*, actor, account_id: int, to: str, note: str = ""
 def handover_propose(*, actor, account_id: int, to_person, note: str = "") -> Handover:
     """Offer the account to a new owner: the current owner, a responsible manager or the
     communications department. Nothing changes until the new owner accepts (RES-2)."""
-    account = SocialAccount.objects.select_for_update().select_related("unit").get(pk=account_id)
+    account = SocialAccount.objects.select_for_update(of=("self",)).select_related("unit").get(pk=account_id)
     if not (permissions.is_owner(actor, account) or permissions.manages(actor, account) or roles.is_comms(actor)):
         raise NotAllowed(_("Only the owner, a responsible manager or the communications department may do this."))
     if account.status in (AccountStatus.REJECTED, AccountStatus.DECOMMISSIONED):
@@ -357,7 +366,7 @@ def handover_propose(*, actor, account_id: int, to_person, note: str = "") -> Ha
 def handover_answer(*, actor, handover_id: int, accept: bool) -> Handover:
     """The offered person accepts (and becomes owner; if they were the deputy, the previous owner
     becomes deputy) or declines."""
-    handover = Handover.objects.select_for_update().select_related("account__unit").get(pk=handover_id)
+    handover = Handover.objects.select_for_update(of=("self",)).select_related("account__unit").get(pk=handover_id)
     if handover.to_person_id != actor.pk:
         raise NotAllowed(_("Only the person the account is offered to may answer."))
     if handover.status != HandoverStatus.PENDING:
@@ -385,7 +394,7 @@ def handover_answer(*, actor, handover_id: int, accept: bool) -> Handover:
 @transaction.atomic
 def deputy_change(*, actor, account_id: int, person) -> SocialAccount:
     """Appoint a new deputy (RES-2): the owner, a responsible manager or the communications department."""
-    account = SocialAccount.objects.select_for_update().select_related("unit").get(pk=account_id)
+    account = SocialAccount.objects.select_for_update(of=("self",)).select_related("unit").get(pk=account_id)
     if not (permissions.is_owner(actor, account) or permissions.manages(actor, account) or roles.is_comms(actor)):
         raise NotAllowed(_("Only the owner, a responsible manager or the communications department may do this."))
     owner = account.assignments.current().filter(role=Role.OWNER).first()

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.InventoryView.as_view(), name="inventory"),
     path("mine/", views.MyAccountsView.as_view(), name="mine"),
     path("new/", views.AccountCreateView.as_view(), name="create"),
+    path("import/", views.AccountImportView.as_view(), name="import"),
+    path("import/confirm/", views.AccountImportConfirmView.as_view(), name="import-confirm"),
     path("<int:pk>/", views.AccountDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.AccountUpdateView.as_view(), name="update"),
 ]

@@ -35,7 +35,10 @@ class InventoryView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         qs = selectors.social_account_list(user=self.request.user).order_by("name", "id")
         self.filterset = InventoryFilter(self.request.GET or None, queryset=qs, request=self.request)
-        return self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else qs
+        if not self.filterset.is_bound:
+            return qs
+        # An invalid filter shows its error and no accounts, never the unfiltered inventory.
+        return self.filterset.qs if self.filterset.is_valid() else qs.none()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -186,22 +189,18 @@ class AccountImportConfirmView(RegistryEditorRequiredMixin, View):
             self._forget(request, token, path)
             messages.error(request, _("The uploaded file is no longer available. Upload it again."))
             return redirect("accounts:import")
-        file_name = entry.get("name", "")
         try:
             plan = imports.plan_import(table, actor=request.user)
             if [r.row for r in plan.to_create] != entry["rows"]:
                 # An account was registered, or a unit or person changed, since the dry run.
-                self._remember(request, token, plan)
                 error = _("The registry has changed since the dry run. Nothing was imported; check the new dry run.")
-                return _import_preview(request, plan=plan, table=table, token=token, file_name=file_name, error=error)
+                return self._new_dry_run(request, token, path, entry, table, plan, error)
             created = imports.import_apply(actor=request.user, plan=plan)
         except NotAllowed as exc:
             raise PermissionDenied(exc.message) from exc
         except ApplicationError as exc:
             plan = imports.plan_import(table, actor=request.user)
-            self._remember(request, token, plan)
-            token = token if plan.to_create else None
-            return _import_preview(request, plan=plan, table=table, token=token, file_name=file_name, error=exc.message)
+            return self._new_dry_run(request, token, path, entry, table, plan, exc.message)
         self._forget(request, token, path)
         count = len(created)
         messages.success(
@@ -210,11 +209,18 @@ class AccountImportConfirmView(RegistryEditorRequiredMixin, View):
         )
         return redirect("accounts:inventory")
 
-    @staticmethod
-    def _remember(request, token: str, plan) -> None:
-        pending = request.session.get(IMPORT_SESSION_KEY, {})
-        pending[token]["rows"] = [r.row for r in plan.to_create]
-        request.session[IMPORT_SESSION_KEY] = pending
+    def _new_dry_run(self, request, token: str, path: Path, entry: dict, table, plan, error: str):
+        """Show the dry run as it is now, confirmable again if it still has rows to create."""
+        if plan.to_create:
+            pending = request.session[IMPORT_SESSION_KEY]
+            pending[token]["rows"] = [r.row for r in plan.to_create]
+            request.session[IMPORT_SESSION_KEY] = pending
+        else:
+            self._forget(request, token, path)
+            token = None
+        return _import_preview(
+            request, plan=plan, table=table, token=token, file_name=entry.get("name", ""), error=error
+        )
 
     @staticmethod
     def _forget(request, token: str, path: Path) -> None:

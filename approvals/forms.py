@@ -24,6 +24,8 @@ class RequestForm(forms.ModelForm):
         help_text=_("Stands in for the owner; cannot be the owner (RES-2)."),
     )
 
+    strategy_link = forms.URLField(label=_("link to strategy"), max_length=500, required=False, assume_scheme="https")
+
     class Meta:
         model = SocialAccount
         fields = ("unit", "platform", "name", "classification", *PURPOSE_FIELDS, *RESOURCE_FIELDS)

@@ -40,7 +40,11 @@ COMMS_MOVES = {Outcome.APPROVE: S.APPROVED, Outcome.RETURN: S.RETURNED, Outcome.
 
 
 def _lock(account_id: int) -> SocialAccount:
-    return SocialAccount.objects.select_for_update().select_related("unit", "platform", "created_by").get(pk=account_id)
+    return (
+        SocialAccount.objects.select_for_update(of=("self",))
+        .select_related("unit", "platform", "created_by")
+        .get(pk=account_id)
+    )
 
 
 def _expect(account: SocialAccount, *statuses: str) -> None:
@@ -306,7 +310,7 @@ def decommission_confirm(*, actor, account_id: int, items: list[str]) -> SocialA
     if unknown:
         raise ApplicationError(_("Unknown checklist items: %(items)s") % {"items": ", ".join(sorted(unknown))})
     done = set(account.decommission_confirmations.values_list("item", flat=True))
-    new = [i for i in items if i not in done]
+    new = [i for i in dict.fromkeys(items) if i not in done]
     DecommissionConfirmation.objects.bulk_create(
         [
             DecommissionConfirmation(account=account, item=i, confirmed_by=actor, confirmed_by_repr=str(actor))
@@ -334,7 +338,7 @@ def decommission_confirm(*, actor, account_id: int, items: list[str]) -> SocialA
 @transaction.atomic
 def decision_reference_set(*, actor, decision_id: int, reference: str) -> Decision:
     """Enter the registry's reference number (diarienummer) for a decision record."""
-    decision = Decision.objects.select_for_update().select_related("account__unit").get(pk=decision_id)
+    decision = Decision.objects.select_for_update(of=("self",)).select_related("account__unit").get(pk=decision_id)
     if not (roles.is_comms(actor) or permissions.manages(actor, decision.account)):
         raise NotAllowed(_("Only the communications department or a responsible manager may do this."))
     reference = reference.strip()

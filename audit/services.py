@@ -16,7 +16,9 @@ def _plain(value):
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
-        return str(value)
+        # 4.0 and 4 are the same number: compare (and show) them the same way.
+        text = format(value, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     if isinstance(value, list | tuple):

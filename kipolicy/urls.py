@@ -12,5 +12,6 @@ urlpatterns = [
     path("units/", include("accounts.unit_urls")),
     path("", include("approvals.urls")),
     path("", include("monitoring.urls")),
+    path("", include("accounts.snapshot_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -51,7 +51,8 @@ def _ids(qs) -> set[int]:
 
 
 def _current(role: str):
-    return Assignment.objects.filter(account=OuterRef("pk"), role=role, ended_at__isnull=True)
+    """The current holder of a role; someone whose user account is deactivated has left KI."""
+    return Assignment.objects.filter(account=OuterRef("pk"), role=role, ended_at__isnull=True, person__is_active=True)
 
 
 def _months_ago(now: datetime.datetime, days: int) -> datetime.datetime:
@@ -115,21 +116,22 @@ def sender_unverified(now):
     """SEND-1, SEND-2, INF-1: the sender checklist was never confirmed in full, or not within
     twelve months. The visitor-notice item applies only where the platform has a description."""
     cutoff = _months_ago(now, settings.MONITORING_SENDER_INTERVAL_DAYS)
-    confirmed = (
-        SenderConfirmation.objects.filter(account=OuterRef("pk"), confirmed_at__gt=cutoff)
+    recent = SenderConfirmation.objects.filter(account=OuterRef("pk"), confirmed_at__gt=cutoff)
+    # Items every platform needs, counted apart from the visitor notice so that it cannot stand in
+    # for a missing one.
+    core = (
+        recent.exclude(item=SenderCheck.VISITOR_NOTICE)
         .order_by()
         .values("account")
         .annotate(n=Count("item", distinct=True))
         .values("n")
     )
-    all_items = len(SenderCheck.values)
-    accounts = governed().annotate(done=Coalesce(Subquery(confirmed, output_field=IntegerField()), 0))
-    return _ids(
-        accounts.filter(
-            Q(platform__has_description=True, done__lt=all_items)
-            | Q(platform__has_description=False, done__lt=all_items - 1)
-        )
+    core_items = len(SenderCheck.values) - 1
+    accounts = governed().annotate(
+        core_done=Coalesce(Subquery(core, output_field=IntegerField()), 0),
+        notice_done=Exists(recent.filter(item=SenderCheck.VISITOR_NOTICE)),
     )
+    return _ids(accounts.filter(Q(core_done__lt=core_items) | Q(platform__has_description=True, notice_done=False)))
 
 
 def inactive_channel(now):

@@ -145,7 +145,7 @@ def follow_up_record(
 
 @transaction.atomic
 def follow_up_acknowledge(*, actor, follow_up_id: int) -> FollowUp:
-    follow_up = FollowUp.objects.select_for_update().select_related("account__unit").get(pk=follow_up_id)
+    follow_up = FollowUp.objects.select_for_update(of=("self",)).select_related("account__unit").get(pk=follow_up_id)
     if not permissions.manages(actor, follow_up.account):
         raise NotAllowed(_("Only a responsible manager acknowledges a follow-up."))
     if follow_up.acknowledged_at is None:

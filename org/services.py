@@ -104,7 +104,7 @@ def absence_create(*, actor, first_day, last_day, note: str = "", person=None) -
 
 @transaction.atomic
 def absence_delete(*, actor, absence_id: int) -> None:
-    absence = Absence.objects.select_for_update().select_related("person").get(pk=absence_id)
+    absence = Absence.objects.select_for_update(of=("self",)).select_related("person").get(pk=absence_id)
     if absence.person_id != actor.pk and not roles.is_comms(actor):
         raise NotAllowed(_("You can remove only your own absences."))
     audit_record(

@@ -92,3 +92,78 @@ def staffed_account(*, owner: User | None = None, deputy: User | None = None, **
     AssignmentFactory(account=account, person=owner or UserFactory(), role=Role.OWNER)
     AssignmentFactory(account=account, person=deputy or UserFactory(), role=Role.DEPUTY)
     return account
+
+
+# Monitoring (tests/monitoring). Models are named by label so that this block needs no new imports.
+
+
+class CheckInFactory(factory.django.DjangoModelFactory):
+    """A check-in on a Stockholm calendar day (MON-1/2)."""
+
+    class Meta:
+        model = "monitoring.CheckIn"
+
+    account = factory.SubFactory(SocialAccountFactory)
+    day = factory.LazyFunction(timezone.localdate)
+    person_repr = "test"
+    source = "web"
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    """A yearly follow-up (PURP-3). `recorded_at` back-dates created_at, which auto_now_add would
+    otherwise set to the real clock: the follow-up-overdue rule counts from it."""
+
+    class Meta:
+        model = "monitoring.FollowUp"
+        skip_postgeneration_save = True
+
+    account = factory.SubFactory(SocialAccountFactory)
+    period_end = factory.LazyFunction(timezone.localdate)
+    figures = "1 200 följare, 40 frågor besvarade."
+    assessment = "Målen nås."
+
+    @factory.post_generation
+    def recorded_at(obj, create, extracted, **kwargs):
+        if create and extracted is not None:
+            type(obj).objects.filter(pk=obj.pk).update(created_at=extracted)
+            obj.created_at = extracted
+
+
+class SnapshotFactory(factory.django.DjangoModelFactory):
+    """A start-page screenshot row (REC-5) without a stored file: the rules read only its date."""
+
+    class Meta:
+        model = "accounts.Snapshot"
+
+    account = factory.SubFactory(SocialAccountFactory)
+    kind = "start_page"
+    taken_on = factory.LazyFunction(timezone.localdate)
+    file = factory.Sequence(lambda n: f"snapshots/test/{n:064d}.png")
+    content_type = "image/png"
+    extension = "png"
+    size = 1
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class SenderConfirmationFactory(factory.django.DjangoModelFactory):
+    """One confirmed item of the sender checklist (SEND-1..3, INF-1)."""
+
+    class Meta:
+        model = "accounts.SenderConfirmation"
+
+    account = factory.SubFactory(SocialAccountFactory)
+    item = "ki_in_description"
+    confirmed_by_repr = "test"
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    """An open finding of a rule for an account."""
+
+    class Meta:
+        model = "monitoring.Finding"
+
+    account = factory.SubFactory(SocialAccountFactory)
+    rule = "no-owner"
+    opened_at = factory.LazyFunction(timezone.now)
+    last_seen_at = factory.LazyAttribute(lambda f: f.opened_at)

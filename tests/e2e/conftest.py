@@ -59,8 +59,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session", autouse=True)
 def collected_static(django_test_environment):
-    """collectstatic once per session into STATIC_ROOT (DEVELOPERS.md: the portal serves what
-    collectstatic wrote). The live server serves /static/ through the staticfiles finders too.
+    """collectstatic once per session into STATIC_ROOT, as ``make test`` does (the portal serves
+    what collectstatic wrote). The live server serves /static/ through the staticfiles finders too.
 
     Autouse and session-scoped so that it runs before the live server starts: WhiteNoise looks
     at STATIC_ROOT when the server's middleware is built."""
@@ -119,7 +119,7 @@ def page(context):
 
 @pytest.fixture
 def demo(django_db_serialized_rollback, transactional_db, live_server, serialized_db, browser):
-    """The demo organisation, users and 40 accounts, committed so the live server sees them.
+    """The demo organisation, users and about 40 accounts, committed so the live server sees them.
 
     ``django_db_serialized_rollback`` restores what the migrations wrote (the platforms) after
     the previous transactional test flushed the database. The first time the test code runs on

@@ -4,6 +4,7 @@ an automated accessibility check (axe-core), all against the demo data."""
 import re
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 
 from accounts.models import Assignment, SocialAccount
@@ -43,8 +44,8 @@ def row_units(page):
 
 def test_login_page_and_every_demo_user_reaches_the_inventory(demo, browser):
     """The login page is served with its stylesheets; each of the five demo users logs in and lands
-    on the inventory (a visible level-1 heading); as comms the inventory lists all 40 demo
-    accounts over two pages."""
+    on the inventory (a visible level-1 heading); as comms the inventory lists every demo account
+    (about 40) over two pages of 25."""
     live_server = demo
     for username in DEMO_USERS:
         context = new_context(browser)
@@ -74,19 +75,23 @@ def test_login_page_and_every_demo_user_reaches_the_inventory(demo, browser):
     try:
         page = context.new_page()
         login(page, live_server, "comms")
-        assert SocialAccount.objects.count() == 40
-        expect(status_text(page)).to_contain_text(re.compile(r"\b40\b"))
+        total = SocialAccount.objects.count()  # comms sees every account
+        assert 40 <= total <= 50, total
+        expect(status_text(page)).to_contain_text(re.compile(rf"\b{total}\b"))
         first_page = row_names(page)
         assert len(first_page) == 25
         assert "Karolinska Institutet" in first_page
-        expect(page.get_by_role("link", name="Karolinska Institutet", exact=True)).to_have_count(8)
+        expect(page.get_by_role("link", name="Karolinska Institutet", exact=True)).to_have_count(
+            SocialAccount.objects.filter(name="Karolinska Institutet").count()
+        )
         pagination = page.locator("main nav ul.pagination")
         expect(pagination).to_contain_text(re.compile(r"\b1\b.*\b2\b"))
         pagination.locator("a.page-link").last.click()
         expect(page).to_have_url(re.compile(r"[?&]page=2\b"))
         second_page = row_names(page)
-        assert len(second_page) == 15
+        assert len(second_page) == total - 25
         assert "Neuroscience at KI" in second_page
+        assert sorted(first_page + second_page) == sorted(SocialAccount.objects.values_list("name", flat=True))
     finally:
         context.close()
 
@@ -133,7 +138,7 @@ def test_filter_by_unit_and_search(demo, page):
     meds = Unit.objects.get(name=MEDS)
     subtree = {u.name for u in Unit.objects.subtree(meds)}
     expected = SocialAccount.objects.in_unit(meds).count()
-    assert expected == 14
+    assert expected >= 14  # the department, its two divisions and the research group below one
 
     search_form = page.get_by_role("search")
     page.locator("#id_unit").select_option(label=MEDS)
@@ -157,8 +162,14 @@ def test_filter_by_unit_and_search(demo, page):
         search_form.locator("button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"[?&]q=neuro\b"))
     found = row_names(page)
-    assert sorted(found) == ["Neuro podcast", "Neuroscience at KI", "Neuroscience at KI", "Neuroscience at KI"]
-    expect(status_text(page)).to_contain_text(re.compile(r"\b4\b"))
+    neuro = SocialAccount.objects.filter(
+        Q(name__icontains="neuro") | Q(handle__icontains="neuro") | Q(url__icontains="neuro")
+    )
+    assert sorted(found) == sorted(neuro.values_list("name", flat=True))
+    assert found.count("Neuroscience at KI") == 3  # Facebook, X and the decommissioned Instagram
+    assert "Neuro podcast" in found
+    assert "MedS Solna" not in found
+    expect(status_text(page)).to_contain_text(re.compile(rf"\b{len(found)}\b"))
 
 
 def test_my_accounts_detail_and_hidden_account(demo, page):

@@ -1,0 +1,302 @@
+"""Checking uploaded evidence files: screenshots (PNG, JPEG, WebP) and PDFs of a channel's page.
+
+One entry point, ``checked_upload``, used by every app that stores evidence (start-page
+screenshots, removed posts, consent documents). It decides the type by content, never by the
+file name, and returns the bytes to store:
+
+1. Read at most MAX_UPLOAD_BYTES + 1 bytes; anything longer is refused.
+2. Recognise the type by its magic bytes; anything else (SVG, HTML, GIF, text) is refused.
+3. Images: read the header, refuse more than MAX_PIXELS *before* decoding, decode fully (a damaged
+   or truncated file fails here), and re-encode to the same format. Only pixels survive: no EXIF
+   (GPS), ICC, XMP, comments, text chunks or data appended after the image.
+4. PDFs: kept byte for byte, but refused if they carry active content (JavaScript, launch
+   actions, embedded files) or are encrypted, so that what is stored can be opened safely.
+
+Every refusal is a django.core.exceptions.ValidationError with a message for the uploader, so a
+form shows it as it is; ``code`` says which check failed.
+"""
+
+import contextlib
+import dataclasses
+import hashlib
+import io
+import re
+import warnings
+import zlib
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+
+# Accept-list for the <input type="file"> and the documentation; the check itself is by content.
+IMAGE_CONTENT_TYPES = ("image/png", "image/jpeg", "image/webp")
+PDF_CONTENT_TYPE = "application/pdf"
+
+MESSAGES = {
+    "empty": _("The file is empty."),
+    "too_large": _("The file is larger than 10 MB."),
+    "type": _("Upload a PNG, JPEG or WebP image, or a PDF."),
+    "type_image": _("Upload a PNG, JPEG or WebP image."),
+    "pixels": _("The image has more than 40 megapixels. Upload a smaller screenshot."),
+    "damaged": _("The image is damaged or incomplete."),
+    "animated": _("Animated images cannot be accepted. Upload a still screenshot."),
+    "pdf_damaged": _("The PDF is damaged or incomplete."),
+    "pdf_active": _("The PDF contains active content and cannot be accepted."),
+    "pdf_encrypted": _("The PDF is encrypted or password-protected and cannot be accepted."),
+    "pdf_unchecked": _("The PDF could not be checked for active content and cannot be accepted."),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckedFile:
+    """A file that passed checked_upload: the bytes to store and what is known about them."""
+
+    content: bytes = dataclasses.field(repr=False)
+    content_type: str
+    extension: str
+    size: int
+    width: int | None
+    height: int | None
+    sha256: str
+
+    @property
+    def filename(self) -> str:
+        """A storage name derived from the content only; the uploader's name is never used."""
+        return f"{self.sha256}.{self.extension}"
+
+    @property
+    def is_image(self) -> bool:
+        return self.width is not None
+
+
+@dataclasses.dataclass(frozen=True)
+class _Format:
+    pillow: frozenset[str]  # Image.format values the magic bytes allow (MPO is a multi-picture JPEG)
+    save_as: str  # the Pillow format it is re-encoded to
+    content_type: str
+    extension: str
+
+
+PNG = _Format(frozenset({"PNG"}), "PNG", "image/png", "png")
+JPEG = _Format(frozenset({"JPEG", "MPO"}), "JPEG", "image/jpeg", "jpg")
+WEBP = _Format(frozenset({"WEBP"}), "WEBP", "image/webp", "webp")
+# Encoder options: PNG is lossless; screenshots survive quality 90 with no visible loss.
+_SAVE_OPTIONS = {"PNG": {"optimize": True}, "JPEG": {"quality": 90}, "WEBP": {"quality": 90}}
+
+
+def _refuse(code: str) -> ValidationError:
+    return ValidationError(MESSAGES[code], code=code)
+
+
+def _sniff(head: bytes) -> _Format | str | None:
+    """The format the first bytes announce: an image _Format, "pdf", or None for anything else."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return WEBP
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    return None
+
+
+def _read(uploaded_file) -> bytes:
+    """The whole file, or a refusal if it is longer than MAX_UPLOAD_BYTES (read no further than that)."""
+    size = getattr(uploaded_file, "size", None)
+    if size is not None and size > MAX_UPLOAD_BYTES:
+        raise _refuse("too_large")
+    # A form may have read the file already; a stream that cannot rewind (io.UnsupportedOperation
+    # is an OSError) is read from where it is.
+    with contextlib.suppress(AttributeError, OSError):
+        uploaded_file.seek(0)
+    chunks, total = [], 0
+    # read(n) may return fewer bytes than asked (streams), so loop until EOF or one byte too many.
+    while total <= MAX_UPLOAD_BYTES:
+        chunk = uploaded_file.read(MAX_UPLOAD_BYTES + 1 - total)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    if total > MAX_UPLOAD_BYTES:
+        raise _refuse("too_large")
+    if total == 0:
+        raise _refuse("empty")
+    return b"".join(chunks)
+
+
+def checked_upload(uploaded_file, *, allow_pdf: bool = True) -> CheckedFile:
+    """Check an uploaded file and return what may be stored, or raise ValidationError.
+
+    ``uploaded_file`` is a Django UploadedFile or any binary file object. Images come back
+    re-encoded without metadata; PDFs come back unchanged. The SHA-256 is of the returned bytes.
+    """
+    data = _read(uploaded_file)
+    kind = _sniff(data[:16])
+    if kind is None or (kind == "pdf" and not allow_pdf):
+        raise _refuse("type" if allow_pdf else "type_image")
+    if kind == "pdf":
+        _check_pdf(data)
+        content, width, height = data, None, None
+        content_type, extension = PDF_CONTENT_TYPE, "pdf"
+    else:
+        content, width, height = _reencode(data, kind)
+        content_type, extension = kind.content_type, kind.extension
+    return CheckedFile(
+        content=content,
+        content_type=content_type,
+        extension=extension,
+        size=len(content),
+        width=width,
+        height=height,
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+
+
+# Images
+
+# Modes each format can store as they are; anything else is converted first.
+_KEEP_MODES = {
+    "PNG": {"1", "L", "LA", "P", "RGB", "RGBA", "I;16"},
+    "JPEG": {"L", "RGB"},
+    "WEBP": {"RGB", "RGBA"},
+}
+
+
+def _has_alpha(img: Image.Image) -> bool:
+    return img.mode in ("LA", "PA", "RGBA", "La", "RGBa") or "transparency" in img.info
+
+
+def _reencode(data: bytes, fmt: _Format) -> tuple[bytes, int, int]:
+    """Decode the image completely and encode its pixels again; returns (bytes, width, height)."""
+    with warnings.catch_warnings():
+        # Pillow only warns between its own pixel limit and twice that; make the warning an error.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            # Image.open reads the header only: the size is known before any pixel is decoded.
+            img = Image.open(io.BytesIO(data), formats=[fmt.save_as])
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise _refuse("pixels") from None
+        except Exception:
+            # Parsers of hostile input fail in many ways (OSError, SyntaxError, struct.error, ...).
+            raise _refuse("damaged") from None
+        with img:
+            if img.format not in fmt.pillow:
+                raise _refuse("damaged")
+            if img.width * img.height > MAX_PIXELS:
+                raise _refuse("pixels")
+            # APNG and animated WebP: keeping only the first frame would silently lose content.
+            if img.format != "MPO" and getattr(img, "is_animated", False):
+                raise _refuse("animated")
+            try:
+                img.load()  # decodes every pixel: a truncated or corrupt file fails here
+                clean = _pixels_only(img, fmt.save_as)
+            except Exception:
+                raise _refuse("damaged") from None
+    out = io.BytesIO()
+    # No exif, icc_profile, xmp, comment or pnginfo is passed, and _pixels_only emptied .info, so
+    # the encoder writes the pixels (and PNG transparency) only: nothing appended survives either.
+    clean.save(out, format=fmt.save_as, **_SAVE_OPTIONS[fmt.save_as])
+    return out.getvalue(), clean.width, clean.height
+
+
+def _pixels_only(img: Image.Image, save_as: str) -> Image.Image:
+    """A copy of the loaded image turned upright, in a mode its format stores, with no metadata."""
+    # The EXIF orientation goes with the EXIF: turn the pixels so that the screenshot still reads right.
+    upright = ImageOps.exif_transpose(img)
+    if upright.mode not in _KEEP_MODES[save_as]:
+        alpha = save_as != "JPEG" and _has_alpha(upright)
+        if upright.mode == "P":
+            upright = upright.convert("RGBA")  # applies the palette's transparency
+        upright = upright.convert("RGBA" if alpha else "RGB")
+    # Encoders read some metadata from .info (PNG: icc_profile; JPEG: comment): keep only transparency.
+    transparency = upright.info.get("transparency") if save_as == "PNG" else None
+    upright.info = {} if transparency is None else {"transparency": transparency}
+    return upright
+
+
+# PDFs
+
+# Names that make a PDF do something when opened, or carry another file inside it.
+_PDF_ACTIVE_NAMES = frozenset(
+    {b"JavaScript", b"JS", b"Launch", b"EmbeddedFile", b"EmbeddedFiles", b"RichMedia", b"XFA", b"ImportData"}
+)
+# A PDF name: "/" then regular characters; "#xx" escapes any byte (so /J#61vaScript is /JavaScript).
+_PDF_NAME = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]+)")
+_PDF_HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_FILTERS = frozenset(
+    {b"FlateDecode", b"Fl", b"ASCIIHexDecode", b"AHx", b"ASCII85Decode", b"A85", b"LZWDecode", b"LZW"}
+    | {b"RunLengthDecode", b"RL", b"CCITTFaxDecode", b"CCF", b"JBIG2Decode", b"DCTDecode", b"DCT", b"JPXDecode"}
+    | {b"Crypt"}
+)
+_PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+# Budget for inflating object streams while looking inside them: a deflate bomb must not take the
+# worker's memory.
+_PDF_INFLATE_BUDGET = 50 * 1024 * 1024
+
+
+def _pdf_names(data) -> set[bytes]:
+    return {_PDF_HEX_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), n) for n in _PDF_NAME.findall(data)}
+
+
+def _pdf_split(data: bytes) -> tuple[bytes, list[tuple[set[bytes], memoryview]]]:
+    """The PDF without its stream bodies (the dictionaries, where actions live), and each stream
+    as (names in its dictionary, body). Stream bodies are left out of the name search because
+    compressed pixels and fonts contain "/JS" by chance."""
+    view = memoryview(data)
+    skeleton, streams, pos = [], [], 0
+    for match in _PDF_STREAM.finditer(data):
+        if match.start() < pos:
+            continue  # "stream" inside a body we already skipped
+        header = data[max(pos, match.start() - 4096) : match.start()]
+        header = header[header.rfind(b" obj") + 1 :]
+        end = data.find(b"endstream", match.end())
+        if end < 0:
+            raise _refuse("pdf_damaged")
+        skeleton.append(view[pos : match.end()])
+        streams.append((_pdf_names(header), view[match.end() : end]))
+        pos = end
+    skeleton.append(view[pos:])
+    return b"".join(skeleton), streams
+
+
+def _pdf_object_streams(streams):
+    """The decoded object streams (/Type /ObjStm), where PDF 1.5 and later keep dictionaries, and
+    so actions, compressed."""
+    budget = _PDF_INFLATE_BUDGET
+    for names, body in streams:
+        if b"ObjStm" not in names:
+            continue
+        filters = names & _PDF_FILTERS
+        if not filters:
+            yield bytes(body)
+            continue
+        if filters - {b"FlateDecode", b"Fl"} or b"DecodeParms" in names:
+            # Another filter, or a predictor after inflating, could hide what is inside: refuse, do not guess.
+            raise _refuse("pdf_unchecked")
+        try:
+            inflated = zlib.decompressobj().decompress(body, budget)
+        except zlib.error:
+            raise _refuse("pdf_damaged") from None
+        budget -= len(inflated)
+        if budget <= 0:
+            raise _refuse("pdf_unchecked")
+        yield inflated
+
+
+def _check_pdf(data: bytes) -> None:
+    if b"%%EOF" not in data[-1024:]:
+        raise _refuse("pdf_damaged")
+    skeleton, streams = _pdf_split(data)
+    names = _pdf_names(skeleton)
+    if b"Encrypt" in names:
+        # Encrypted objects cannot be inspected, and an archived record must open without a password.
+        raise _refuse("pdf_encrypted")
+    if names & _PDF_ACTIVE_NAMES:
+        raise _refuse("pdf_active")
+    for inflated in _pdf_object_streams(streams):
+        if _pdf_names(inflated) & _PDF_ACTIVE_NAMES:
+            raise _refuse("pdf_active")

@@ -1,0 +1,90 @@
+"""What the demo data holds. Seeding takes a while, so the module seeds once, inside a transaction
+that is rolled back when the module ends; each test runs in a savepoint within it."""
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db import transaction
+
+from accounts.choices import AccountStatus, Classification
+from accounts.models import SocialAccount
+from demo.management.commands.seed_demo import ACCOUNTS
+from org import roles
+from org.models import User
+
+pytestmark = pytest.mark.django_db
+
+S = AccountStatus
+DEMO_USERS = ("owner", "deputy", "manager", "comms", "auditor")
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    # pytest-django runs with DEBUG off, where the command refuses unless forced.
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", force=True, verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize("username", DEMO_USERS)
+def test_demo_users_log_in_with_the_demo_password(seeded, username):
+    """Each demo user can log in with the documented password kipolicy-demo."""
+    assert authenticate(username=username, password="kipolicy-demo") is not None
+
+
+def test_demo_users_have_their_roles(seeded):
+    """comms is in the communications department's group, auditor in the auditors', manager manages a unit."""
+    assert roles.is_comms(User.objects.get(username="comms"))
+    assert roles.is_auditor(User.objects.get(username="auditor"))
+    assert roles.is_manager(User.objects.get(username="manager"))
+    assert not roles.is_comms(User.objects.get(username="owner"))
+
+
+def test_seed_creates_about_forty_accounts(seeded):
+    """Every account in the demo list is created: about forty."""
+    assert SocialAccount.objects.count() == len(ACCOUNTS)
+    assert 35 <= len(ACCOUNTS) <= 45
+
+
+def test_seed_covers_every_lifecycle_status(seeded):
+    """The demo holds accounts in each status it lists: draft through decommissioned."""
+    made = set(SocialAccount.objects.values_list("status", flat=True))
+
+    assert made >= {
+        S.DRAFT,
+        S.AWAITING_MANAGER,
+        S.AWAITING_COMMS,
+        S.RETURNED,
+        S.REJECTED,
+        S.APPROVED,
+        S.ACTIVE,
+        S.DECOMMISSIONING,
+        S.DECOMMISSIONED,
+    }
+
+
+def test_seeded_statuses_match_the_demo_list(seeded):
+    """Each demo account ends in the status the demo list gives it."""
+    wanted = sorted(entry[3] for entry in ACCOUNTS)
+
+    assert sorted(SocialAccount.objects.values_list("status", flat=True)) == wanted
+
+
+def test_seed_includes_student_ambassador_accounts(seeded):
+    """PRIV-3: the demo shows at least one student ambassador account."""
+    assert SocialAccount.objects.filter(classification=Classification.STUDENT_AMBASSADOR).exists()
+
+
+def test_no_seeded_account_has_the_same_owner_and_deputy(seeded):
+    """RES-2: the demo may lack an owner or deputy on purpose, but never has one person in both roles."""
+    for account in SocialAccount.objects.all():
+        people = [a.person_id for a in account.assignments.current()]
+        assert len(people) == len(set(people)), account
+
+
+def test_most_seeded_accounts_have_an_owner_and_a_deputy(seeded):
+    """RES-2: apart from the few accounts that show a missing owner or deputy, each has both."""
+    staffed = [a for a in SocialAccount.objects.all() if a.assignments.current().count() == 2]
+
+    assert len(staffed) >= len(ACCOUNTS) - 5

@@ -1,0 +1,119 @@
+"""kipolicy.settings refuses a broken configuration at start-up, naming the variable at fault.
+
+Each case starts a fresh interpreter, because settings are read once per process."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Every variable the settings read that could leak in from the developer's shell.
+CONFIG_VARIABLES = (
+    "DATABASE_URL",
+    "DEBUG",
+    "SECRET_KEY",
+    "SECRET_KEY_FILE",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
+    "STATIC_ROOT",
+    "MEDIA_ROOT",
+    "EMAIL_URL",
+    "BEHIND_TLS_PROXY",
+)
+
+
+def start(tmp_path, **variables) -> subprocess.CompletedProcess:
+    """Run django.setup() with kipolicy.settings and the given variables; files go under tmp_path."""
+    env = {k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}
+    env.update(DJANGO_SETTINGS_MODULE="kipolicy.settings", VAR_DIR=str(tmp_path), **variables)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def production():
+    """A complete production configuration."""
+    return {"DEBUG": "false", "SECRET_KEY": "a-long-random-production-secret", "ALLOWED_HOSTS": "sociala-medier.ki.se"}
+
+
+def test_a_good_configuration_starts(tmp_path, production):
+    """With every required variable set, the settings load."""
+    result = start(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", **production)
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_defaults_start_a_development_installation(tmp_path):
+    """With nothing set, the settings load in debug mode on SQLite under VAR_DIR."""
+    result = start(tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "celery").is_dir()
+
+
+def test_an_unknown_database_scheme_is_refused(tmp_path):
+    """DATABASE_URL with a scheme no backend knows stops start-up and names DATABASE_URL."""
+    result = start(tmp_path, DATABASE_URL="foo://bar")
+
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
+
+
+def test_production_without_a_secret_key_is_refused(tmp_path, production):
+    """With DEBUG off, a missing SECRET_KEY stops start-up and is named."""
+    del production["SECRET_KEY"]
+
+    result = start(tmp_path, **production)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_without_allowed_hosts_is_refused(tmp_path, production):
+    """With DEBUG off and a SECRET_KEY, missing ALLOWED_HOSTS stops start-up and is named."""
+    del production["ALLOWED_HOSTS"]
+
+    result = start(tmp_path, **production)
+
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_a_debug_value_that_is_not_true_or_false_is_refused(tmp_path):
+    """DEBUG=maybe stops start-up and names DEBUG, rather than guessing."""
+    result = start(tmp_path, DEBUG="maybe")
+
+    assert result.returncode != 0
+    assert "DEBUG" in result.stderr
+
+
+def test_the_secret_key_can_be_read_from_a_file(tmp_path, production):
+    """SECRET_KEY_FILE supplies the secret from a mounted file."""
+    secret = tmp_path / "secret_key"
+    secret.write_text("a-long-random-production-secret\n")
+    del production["SECRET_KEY"]
+
+    result = start(tmp_path, SECRET_KEY_FILE=str(secret), **production)
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_unreadable_secret_key_file_is_refused(tmp_path, production):
+    """A SECRET_KEY_FILE that cannot be read stops start-up and is named."""
+    del production["SECRET_KEY"]
+
+    result = start(tmp_path, SECRET_KEY_FILE=str(tmp_path / "missing"), **production)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY_FILE" in result.stderr
