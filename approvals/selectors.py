@@ -26,7 +26,7 @@ def todo_for(*, user) -> dict:
     todo = {
         "my_requests": visible.filter(created_by=user, status__in=[S.DRAFT, S.RETURNED]),
         "to_decide": visible.filter(managed, status=S.AWAITING_MANAGER).exclude(created_by=user),
-        "retroactive": visible.filter(managed, status=S.ACTIVE)
+        "retroactive": visible.filter(managed, status__in=(S.ACTIVE, S.DECOMMISSIONING))
         .exclude(origin=Origin.REQUEST)
         .exclude(Exists(retro_done)),
         "to_sign_off": (

@@ -21,6 +21,7 @@ from audit.services import audit_record
 from notifications.services import notification_queue
 from org import roles
 from org.exceptions import ApplicationError, NotAllowed
+from org.models import Unit
 
 S = AccountStatus
 
@@ -54,6 +55,13 @@ def _expect(account: SocialAccount, *statuses: str) -> None:
             _("This request is now “%(status)s”: someone else has acted on it. Reload the page to see it.")
             % {"status": account.get_status_display()}
         )
+
+
+def registry_email_for(account: SocialAccount) -> str:
+    """The registry of the unit where the account is established: the unit's own, or the nearest
+    unit above that has one (a division registers with its department)."""
+    units = Unit.objects.ancestors_of(account.unit).exclude(registry_email="").order_by("-depth")
+    return units.values_list("registry_email", flat=True).first() or ""
 
 
 def eligible_managers(account: SocialAccount) -> list:
@@ -144,7 +152,7 @@ def _decision(*, actor, account: SocialAccount, step: str, outcome: str, comment
         decided_by_repr=str(actor),
         clauses=STEP_CLAUSES[step],
         unit_repr=account.unit.name,
-        registry_email=account.unit.registry_email,
+        registry_email=registry_email_for(account),
     )
     audit_record(
         actor=actor,
@@ -153,13 +161,13 @@ def _decision(*, actor, account: SocialAccount, step: str, outcome: str, comment
         after={"outcome": outcome, "decision": decision.pk, "clauses": decision.clauses},
         note=decision.comment,
     )
-    if account.unit.registry_email:
+    if decision.registry_email:
         from approvals.records import decision_record_pdf
 
         notification_queue(
             template="decision-record",
             dedupe_key=f"decision:{decision.pk}:registry",
-            to_email=account.unit.registry_email,
+            to_email=decision.registry_email,
             language="sv",
             context={"account": account, "decision": decision},
             attachment=(f"beslut-{decision.pk}.pdf", "application/pdf", decision_record_pdf(decision, language="sv")),
@@ -196,6 +204,10 @@ def comms_decide(*, actor, account_id: int, outcome: str, comment: str = "") -> 
         raise NotAllowed(_("Only the communications department signs off."))
     if actor.pk == account.created_by_id:
         raise NotAllowed(_("You cannot sign off your own request; a colleague must."))
+    manager_step = account.decisions.filter(step=Step.MANAGER, outcome=Outcome.APPROVE).order_by("-created_at").first()
+    if manager_step and manager_step.decided_by_id == actor.pk:
+        # Separation of duties: the two steps are two people, even for a manager who is in comms.
+        raise NotAllowed(_("You approved this request as manager; a colleague must sign it off."))
     decision = _decision(actor=actor, account=account, step=Step.COMMS, outcome=outcome, comment=comment)
     social_account_transition(actor=actor, account_id=account.pk, to=COMMS_MOVES[outcome], note=comment)
     account.refresh_from_db()
