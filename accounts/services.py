@@ -2,13 +2,15 @@
 queues the e-mails to the people concerned and happens in one transaction. Nothing else writes
 SocialAccount.status."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.choices import TRANSITIONS, AccountStatus, HandoverStatus, Origin, Role, SenderCheck
+from accounts.choices import START_PAGE_KINDS, TRANSITIONS, AccountStatus, HandoverStatus, Origin, Role, SenderCheck
 from accounts.models import Assignment, Handover, SenderConfirmation, SocialAccount
 from audit.services import audit_record, diff, snapshot
 from notifications.services import notification_queue
@@ -151,6 +153,8 @@ def social_account_details_change(*, actor, account_id: int, name: str, url: str
         raise ApplicationError(_("The account is closed; its details can no longer change."))
     if account.handle and platform.pk != account.platform_id:
         raise ApplicationError(_("The address belongs to another platform than the account's."))
+    if (name, url) != (account.name, account.url):
+        _require_before_change_screenshot(account)
     after = _apply(
         actor=actor, account=account, changes={"name": name, "url": url, "platform": platform, "handle": handle}
     )
@@ -205,6 +209,22 @@ def _assignment_start(*, actor, account, role: str, person, now, previous: Assig
         after={role: str(person)},
     )
     return assignment
+
+
+# REC-5: "before major changes" — a screenshot of the old state at most this old is required.
+BEFORE_CHANGE_SCREENSHOT_DAYS = 14
+
+
+def _require_before_change_screenshot(account: SocialAccount) -> None:
+    """A live account's start page is screenshotted before a major change (REC-5): renaming,
+    a new address or a new owner."""
+    if account.status != AccountStatus.ACTIVE:
+        return
+    since = timezone.localdate() - timedelta(days=BEFORE_CHANGE_SCREENSHOT_DAYS)
+    if not account.snapshots.filter(kind__in=START_PAGE_KINDS, taken_on__gte=since).exists():
+        raise ApplicationError(
+            _("Before a major change, upload a screenshot of the account's start page as it is now (REC-5).")
+        )
 
 
 def _keepers(account: SocialAccount) -> list:
@@ -337,6 +357,7 @@ def handover_propose(*, actor, account_id: int, to_person, note: str = "") -> Ha
         raise ApplicationError(_("This person is already the account owner."))
     if account.handovers.filter(status=HandoverStatus.PENDING).exists():
         raise ApplicationError(_("A handover of this account is already waiting for an answer."))
+    _require_before_change_screenshot(account)
     handover = Handover.objects.create(
         account=account,
         from_person=owner.person if owner else None,

@@ -120,13 +120,15 @@ def active(approved, owner):
     confirm_sender_checklist(approved, owner)
     services.account_go_live(actor=owner, account_id=approved.pk)
     approved.refresh_from_db()
+    # Its start page is screenshotted (REC-5), so major changes are allowed.
+    factories.SnapshotFactory(account=approved)
     return approved
 
 
 @pytest.fixture
 def registered(org, comms, owner, deputy):
     """An existing account the communications department registered: live, without a portal decision."""
-    return social_account_create(
+    account = social_account_create(
         actor=comms,
         owner=owner,
         deputy=deputy,
@@ -137,3 +139,5 @@ def registered(org, comms, owner, deputy):
         unit=org.department,
         purpose="Nyheter från institutionen.",
     )
+    factories.SnapshotFactory(account=account)
+    return account

@@ -928,3 +928,47 @@ def test_the_decision_record_goes_to_the_nearest_registry_up_the_tree(make_draft
     assert decision.registry_email == "registrator.dept@ki.se"
     registry_mail = Notification.objects.get(to_email="registrator.dept@ki.se", kind="decision-record")
     assert bytes(registry_mail.attachment_data).startswith(b"%PDF")
+
+
+def test_renaming_a_live_account_needs_a_recent_screenshot_of_its_start_page(make_draft, comms, owner, deputy, org):
+    """REC-5: before a major change (a new name, a new address, a new owner) the start page as it
+    is now is screenshotted; without one the change is refused and nothing changes."""
+    from accounts.services import handover_propose, social_account_create, social_account_details_change
+    from org.exceptions import ApplicationError
+
+    account = social_account_create(
+        actor=comms,
+        owner=owner,
+        deputy=deputy,
+        name="Gamla namnet",
+        platform=factories.platform("instagram"),
+        handle="gamlanamnet",
+        url="https://instagram.com/gamlanamnet",
+        unit=org.department,
+        purpose="Nyheter.",
+    )
+    with pytest.raises(ApplicationError, match="REC-5"):
+        social_account_details_change(
+            actor=owner,
+            account_id=account.pk,
+            name="Nya namnet",
+            url=account.url,
+            platform=account.platform,
+            handle=account.handle,
+        )
+    with pytest.raises(ApplicationError, match="REC-5"):
+        handover_propose(actor=owner, account_id=account.pk, to_person=deputy)
+    account.refresh_from_db()
+    assert account.name == "Gamla namnet" and not account.handovers.exists()
+
+    factories.SnapshotFactory(account=account, kind="before_change")
+    social_account_details_change(
+        actor=owner,
+        account_id=account.pk,
+        name="Nya namnet",
+        url=account.url,
+        platform=account.platform,
+        handle=account.handle,
+    )
+    account.refresh_from_db()
+    assert account.name == "Nya namnet"

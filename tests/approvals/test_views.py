@@ -52,7 +52,7 @@ def ready(approved, owner):
 def registered_student(org, comms, owner, deputy):
     """A live account registered by comms. A student ambassador account (PRIV-3), so that staff
     without a role do not see it: active official accounts are visible to every logged-in user."""
-    return social_account_create(
+    account = social_account_create(
         actor=comms,
         owner=owner,
         deputy=deputy,
@@ -64,6 +64,8 @@ def registered_student(org, comms, owner, deputy):
         classification=Classification.STUDENT_AMBASSADOR,
         purpose="Studenter berättar om utbildningen.",
     )
+    factories.SnapshotFactory(account=account)  # screenshotted, so major changes are allowed (REC-5)
+    return account
 
 
 @pytest.fixture
