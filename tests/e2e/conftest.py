@@ -146,3 +146,55 @@ def login(page, live_server, username, password=None):
     with page.expect_navigation():
         page.locator("main form").get_by_role("button").click()
     return page
+
+
+@pytest.fixture
+def as_user(browser, demo):
+    """Log a demo user in, each in a browser context of their own (own cookies, so several people
+    can be logged in at once, as in real life); every context is closed after the test.
+
+    ``as_user("owner")`` returns the logged-in page."""
+    contexts = []
+
+    def open_as(username):
+        ctx = new_context(browser)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        login(page, demo, username)
+        return page
+
+    yield open_as
+    for ctx in contexts:
+        ctx.close()
+
+
+class Mailbox:
+    """The e-mails the portal sends, delivered on demand.
+
+    The portal queues e-mails as outbox rows (notifications.Notification) in the transaction of
+    their cause; the live server shares the database with the test, so the test delivers the
+    outbox itself (``notifications_send``, as the worker would) into Django's locmem
+    ``mail.outbox``. ``deliver()`` returns only the messages sent since the previous call."""
+
+    def __init__(self):
+        from django.core import mail
+
+        self._mail = mail
+        self._seen = len(mail.outbox)
+
+    def deliver(self):
+        from notifications.services import notifications_send
+
+        notifications_send()
+        new = self._mail.outbox[self._seen :]
+        self._seen = len(self._mail.outbox)
+        return list(new)
+
+
+@pytest.fixture
+def mailbox(demo):
+    """A Mailbox that starts empty: what seeding queued is marked as handled by seed_demo."""
+    from notifications.services import notifications_send
+
+    notifications_send()  # nothing should be due; deliver it anyway so it is not counted later
+    return Mailbox()
