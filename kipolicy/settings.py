@@ -231,6 +231,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_RESULT_EXPIRES = 24 * 3600
 # Ask a worker to deliver new e-mails as soon as they are queued (else the per-minute job does).
 NOTIFICATIONS_KICK_WORKER = _bool("NOTIFICATIONS_KICK_WORKER", True)
+# An outbox row claimed longer ago than this is retried (its worker is taken to have died).
+NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS = _int("NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS", 600)
 # A web request never waits for the broker: a failed publish is logged and the beat job delivers.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False

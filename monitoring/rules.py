@@ -73,7 +73,9 @@ def coverage_gap(now):
     """MON-2, RES-2: owner and deputy both registered absent on one day, today or within the
     look-ahead window."""
     today = local_day(now)
-    horizon = today + datetime.timedelta(days=settings.MONITORING_COVERAGE_LOOKAHEAD_DAYS)
+    # Today and the following days: the window is MONITORING_COVERAGE_LOOKAHEAD_DAYS long, like
+    # the coverage calendar on the account page.
+    horizon = today + datetime.timedelta(days=settings.MONITORING_COVERAGE_LOOKAHEAD_DAYS - 1)
     accounts = governed().annotate(
         owner_id=Subquery(_current(Role.OWNER).values("person_id")[:1]),
         deputy_id=Subquery(_current(Role.DEPUTY).values("person_id")[:1]),

@@ -1,7 +1,7 @@
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.db.models.functions import TruncWeek
 
 from accounts.models import SocialAccount
@@ -9,6 +9,7 @@ from accounts.selectors import social_account_list
 from monitoring.models import CheckIn, Finding
 from monitoring.rules import RULES
 from monitoring.services import MONITORED_STATUSES
+from org import roles
 from org.calendar import local_day
 from org.models import Absence
 
@@ -80,7 +81,14 @@ def coverage_calendar(account: SocialAccount, owner, deputy, *, today: datetime.
 
 def compliance_overview(*, user, now: datetime.datetime, weeks: int = 8) -> dict:
     """Open findings by rule and by unit, and findings opened per week, over what the user may see."""
-    visible = social_account_list(user=user).values("pk")
+    visible = social_account_list(user=user)
+    if not roles.sees_everything(user):
+        # A manager's overview is their units' subtrees, not every public account of KI.
+        managed = Q(pk__in=[])
+        for path in roles.managed_unit_paths(user):
+            managed |= Q(unit__path__startswith=path)
+        visible = visible.filter(managed)
+    visible = visible.values("pk")
     open_findings = Finding.objects.filter(resolved_at__isnull=True, account__in=visible)
     by_rule = {row["rule"]: row["n"] for row in open_findings.values("rule").annotate(n=Count("id"))}
     rules = [(rule, by_rule.get(rule_id, 0)) for rule_id, rule in RULES.items()]

@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -78,7 +79,11 @@ class PingView(View):
     http_method_names = ["get", "post", "head"]
 
     def dispatch(self, request, token):
-        if services.ping_checkin(token=token) is None:
+        try:
+            checkin = services.ping_checkin(token=token)
+        except ApplicationError:
+            checkin = None  # a closed account's old address records nothing
+        if checkin is None:
             raise Http404
         return HttpResponse("OK\n", content_type="text/plain; charset=utf-8")
 
@@ -144,7 +149,13 @@ class AccountMonitoringView(LoginRequiredMixin, DetailView):
             open_findings=selectors.open_findings_by_account([account.pk]).get(account.pk, []),
             resolved_findings=account.findings.filter(resolved_at__isnull=False).order_by("-resolved_at")[:20],
             rules=RULES,
-            calendar=selectors.coverage_calendar(account, people["owner"], people["deputy"], today=today),
+            calendar=selectors.coverage_calendar(
+                account,
+                people["owner"],
+                people["deputy"],
+                today=today,
+                days=settings.MONITORING_COVERAGE_LOOKAHEAD_DAYS,
+            ),
             follow_ups=account.follow_ups.select_related("recorded_by", "acknowledged_by"),
             follow_up_form=FollowUpForm(initial={"period_end": today}),
             checkin_form=CheckInForm(initial={"account": account.pk}),

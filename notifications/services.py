@@ -16,8 +16,9 @@ from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
-# A claim older than this is taken to have died with its worker and is retried.
-CLAIM_TIMEOUT = timedelta(minutes=10)
+# A claim older than this is taken to have died with its worker and is retried. Longer than any
+# SMTP conversation; setting NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS.
+CLAIM_TIMEOUT = timedelta(seconds=settings.NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS)
 MAX_ATTEMPTS = 8
 
 

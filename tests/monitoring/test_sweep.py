@@ -1,0 +1,216 @@
+"""The compliance sweep: opens findings, resolves cleared ones, changes nothing else on a second run,
+records each run as a CheckRun, and runs a fixed number of queries whatever the number of accounts."""
+
+import dataclasses
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from accounts.choices import Role
+from accounts.models import Assignment
+from monitoring import services
+from monitoring.choices import RunStatus
+from monitoring.models import CheckRun, Finding
+from monitoring.rules import RULES
+from org.calendar import local_day
+from tests import factories
+from tests.monitoring.helpers import DAY, MONITORING_RULES, assign, at, compliant_account, deputy_of, owner_of
+
+pytestmark = pytest.mark.django_db
+
+NOW = at(2026, 5, 13, 10, 5)
+
+
+def open_findings():
+    return {(f.account_id, f.rule) for f in Finding.objects.filter(resolved_at__isnull=True)}
+
+
+def test_the_sweep_opens_a_finding_for_each_account_and_rule_it_breaks():
+    """MON-1, MON-2, RES-2: a missed day and a missing deputy open one finding each; the compliant
+    account gets none."""
+    compliant_account(NOW)
+    missed = compliant_account(NOW, checked_in_on=local_day(NOW) - 2 * DAY)
+    no_deputy = compliant_account(NOW)
+    Assignment.objects.filter(account=no_deputy, role=Role.DEPUTY).update(ended_at=NOW)
+
+    counts = services.compliance_sweep(now=NOW)
+
+    assert open_findings() == {(missed.pk, "missed-monitoring"), (no_deputy.pk, "no-deputy")}
+    assert counts == {"opened": 2, "resolved": 0, "open": 2}
+    assert set(Finding.objects.values_list("opened_at", flat=True)) == {NOW}
+
+
+def test_sweeping_twice_changes_nothing_but_last_seen():
+    """RES-2: the second run opens nothing, keeps the same Finding rows with the same opened_at, and
+    only moves last_seen_at."""
+    account = factories.SocialAccountFactory(activated_at=NOW - 3 * DAY)
+    services.compliance_sweep(now=NOW)
+    before = {f.pk: (f.account_id, f.rule, f.opened_at) for f in Finding.objects.all()}
+    later = NOW + DAY / 24
+
+    counts = services.compliance_sweep(now=later)
+
+    after = {f.pk: (f.account_id, f.rule, f.opened_at) for f in Finding.objects.all()}
+    assert after == before
+    assert {rule for _a, rule, _o in after.values()} >= {"no-owner", "no-deputy"}
+    assert all(account_id == account.pk for account_id, _r, _o in after.values())
+    assert counts["opened"] == 0
+    assert counts["resolved"] == 0
+    assert counts["open"] == len(before)
+    assert set(Finding.objects.values_list("last_seen_at", flat=True)) == {later}
+    assert not Finding.objects.filter(resolved_at__isnull=False).exists()
+
+
+def test_a_check_in_resolves_the_finding_and_a_later_miss_opens_a_new_one():
+    """MON-1, MON-2: the finding is resolved on the sweep after the check-in (kept as history), and
+    the next missed day opens a new finding rather than reopening the old one."""
+    account = compliant_account(NOW, checked_in_on=local_day(NOW) - 2 * DAY)
+    services.compliance_sweep(now=NOW)
+    first = Finding.objects.get(account=account, rule="missed-monitoring")
+
+    services.checkin_record(actor=owner_of(account), account=account, now=NOW)
+    fixed_at = NOW + DAY / 24
+    counts = services.compliance_sweep(now=fixed_at)
+
+    first.refresh_from_db()
+    assert first.resolved_at == fixed_at
+    assert counts == {"opened": 0, "resolved": 1, "open": 0}
+    assert open_findings() == set()
+
+    # Nobody checks in on the 14th or the 15th: on the 16th the 15th has passed unwatched.
+    breach_at = at(2026, 5, 16, 10, 5)
+    counts = services.compliance_sweep(now=breach_at)
+
+    second = Finding.objects.get(account=account, rule="missed-monitoring", resolved_at__isnull=True)
+    assert second.pk != first.pk
+    assert second.opened_at == breach_at
+    assert counts["opened"] == 1
+    assert Finding.objects.filter(account=account, rule="missed-monitoring").count() == 2
+    first.refresh_from_db()
+    assert first.resolved_at == fixed_at
+
+
+def test_the_database_allows_one_open_finding_per_account_and_rule():
+    """RES-2: the partial unique constraint refuses a second open finding; resolved ones may repeat."""
+    account = factories.SocialAccountFactory()
+    factories.FindingFactory(account=account, rule="no-owner", resolved_at=NOW)
+    factories.FindingFactory(account=account, rule="no-owner", resolved_at=NOW)
+    factories.FindingFactory(account=account, rule="no-owner")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        factories.FindingFactory(account=account, rule="no-owner")
+
+    assert Finding.objects.filter(account=account, resolved_at__isnull=True).count() == 1
+    factories.FindingFactory(account=account, rule="no-deputy")  # another rule is another finding
+
+
+def test_an_open_finding_made_elsewhere_is_not_opened_twice():
+    """RES-2: a finding already open (from an earlier run, or a concurrent one) is kept, not doubled."""
+    account = factories.SocialAccountFactory(activated_at=NOW - 3 * DAY)
+    existing = factories.FindingFactory(account=account, rule="no-owner", opened_at=NOW - 5 * DAY)
+
+    services.compliance_sweep(now=NOW)
+
+    existing.refresh_from_db()
+    assert Finding.objects.filter(account=account, rule="no-owner").get() == existing
+    assert existing.opened_at == NOW - 5 * DAY
+    assert existing.last_seen_at == NOW
+
+
+def test_each_sweep_is_recorded_as_a_check_run_with_its_counts():
+    """MON-1 (evidence that monitoring ran): one CheckRun per sweep, status ok, with the counts."""
+    factories.SocialAccountFactory(activated_at=NOW - 3 * DAY)
+
+    counts = services.compliance_sweep(now=NOW)
+
+    run = CheckRun.objects.get()
+    assert run.job == "sweep_compliance"
+    assert run.status == RunStatus.OK
+    assert run.started_at == NOW
+    assert run.finished_at is not None
+    assert run.error == ""
+    assert run.counts == {**counts, **{rule_id: run.counts[rule_id] for rule_id in RULES}}
+    assert run.counts["no-owner"] == 1
+    assert run.counts["open"] == sum(run.counts[rule_id] for rule_id in RULES)
+
+
+def test_a_rule_that_raises_fails_the_run_and_propagates(monkeypatch):
+    """MON-1: a broken rule must not look like a clean run: the CheckRun is failed with the error
+    and the exception reaches the caller (Celery logs it)."""
+
+    def broken(now):
+        raise RuntimeError("the rule query broke")
+
+    monkeypatch.setitem(RULES, "no-deputy", dataclasses.replace(RULES["no-deputy"], violators=broken))
+    factories.SocialAccountFactory(activated_at=NOW - 3 * DAY)
+
+    with pytest.raises(RuntimeError, match="the rule query broke"):
+        services.compliance_sweep(now=NOW)
+
+    run = CheckRun.objects.get()
+    assert run.status == RunStatus.FAILED
+    assert "the rule query broke" in run.error
+    assert run.finished_at is not None
+
+
+def _accounts(n: int, unit) -> None:
+    """n accounts of two shapes that between them break every rule: every other one has nobody
+    responsible; the others have an owner and a deputy who are both away today."""
+    for i in range(n):
+        if i % 2:
+            factories.SocialAccountFactory(unit=unit, activated_at=NOW - 1000 * DAY)
+            continue
+        account = compliant_account(
+            NOW, unit=unit, checked_in_on=None, snapshot_on=None, followed_up_at=None, sender_confirmed_at=None
+        )
+        for person in (owner_of(account), deputy_of(account)):
+            factories.AbsenceFactory(person=person, first_day=local_day(NOW), last_day=local_day(NOW))
+
+
+def _sweep_queries(now) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        services.compliance_sweep(now=now)
+    return len(captured)
+
+
+def test_the_sweep_is_set_based():
+    """The sweep runs the same number of queries for 5 accounts and for 60, both when it opens the
+    findings and when it only sees them again."""
+    unit = factories.UnitFactory()
+    _accounts(5, unit)
+    small_first, small_again = _sweep_queries(NOW), _sweep_queries(NOW + DAY / 24)
+    small_open = Finding.objects.count()
+    Finding.objects.all().delete()
+
+    _accounts(55, unit)
+    large_first, large_again = _sweep_queries(NOW), _sweep_queries(NOW + DAY / 24)
+
+    assert large_first == small_first
+    assert large_again == small_again
+    assert {f.rule for f in Finding.objects.all()} >= MONITORING_RULES
+    assert Finding.objects.count() > small_open
+
+
+def test_accounts_of_other_states_get_no_findings_and_lose_theirs():
+    """RES-2: a finding of an account that is decommissioned since is resolved by the next sweep."""
+    account = factories.SocialAccountFactory(activated_at=NOW - 3 * DAY)
+    services.compliance_sweep(now=NOW)
+    assert Finding.objects.filter(account=account, resolved_at__isnull=True).exists()
+    type(account).objects.filter(pk=account.pk).update(status="decommissioned")
+
+    services.compliance_sweep(now=NOW + DAY)
+
+    assert not Finding.objects.filter(account=account, resolved_at__isnull=True).exists()
+
+
+def test_appointing_an_owner_resolves_only_that_rule():
+    """RES-2: an owner appointed: no-owner is resolved, no-deputy stays open."""
+    account = factories.SocialAccountFactory(activated_at=NOW - 3 * DAY)
+    services.compliance_sweep(now=NOW)
+    assign(account, factories.UserFactory(), Role.OWNER, since=NOW)
+
+    services.compliance_sweep(now=NOW + DAY / 24)
+
+    assert Finding.objects.get(account=account, rule="no-owner").resolved_at == NOW + DAY / 24
+    assert Finding.objects.get(account=account, rule="no-deputy").resolved_at is None

@@ -1,0 +1,543 @@
+"""Monitoring pages and the check-in API: who may do what, what is written, and what is not."""
+
+import datetime
+import json
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.choices import AccountStatus, Classification, Role
+from accounts.models import Assignment
+from audit.models import AuditEvent
+from monitoring import services
+from monitoring.choices import CheckInSource
+from monitoring.models import CheckIn, FollowUp
+from monitoring.rules import RULES
+from org.models import Absence
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+TODAY_URL = reverse("monitoring:today")
+API = reverse("monitoring:api-checkin")
+ABSENCES = reverse("monitoring:absences")
+OVERVIEW = reverse("monitoring:overview")
+
+
+@pytest.fixture
+def account(custodian):
+    """An active official account kept by `custodian` (owner) and a deputy."""
+    return factories.staffed_account(owner=custodian, name="KI Forskning")
+
+
+def ping_url(token: str) -> str:
+    return reverse("monitoring:ping", args=[token])
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def post_json(client, payload) -> object:
+    body = payload if isinstance(payload, str | bytes) else json.dumps(payload)
+    return client.post(API, data=body, content_type="application/json")
+
+
+# --- the Today page --------------------------------------------------------------------------
+
+
+def test_today_requires_login(client):
+    """MON-1: the Today page is for logged-in staff; anonymous visitors go to the login page."""
+    response = client.get(TODAY_URL)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_today_lists_only_the_live_accounts_the_user_keeps(client, custodian, account):
+    """MON-1: the accounts the user is owner or deputy of, active; not drafts, not accounts they
+    used to keep, not other people's."""
+    as_deputy = factories.staffed_account(deputy=custodian, name="KI Utbildning")
+    factories.staffed_account(owner=custodian, status=AccountStatus.DRAFT)
+    former = factories.staffed_account(deputy=custodian)
+    Assignment.objects.filter(account=former, person=custodian).update(ended_at=timezone.now())
+    factories.staffed_account()
+    client.force_login(custodian)
+
+    response = client.get(TODAY_URL)
+
+    assert response.status_code == 200
+    assert [a.pk for a in response.context["accounts"]] == [account.pk, as_deputy.pk]
+
+
+def test_posting_an_account_records_its_check_in(client, custodian, account):
+    """MON-1: one click records today's check-in for that account."""
+    client.force_login(custodian)
+
+    response = client.post(TODAY_URL, {"account": account.pk, "note": "Två kommentarer besvarade."})
+
+    assert response.status_code == 302
+    assert response.url == TODAY_URL
+    checkin = CheckIn.objects.get()
+    assert (checkin.account, checkin.person, checkin.note, checkin.source, checkin.day) == (
+        account,
+        custodian,
+        "Två kommentarer besvarade.",
+        CheckInSource.WEB,
+        timezone.localdate(),
+    )
+    assert client.get(TODAY_URL).context["accounts"][0].checked_today is True
+
+
+def test_posting_all_records_every_kept_account(client, custodian, account):
+    """MON-1: "all monitored today" checks in every account the user keeps, and only those."""
+    second = factories.staffed_account(deputy=custodian)
+    factories.staffed_account()
+    client.force_login(custodian)
+
+    response = client.post(TODAY_URL, {"note": ""})
+
+    assert response.status_code == 302
+    assert set(CheckIn.objects.values_list("account_id", flat=True)) == {account.pk, second.pk}
+    assert len(messages_of(response)) == 1
+
+
+@pytest.mark.parametrize("who", ["outsider", "auditor"])
+def test_a_user_who_does_not_keep_a_visible_account_cannot_check_it_in(who, request, client, account):
+    """MON-1, RES-2: the account is visible (active, official) but not theirs: 403, nothing written."""
+    client.force_login(request.getfixturevalue(who))
+
+    response = client.post(TODAY_URL, {"account": account.pk})
+
+    assert response.status_code == 403
+    assert CheckIn.objects.count() == 0
+
+
+def test_checking_in_an_account_the_user_cannot_see_is_404(client, outsider):
+    """MON-1: an account outside what the user may see (another person's draft) is 404, not 403."""
+    hidden = factories.staffed_account(status=AccountStatus.DRAFT)
+    client.force_login(outsider)
+
+    response = client.post(TODAY_URL, {"account": hidden.pk})
+
+    assert response.status_code == 404
+    assert CheckIn.objects.count() == 0
+
+
+def _keep_accounts(user, n: int) -> None:
+    """n accounts kept by the user, each with a check-in and an open finding to show."""
+    for _i in range(n):
+        kept = factories.staffed_account(owner=user)
+        factories.CheckInFactory(account=kept, day=timezone.localdate() - datetime.timedelta(days=1))
+        factories.FindingFactory(account=kept, rule="missed-monitoring")
+
+
+def test_the_today_page_runs_the_same_queries_for_3_and_30_accounts(client, custodian):
+    """The page's queries do not grow with the number of accounts (no query per row)."""
+    client.force_login(custodian)
+    _keep_accounts(custodian, 3)
+    with CaptureQueriesContext(connection) as few:
+        assert len(client.get(TODAY_URL).context["accounts"]) == 3
+    _keep_accounts(custodian, 27)
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get(TODAY_URL).context["accounts"]) == 30
+
+    assert len(many) == len(few)
+
+
+# --- the ping address ------------------------------------------------------------------------
+
+
+def test_a_ping_records_todays_check_in(client, account):
+    """MON-1: opening the secret address (no login) records a check-in with source ping."""
+    token = services.ping_key_for(account).token
+
+    response = client.get(ping_url(token))
+
+    assert response.status_code == 200
+    assert response.content == b"OK\n"
+    checkin = CheckIn.objects.get()
+    assert (checkin.account, checkin.source, checkin.day) == (account, CheckInSource.PING, timezone.localdate())
+
+
+def test_a_second_ping_on_the_same_day_answers_ok_and_records_nothing_new(client, account):
+    """MON-1: a script may ping many times a day (GET or POST); one check-in a day counts."""
+    token = services.ping_key_for(account).token
+
+    assert client.get(ping_url(token)).status_code == 200
+    assert client.post(ping_url(token)).status_code == 200
+
+    assert CheckIn.objects.count() == 1
+
+
+def test_a_wrong_ping_token_is_404_and_records_nothing(client, account):
+    """MON-1: guessing addresses records nothing and reveals nothing."""
+    services.ping_key_for(account)
+
+    response = client.get(ping_url("wrong-token"))
+
+    assert response.status_code == 404
+    assert CheckIn.objects.count() == 0
+
+
+def test_after_rotation_the_old_ping_address_is_404(client, custodian, account):
+    """MON-1: the owner rotates the address (a leaked bookmark); the old one stops working."""
+    old = services.ping_key_for(account).token
+    client.force_login(custodian)
+
+    response = client.post(reverse("monitoring:ping-rotate", args=[account.pk]))
+
+    assert response.status_code == 302
+    new = account.ping_key.__class__.objects.get(account=account).token
+    assert new != old
+    assert AuditEvent.objects.for_object(account).filter(action="ping.rotate").count() == 1
+    anonymous = Client()
+    assert anonymous.get(ping_url(old)).status_code == 404
+    assert CheckIn.objects.count() == 0
+    assert anonymous.get(ping_url(new)).status_code == 200
+    assert CheckIn.objects.count() == 1
+
+
+def test_only_a_keeper_rotates_the_ping_address(client, outsider, account):
+    """MON-1, RES-2: staff who see the account but do not keep it get 403; the address stays."""
+    old = services.ping_key_for(account).token
+    client.force_login(outsider)
+
+    response = client.post(reverse("monitoring:ping-rotate", args=[account.pk]))
+
+    assert response.status_code == 403
+    assert services.ping_key_for(account).token == old
+    assert not AuditEvent.objects.filter(action="ping.rotate").exists()
+
+
+def test_the_ping_address_of_a_closed_account_answers_a_client_error(account):
+    """MON-1: the account was decommissioned after its address was bookmarked. The address must
+    answer a clean client error and record nothing, not crash with a server error."""
+    token = services.ping_key_for(account).token
+    type(account).objects.filter(pk=account.pk).update(status=AccountStatus.DECOMMISSIONED)
+
+    response = Client(raise_request_exception=False).get(ping_url(token))
+
+    assert response.status_code in (404, 409, 410)
+    assert CheckIn.objects.count() == 0
+
+
+# --- the check-in API ------------------------------------------------------------------------
+
+
+def test_the_api_records_a_check_in_then_answers_200_for_the_same_day(client, custodian, account):
+    """MON-1: 201 when recorded, 200 when today was already recorded; one row."""
+    client.force_login(custodian)
+
+    first = post_json(client, {"account": account.pk, "note": "via API"})
+    second = post_json(client, {"account": account.pk})
+
+    assert first.status_code == 201
+    assert first.json() == {"account": account.pk, "day": timezone.localdate().isoformat(), "created": True}
+    assert second.status_code == 200
+    assert second.json()["created"] is False
+    checkin = CheckIn.objects.get()
+    assert (checkin.source, checkin.note, checkin.person) == (CheckInSource.API, "via API", custodian)
+
+
+def test_the_api_is_401_for_anonymous(client, account):
+    """MON-1: the API needs a logged-in user (401 as JSON, not a redirect to the login page)."""
+    response = post_json(client, {"account": account.pk})
+
+    assert response.status_code == 401
+    assert CheckIn.objects.count() == 0
+
+
+def test_the_api_is_404_for_an_account_the_user_cannot_see(client, outsider):
+    """A draft of someone else, and a student-ambassador account, are invisible to other staff."""
+    draft = factories.staffed_account(status=AccountStatus.DRAFT)
+    ambassador = factories.staffed_account(classification=Classification.STUDENT_AMBASSADOR)
+    client.force_login(outsider)
+
+    assert post_json(client, {"account": draft.pk}).status_code == 404
+    assert post_json(client, {"account": ambassador.pk}).status_code == 404
+    assert post_json(client, {"account": 999_999}).status_code == 404
+    assert CheckIn.objects.count() == 0
+
+
+@pytest.mark.parametrize("who", ["outsider", "auditor"])
+def test_the_api_is_403_for_an_account_the_user_sees_but_does_not_keep(who, request, client, account):
+    """MON-1, RES-2: visible but not kept (staff, or an auditor who only reads): 403, nothing written."""
+    client.force_login(request.getfixturevalue(who))
+
+    response = post_json(client, {"account": account.pk})
+
+    assert response.status_code == 403
+    assert CheckIn.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param("{not json", id="not-json"),
+        pytest.param(b"\xff\xfe", id="not-utf8"),
+        pytest.param("[1, 2]", id="not-an-object"),
+        pytest.param("{}", id="no-account"),
+        pytest.param('{"account": "abc"}', id="account-not-a-number"),
+        pytest.param('{"account": 1, "latest_post_on": "yesterday"}', id="bad-date"),
+    ],
+)
+def test_the_api_is_400_for_a_bad_body(body, client, custodian, account):
+    """MON-1: a body that is not a JSON object with a valid account and date is 400, nothing written."""
+    client.force_login(custodian)
+
+    response = post_json(client, body)
+
+    assert response.status_code == 400
+    assert CheckIn.objects.count() == 0
+
+
+def test_the_api_is_409_for_a_kept_account_that_is_not_live(client, custodian):
+    """MON-1: the user keeps the draft, but drafts are not monitored: 409, nothing written."""
+    draft = factories.staffed_account(owner=custodian, status=AccountStatus.DRAFT)
+    client.force_login(custodian)
+
+    response = post_json(client, {"account": draft.pk})
+
+    assert response.status_code == 409
+    assert CheckIn.objects.count() == 0
+
+
+def test_the_api_accepts_only_post(client, custodian):
+    """MON-1: the check-in API has no GET."""
+    client.force_login(custodian)
+
+    assert client.get(API).status_code == 405
+
+
+# --- absences --------------------------------------------------------------------------------
+
+
+def test_registering_an_absence_writes_it_and_its_audit_row(client, custodian):
+    """MON-2, RES-2: the user registers their own leave; the change is audited."""
+    client.force_login(custodian)
+
+    response = client.post(ABSENCES, {"first_day": "2026-07-01", "last_day": "2026-07-21", "note": "Semester"})
+
+    assert response.status_code == 302
+    absence = Absence.objects.get()
+    assert (absence.person, absence.first_day, absence.last_day, absence.note) == (
+        custodian,
+        datetime.date(2026, 7, 1),
+        datetime.date(2026, 7, 21),
+        "Semester",
+    )
+    event = AuditEvent.objects.for_object(absence).get()
+    assert (event.action, event.actor) == ("absence.create", custodian)
+    assert [a.pk for a in client.get(ABSENCES).context["absences"]] == [absence.pk]
+
+
+def test_an_absence_that_ends_before_it_starts_is_refused(client, custodian):
+    """MON-2: last day before the first: the form says so and nothing is written."""
+    client.force_login(custodian)
+
+    response = client.post(ABSENCES, {"first_day": "2026-07-21", "last_day": "2026-07-01"})
+
+    assert response.status_code == 200
+    assert "last_day" in response.context["form"].errors
+    assert response.context["form"].errors["last_day"][0] in response.content.decode()
+    assert Absence.objects.count() == 0
+    assert AuditEvent.objects.count() == 0
+
+
+def test_the_absences_page_shows_only_the_users_own(client, custodian, outsider):
+    """MON-2, RES-2: the page lists the user's own absences; another person's cannot be removed (404)."""
+    mine = factories.AbsenceFactory(person=custodian)
+    theirs = factories.AbsenceFactory(person=outsider)
+    client.force_login(custodian)
+
+    response = client.get(ABSENCES)
+
+    assert [a.pk for a in response.context["absences"]] == [mine.pk]
+    assert client.post(reverse("monitoring:absence-delete", args=[theirs.pk])).status_code == 404
+    assert Absence.objects.filter(pk=theirs.pk).exists()
+
+
+def test_removing_an_absence_is_audited(client, custodian):
+    """MON-2, RES-2: removing an absence changes who covers an account, so it is audited."""
+    absence = factories.AbsenceFactory(person=custodian)
+    client.force_login(custodian)
+
+    response = client.post(reverse("monitoring:absence-delete", args=[absence.pk]))
+
+    assert response.status_code == 302
+    assert not Absence.objects.exists()
+    assert AuditEvent.objects.filter(action="absence.delete", actor=custodian).count() == 1
+
+
+def test_the_absences_page_requires_login(client):
+    """MON-2: anonymous visitors are sent to log in and write nothing."""
+    assert client.get(ABSENCES).status_code == 302
+    assert client.post(ABSENCES, {"first_day": "2026-07-01", "last_day": "2026-07-02"}).status_code == 302
+    assert Absence.objects.count() == 0
+
+
+# --- follow-ups ------------------------------------------------------------------------------
+
+FOLLOW_UP = {
+    "period_end": "2025-12-31",
+    "figures": "1 200 följare",
+    "assessment": "Målen nås.",
+    "continue_account": "on",
+}
+
+
+@pytest.fixture
+def managed(custodian):
+    """An account in a division under a department whose head is its responsible manager."""
+    head = factories.UserFactory(username="head")
+    department = factories.UnitFactory(manager=head)
+    return factories.staffed_account(owner=custodian, unit=factories.UnitFactory(parent=department)), head
+
+
+def test_the_owner_records_a_follow_up_and_the_manager_acknowledges_it(client, custodian, managed):
+    """PURP-3, RESP-1: the owner records the yearly follow-up; the manager above acknowledges it."""
+    account, head = managed
+    client.force_login(custodian)
+
+    response = client.post(reverse("monitoring:follow-up", args=[account.pk]), FOLLOW_UP)
+
+    assert response.status_code == 302
+    follow_up = FollowUp.objects.get()
+    assert (follow_up.account, follow_up.recorded_by, follow_up.continue_account) == (account, custodian, True)
+    client.force_login(head)
+    response = client.post(reverse("monitoring:follow-up-ack", args=[follow_up.pk]))
+    assert response.status_code == 302
+    follow_up.refresh_from_db()
+    assert (follow_up.acknowledged_by, follow_up.acknowledged_at is not None) == (head, True)
+    assert list(AuditEvent.objects.for_object(account).order_by("id").values_list("action", "actor__username")) == [
+        ("follow_up.record", custodian.username),
+        ("follow_up.acknowledge", "head"),
+    ]
+
+
+@pytest.mark.parametrize("who", ["outsider", "auditor"])
+def test_only_a_keeper_records_a_follow_up(who, request, client, managed):
+    """PURP-3, RES-2: staff who see the account and auditors cannot record its follow-up (403)."""
+    account, _head = managed
+    client.force_login(request.getfixturevalue(who))
+
+    response = client.post(reverse("monitoring:follow-up", args=[account.pk]), FOLLOW_UP)
+
+    assert response.status_code == 403
+    assert FollowUp.objects.count() == 0
+
+
+@pytest.mark.parametrize("who", ["custodian", "outsider", "auditor"])
+def test_only_the_responsible_manager_acknowledges_a_follow_up(who, request, client, managed):
+    """PURP-3, RESP-1: not the owner who recorded it, not other staff, not an auditor."""
+    account, _head = managed
+    follow_up = factories.FollowUpFactory(account=account)
+    client.force_login(request.getfixturevalue(who))
+
+    response = client.post(reverse("monitoring:follow-up-ack", args=[follow_up.pk]))
+
+    assert response.status_code == 403
+    follow_up.refresh_from_db()
+    assert follow_up.acknowledged_at is None
+    assert not AuditEvent.objects.filter(action="follow_up.acknowledge").exists()
+
+
+def test_acknowledging_requires_login(client, managed):
+    """PURP-3, RESP-1: anonymous visitors are sent to log in; nothing is acknowledged."""
+    account, _head = managed
+    follow_up = factories.FollowUpFactory(account=account)
+
+    response = client.post(reverse("monitoring:follow-up-ack", args=[follow_up.pk]))
+
+    assert response.status_code == 302
+    follow_up.refresh_from_db()
+    assert follow_up.acknowledged_at is None
+
+
+# --- the account's monitoring page -----------------------------------------------------------
+
+
+def test_the_keeper_sees_the_ping_address_and_others_do_not(client, custodian, outsider, account):
+    """MON-1: the secret address is shown to the account's keepers only; other staff see the page without it."""
+    client.force_login(custodian)
+    mine = client.get(reverse("monitoring:account", args=[account.pk]))
+    client.force_login(outsider)
+    theirs = client.get(reverse("monitoring:account", args=[account.pk]))
+
+    assert mine.status_code == theirs.status_code == 200
+    assert mine.context["ping_url"].endswith(ping_url(account.ping_key.token))
+    assert "ping_url" not in theirs.context
+
+
+# --- the compliance overview -----------------------------------------------------------------
+
+
+def test_the_compliance_overview_is_not_for_plain_staff(client, outsider, custodian, account):
+    """RESP-1: staff without a role, and account owners, get 403."""
+    client.force_login(outsider)
+    assert client.get(OVERVIEW).status_code == 403
+    client.force_login(custodian)  # an account owner is not a manager either
+    assert client.get(OVERVIEW).status_code == 403
+
+
+def test_the_compliance_overview_requires_login(client):
+    """RESP-1: anonymous visitors are sent to log in."""
+    response = client.get(OVERVIEW)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def _findings():
+    """Two no-owner findings and one missed-monitoring in a managed department, one no-owner
+    finding elsewhere."""
+    head = factories.UserFactory(username="head")
+    department = factories.UnitFactory(manager=head)
+    inside = [factories.SocialAccountFactory(unit=department) for _i in range(2)]
+    outside = factories.SocialAccountFactory()
+    for account in (*inside, outside):
+        factories.FindingFactory(account=account, rule="no-owner")
+    factories.FindingFactory(account=inside[0], rule="missed-monitoring")
+    factories.FindingFactory(account=outside, rule="no-deputy", resolved_at=timezone.now())
+    return head
+
+
+@pytest.mark.parametrize("who", ["comms", "auditor"])
+def test_comms_and_auditors_see_the_counts_by_rule_over_everything(who, request, client):
+    """RESP-1, COMMS-1: open findings by rule over the whole inventory; resolved ones do not count."""
+    _findings()
+    client.force_login(request.getfixturevalue(who))
+
+    response = client.get(OVERVIEW)
+
+    assert response.status_code == 200
+    counts = {rule.id: n for rule, n in response.context["rules"]}
+    assert counts == {**dict.fromkeys(RULES, 0), "no-owner": 3, "missed-monitoring": 1}
+    assert response.context["open_total"] == 4
+
+
+def test_a_manager_sees_the_counts_of_their_own_units(client):
+    """RESP-1: the manager's view covers their department's accounts only."""
+    head = _findings()
+    client.force_login(head)
+
+    response = client.get(OVERVIEW)
+
+    assert response.status_code == 200
+    counts = {rule.id: n for rule, n in response.context["rules"]}
+    assert (counts["no-owner"], counts["missed-monitoring"], response.context["open_total"]) == (2, 1, 3)
+    assert [row["n"] for row in response.context["by_unit"]] == [3]
+
+
+def test_the_deputy_role_does_not_open_the_overview(client, account):
+    """RESP-1: keeping an account as deputy is not a manager's role: 403."""
+    deputy = Assignment.objects.get(account=account, role=Role.DEPUTY).person
+    client.force_login(deputy)
+
+    assert client.get(OVERVIEW).status_code == 403
