@@ -5,16 +5,19 @@ second run changes nothing. Refuses to write to a non-debug installation unless 
 """
 
 import datetime
+import io
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
-from accounts.choices import AccountStatus, Classification
+from accounts.choices import AccountStatus, Classification, SnapshotKind
 from accounts.models import Platform, SocialAccount
 from accounts.services import (
     sender_checklist_confirm,
@@ -23,6 +26,7 @@ from accounts.services import (
     social_account_details_change,
     social_account_draft_create,
 )
+from accounts.snapshots import snapshot_upload
 from accounts.urlparse import recognise
 from approvals.choices import Outcome
 from approvals.services import (
@@ -770,6 +774,16 @@ class Command(BaseCommand):
                     assessment="Målen för räckvidd nåddes; engagemanget kan bli bättre.",
                     recorded_by=people["owner"],
                 )
+        comms = people["comms"]
+        for i, account in enumerate(active):
+            if i % 4 == 0:  # a start-page screenshot three months ago (REC-5); the others are overdue
+                snapshot_upload(
+                    actor=comms,
+                    account_id=account.pk,
+                    kind=SnapshotKind.START_PAGE,
+                    taken_on=today - datetime.timedelta(days=90),
+                    uploaded_file=_demo_screenshot(account),
+                )
         owner, deputy = people["owner"], people["deputy"]
         # Owner and deputy both away on the same days within the next month: a coverage gap.
         absence_create(
@@ -816,6 +830,18 @@ class Command(BaseCommand):
             sender_checklist_confirm(actor=owner, account_id=account.pk, items=sender_checklist_items(account))
             account_go_live(actor=owner, account_id=account.pk)
         return account
+
+
+def _demo_screenshot(account) -> ContentFile:
+    """A small PNG that stands in for a screenshot of the account's start page."""
+    image = Image.new("RGB", (640, 400), (79, 4, 51))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 640, 60), fill=(255, 255, 255))
+    draw.text((20, 20), f"{account.name} – {account.platform.name}", fill=(0, 0, 0))
+    draw.text((20, 100), "Karolinska Institutet", fill=(255, 255, 255))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return ContentFile(buffer.getvalue(), name="start.png")
 
 
 def _decide(step, account, outcome, comment=""):
