@@ -34,7 +34,7 @@ lint: $(STAMP)
 
 ## messages: refresh the translation catalogue after changing strings (needs GNU gettext)
 messages:
-	$(PY) manage.py makemessages -l sv -l en --ignore=.venv --ignore=var --no-obsolete
+	$(PY) manage.py makemessages -l sv -l en --ignore=.venv --ignore=var --ignore=tests -e html,txt,py --no-obsolete
 	$(PY) manage.py compile_locale
 
 clean:

@@ -150,7 +150,7 @@ def social_account_details_change(*, actor, account_id: int, name: str, url: str
     if not permissions.can_maintain(actor, account):
         raise NotAllowed(_("Only the account's owner, its deputy or the communications department may do this."))
     if account.status in (AccountStatus.REJECTED, AccountStatus.DECOMMISSIONED):
-        raise ApplicationError(_("The account is closed; its details can no longer change."))
+        raise ApplicationError(_("The account is rejected or decommissioned; its details can no longer change."))
     if account.handle and platform.pk != account.platform_id:
         raise ApplicationError(_("The address belongs to another platform than the account's."))
     if (name, url) != (account.name, account.url):

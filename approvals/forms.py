@@ -75,11 +75,19 @@ class SubmitForm(forms.Form):
     )
 
 
+# What the decider does (the Decision records the result: Approved, Returned, Rejected).
+DECISION_ACTIONS = [
+    (Outcome.APPROVE, _("Approve")),
+    (Outcome.RETURN, _("Return for changes")),
+    (Outcome.REJECT, _("Reject")),
+]
+
+
 class DecisionForm(forms.Form):
     """A manager's or the communications department's decision. `seen_status` is the state the
     decider saw: if someone else decided meanwhile, the service refuses."""
 
-    outcome = forms.ChoiceField(label=_("Decision"), choices=Outcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(label=_("Decision"), choices=DECISION_ACTIONS, widget=forms.RadioSelect)
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
@@ -96,7 +104,9 @@ class DecisionForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Why is the account closed?"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Why is the account to be decommissioned?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ChecklistForm(forms.Form):

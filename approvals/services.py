@@ -242,7 +242,7 @@ def retroactive_decide(*, actor, account_id: int, outcome: str, comment: str = "
     if not permissions.manages(actor, account):
         raise NotAllowed(_("Only the responsible manager of the unit or of a unit above it may decide."))
     if outcome == Outcome.RETURN:
-        raise ApplicationError(_("An existing account is approved or refused."))
+        raise ApplicationError(_("An existing account can only be approved or rejected, not returned."))
     decision = _decision(actor=actor, account=account, step=Step.RETROACTIVE, outcome=outcome, comment=comment)
     if outcome == Outcome.REJECT and account.status == S.ACTIVE:
         social_account_transition(actor=actor, account_id=account.pk, to=S.DECOMMISSIONING, note=comment)
@@ -286,7 +286,7 @@ def decommission_start(*, actor, account_id: int, reason: str) -> SocialAccount:
     if not (permissions.is_owner(actor, account) or permissions.manages(actor, account) or roles.is_comms(actor)):
         raise NotAllowed(_("Only the owner, a responsible manager or the communications department may do this."))
     if not reason.strip():
-        raise ApplicationError(_("Say why the account is closed."))
+        raise ApplicationError(_("Say why the account is to be decommissioned."))
     social_account_transition(actor=actor, account_id=account.pk, to=S.DECOMMISSIONING, note=reason.strip())
     account.refresh_from_db()
     people = _people(account)

@@ -28,6 +28,7 @@ from approvals import selectors, services
 from approvals.choices import DecommissionCheck, Outcome
 from approvals.duplicates import likely_duplicates
 from approvals.forms import (
+    DECISION_ACTIONS,
     AnswerForm,
     ChecklistForm,
     DecisionForm,
@@ -156,7 +157,7 @@ class RequestDetailView(LoginRequiredMixin, DetailView):
             address_form=AddressForm(account=account, initial={"name": account.name, "url": account.url}),
             reason_form=ReasonForm(),
         )
-        context["retro_form"].fields["outcome"].choices = [c for c in Outcome.choices if c[0] != Outcome.RETURN]
+        context["retro_form"].fields["outcome"].choices = [c for c in DECISION_ACTIONS if c[0] != Outcome.RETURN]
         if context["may_decide"]:
             context["unit_accounts"] = (
                 social_account_list(user=user).in_unit(account.unit).exclude(pk=account.pk).order_by("name")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, TemplateView
@@ -63,7 +64,15 @@ class TodayView(LoginRequiredMixin, TemplateView):
                 )
             else:
                 count = services.checkins_record_all(actor=request.user, note=data["note"])
-                messages.success(request, _("%(count)s accounts recorded as monitored today.") % {"count": count})
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s account recorded as monitored today.",
+                        "%(count)s accounts recorded as monitored today.",
+                        count,
+                    )
+                    % {"count": count},
+                )
         except NotAllowed as exc:
             raise PermissionDenied(exc.message) from exc
         except ApplicationError as exc:
