@@ -33,6 +33,14 @@ class CheckIn(BaseModel):
             models.UniqueConstraint("account", "day", name="monitoring_one_checkin_per_day"),
             models.CheckConstraint(condition=Q(source__in=CheckInSource.values), name="monitoring_source_valid"),
         ]
+        indexes = [
+            # The inactive-channel rule: check-ins that give the date of the latest post.
+            models.Index(
+                fields=["account", "latest_post_on"],
+                name="monitoring_checkin_post",
+                condition=Q(latest_post_on__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.account} {self.day}"

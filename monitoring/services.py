@@ -175,17 +175,20 @@ def compliance_sweep(*, now: datetime.datetime | None = None) -> dict:
                 )
                 new = violating - open_ids
                 cleared = open_ids - violating
-                Finding.objects.bulk_create(
-                    [Finding(account_id=a, rule=rule.id, opened_at=now, last_seen_at=now) for a in new],
-                    ignore_conflicts=True,
-                    batch_size=1000,
-                )
+                # Resolve, then mark the rest seen, then insert: the new rows already carry
+                # last_seen_at, so the first sweep does not rewrite what it has just written.
                 cleared_list = sorted(cleared)
                 for i in range(0, len(cleared_list), 1000):  # bounded IN lists (SQLite's variable limit)
                     Finding.objects.filter(
                         rule=rule.id, resolved_at__isnull=True, account_id__in=cleared_list[i : i + 1000]
                     ).update(resolved_at=now, updated_at=now)
-                Finding.objects.filter(rule=rule.id, resolved_at__isnull=True).update(last_seen_at=now)
+                if open_ids - cleared:
+                    Finding.objects.filter(rule=rule.id, resolved_at__isnull=True).update(last_seen_at=now)
+                Finding.objects.bulk_create(
+                    [Finding(account_id=a, rule=rule.id, opened_at=now, last_seen_at=now) for a in new],
+                    ignore_conflicts=True,
+                    batch_size=1000,
+                )
             counts["opened"] += len(new)
             counts["resolved"] += len(cleared)
             counts["open"] += len(violating)
