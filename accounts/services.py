@@ -158,7 +158,8 @@ def social_account_details_change(*, actor, account_id: int, name: str, url: str
     after = _apply(
         actor=actor, account=account, changes={"name": name, "url": url, "platform": platform, "handle": handle}
     )
-    if after:
+    # Recording the address while setting up an approved account is not news to anyone.
+    if after and account.status != AccountStatus.APPROVED:
         _notify_change(actor=actor, account=account, changes=after)
     return account
 

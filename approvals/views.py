@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,7 @@ from accounts.forms import AddressForm
 from accounts.models import Handover
 from accounts.selectors import people_of, social_account_list
 from accounts.services import (
+    EDITABLE_REQUEST_STATUSES,
     deputy_change,
     handover_answer,
     handover_propose,
@@ -104,6 +105,8 @@ class RequestUpdateView(LoginRequiredMixin, ServiceFormMixin, UpdateView):
             account = self.get_object()
             if account.created_by_id != request.user.pk:
                 raise PermissionDenied
+            if account.status not in EDITABLE_REQUEST_STATUSES:
+                raise Http404  # a sent, decided or rejected request has no edit page
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):

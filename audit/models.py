@@ -62,6 +62,12 @@ class AuditEvent(models.Model):
         raise TypeError("Audit events are append-only.")
 
     @property
+    def action_label(self):
+        from audit.labels import ACTION_LABELS
+
+        return ACTION_LABELS.get(self.action, self.action)
+
+    @property
     def changes(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for every field the event names, for display."""
         keys = list(dict.fromkeys([*self.before.keys(), *self.after.keys()]))

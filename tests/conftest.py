@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.test import override_settings
 from django.utils import translation
 
 from org import roles
@@ -36,4 +37,11 @@ def outsider(db):
 def english():
     """Run the test in English, so that messages can be compared whatever the catalogue holds."""
     with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _media_in_a_temporary_folder(tmp_path_factory):
+    """Uploaded files (demo screenshots, test uploads) go to a temporary folder, never var/media."""
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
         yield

@@ -538,3 +538,28 @@ def test_checklist_item_sent_twice_is_confirmed_once(client, decommissioning_stu
 
     assert response.status_code == 302
     assert decommissioning_student.decommission_confirmations.count() == 1
+
+
+def test_a_sent_or_rejected_request_has_no_edit_page(client, awaiting_manager, head, requester):
+    """START-1: once sent, a request is not edited; after a rejection it never is again (404)."""
+    client.force_login(requester)
+    assert client.get(reverse("approvals:request-update", args=[awaiting_manager.pk])).status_code == 404
+    services.manager_decide(actor=head, account_id=awaiting_manager.pk, outcome=Outcome.REJECT, comment="Nej.")
+    assert client.get(reverse("approvals:request-update", args=[awaiting_manager.pk])).status_code == 404
+
+
+def test_the_account_history_names_each_step_in_words(client, active, comms):
+    """The audit history reads as words in the user's language, not as internal codes."""
+    client.force_login(comms)
+    html = client.get(reverse("accounts:detail", args=[active.pk]), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Chefens beslut" in html and "Status ändrad" in html
+    assert "decision.manager" not in html and "account.status" not in html
+
+
+def test_recording_the_address_of_an_approved_account_mails_no_one(approved, owner):
+    """Setting up an approved account (its address) is not news: no change e-mails."""
+    from notifications.models import Notification
+
+    before = Notification.objects.count()
+    record_address(approved, owner)
+    assert Notification.objects.count() == before

@@ -198,3 +198,13 @@ def mailbox(demo):
 
     notifications_send()  # nothing should be due; deliver it anyway so it is not counted later
     return Mailbox()
+
+
+@pytest.fixture(autouse=True)
+def e2e_media_root(settings, tmp_path_factory):
+    """Uploaded files go to a temporary MEDIA_ROOT, not the project's var/media: seed_demo stores
+    start-page screenshots through the checked upload, and every seeding would otherwise leave
+    another copy there (the storage renames a file that exists). Autouse, so it is in place
+    before ``demo`` seeds; the live server reads the same settings."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    return settings.MEDIA_ROOT
