@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 PORT="${PORT:-8000}"
 export DEBUG="${DEBUG:-true}"
+export SITE_URL="${SITE_URL:-http://127.0.0.1:${PORT}}"  # links in e-mails point at this server
 
 .venv/bin/celery -A kipolicy worker --beat --loglevel=INFO --concurrency=1 \
   --schedule="${VAR_DIR:-var}/celery/beat-schedule" &
