@@ -167,4 +167,3 @@ class FindingFactory(factory.django.DjangoModelFactory):
     rule = "no-owner"
     opened_at = factory.LazyFunction(timezone.now)
     last_seen_at = factory.LazyAttribute(lambda f: f.opened_at)
-

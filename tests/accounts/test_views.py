@@ -446,7 +446,7 @@ def test_detail_shows_the_audit_history(client, comms, org):
     assert [e.action for e in events][0] == "account.update"
     assert {e.action for e in events} == {"account.create", "assignment.owner", "assignment.deputy", "account.update"}
     content = response.content.decode()
-    assert "account.create" in content
+    assert "Konto registrerat" in content  # the action in words, in Swedish
     assert "KI Hjärtforskning" in content
     assert comms.username in content
 

@@ -77,11 +77,13 @@ def test_today_check_ins_and_ping_address(demo, as_user):
         expect(row_of(owner, account)).to_contain_text(account.name)
         expect(row_of(owner, account)).to_contain_text(account.platform.name)
 
-    # One account, with its own button ("<name>: Monitored today" to a screen reader).
+    # One account, with its own button ("<name> (<platform>): Monitored today" to a screen reader).
     first = kept[0]
     row = row_of(owner, first)
     button = row.get_by_role("button", name=re.compile(r"(Bevakat i dag|Monitored today)$"))
-    expect(button).to_have_accessible_name(re.compile(rf"^{re.escape(first.name)}: (Bevakat i dag|Monitored today)$"))
+    expect(button).to_have_accessible_name(
+        re.compile(rf"^{re.escape(first.name)} \({re.escape(first.platform.name)}\): (Bevakat i dag|Monitored today)$")
+    )
     row.get_by_label(label("Anteckning (frivilligt)", "Note (optional)")).fill("Två kommentarer besvarade.")
     with owner.expect_navigation():
         button.click()
