@@ -11,5 +11,3 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = False
 LANGUAGE_CODE = "sv"
-# Tests deliver the outbox explicitly (notifications_send) and never need a broker.
-NOTIFICATIONS_KICK_WORKER = False

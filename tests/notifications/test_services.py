@@ -220,3 +220,23 @@ def test_html_email_declares_the_recipients_language(account, recipient):
     notification = queue(account, recipient)
 
     assert '<html lang="en">' in notification.body_html
+
+
+def test_queueing_an_email_does_not_contact_the_broker_by_default(db, django_capture_on_commit_callbacks):
+    """A web request never talks to the broker: by default nothing is scheduled on commit; the
+    periodic outbox job delivers the row."""
+    from django.conf import settings as django_settings
+
+    from notifications.services import notification_queue
+
+    assert django_settings.NOTIFICATIONS_KICK_WORKER is False
+    with django_capture_on_commit_callbacks() as callbacks:
+        row = notification_queue(
+            template="weekly-digest",
+            dedupe_key="t:broker",
+            to_email="x@ki.se",
+            language="sv",
+            context={"new_requests": [], "waiting": 0, "by_rule": [], "by_unit": [], "open_total": 0},
+        )
+    assert row is not None and row.sent_at is None
+    assert callbacks == []
