@@ -51,12 +51,33 @@ def registry_address(raw: str, *, exclude_pk=None, platform: Platform | None = N
     return found_platform, found.handle, found.url
 
 
-class SocialAccountForm(forms.ModelForm):
+class OwnerDeputyFormMixin(forms.Form):
+    """The owner and the deputy of an account: two active members of staff, never the same
+    person (RES-2)."""
+
+    owner = forms.ModelChoiceField(
+        label=_("Account owner"),
+        queryset=get_user_model().objects.filter(is_active=True),
+        help_text=_("Monitors the account every day (RES-2, MON-1)."),
+    )
+    deputy = forms.ModelChoiceField(
+        label=_("Deputy"),
+        queryset=get_user_model().objects.filter(is_active=True),
+        help_text=_("Stands in for the owner; cannot be the owner (RES-2)."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        owner, deputy = cleaned.get("owner"), cleaned.get("deputy")
+        if owner and deputy and owner == deputy:
+            self.add_error("deputy", _("The deputy cannot be the account owner (RES-2)."))
+        return cleaned
+
+
+class SocialAccountForm(OwnerDeputyFormMixin, forms.ModelForm):
     """Register or edit an account. The pasted profile address gives platform and handle; the
     view passes cleaned_data to accounts.services, never form.save()."""
 
-    owner = forms.ModelChoiceField(label=_("Account owner"), queryset=get_user_model().objects.filter(is_active=True))
-    deputy = forms.ModelChoiceField(label=_("Deputy"), queryset=get_user_model().objects.filter(is_active=True))
     url = forms.URLField(label=_("profile address"), max_length=500, assume_scheme="https")
     strategy_link = forms.URLField(label=_("link to strategy"), max_length=500, required=False, assume_scheme="https")
 
@@ -81,13 +102,6 @@ class SocialAccountForm(forms.ModelForm):
         platform, handle, url = registry_address(self.cleaned_data["url"], exclude_pk=self.instance.pk)
         self.cleaned_data["platform"], self.cleaned_data["handle"] = platform, handle
         return url
-
-    def clean(self):
-        cleaned = super().clean()
-        owner, deputy = cleaned.get("owner"), cleaned.get("deputy")
-        if owner and deputy and owner == deputy:
-            self.add_error("deputy", _("The deputy cannot be the account owner (RES-2)."))
-        return cleaned
 
     def _post_clean(self):
         # Uniqueness of platform + handle is checked in clean_url with a message naming the

@@ -4,25 +4,14 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import PURPOSE_FIELDS, RESOURCE_FIELDS, TEXTAREAS
+from accounts.forms import PURPOSE_FIELDS, RESOURCE_FIELDS, TEXTAREAS, OwnerDeputyFormMixin
 from accounts.models import SocialAccount
 from approvals.choices import Outcome
 
 
-class RequestForm(forms.ModelForm):
+class RequestForm(OwnerDeputyFormMixin, forms.ModelForm):
     """A request for a new account (START-1, PURP-1..3, RES-1, RES-2). Saved as a draft; sending
     it is a separate step that checks everything is filled in."""
-
-    owner = forms.ModelChoiceField(
-        label=_("Account owner"),
-        queryset=get_user_model().objects.filter(is_active=True),
-        help_text=_("Monitors the account every day (RES-2, MON-1)."),
-    )
-    deputy = forms.ModelChoiceField(
-        label=_("Deputy"),
-        queryset=get_user_model().objects.filter(is_active=True),
-        help_text=_("Stands in for the owner; cannot be the owner (RES-2)."),
-    )
 
     strategy_link = forms.URLField(label=_("link to strategy"), max_length=500, required=False, assume_scheme="https")
 
@@ -52,13 +41,6 @@ class RequestForm(forms.ModelForm):
             Fieldset(_("Purpose and goals"), *PURPOSE_FIELDS),
             Fieldset(_("Resources and responsibility"), *RESOURCE_FIELDS, "owner", "deputy"),
         )
-
-    def clean(self):
-        cleaned = super().clean()
-        owner, deputy = cleaned.get("owner"), cleaned.get("deputy")
-        if owner and deputy and owner == deputy:
-            self.add_error("deputy", _("The deputy cannot be the account owner (RES-2)."))
-        return cleaned
 
     def _post_clean(self):
         # Validated by the service (accounts.services), which the view calls with cleaned_data.
