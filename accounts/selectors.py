@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Assignment, SocialAccount
 from audit.models import AuditEvent
+from org.models import Unit
 
 
 def _with_people(qs):
@@ -45,3 +46,10 @@ def people_of(account: SocialAccount) -> dict:
     for assignment in getattr(account, "current_assignments", None) or account.assignments.current():
         people[assignment.role] = assignment.person
     return people
+
+
+def registry_email_for(account: SocialAccount) -> str:
+    """The registry of the unit where the account is established: the unit's own, or the nearest
+    unit above that has one (a division registers with its department)."""
+    units = Unit.objects.ancestors_of(account.unit).exclude(registry_email="").order_by("-depth")
+    return units.values_list("registry_email", flat=True).first() or ""

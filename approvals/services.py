@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.choices import AccountStatus, Origin, Role
 from accounts.models import SocialAccount
+from accounts.selectors import registry_email_for
 from accounts.services import account_managers, sender_checklist_state, social_account_transition
 from approvals.choices import STEP_CLAUSES, DecommissionCheck, Outcome, Step
 from approvals.models import Decision, DecommissionConfirmation, Submission
@@ -21,7 +22,6 @@ from audit.services import audit_record
 from notifications.services import notification_queue
 from org import roles
 from org.exceptions import ApplicationError, NotAllowed
-from org.models import Unit
 
 S = AccountStatus
 
@@ -55,13 +55,6 @@ def _expect(account: SocialAccount, *statuses: str) -> None:
             _("This request is now “%(status)s”: someone else has acted on it. Reload the page to see it.")
             % {"status": account.get_status_display()}
         )
-
-
-def registry_email_for(account: SocialAccount) -> str:
-    """The registry of the unit where the account is established: the unit's own, or the nearest
-    unit above that has one (a division registers with its department)."""
-    units = Unit.objects.ancestors_of(account.unit).exclude(registry_email="").order_by("-depth")
-    return units.values_list("registry_email", flat=True).first() or ""
 
 
 def eligible_managers(account: SocialAccount) -> list:

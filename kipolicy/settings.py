@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "accounts",
     "approvals",
     "monitoring",
+    "records",
     "demo",
 ]
 

@@ -1,0 +1,40 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    """Why a post or comment was removed: CONT-1 (a)–(f), or the account's own rules."""
+
+    SENSITIVE_PERSONAL_DATA = "a_personal_data", _("(a) Sensitive personal data")
+    CLASSIFIED = "b_classified", _("(b) Classified information")
+    DEFAMATION = (
+        "c_defamation",
+        _("(c) Defamation, personal attacks, violation of personal integrity or agitation against a population group"),
+    )
+    INCITEMENT = (
+        "d_incitement",
+        _(
+            "(d) Incitement, unlawful threats, unlawful depiction of violence, child sexual abuse material or "
+            "solicitation of crime"
+        ),
+    )
+    COPYRIGHT = "e_copyright", _("(e) Unauthorised use of copyrighted material")
+    ADVERTISING = "f_advertising", _("(f) Advertising or product placement")
+    ACCOUNT_RULES = "rules", _("Another breach of the account's rules")
+
+
+class Poster(models.TextChoices):
+    VISITOR = "visitor", _("A visitor")
+    STAFF = "staff", _("KI staff")
+
+
+class InquiryKind(models.TextChoices):
+    QUESTION = "question", _("Question")
+    CRITICISM = "criticism", _("Criticism of KI")
+    COMPLAINT = "complaint", _("Complaint")
+    OTHER = "other", _("Other")
+
+
+class HandOff(models.TextChoices):
+    REGISTRY = "registry", _("Sent to the unit's registry")
+    ARCHIVE = "archive", _("Kept in the portal's archive")

@@ -1,0 +1,48 @@
+"""The dated record of a removed post for the registry (CONT-2, REC-4): the account, unit,
+category and clause, the times, who acted, and each screenshot with its SHA-256."""
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from org.pdf import record_pdf
+from records.models import Incident
+
+
+def incident_record_pdf(incident: Incident, *, language: str = "sv") -> bytes:
+    account = incident.account
+    local = timezone.localtime
+    with translation.override(language):
+        rows = [
+            (_("Record number"), str(incident.pk)),
+            (_("Account"), f"{account.name} ({account.platform.name})"),
+            (_("Address"), account.url or "-"),
+            (_("Unit"), account.unit.name),
+            (_("Category"), f"{incident.get_category_display()} (CONT-1)"),
+            (_("Clauses"), "CONT-1, CONT-2, REC-3, REC-4"),
+            (_("Posted by"), incident.get_poster_display()),
+            (_("Seen"), local(incident.seen_at).strftime("%Y-%m-%d %H:%M")),
+            (_("Removed"), local(incident.removed_at).strftime("%Y-%m-%d %H:%M")),
+            (_("Link"), incident.link or "-"),
+            (_("Description"), incident.description),
+            (_("Recorded by"), incident.logged_by_repr),
+        ]
+        images = []
+        for snapshot in incident.evidence.order_by("kind", "pk"):
+            rows.append((snapshot.get_kind_display(), f"{snapshot.taken_on} SHA-256 {snapshot.sha256}"))
+            if snapshot.content_type.startswith("image/"):
+                with snapshot.file.open("rb") as handle:
+                    images.append(
+                        (
+                            f"{snapshot.get_kind_display()} – {snapshot.taken_on} – SHA-256 {snapshot.sha256}",
+                            handle.read(),
+                        )
+                    )
+        return record_pdf(
+            title=f"{_('Removed post')} {incident.pk}",
+            intro=_("Record of a removed post under KI's guidelines for social media (2021), dated %(date)s.")
+            % {"date": local(incident.created_at).strftime("%Y-%m-%d")},
+            rows=rows,
+            footer=_("Karolinska Institutet – register of official social media accounts"),
+            created_at=incident.created_at,
+            images=images,
+        )

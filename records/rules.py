@@ -1,0 +1,62 @@
+"""The records floor's compliance rules, added to monitoring's catalogue (REQUIREMENTS.md)."""
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from monitoring.choices import Severity
+from monitoring.rules import Rule, _ids, governed, register
+from org.calendar import day_start, is_working_day, local_day
+from records.models import Incident, Inquiry
+
+HAND_OFF_WORKING_DAYS = 2
+
+
+def working_days_ago(now: datetime.datetime, days: int) -> datetime.datetime:
+    """The start of the Stockholm day that lies `days` working days before today."""
+    day = local_day(now)
+    counted = 0
+    while counted < days:
+        day -= datetime.timedelta(days=1)
+        if is_working_day(day):
+            counted += 1
+    return day_start(day)
+
+
+def inquiry_overdue(now):
+    """ANS-1: a logged question or comment is unanswered past its due time."""
+    late = Inquiry.objects.filter(account=OuterRef("pk"), answered_at__isnull=True, due_at__lt=now)
+    return _ids(governed().filter(Exists(late)))
+
+
+def incident_unregistered(now):
+    """CONT-2, REC-3, REC-4: a removed post has no screenshot evidence, or is neither archived nor
+    sent to the registry, two working days after its removal."""
+    cutoff = working_days_ago(now, HAND_OFF_WORKING_DAYS)
+    late = Incident.objects.filter(account=OuterRef("pk"), removed_at__lt=cutoff).filter(
+        Q(hand_off="") | Q(evidence__isnull=True)
+    )
+    return _ids(governed().filter(Exists(late)))
+
+
+register(
+    Rule(
+        "inquiry-overdue",
+        "ANS-1",
+        Severity.HIGH,
+        _("A question is unanswered past its due time"),
+        _("Answer the question and record the reply."),
+        inquiry_overdue,
+    )
+)
+register(
+    Rule(
+        "incident-unregistered",
+        "CONT-2, REC-3, REC-4",
+        Severity.HIGH,
+        _("A removed post is not registered"),
+        _("Add the screenshots and send the record to the registry, or keep it in the archive."),
+        incident_unregistered,
+    )
+)
