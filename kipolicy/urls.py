@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("approvals.urls")),
     path("", include("monitoring.urls")),
     path("", include("accounts.snapshot_urls")),
+    path("", include("records.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -38,3 +38,19 @@ class InquiryKind(models.TextChoices):
 class HandOff(models.TextChoices):
     REGISTRY = "registry", _("Sent to the unit's registry")
     ARCHIVE = "archive", _("Kept in the portal's archive")
+
+
+class BlockAction(models.TextChoices):
+    BLOCK = "block", _("Blocked")
+    MUTE = "mute", _("Muted")
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class ConsentForm(models.TextChoices):
+    ORAL = "oral", _("Oral")
+    WRITTEN = "written", _("Written")
+    GROUP_INFORMED = "group", _("Group informed, with a chance to object")

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from org.models import BaseModel
-from records.choices import Category, HandOff, InquiryKind, Poster
+from records.choices import BlockAction, Category, ConsentForm, HandOff, InquiryKind, Poster, RequestStatus
 
 
 class Incident(BaseModel):
@@ -113,3 +113,157 @@ class Inquiry(BaseModel):
 
     def is_overdue(self, now) -> bool:
         return self.answered_at is None and self.due_at < now
+
+
+class Block(BaseModel):
+    """A visitor blocked or muted on an account, and its review and unblocking. The log is a
+    record and is never deleted (an authority was criticised by the Parliamentary Ombudsman for
+    deleting its block list). A block not reviewed for six months becomes a finding."""
+
+    account = models.ForeignKey(
+        "accounts.SocialAccount", verbose_name=_("account"), on_delete=models.PROTECT, related_name="blocks"
+    )
+    visitor = models.CharField(_("visitor's public identity on the platform"), max_length=200)
+    visitor_url = models.URLField(_("link to the visitor's profile"), max_length=500, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=BlockAction, default=BlockAction.BLOCK)
+    reason = models.CharField(_("reason"), max_length=20, choices=Category)
+    reason_note = models.CharField(_("note on the reason"), max_length=500, blank=True)
+    blocked_at = models.DateTimeField(_("blocked"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_by_repr = models.CharField(_("decided by"), max_length=200)
+    reviewed_at = models.DateTimeField(_("last reviewed"), null=True, blank=True)
+    unblocked_at = models.DateTimeField(_("unblocked"), null=True, blank=True)
+    unblocked_by_repr = models.CharField(_("unblocked by"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("block")
+        verbose_name_plural = _("blocks")
+        ordering = ["-blocked_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(reason__in=Category.values), name="records_block_reason_valid"),
+            models.CheckConstraint(condition=Q(action__in=BlockAction.values), name="records_block_action_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["account"], name="records_block_active", condition=Q(unblocked_at__isnull=True))
+        ]
+
+    def __str__(self):
+        return f"{self.account}: {self.visitor}"
+
+
+class RecordsRequest(BaseModel):
+    """A request for public records (begäran om allmän handling). While open, a legal hold stops
+    the weeding of the material in scope: these accounts in this period."""
+
+    received_at = models.DateTimeField(_("received"))
+    requester = models.CharField(_("requester, as given"), max_length=200)
+    asked_for = models.TextField(_("what is asked for"))
+    accounts = models.ManyToManyField(
+        "accounts.SocialAccount", verbose_name=_("accounts"), related_name="records_requests"
+    )
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("until"))
+    status = models.CharField(_("status"), max_length=10, choices=RequestStatus, default=RequestStatus.OPEN)
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    bundle = models.FileField(_("disclosure bundle"), upload_to="disclosure/", max_length=300, blank=True)
+    bundle_sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    bundle_made_at = models.DateTimeField(_("bundle made"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request for public records")
+        verbose_name_plural = _("requests for public records")
+        ordering = ["-received_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=RequestStatus.values), name="records_request_status_valid"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="records_request_period_ordered",
+                violation_error_message=_("The period cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.requester} ({self.received_at:%Y-%m-%d})"
+
+
+class Retention(BaseModel):
+    """Whether an account's material must not be weeded (WEED-2): research value or public interest."""
+
+    account = models.OneToOneField("accounts.SocialAccount", on_delete=models.PROTECT, related_name="retention")
+    research_value = models.BooleanField(_("has future research value"), default=False)
+    public_interest = models.BooleanField(_("public interest in access"), default=False)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("retention assessment")
+        verbose_name_plural = _("retention assessments")
+
+    def __str__(self):
+        return str(self.account)
+
+
+class WeedingDecision(BaseModel):
+    """A decision to weed (delete) an account's stored material for a period (WEED-1). Refused
+    under a legal hold or where the material must be kept (WEED-2). The decision itself is kept."""
+
+    account = models.ForeignKey(
+        "accounts.SocialAccount", verbose_name=_("account"), on_delete=models.PROTECT, related_name="weeding_decisions"
+    )
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("until"))
+    basis = models.CharField(_("basis"), max_length=300, help_text=_("The decision that allows weeding."))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_by_repr = models.CharField(_("decided by"), max_length=200)
+    deleted = models.JSONField(_("deleted files"), default=list)
+
+    class Meta:
+        verbose_name = _("weeding decision")
+        verbose_name_plural = _("weeding decisions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="records_weeding_period_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.account}: {self.period_start}–{self.period_end}"
+
+
+def _consent_path(instance, filename):
+    return f"consents/{instance.account_id}/{instance.document_sha256}.{instance.document_extension}"
+
+
+class MediaConsent(BaseModel):
+    """Consent to publish a photo or film in social media (MEDIA-1..3): the person (or a group
+    informed with a chance to object), how, when, the publication, and the photographer's
+    credit and consent."""
+
+    account = models.ForeignKey(
+        "accounts.SocialAccount", verbose_name=_("account"), on_delete=models.PROTECT, related_name="media_consents"
+    )
+    subject = models.CharField(_("person or group"), max_length=200)
+    form = models.CharField(_("form of consent"), max_length=10, choices=ConsentForm)
+    given_on = models.DateField(_("date"))
+    publication = models.CharField(_("publication"), max_length=300)
+    photographer = models.CharField(_("photographer"), max_length=200)
+    credit = models.CharField(
+        _("credit"), max_length=200, blank=True, help_text=_("How the photographer is credited, or why not (MEDIA-3).")
+    )
+    photographer_consents = models.BooleanField(_("the photographer agrees to publication in social media"))
+    document = models.FileField(_("written consent"), upload_to=_consent_path, max_length=300, blank=True)
+    document_sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    document_extension = models.CharField(max_length=5, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("media consent")
+        verbose_name_plural = _("media consents")
+        ordering = ["-given_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(form__in=ConsentForm.values), name="records_consent_form_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.account}: {self.subject}"
