@@ -48,6 +48,7 @@ from org.calendar import local_day
 from org.choices import UnitKind
 from org.models import Unit
 from org.services import absence_create, unit_create
+from records.services import incident_hand_off, incident_log, incident_reference_set, inquiry_answer, inquiry_log
 
 S = AccountStatus
 
@@ -798,7 +799,66 @@ class Command(BaseCommand):
             last_day=today + datetime.timedelta(days=25),
             note="Föräldraledighet",
         )
+        self.seed_records(people, now)
         compliance_sweep(now=now)
+
+    def seed_records(self, people, now):
+        """Removed posts and questions on the demo owner's accounts: one handed to the registry with
+        its reference number, one not yet handed off; questions answered, overdue and routed."""
+        owner = people["owner"]
+        account = (
+            SocialAccount.objects.filter(status=S.ACTIVE, assignments__person=owner, assignments__ended_at__isnull=True)
+            .order_by("pk")
+            .first()
+        )
+        if account is None:
+            return
+        days = datetime.timedelta(days=1)
+        for back, category, hand_off in ((6, "c_defamation", True), (5, "f_advertising", False)):
+            removed = now - back * days
+            incident = incident_log(
+                actor=owner,
+                account_id=account.pk,
+                seen_at=removed - datetime.timedelta(hours=2),
+                removed_at=removed,
+                poster="visitor",
+                category=category,
+                description="Kommentar borttagen enligt kontots regler.",
+                screenshots=[
+                    ("removed_post", _demo_screenshot(account, f"inlägg {back}")),
+                    ("ki_reply", _demo_screenshot(account, f"svar {back}")),
+                ],
+            )
+            if hand_off:
+                incident_hand_off(actor=owner, incident_id=incident.pk, to="registry")
+                incident_reference_set(actor=owner, incident_id=incident.pk, reference=f"1-{incident.pk:04d}/2026")
+        answered = inquiry_log(
+            actor=owner,
+            account_id=account.pk,
+            received_at=now - 3 * days,
+            kind="question",
+            summary="Hur anmäler man sig till föreläsningen?",
+        )
+        inquiry_answer(
+            actor=owner,
+            inquiry_id=answered.pk,
+            answered_at=now - 3 * days + datetime.timedelta(hours=3),
+            reply_summary="Länk till anmälan på ki.se.",
+        )
+        inquiry_log(
+            actor=owner,
+            account_id=account.pk,
+            received_at=now - 4 * days,
+            kind="question",
+            summary="Var hittar jag rapporten som nämndes i inlägget?",
+        )
+        inquiry_log(
+            actor=owner,
+            account_id=account.pk,
+            received_at=now - datetime.timedelta(hours=3),
+            kind="criticism",
+            summary="Kritik mot hur institutionen hanterar kursvärderingar.",
+        )
 
     def request_flow(self, status, owner, deputy, found, fields, comms):
         """Take a request through the approval services to the wanted state, as people would."""
@@ -832,13 +892,13 @@ class Command(BaseCommand):
         return account
 
 
-def _demo_screenshot(account) -> ContentFile:
+def _demo_screenshot(account, label: str = "") -> ContentFile:
     """A small PNG that stands in for a screenshot of the account's start page."""
     image = Image.new("RGB", (640, 400), (79, 4, 51))
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, 640, 60), fill=(255, 255, 255))
     draw.text((20, 20), f"{account.name} – {account.platform.name}", fill=(0, 0, 0))
-    draw.text((20, 100), "Karolinska Institutet", fill=(255, 255, 255))
+    draw.text((20, 100), f"Karolinska Institutet {label}", fill=(255, 255, 255))
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return ContentFile(buffer.getvalue(), name="start.png")
