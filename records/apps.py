@@ -8,4 +8,4 @@ class RecordsConfig(AppConfig):
 
     def ready(self):
         # records sits above monitoring and adds its rules to the catalogue (DESIGN.md).
-        from records import rules  # noqa: F401
+        from records import blocks, rules  # noqa: F401

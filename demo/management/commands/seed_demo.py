@@ -48,6 +48,9 @@ from org.calendar import local_day
 from org.choices import UnitKind
 from org.models import Unit
 from org.services import absence_create, unit_create
+from records.blocks import block_record, block_review
+from records.consents import consent_record
+from records.disclosure import records_request_log
 from records.services import incident_hand_off, incident_log, incident_reference_set, inquiry_answer, inquiry_log
 
 S = AccountStatus
@@ -858,6 +861,56 @@ class Command(BaseCommand):
             received_at=now - datetime.timedelta(hours=3),
             kind="criticism",
             summary="Kritik mot hur institutionen hanterar kursvärderingar.",
+        )
+        # A block that has waited more than six months for review, and one reviewed recently.
+        block_record(
+            actor=owner,
+            account_id=account.pk,
+            visitor="@reklamkonto123",
+            action="block",
+            reason="f_advertising",
+            blocked_at=now - 200 * days,
+        )
+        recent = block_record(
+            actor=owner,
+            account_id=account.pk,
+            visitor="@troll_stockholm",
+            action="mute",
+            reason="c_defamation",
+            blocked_at=now - 20 * days,
+        )
+        block_review(actor=owner, block_id=recent.pk)
+        consent_record(
+            actor=owner,
+            account_id=account.pk,
+            subject="Deltagare på öppet hus (gruppen informerad)",
+            form="group",
+            given_on=local_day(now) - 10 * days,
+            publication="Bildserie från öppet hus",
+            photographer="Linnea Fotograf",
+            credit="Foto: Linnea Fotograf",
+            photographer_consents=True,
+        )
+        consent_record(
+            actor=owner,
+            account_id=account.pk,
+            subject="Doktorand Sara Exempel",
+            form="oral",
+            given_on=local_day(now) - 3 * days,
+            publication="Porträtt i inlägg om disputation",
+            photographer="Johan Redaktör",
+            credit="Foto: Johan Redaktör",
+            photographer_consents=True,
+        )
+        # An open request for public records puts this account's last month on legal hold.
+        records_request_log(
+            actor=people["comms"],
+            received_at=now - 2 * days,
+            requester="Journalist, Dagens Medicin",
+            asked_for="Borttagna kommentarer och blockeringar på kontot under den senaste månaden.",
+            account_ids=[account.pk],
+            period_start=local_day(now) - 30 * days,
+            period_end=local_day(now),
         )
 
     def request_flow(self, status, owner, deputy, found, fields, comms):

@@ -1,0 +1,143 @@
+"""The media consent register (MEDIA-1..3): who agreed to a photo or film being published in
+social media, how, and the photographer's credit and consent.
+
+A written consent can be attached. It goes through the same checked upload as screenshots
+(accounts.uploads.checked_upload: PDF, PNG, JPEG or WebP, judged by content) and is stored under
+its SHA-256. The register names people, so it is shown, like other evidence, only to those who may
+see the account's screenshots (accounts.snapshots.can_see_snapshots), and never publicly.
+
+Audit rows name the consent by id, never the person: the account's history is shown to everyone
+who may see the account.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts import permissions
+from accounts.models import SocialAccount
+from accounts.snapshots import can_see_snapshots
+from accounts.uploads import PDF_CONTENT_TYPE, CheckedFile, checked_upload
+from audit.services import audit_record
+from org.exceptions import ApplicationError, NotAllowed
+from records.choices import ConsentForm
+from records.models import MediaConsent
+
+# The content type to serve a stored document with, by the extension checked_upload gave it.
+CONTENT_TYPES = {"pdf": PDF_CONTENT_TYPE, "png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
+
+PHOTOGRAPHER_MUST_CONSENT = gettext_lazy(
+    "The photographer must agree to publication in social media before the picture is published (MEDIA-3)."
+)
+
+
+def can_write_consents(user, account: SocialAccount) -> bool:
+    """The account's owner or deputy, a responsible manager of its unit, or comms. Auditors only read."""
+    return user.is_authenticated and (permissions.can_maintain(user, account) or permissions.manages(user, account))
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor,
+    account_id: int,
+    subject: str,
+    form: str,
+    given_on: datetime.date,
+    publication: str,
+    photographer: str,
+    credit: str,
+    photographer_consents: bool,
+    document=None,
+) -> MediaConsent:
+    """Record a consent to publish (MEDIA-1, MEDIA-2) and the photographer's credit and consent
+    (MEDIA-3). Refused without the photographer's consent.
+
+    ``document`` is an optional uploaded file, checked here, or a CheckedFile that a form has
+    already checked with checked_upload. Every refusal happens before the file is written.
+    """
+    account = SocialAccount.objects.select_for_update(of=("self",)).select_related("unit").get(pk=account_id)
+    if not can_write_consents(actor, account):
+        raise NotAllowed(
+            _(
+                "Only the account's owner, its deputy, a responsible manager or the communications "
+                "department may do this."
+            )
+        )
+    if photographer_consents is not True:
+        raise ApplicationError(str(PHOTOGRAPHER_MUST_CONSENT))
+    if form not in ConsentForm.values:
+        raise ApplicationError(_("Choose how consent was given."))
+    if given_on > timezone.localdate():
+        raise ApplicationError(_("The date of the consent cannot be in the future."))
+    subject, publication, photographer, credit = (s.strip() for s in (subject, publication, photographer, credit))
+    if not credit:
+        # MEDIA-3: credited unless agreed otherwise, so the register says which.
+        raise ApplicationError(_("Say how the photographer is credited, or that it was agreed not to credit them."))
+    checked = None
+    if document is not None:
+        if isinstance(document, CheckedFile):
+            checked = document
+        else:
+            try:
+                checked = checked_upload(document)
+            except ValidationError as exc:
+                raise ApplicationError(exc.messages[0], extra={"code": exc.code}) from exc
+
+    consent = MediaConsent(
+        account=account,
+        subject=subject,
+        form=form,
+        given_on=given_on,
+        publication=publication,
+        photographer=photographer,
+        credit=credit,
+        photographer_consents=True,
+        recorded_by=actor,
+    )
+    if checked is not None:
+        # The model's upload_to names the file from the account and these two fields.
+        consent.document_sha256, consent.document_extension = checked.sha256, checked.extension
+        consent.document = ContentFile(checked.content, name=checked.filename)
+    consent.full_clean()
+    consent.save()  # writes the file, then the row
+    try:
+        audit_record(
+            actor=actor,
+            target=account,
+            action="consent.record",
+            after={
+                "consent": consent.pk,
+                "form": form,
+                "given_on": given_on,
+                "document_sha256": consent.document_sha256 or None,
+            },
+        )
+    except Exception:
+        # The row rolls back with the transaction; the file would stay behind without this.
+        if consent.document:
+            consent.document.storage.delete(consent.document.name)
+        raise
+    return consent
+
+
+def consent_list(*, account: SocialAccount):
+    """The account's register, newest first. The caller has checked that the user may see it
+    (accounts.snapshots.snapshot_account_get)."""
+    return MediaConsent.objects.filter(account=account).order_by("-given_on", "-id")
+
+
+def consent_document_get(*, user, pk: int) -> MediaConsent:
+    """The consent, for downloading its document: 404 unless it has one and the user may see the
+    account's evidence (also for a public account)."""
+    consent = get_object_or_404(MediaConsent.objects.select_related("account"), pk=pk)
+    if not consent.document or not can_see_snapshots(user, consent.account):
+        raise Http404
+    return consent
