@@ -10,6 +10,9 @@ from collections.abc import Callable
 
 list_annotators: list[Callable] = []
 detail_panels: list[Callable] = []
+# "To do" sections from higher floors: `fn(user) -> (title, accounts, url_name)`, the URL name
+# taking the account's pk (the to-do page lives in approvals, below records).
+todo_providers: list[Callable] = []
 
 
 def annotate(accounts) -> list:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
-from accounts import permissions
+from accounts import extensions, permissions
 from accounts.choices import AccountStatus, SenderCheck
 from accounts.forms import AddressForm
 from accounts.models import Handover
@@ -61,13 +61,15 @@ class TodoView(LoginRequiredMixin, TemplateView):
             .select_related("account__platform", "requested_by")
             .order_by("created_at")
         )
+        detail = "approvals:detail"
         context["sections"] = [
-            (_("Your requests to finish and send"), todo["my_requests"]),
-            (_("Requests for you to decide (START-1)"), todo["to_decide"]),
-            (_("Existing accounts for you to approve retroactively"), todo["retroactive"]),
-            (_("Requests for the communications department to sign off (START-2)"), todo["to_sign_off"]),
-            (_("Approved accounts to set up and put live"), todo["to_go_live"]),
-            (_("Accounts being decommissioned"), todo["decommissioning"]),
+            (_("Your requests to finish and send"), todo["my_requests"], detail),
+            (_("Requests for you to decide (START-1)"), todo["to_decide"], detail),
+            (_("Existing accounts for you to approve retroactively"), todo["retroactive"], detail),
+            (_("Requests for the communications department to sign off (START-2)"), todo["to_sign_off"], detail),
+            (_("Approved accounts to set up and put live"), todo["to_go_live"], detail),
+            (_("Accounts being decommissioned"), todo["decommissioning"], detail),
+            *(provider(self.request.user) for provider in extensions.todo_providers),
         ]
         return context
 

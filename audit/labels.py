@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "incident.log": _("Removed post logged"),
     "incident.hand_off": _("Removed post handed off"),
     "incident.registry_reference": _("Registry reference number entered"),
+    "incident.export": _("Removed-post record downloaded"),
     "inquiry.log": _("Question or comment logged"),
     "inquiry.answer": _("Question or comment answered"),
     "block.record": _("Visitor blocked"),

@@ -8,4 +8,8 @@ class RecordsConfig(AppConfig):
 
     def ready(self):
         # records sits above monitoring and adds its rules to the catalogue (DESIGN.md).
-        from records import blocks, rules  # noqa: F401
+        from accounts import extensions
+        from records import blocks, rules, todo, views_moderation  # noqa: F401
+
+        extensions.detail_panels.append(views_moderation.moderation_panel)
+        extensions.todo_providers.append(todo.routed_criticism)

@@ -20,6 +20,7 @@ from org.calendar import answer_due
 from org.exceptions import ApplicationError, NotAllowed
 from records.choices import HandOff, InquiryKind
 from records.models import Incident, Inquiry
+from records.pdf import incident_record_pdf
 
 EVIDENCE_KINDS = (SnapshotKind.REMOVED_POST, SnapshotKind.KI_REPLY)
 
@@ -28,7 +29,7 @@ def _lock_account(account_id: int) -> SocialAccount:
     return SocialAccount.objects.select_for_update(of=("self",)).select_related("unit", "platform").get(pk=account_id)
 
 
-def _may_record(user, account) -> bool:
+def may_record(user, account) -> bool:
     """The owner or deputy records moderation; so may a responsible manager or comms."""
     return permissions.can_maintain(user, account) or permissions.manages(user, account)
 
@@ -49,7 +50,7 @@ def incident_log(
     """Log a removed post with its dated screenshots (CONT-2, REC-4): each screenshot goes through
     the checked upload. Removal is not disposal: the evidence is kept."""
     account = _lock_account(account_id)
-    if not _may_record(actor, account):
+    if not may_record(actor, account):
         raise NotAllowed(
             _(
                 "Only the account's owner, its deputy, a responsible manager or the communications "
@@ -104,7 +105,7 @@ def incident_hand_off(*, actor, incident_id: int, to: str) -> Incident:
         .select_related("account__unit", "account__platform")
         .get(pk=incident_id)
     )
-    if not _may_record(actor, incident.account):
+    if not may_record(actor, incident.account):
         raise NotAllowed(
             _(
                 "Only the account's owner, its deputy, a responsible manager or the communications "
@@ -119,8 +120,6 @@ def incident_hand_off(*, actor, incident_id: int, to: str) -> Incident:
         address = registry_email_for(incident.account)
         if not address:
             raise ApplicationError(_("The unit has no registry address; keep the record in the archive instead."))
-        from records.pdf import incident_record_pdf
-
         notification_queue(
             template="incident-record",
             dedupe_key=f"incident:{incident.pk}:registry",
@@ -151,7 +150,7 @@ def incident_hand_off(*, actor, incident_id: int, to: str) -> Incident:
 @transaction.atomic
 def incident_reference_set(*, actor, incident_id: int, reference: str) -> Incident:
     incident = Incident.objects.select_for_update(of=("self",)).select_related("account__unit").get(pk=incident_id)
-    if not _may_record(actor, incident.account):
+    if not may_record(actor, incident.account):
         raise NotAllowed(
             _(
                 "Only the account's owner, its deputy, a responsible manager or the communications "
@@ -188,7 +187,7 @@ def inquiry_log(
     answer_due). Criticism of KI's activities is routed to the responsible manager (ANS-2), who
     is told."""
     account = _lock_account(account_id)
-    if not _may_record(actor, account):
+    if not may_record(actor, account):
         raise NotAllowed(
             _(
                 "Only the account's owner, its deputy, a responsible manager or the communications "
@@ -233,7 +232,7 @@ def inquiry_answer(*, actor, inquiry_id: int, answered_at: datetime.datetime, re
     """Record when and how a question or comment was answered (ANS-1, ANS-3)."""
     inquiry = Inquiry.objects.select_for_update(of=("self",)).select_related("account__unit").get(pk=inquiry_id)
     account = inquiry.account
-    if not (_may_record(actor, account) or (inquiry.routed_to_id == actor.pk) or roles.is_comms(actor)):
+    if not (may_record(actor, account) or (inquiry.routed_to_id == actor.pk) or roles.is_comms(actor)):
         raise NotAllowed(
             _(
                 "Only the account's owner, its deputy, a responsible manager or the communications "
@@ -257,3 +256,12 @@ def inquiry_answer(*, actor, inquiry_id: int, answered_at: datetime.datetime, re
         after={"inquiry": inquiry.pk, "answered_at": answered_at, "within_rule": answered_at <= inquiry.due_at},
     )
     return inquiry
+
+
+def incident_record_export(*, actor, incident_id: int, language: str = "sv") -> bytes:
+    """The record PDF of a removed post for someone who may see the evidence; exporting it is a
+    governance act, so it is audited."""
+    incident = Incident.objects.select_related("account__unit", "account__platform").get(pk=incident_id)
+    pdf = incident_record_pdf(incident, language=language)
+    audit_record(actor=actor, target=incident.account, action="incident.export", after={"incident": incident.pk})
+    return pdf

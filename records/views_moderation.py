@@ -1,3 +1,289 @@
-"""(being written)"""
+"""Pages for an account's removed posts (CONT-1/2, REC-3/4) and questions and comments (ANS-1..3,
+REC-2/3), the response-time figures of a unit, and the moderation panel on the account page.
 
-urlpatterns: list = []
+Who sees what: the pages are records and evidence, so they answer 404 to anyone who may not see
+the account's screenshots (accounts.snapshots.can_see_snapshots), including a logged-in user who
+sees the account only because it is public. Those who may see them but not record (auditors) get
+403 for every write. The writes go through
+records.services, which check the same rights again inside their transaction.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from accounts.selectors import registry_email_for, social_account_list
+from accounts.snapshots import can_see_snapshots
+from org.calendar import STOCKHOLM
+from org.exceptions import ApplicationError, NotAllowed
+from org.mixins import ServiceFormMixin
+from org.selectors import unit_list
+from records import selectors, services
+from records.choices import Category, HandOff
+from records.forms_moderation import HandOffForm, IncidentForm, InquiryAnswerForm, InquiryForm, ReferenceForm
+from records.models import Incident, Inquiry
+
+PAGE_SIZE = 25
+
+
+def _due_by_end_of(due: datetime.datetime) -> datetime.date | None:
+    """The day a due time of 00:00 ends, for saying "by the end of Monday" beside "Tuesday 00:00"."""
+    local = timezone.localtime(due, STOCKHOLM)
+    return local.date() - datetime.timedelta(days=1) if local.time() == datetime.time.min else None
+
+
+def _page(request, queryset) -> dict:
+    """The context includes/_pagination.html expects."""
+    paginator = Paginator(queryset, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return {"paginator": paginator, "page_obj": page, "is_paginated": page.has_other_pages()}
+
+
+class _RecordsPage(LoginRequiredMixin, ServiceFormMixin, FormView):
+    """An account's records page with the form to log one: 404 unless the user may see the
+    account's evidence, 403 for a POST from someone who may only look."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.account = selectors.records_account_get(user=request.user, pk=kwargs["pk"])
+            self.may_record = services.may_record(request.user, self.account)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if not self.may_record:
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(account=self.account, may_record=self.may_record)
+        return context
+
+
+class IncidentListView(_RecordsPage):
+    """The account's removed posts, their hand-off to the registry, and the form to log one."""
+
+    form_class = IncidentForm
+    template_name = "records/incident_list.html"
+    success_message = _("The removed post was logged with its screenshots. Hand it to the registry or the archive.")
+
+    def perform(self, form):
+        return services.incident_log(actor=self.request.user, account_id=self.account.pk, **form.service_data())
+
+    def get_success_url(self):
+        return reverse("records:incidents", args=[self.account.pk])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(_page(self.request, selectors.incident_list(account=self.account)))
+        context.update(
+            incidents=context["page_obj"].object_list,
+            registry_email=registry_email_for(self.account) if self.may_record else "",
+            HandOff=HandOff,
+            rules_category=Category.ACCOUNT_RULES,
+        )
+        return context
+
+
+class InquiryListView(_RecordsPage):
+    """The account's questions and comments: open ones first, most urgent first, each with a form
+    to record the answer; then those answered. With the response-time figures and the rule."""
+
+    form_class = InquiryForm
+    template_name = "records/inquiry_list.html"
+    success_message = _("The question was logged.")
+
+    def perform(self, form):
+        inquiry = services.inquiry_log(actor=self.request.user, account_id=self.account.pk, **form.cleaned_data)
+        if inquiry.routed_to:
+            messages.info(
+                self.request,
+                _("It was routed to %(manager)s, the responsible manager (ANS-2).") % {"manager": inquiry.routed_to},
+            )
+        return inquiry
+
+    def get_success_url(self):
+        return reverse("records:inquiries", args=[self.account.pk])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, now = self.request.user, timezone.now()
+        inquiries = selectors.inquiry_list(account=self.account)
+        open_inquiries = list(inquiries.filter(answered_at__isnull=True).order_by("due_at", "pk"))
+        for inquiry in open_inquiries:
+            inquiry.overdue = inquiry.is_overdue(now)
+            inquiry.due_by_end_of = _due_by_end_of(inquiry.due_at)
+            # The manager a criticism was routed to may answer it too (ANS-2).
+            if self.may_record or inquiry.routed_to_id == user.pk:
+                inquiry.answer_form = InquiryAnswerForm(auto_id=f"id_answer{inquiry.pk}_%s")
+        context.update(_page(self.request, inquiries.filter(answered_at__isnull=False)))
+        answered = list(context["page_obj"].object_list)
+        for inquiry in answered:
+            inquiry.within_rule = inquiry.answered_at <= inquiry.due_at
+            inquiry.due_by_end_of = _due_by_end_of(inquiry.due_at)
+        context.update(
+            open_inquiries=open_inquiries,
+            answered_inquiries=answered,
+            figures=selectors.response_figures(Inquiry.objects.filter(account=self.account), now=now),
+        )
+        return context
+
+
+class _RecordAction(LoginRequiredMixin, View):
+    """A POST-only action on one record of an account: 404 unless the user may see the account's
+    records, 403 unless they may act, one service call; any other refusal becomes a message."""
+
+    http_method_names = ["post"]
+    model = None
+    form_class = None
+    list_name = ""
+    success_message = ""
+
+    def allowed(self, user, account, record) -> bool:
+        return services.may_record(user, account)
+
+    def post(self, request, pk, record_pk):
+        account = selectors.records_account_get(user=request.user, pk=pk)
+        record = get_object_or_404(self.model.objects.filter(account=account), pk=record_pk)
+        if not self.allowed(request.user, account, record):
+            raise PermissionDenied
+        form = self.form_class(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+        else:
+            try:
+                self.perform(record, form)
+            except NotAllowed as exc:
+                raise PermissionDenied(exc.message) from exc
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, self.success_message)
+        return redirect(reverse(self.list_name, args=[account.pk]) + f"#{self.model._meta.model_name}-{record.pk}")
+
+
+class IncidentHandOffView(_RecordAction):
+    model = Incident
+    form_class = HandOffForm
+    list_name = "records:incidents"
+
+    def perform(self, incident, form):
+        to = form.cleaned_data["to"]
+        services.incident_hand_off(actor=self.request.user, incident_id=incident.pk, to=to)
+        self.success_message = (
+            _("The record was queued for e-mail to the registry. Enter the reference number when it comes back.")
+            if to == HandOff.REGISTRY
+            else _("The record is kept in the portal's archive.")
+        )
+
+
+class IncidentReferenceView(_RecordAction):
+    model = Incident
+    form_class = ReferenceForm
+    list_name = "records:incidents"
+    success_message = _("The reference number was saved.")
+
+    def perform(self, incident, form):
+        services.incident_reference_set(
+            actor=self.request.user, incident_id=incident.pk, reference=form.cleaned_data["reference"]
+        )
+
+
+class InquiryAnswerView(_RecordAction):
+    model = Inquiry
+    form_class = InquiryAnswerForm
+    list_name = "records:inquiries"
+    success_message = _("The answer was recorded.")
+
+    def allowed(self, user, account, inquiry) -> bool:
+        return services.may_record(user, account) or inquiry.routed_to_id == user.pk
+
+    def perform(self, inquiry, form):
+        services.inquiry_answer(actor=self.request.user, inquiry_id=inquiry.pk, **form.cleaned_data)
+
+
+class IncidentPdfView(LoginRequiredMixin, View):
+    """The dated record of a removed post, with its screenshots, as a PDF: for those who may see
+    the account's evidence (404 otherwise)."""
+
+    def get(self, request, pk, record_pk):
+        account = selectors.records_account_get(user=request.user, pk=pk)
+        incident = get_object_or_404(
+            Incident.objects.filter(account=account).select_related("account__unit", "account__platform"),
+            pk=record_pk,
+        )
+        pdf = services.incident_record_export(actor=request.user, incident_id=incident.pk, language=get_language())
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="kipolicy_removed_post_{incident.pk}.pdf"'
+        response["Cache-Control"] = "private, no-store"  # evidence: never kept by a shared cache
+        return response
+
+
+class UnitInquiryFiguresView(LoginRequiredMixin, TemplateView):
+    """Response-time figures (ANS-1) for a unit's subtree and for each of its accounts: for the
+    communications department, auditors and the unit's responsible managers; 403 for others."""
+
+    template_name = "records/inquiry_unit.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.unit = get_object_or_404(unit_list(user=request.user), pk=kwargs["pk"])
+            if not selectors.may_see_unit_figures(request.user, self.unit):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, now = self.request.user, timezone.now()
+        inquiries = selectors.unit_inquiries(user=user, unit=self.unit)
+        by_account = selectors.response_figures_by_account(inquiries, now=now)
+        accounts = list(social_account_list(user=user).in_unit(self.unit).order_by("name", "pk"))
+        context.update(
+            unit=self.unit,
+            figures=selectors.response_figures(inquiries, now=now),
+            rows=[(account, by_account.get(account.pk)) for account in accounts],
+        )
+        return context
+
+
+def moderation_panel(request, account):
+    """accounts.extensions detail panel: removed posts not yet handed off, open and overdue
+    questions, and links to the two pages. Only for those who may see the account's evidence."""
+    if not can_see_snapshots(request.user, account):
+        return None
+    return "records/includes/_moderation_panel.html", {
+        "account": account,
+        **selectors.moderation_summary(account=account),
+    }
+
+
+urlpatterns = [
+    path("accounts/<int:pk>/removed-posts/", IncidentListView.as_view(), name="incidents"),
+    path(
+        "accounts/<int:pk>/removed-posts/<int:record_pk>/hand-off/",
+        IncidentHandOffView.as_view(),
+        name="incident-hand-off",
+    ),
+    path(
+        "accounts/<int:pk>/removed-posts/<int:record_pk>/reference/",
+        IncidentReferenceView.as_view(),
+        name="incident-reference",
+    ),
+    path("accounts/<int:pk>/removed-posts/<int:record_pk>/record.pdf", IncidentPdfView.as_view(), name="incident-pdf"),
+    path("accounts/<int:pk>/questions/", InquiryListView.as_view(), name="inquiries"),
+    path("accounts/<int:pk>/questions/<int:record_pk>/answer/", InquiryAnswerView.as_view(), name="inquiry-answer"),
+    path("units/<int:pk>/questions/", UnitInquiryFiguresView.as_view(), name="unit-inquiries"),
+]

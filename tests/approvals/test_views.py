@@ -25,7 +25,16 @@ LOGIN = resolve_url(settings.LOGIN_URL)
 TODO = reverse("approvals:todo")
 CREATE = reverse("approvals:request-create")
 # The sections of the to-do page, in the order the view lists them.
-SECTIONS = ("my_requests", "to_decide", "retroactive", "to_sign_off", "to_go_live", "decommissioning")
+# The approvals sections, then those that higher floors add (records: criticism routed to a manager).
+SECTIONS = (
+    "my_requests",
+    "to_decide",
+    "retroactive",
+    "to_sign_off",
+    "to_go_live",
+    "decommissioning",
+    "routed_criticism",
+)
 
 
 def detail(account) -> str:
@@ -365,7 +374,7 @@ def waiting(client, user) -> dict[str, list[int]]:
     client.force_login(user)
     response = client.get(TODO)
     assert response.status_code == 200
-    sections = zip(SECTIONS, (accounts for _title, accounts in response.context["sections"]), strict=True)
+    sections = zip(SECTIONS, (accounts for _title, accounts, _url in response.context["sections"]), strict=True)
     return {name: [a.pk for a in accounts] for name, accounts in sections if accounts}
 
 
@@ -413,7 +422,7 @@ def test_todo_for_comms_runs_the_same_queries_however_many_requests_wait(client,
 
 
 def waiting_ids(response) -> list[int]:
-    return [a.pk for _title, accounts in response.context["sections"] for a in accounts]
+    return [a.pk for _title, accounts, _url in response.context["sections"] for a in accounts]
 
 
 # The decision record

@@ -1,0 +1,122 @@
+"""Reads for removed posts and questions: the account's records as the user may see them, and the
+response-time figures of ANS-1.
+
+Records are evidence (CONT-2, REC-4): like screenshots, they are shown only to those who may see
+the account's screenshots (accounts.snapshots.can_see_snapshots), never to a user who sees the
+account only because it is public.
+"""
+
+import datetime
+import statistics
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import Snapshot, SocialAccount
+from accounts.selectors import social_account_list
+from accounts.snapshots import can_see_snapshots
+from org import roles
+from org.models import Unit
+from records.models import Incident, Inquiry
+
+HOUR = datetime.timedelta(hours=1)
+
+
+def records_account_get(*, user, pk: int) -> SocialAccount:
+    """The account, if the user may see its moderation records; 404 otherwise.
+
+    404 both for an account the user cannot see at all and for one they see only because it is
+    public: the records are evidence and never public."""
+    account = get_object_or_404(social_account_list(user=user), pk=pk)
+    if not can_see_snapshots(user, account):
+        raise Http404
+    return account
+
+
+def incident_list(*, account: SocialAccount):
+    """The account's removed posts, newest removal first, with their screenshots (one query each
+    for the rows and the screenshots, whatever the number of rows)."""
+    # The post before KI's reply ("removed_post" sorts after "ki_reply").
+    evidence = Snapshot.objects.order_by("-kind", "pk")
+    return (
+        Incident.objects.filter(account=account)
+        .prefetch_related(Prefetch("evidence", queryset=evidence))
+        .order_by("-removed_at", "-pk")
+    )
+
+
+def inquiry_list(*, account: SocialAccount):
+    """The account's questions and comments, newest first, with whom they were routed to and who
+    answered."""
+    return (
+        Inquiry.objects.filter(account=account)
+        .select_related("routed_to", "answered_by")
+        .order_by("-received_at", "-pk")
+    )
+
+
+def may_see_unit_figures(user, unit: Unit) -> bool:
+    """The communications department and auditors see every unit's figures; a manager sees those of
+    the units they are responsible for (RESP-1), which are exactly the units whose accounts'
+    records they may see."""
+    return roles.sees_everything(user) or any(unit.path.startswith(p) for p in roles.managed_unit_paths(user))
+
+
+def unit_inquiries(*, user, unit: Unit):
+    """The questions and comments of every account in the unit's subtree that the user may see.
+    Call it only after may_see_unit_figures: then every such account's records are the user's to see."""
+    return Inquiry.objects.filter(account__in=social_account_list(user=user).in_unit(unit).values("pk"))
+
+
+def _figures(rows, now: datetime.datetime) -> dict:
+    """ANS-1 figures from (received_at, answered_at, due_at) rows."""
+    answered = [(received, answered, due) for received, answered, due in rows if answered is not None]
+    open_due = [due for _received, answered, due in rows if answered is None]
+    hours = [(answered - received) / HOUR for received, answered, _due in answered]
+    within = sum(1 for _received, answered, due in answered if answered <= due)
+    return {
+        "answered": len(answered),
+        "within_rule_share": within / len(answered) if answered else None,
+        "median_hours": statistics.median(hours) if hours else None,
+        "open": len(open_due),
+        "overdue": sum(1 for due in open_due if due < now),
+    }
+
+
+def response_figures(inquiries_qs, *, now: datetime.datetime | None = None) -> dict:
+    """Response times of ANS-1 over a queryset of inquiries, in one query:
+
+    - answered: how many were answered;
+    - within_rule_share: the share of those answered by their due time (0..1), None if none was;
+    - median_hours: the median time from received to answered, in hours, None if none was answered;
+    - open: how many are unanswered; overdue: how many of those are past their due time at `now`.
+
+    The median is computed here rather than in the database, which SQLite cannot do."""
+    now = now or timezone.now()
+    rows = inquiries_qs.order_by().values_list("received_at", "answered_at", "due_at")
+    return _figures(list(rows), now)
+
+
+def response_figures_by_account(inquiries_qs, *, now: datetime.datetime | None = None) -> dict[int, dict]:
+    """response_figures for each account in the queryset, {account id: figures}, in one query."""
+    now = now or timezone.now()
+    grouped: dict[int, list] = {}
+    for account_id, *row in inquiries_qs.order_by().values_list("account_id", "received_at", "answered_at", "due_at"):
+        grouped.setdefault(account_id, []).append(row)
+    return {account_id: _figures(rows, now) for account_id, rows in grouped.items()}
+
+
+def moderation_summary(*, account: SocialAccount, now: datetime.datetime | None = None) -> dict:
+    """For the account page: removed posts not yet handed off, open and overdue questions (two queries)."""
+    now = now or timezone.now()
+    inquiries = Inquiry.objects.filter(account=account).aggregate(
+        open=Count("pk", filter=Q(answered_at__isnull=True)),
+        overdue=Count("pk", filter=Q(answered_at__isnull=True, due_at__lt=now)),
+    )
+    return {
+        "pending_incidents": Incident.objects.filter(account=account, hand_off="").count(),
+        "open_inquiries": inquiries["open"],
+        "overdue_inquiries": inquiries["overdue"],
+    }
