@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Category(models.TextChoices):
@@ -46,8 +47,8 @@ class BlockAction(models.TextChoices):
 
 
 class RequestStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("request status", "Open")
+    CLOSED = "closed", pgettext_lazy("request status", "Closed")
 
 
 class ConsentForm(models.TextChoices):

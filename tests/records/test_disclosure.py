@@ -297,7 +297,7 @@ def test_an_auditor_logs_a_request_through_the_page(client, auditor, english):
     req = RecordsRequest.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("records:request-detail", args=[req.pk])
     detail = client.get(response["Location"])
-    assert detail.status_code == 200 and "Legal hold" in detail.content.decode()
+    assert detail.status_code == 200 and "Gallringsspärr" in detail.content.decode()  # legal hold, in Swedish
 
 
 def test_comms_makes_and_downloads_a_private_bundle(client, scene, comms):

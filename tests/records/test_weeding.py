@@ -308,7 +308,7 @@ def test_the_page_shows_the_legal_hold_refusal(client, account, comms, english):
         {"period_start": START, "period_end": END, "basis": "Beslut", "confirm": "on"},
     )
 
-    assert response.status_code == 200 and "legal hold" in response.content.decode()
+    assert response.status_code == 200 and "gallringsspärr" in response.content.decode()  # "legal hold"
     assert Snapshot.objects.filter(account=account).count() == 3
 
 
