@@ -38,7 +38,7 @@ def incident_record_pdf(incident: Incident, *, language: str = "sv") -> bytes:
                         )
                     )
         return record_pdf(
-            title=f"{_('Removed post')} {incident.pk}",
+            title=_("Removed post %(n)s") % {"n": incident.pk},
             intro=_("Record of a removed post under KI's guidelines for social media (2021), dated %(date)s.")
             % {"date": local(incident.created_at).strftime("%Y-%m-%d")},
             rows=rows,
