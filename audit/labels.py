@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "incident.export": _("Removed-post record downloaded"),
     "inquiry.log": _("Question or comment logged"),
     "inquiry.answer": _("Question or comment answered"),
+    "inquiry.hand_off": _("Question or comment handed off"),
     "block.record": _("Visitor blocked"),
     "block.review": _("Block reviewed"),
     "block.unblock": _("Visitor unblocked"),

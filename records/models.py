@@ -91,6 +91,11 @@ class Inquiry(BaseModel):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Registration of a question that requires action (REC-3/4), like a removed post's.
+    hand_off = models.CharField(_("hand-off"), max_length=10, choices=HandOff, blank=True)
+    handed_off_at = models.DateTimeField(_("handed off"), null=True, blank=True)
+    registry_email = models.EmailField(_("sent to registry"), blank=True)
+    registry_reference = models.CharField(_("registry reference number"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("question or comment")

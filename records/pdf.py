@@ -46,3 +46,34 @@ def incident_record_pdf(incident: Incident, *, language: str = "sv") -> bytes:
             created_at=incident.created_at,
             images=images,
         )
+
+
+def inquiry_record_pdf(inquiry, *, language: str = "sv") -> bytes:
+    """The dated record of a question or comment that requires action, with KI's reply (REC-3/4)."""
+    account = inquiry.account
+    local = timezone.localtime
+    with translation.override(language):
+        answered = local(inquiry.answered_at).strftime("%Y-%m-%d %H:%M") if inquiry.answered_at else "-"
+        rows = [
+            (_("Record number"), str(inquiry.pk)),
+            (_("Account"), f"{account.name} ({account.platform.name})"),
+            (_("Address"), account.url or "-"),
+            (_("Unit"), account.unit.name),
+            (_("Kind"), inquiry.get_kind_display()),
+            (_("Clauses"), "ANS-1, ANS-2, REC-3, REC-4"),
+            (_("Received"), local(inquiry.received_at).strftime("%Y-%m-%d %H:%M")),
+            (_("Due"), local(inquiry.due_at).strftime("%Y-%m-%d %H:%M")),
+            (_("Link"), inquiry.link or "-"),
+            (_("Summary"), inquiry.summary),
+            (_("Answered"), answered),
+            (_("Summary of the reply"), inquiry.reply_summary or "-"),
+            (_("Routed to"), str(inquiry.routed_to) if inquiry.routed_to else "-"),
+        ]
+        return record_pdf(
+            title=_("Question or comment %(n)s") % {"n": inquiry.pk},
+            intro=_("Record of a question or comment under KI's guidelines for social media (2021), dated %(date)s.")
+            % {"date": local(inquiry.created_at).strftime("%Y-%m-%d")},
+            rows=rows,
+            footer=_("Karolinska Institutet – register of official social media accounts"),
+            created_at=inquiry.created_at,
+        )

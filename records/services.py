@@ -6,6 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import permissions
 from accounts.choices import SnapshotKind
@@ -20,8 +21,11 @@ from org.calendar import answer_due
 from org.exceptions import ApplicationError, NotAllowed
 from records.choices import HandOff, InquiryKind
 from records.models import Incident, Inquiry
-from records.pdf import incident_record_pdf
+from records.pdf import incident_record_pdf, inquiry_record_pdf
 
+NOT_A_RECORDER = gettext_lazy(
+    "Only the account's owner, its deputy, a responsible manager or the communications department may do this."
+)
 EVIDENCE_KINDS = (SnapshotKind.REMOVED_POST, SnapshotKind.KI_REPLY)
 
 
@@ -51,12 +55,7 @@ def incident_log(
     the checked upload. Removal is not disposal: the evidence is kept."""
     account = _lock_account(account_id)
     if not may_record(actor, account):
-        raise NotAllowed(
-            _(
-                "Only the account's owner, its deputy, a responsible manager or the communications "
-                "department may do this."
-            )
-        )
+        raise NotAllowed(NOT_A_RECORDER)
     now = timezone.now()
     if removed_at < seen_at:
         raise ApplicationError(_("A post cannot be removed before it was seen."))
@@ -106,12 +105,7 @@ def incident_hand_off(*, actor, incident_id: int, to: str) -> Incident:
         .get(pk=incident_id)
     )
     if not may_record(actor, incident.account):
-        raise NotAllowed(
-            _(
-                "Only the account's owner, its deputy, a responsible manager or the communications "
-                "department may do this."
-            )
-        )
+        raise NotAllowed(NOT_A_RECORDER)
     if incident.hand_off:
         raise ApplicationError(_("This record has already been handed off."))
     if not incident.evidence.exists():
@@ -151,12 +145,7 @@ def incident_hand_off(*, actor, incident_id: int, to: str) -> Incident:
 def incident_reference_set(*, actor, incident_id: int, reference: str) -> Incident:
     incident = Incident.objects.select_for_update(of=("self",)).select_related("account__unit").get(pk=incident_id)
     if not may_record(actor, incident.account):
-        raise NotAllowed(
-            _(
-                "Only the account's owner, its deputy, a responsible manager or the communications "
-                "department may do this."
-            )
-        )
+        raise NotAllowed(NOT_A_RECORDER)
     if not reference.strip():
         raise ApplicationError(_("Enter the reference number."))
     before = incident.registry_reference
@@ -188,12 +177,7 @@ def inquiry_log(
     is told."""
     account = _lock_account(account_id)
     if not may_record(actor, account):
-        raise NotAllowed(
-            _(
-                "Only the account's owner, its deputy, a responsible manager or the communications "
-                "department may do this."
-            )
-        )
+        raise NotAllowed(NOT_A_RECORDER)
     if received_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ApplicationError(_("The time received cannot be in the future."))
     if not summary.strip():
@@ -233,12 +217,7 @@ def inquiry_answer(*, actor, inquiry_id: int, answered_at: datetime.datetime, re
     inquiry = Inquiry.objects.select_for_update(of=("self",)).select_related("account__unit").get(pk=inquiry_id)
     account = inquiry.account
     if not (may_record(actor, account) or (inquiry.routed_to_id == actor.pk) or roles.is_comms(actor)):
-        raise NotAllowed(
-            _(
-                "Only the account's owner, its deputy, a responsible manager or the communications "
-                "department may do this."
-            )
-        )
+        raise NotAllowed(NOT_A_RECORDER)
     if inquiry.answered_at is not None:
         raise ApplicationError(_("This question has already been answered."))
     if answered_at < inquiry.received_at:
@@ -265,3 +244,45 @@ def incident_record_export(*, actor, incident_id: int, language: str = "sv") -> 
     pdf = incident_record_pdf(incident, language=language)
     audit_record(actor=actor, target=incident.account, action="incident.export", after={"incident": incident.pk})
     return pdf
+
+
+@transaction.atomic
+def inquiry_hand_off(*, actor, inquiry_id: int, to: str) -> Inquiry:
+    """Register a question or comment that requires action (REC-3, REC-4): a dated PDF record of
+    it and of KI's reply goes to the registry of the account's unit, or it is kept in the
+    portal's archive."""
+    inquiry = (
+        Inquiry.objects.select_for_update(of=("self",))
+        .select_related("account__unit", "account__platform")
+        .get(pk=inquiry_id)
+    )
+    account = inquiry.account
+    if not may_record(actor, account):
+        raise NotAllowed(NOT_A_RECORDER)
+    if inquiry.hand_off:
+        raise ApplicationError(_("This record has already been handed off."))
+    if to == HandOff.REGISTRY:
+        address = registry_email_for(account)
+        if not address:
+            raise ApplicationError(_("The unit has no registry address; keep the record in the archive instead."))
+        notification_queue(
+            template="inquiry-record",
+            dedupe_key=f"inquiry:{inquiry.pk}:registry",
+            to_email=address,
+            language="sv",
+            context={"inquiry": inquiry, "account": account},
+            attachment=(f"fraga-{inquiry.pk}.pdf", "application/pdf", inquiry_record_pdf(inquiry, language="sv")),
+            link=reverse("records:inquiries", args=[account.pk]),
+        )
+        inquiry.registry_email = address
+    elif to != HandOff.ARCHIVE:
+        raise ApplicationError(_("Choose the registry or the archive."))
+    inquiry.hand_off, inquiry.handed_off_at = to, timezone.now()
+    inquiry.save(update_fields=["hand_off", "handed_off_at", "registry_email", "updated_at"])
+    audit_record(
+        actor=actor,
+        target=account,
+        action="inquiry.hand_off",
+        after={"inquiry": inquiry.pk, "to": to, "registry": inquiry.registry_email},
+    )
+    return inquiry

@@ -136,6 +136,7 @@ class InquiryListView(_RecordsPage):
             open_inquiries=open_inquiries,
             answered_inquiries=answered,
             figures=selectors.response_figures(Inquiry.objects.filter(account=self.account), now=now),
+            registry_email=registry_email_for(self.account) if self.may_record else "",
         )
         return context
 
@@ -199,6 +200,21 @@ class IncidentReferenceView(_RecordAction):
     def perform(self, incident, form):
         services.incident_reference_set(
             actor=self.request.user, incident_id=incident.pk, reference=form.cleaned_data["reference"]
+        )
+
+
+class InquiryHandOffView(_RecordAction):
+    model = Inquiry
+    form_class = HandOffForm
+    list_name = "records:inquiries"
+
+    def perform(self, inquiry, form):
+        to = form.cleaned_data["to"]
+        services.inquiry_hand_off(actor=self.request.user, inquiry_id=inquiry.pk, to=to)
+        self.success_message = (
+            _("The record was queued for e-mail to the registry. Enter the reference number when it comes back.")
+            if to == HandOff.REGISTRY
+            else _("The record is kept in the portal's archive.")
         )
 
 
@@ -285,5 +301,8 @@ urlpatterns = [
     path("accounts/<int:pk>/removed-posts/<int:record_pk>/record.pdf", IncidentPdfView.as_view(), name="incident-pdf"),
     path("accounts/<int:pk>/questions/", InquiryListView.as_view(), name="inquiries"),
     path("accounts/<int:pk>/questions/<int:record_pk>/answer/", InquiryAnswerView.as_view(), name="inquiry-answer"),
+    path(
+        "accounts/<int:pk>/questions/<int:record_pk>/hand-off/", InquiryHandOffView.as_view(), name="inquiry-hand-off"
+    ),
     path("units/<int:pk>/questions/", UnitInquiryFiguresView.as_view(), name="unit-inquiries"),
 ]

@@ -214,3 +214,26 @@ def test_the_registry_reference_number_is_recorded(setting, custodian):
     incident.refresh_from_db()
     assert incident.registry_reference == "1-234/2026"
     assert AuditEvent.objects.filter(action="incident.registry_reference").count() == 1
+
+
+def test_a_question_that_requires_action_is_registered_with_its_reply(setting, custodian):
+    """REC-3, REC-4: criticism is registered: the dated record with KI's reply goes to the registry."""
+    account, manager = setting
+    inquiry = services.inquiry_log(
+        actor=custodian,
+        account_id=account.pk,
+        received_at=timezone.now(),
+        kind="criticism",
+        summary="Kritik mot antagningen.",
+    )
+    services.inquiry_answer(
+        actor=manager, inquiry_id=inquiry.pk, answered_at=timezone.now(), reply_summary="Prefekten svarade sakligt."
+    )
+    services.inquiry_hand_off(actor=custodian, inquiry_id=inquiry.pk, to="registry")
+    inquiry.refresh_from_db()
+    assert inquiry.hand_off == "registry" and inquiry.registry_email == "registrator@ki.se"
+    mail = Notification.objects.get(kind="inquiry-record")
+    assert mail.to_email == "registrator@ki.se" and bytes(mail.attachment_data).startswith(b"%PDF")
+    assert AuditEvent.objects.filter(action="inquiry.hand_off").count() == 1
+    with pytest.raises(ApplicationError):
+        services.inquiry_hand_off(actor=custodian, inquiry_id=inquiry.pk, to="archive")
