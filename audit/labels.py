@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "inquiry.log": _("Question or comment logged"),
     "inquiry.answer": _("Question or comment answered"),
     "inquiry.hand_off": _("Question or comment handed off"),
+    "inquiry.registry_reference": _("Registry reference number entered"),
     "block.record": _("Visitor blocked"),
     "block.review": _("Block reviewed"),
     "block.unblock": _("Visitor unblocked"),

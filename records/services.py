@@ -286,3 +286,26 @@ def inquiry_hand_off(*, actor, inquiry_id: int, to: str) -> Inquiry:
         after={"inquiry": inquiry.pk, "to": to, "registry": inquiry.registry_email},
     )
     return inquiry
+
+
+@transaction.atomic
+def inquiry_reference_set(*, actor, inquiry_id: int, reference: str) -> Inquiry:
+    """Enter the registry's reference number (diarienummer) of a registered question (REC-4)."""
+    inquiry = Inquiry.objects.select_for_update(of=("self",)).select_related("account__unit").get(pk=inquiry_id)
+    if not may_record(actor, inquiry.account):
+        raise NotAllowed(NOT_A_RECORDER)
+    if inquiry.hand_off != HandOff.REGISTRY:
+        raise ApplicationError(_("Send the record to the registry first."))
+    if not reference.strip():
+        raise ApplicationError(_("Enter the reference number."))
+    before = inquiry.registry_reference
+    inquiry.registry_reference = reference.strip()
+    inquiry.save(update_fields=["registry_reference", "updated_at"])
+    audit_record(
+        actor=actor,
+        target=inquiry.account,
+        action="inquiry.registry_reference",
+        before={"registry_reference": before},
+        after={"registry_reference": inquiry.registry_reference, "inquiry": inquiry.pk},
+    )
+    return inquiry

@@ -218,6 +218,18 @@ class InquiryHandOffView(_RecordAction):
         )
 
 
+class InquiryReferenceView(_RecordAction):
+    model = Inquiry
+    form_class = ReferenceForm
+    list_name = "records:inquiries"
+    success_message = _("The reference number was saved.")
+
+    def perform(self, inquiry, form):
+        services.inquiry_reference_set(
+            actor=self.request.user, inquiry_id=inquiry.pk, reference=form.cleaned_data["reference"]
+        )
+
+
 class InquiryAnswerView(_RecordAction):
     model = Inquiry
     form_class = InquiryAnswerForm
@@ -303,6 +315,11 @@ urlpatterns = [
     path("accounts/<int:pk>/questions/<int:record_pk>/answer/", InquiryAnswerView.as_view(), name="inquiry-answer"),
     path(
         "accounts/<int:pk>/questions/<int:record_pk>/hand-off/", InquiryHandOffView.as_view(), name="inquiry-hand-off"
+    ),
+    path(
+        "accounts/<int:pk>/questions/<int:record_pk>/reference/",
+        InquiryReferenceView.as_view(),
+        name="inquiry-reference",
     ),
     path("units/<int:pk>/questions/", UnitInquiryFiguresView.as_view(), name="unit-inquiries"),
 ]

@@ -237,3 +237,19 @@ def test_a_question_that_requires_action_is_registered_with_its_reply(setting, c
     assert AuditEvent.objects.filter(action="inquiry.hand_off").count() == 1
     with pytest.raises(ApplicationError):
         services.inquiry_hand_off(actor=custodian, inquiry_id=inquiry.pk, to="archive")
+
+
+def test_the_reference_number_of_a_registered_question_is_recorded(setting, custodian):
+    """REC-4: the registry's reference number is entered when it comes back; not before the
+    record was sent to the registry."""
+    account, _manager = setting
+    inquiry = services.inquiry_log(
+        actor=custodian, account_id=account.pk, received_at=timezone.now(), kind="complaint", summary="Klagomål."
+    )
+    with pytest.raises(ApplicationError):
+        services.inquiry_reference_set(actor=custodian, inquiry_id=inquiry.pk, reference="1-1/2026")
+    services.inquiry_hand_off(actor=custodian, inquiry_id=inquiry.pk, to="registry")
+    services.inquiry_reference_set(actor=custodian, inquiry_id=inquiry.pk, reference="1-99/2026")
+    inquiry.refresh_from_db()
+    assert inquiry.registry_reference == "1-99/2026"
+    assert AuditEvent.objects.filter(action="inquiry.registry_reference").count() == 1
