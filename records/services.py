@@ -96,72 +96,6 @@ def incident_log(
 
 
 @transaction.atomic
-def incident_hand_off(*, actor, incident_id: int, to: str) -> Incident:
-    """Hand the record of a removed post to the unit's registry (an e-mail with the dated PDF) or
-    keep it in the portal's archive (CONT-2, REC-4)."""
-    incident = (
-        Incident.objects.select_for_update(of=("self",))
-        .select_related("account__unit", "account__platform")
-        .get(pk=incident_id)
-    )
-    if not may_record(actor, incident.account):
-        raise NotAllowed(NOT_A_RECORDER)
-    if incident.hand_off:
-        raise ApplicationError(_("This record has already been handed off."))
-    if not incident.evidence.exists():
-        raise ApplicationError(_("Add a screenshot of the removed post first (REC-4)."))
-    if to == HandOff.REGISTRY:
-        address = registry_email_for(incident.account)
-        if not address:
-            raise ApplicationError(_("The unit has no registry address; keep the record in the archive instead."))
-        notification_queue(
-            template="incident-record",
-            dedupe_key=f"incident:{incident.pk}:registry",
-            to_email=address,
-            language="sv",
-            context={"incident": incident, "account": incident.account},
-            attachment=(
-                f"borttaget-inlagg-{incident.pk}.pdf",
-                "application/pdf",
-                incident_record_pdf(incident, language="sv"),
-            ),
-            link=reverse("accounts:detail", args=[incident.account_id]),
-        )
-        incident.registry_email = address
-    elif to != HandOff.ARCHIVE:
-        raise ApplicationError(_("Choose the registry or the archive."))
-    incident.hand_off, incident.handed_off_at = to, timezone.now()
-    incident.save(update_fields=["hand_off", "handed_off_at", "registry_email", "updated_at"])
-    audit_record(
-        actor=actor,
-        target=incident.account,
-        action="incident.hand_off",
-        after={"incident": incident.pk, "to": to, "registry": incident.registry_email},
-    )
-    return incident
-
-
-@transaction.atomic
-def incident_reference_set(*, actor, incident_id: int, reference: str) -> Incident:
-    incident = Incident.objects.select_for_update(of=("self",)).select_related("account__unit").get(pk=incident_id)
-    if not may_record(actor, incident.account):
-        raise NotAllowed(NOT_A_RECORDER)
-    if not reference.strip():
-        raise ApplicationError(_("Enter the reference number."))
-    before = incident.registry_reference
-    incident.registry_reference = reference.strip()
-    incident.save(update_fields=["registry_reference", "updated_at"])
-    audit_record(
-        actor=actor,
-        target=incident.account,
-        action="incident.registry_reference",
-        before={"registry_reference": before},
-        after={"registry_reference": incident.registry_reference, "incident": incident.pk},
-    )
-    return incident
-
-
-@transaction.atomic
 def inquiry_log(
     *,
     actor,
@@ -246,66 +180,95 @@ def incident_record_export(*, actor, incident_id: int, language: str = "sv") -> 
     return pdf
 
 
-@transaction.atomic
-def inquiry_hand_off(*, actor, inquiry_id: int, to: str) -> Inquiry:
-    """Register a question or comment that requires action (REC-3, REC-4): a dated PDF record of
-    it and of KI's reply goes to the registry of the account's unit, or it is kept in the
-    portal's archive."""
-    inquiry = (
-        Inquiry.objects.select_for_update(of=("self",))
-        .select_related("account__unit", "account__platform")
-        .get(pk=inquiry_id)
-    )
-    account = inquiry.account
+# Removed posts and questions that require action are registered the same way (CONT-2, REC-3,
+# REC-4): the record as a dated PDF to the registry of the account's unit (or the nearest above),
+# or kept in the portal's archive; then the registry's reference number.
+_RECORDS = {
+    Incident: ("incident", "incident-record", "borttaget-inlagg", incident_record_pdf, "records:incidents"),
+    Inquiry: ("inquiry", "inquiry-record", "fraga", inquiry_record_pdf, "records:inquiries"),
+}
+
+
+def _lock_record(model, pk: int):
+    return model.objects.select_for_update(of=("self",)).select_related("account__unit", "account__platform").get(pk=pk)
+
+
+def _hand_off(*, actor, record, to: str):
+    name, template, file_stem, render_pdf, page = _RECORDS[type(record)]
+    account = record.account
     if not may_record(actor, account):
         raise NotAllowed(NOT_A_RECORDER)
-    if inquiry.hand_off:
+    if record.hand_off:
         raise ApplicationError(_("This record has already been handed off."))
     if to == HandOff.REGISTRY:
         address = registry_email_for(account)
         if not address:
             raise ApplicationError(_("The unit has no registry address; keep the record in the archive instead."))
         notification_queue(
-            template="inquiry-record",
-            dedupe_key=f"inquiry:{inquiry.pk}:registry",
+            template=template,
+            dedupe_key=f"{name}:{record.pk}:registry",
             to_email=address,
             language="sv",
-            context={"inquiry": inquiry, "account": account},
-            attachment=(f"fraga-{inquiry.pk}.pdf", "application/pdf", inquiry_record_pdf(inquiry, language="sv")),
-            link=reverse("records:inquiries", args=[account.pk]),
+            context={name: record, "account": account},
+            attachment=(f"{file_stem}-{record.pk}.pdf", "application/pdf", render_pdf(record, language="sv")),
+            link=reverse(page, args=[account.pk]),
         )
-        inquiry.registry_email = address
+        record.registry_email = address
     elif to != HandOff.ARCHIVE:
         raise ApplicationError(_("Choose the registry or the archive."))
-    inquiry.hand_off, inquiry.handed_off_at = to, timezone.now()
-    inquiry.save(update_fields=["hand_off", "handed_off_at", "registry_email", "updated_at"])
+    record.hand_off, record.handed_off_at = to, timezone.now()
+    record.save(update_fields=["hand_off", "handed_off_at", "registry_email", "updated_at"])
     audit_record(
         actor=actor,
         target=account,
-        action="inquiry.hand_off",
-        after={"inquiry": inquiry.pk, "to": to, "registry": inquiry.registry_email},
+        action=f"{name}.hand_off",
+        after={name: record.pk, "to": to, "registry": record.registry_email},
     )
-    return inquiry
+    return record
+
+
+def _reference_set(*, actor, record, reference: str):
+    name = _RECORDS[type(record)][0]
+    if not may_record(actor, record.account):
+        raise NotAllowed(NOT_A_RECORDER)
+    if record.hand_off != HandOff.REGISTRY:
+        raise ApplicationError(_("Send the record to the registry first."))
+    if not reference.strip():
+        raise ApplicationError(_("Enter the reference number."))
+    before = record.registry_reference
+    record.registry_reference = reference.strip()
+    record.save(update_fields=["registry_reference", "updated_at"])
+    audit_record(
+        actor=actor,
+        target=record.account,
+        action=f"{name}.registry_reference",
+        before={"registry_reference": before},
+        after={"registry_reference": record.registry_reference, name: record.pk},
+    )
+    return record
+
+
+@transaction.atomic
+def incident_hand_off(*, actor, incident_id: int, to: str) -> Incident:
+    """Hand the record of a removed post, with its screenshots, to the registry or the archive."""
+    incident = _lock_record(Incident, incident_id)
+    if may_record(actor, incident.account) and not incident.evidence.exists():
+        raise ApplicationError(_("Add a screenshot of the removed post first (REC-4)."))
+    return _hand_off(actor=actor, record=incident, to=to)
+
+
+@transaction.atomic
+def incident_reference_set(*, actor, incident_id: int, reference: str) -> Incident:
+    return _reference_set(actor=actor, record=_lock_record(Incident, incident_id), reference=reference)
+
+
+@transaction.atomic
+def inquiry_hand_off(*, actor, inquiry_id: int, to: str) -> Inquiry:
+    """Register a question or comment that requires action, with KI's reply (REC-3, REC-4)."""
+    return _hand_off(actor=actor, record=_lock_record(Inquiry, inquiry_id), to=to)
 
 
 @transaction.atomic
 def inquiry_reference_set(*, actor, inquiry_id: int, reference: str) -> Inquiry:
     """Enter the registry's reference number (diarienummer) of a registered question (REC-4)."""
-    inquiry = Inquiry.objects.select_for_update(of=("self",)).select_related("account__unit").get(pk=inquiry_id)
-    if not may_record(actor, inquiry.account):
-        raise NotAllowed(NOT_A_RECORDER)
-    if inquiry.hand_off != HandOff.REGISTRY:
-        raise ApplicationError(_("Send the record to the registry first."))
-    if not reference.strip():
-        raise ApplicationError(_("Enter the reference number."))
-    before = inquiry.registry_reference
-    inquiry.registry_reference = reference.strip()
-    inquiry.save(update_fields=["registry_reference", "updated_at"])
-    audit_record(
-        actor=actor,
-        target=inquiry.account,
-        action="inquiry.registry_reference",
-        before={"registry_reference": before},
-        after={"registry_reference": inquiry.registry_reference, "inquiry": inquiry.pk},
-    )
-    return inquiry
+    return _reference_set(actor=actor, record=_lock_record(Inquiry, inquiry_id), reference=reference)
