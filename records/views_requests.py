@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -225,8 +225,8 @@ class BundleDownloadView(HandlerRequiredMixin, View):
 
 
 class _AccountWeedingMixin(LoginRequiredMixin):
-    """The account among those the user may see (404 otherwise); reading needs the right to see
-    its evidence, writing needs comms (403 otherwise)."""
+    """The account among those whose evidence the user may see (404 otherwise: evidence is never
+    public); writing needs comms (403 otherwise)."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -234,7 +234,7 @@ class _AccountWeedingMixin(LoginRequiredMixin):
                 social_account_list(user=request.user).select_related("platform", "unit"), pk=kwargs["pk"]
             )
             if not can_see_snapshots(request.user, self.account):
-                raise PermissionDenied
+                raise Http404
             if request.method == "POST" and not weeding.may_weed(request.user):
                 raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)

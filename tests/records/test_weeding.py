@@ -252,12 +252,14 @@ def test_a_user_who_cannot_see_the_account_gets_404(client, comms, outsider):
     assert client.post(reverse("records:weeding", args=[hidden.pk])).status_code == 404
 
 
-def test_a_plain_user_who_sees_a_public_account_gets_403(client, account, outsider):
+def test_a_plain_user_who_sees_a_public_account_gets_404(client, account, outsider):
+    """Evidence and its weeding are never public: staff who see the account only because it is an
+    active official account get 404, as on the other evidence pages."""
     client.force_login(outsider)
     url = reverse("records:weeding", args=[account.pk])
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
     assert (
-        client.post(url, {"period_start": START, "period_end": END, "basis": "x", "confirm": "on"}).status_code == 403
+        client.post(url, {"period_start": START, "period_end": END, "basis": "x", "confirm": "on"}).status_code == 404
     )
 
 
