@@ -7,7 +7,20 @@ from org.models import BaseModel
 from records.choices import BlockAction, Category, ConsentForm, HandOff, InquiryKind, Poster, RequestStatus
 
 
-class Incident(BaseModel):
+class RegisteredRecord(BaseModel):
+    """A record handed to the registry of the account's unit or kept in the portal's archive, with
+    the registry's reference number (CONT-2, REC-3, REC-4): removed posts and questions."""
+
+    hand_off = models.CharField(_("hand-off"), max_length=10, choices=HandOff, blank=True)
+    handed_off_at = models.DateTimeField(_("handed off"), null=True, blank=True)
+    registry_email = models.EmailField(_("sent to registry"), blank=True)
+    registry_reference = models.CharField(_("registry reference number"), max_length=100, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Incident(RegisteredRecord):
     """A removed post or comment (CONT-1/2, REC-3/4). Removal is not disposal: the evidence is
     kept, and the record is handed to the registry of the unit where the account was established
     (or kept in the portal's archive). The sensitive content itself belongs in the access-
@@ -31,10 +44,6 @@ class Incident(BaseModel):
     )
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     logged_by_repr = models.CharField(max_length=200)
-    hand_off = models.CharField(_("hand-off"), max_length=10, choices=HandOff, blank=True)
-    handed_off_at = models.DateTimeField(_("handed off"), null=True, blank=True)
-    registry_email = models.EmailField(_("sent to registry"), blank=True)
-    registry_reference = models.CharField(_("registry reference number"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("removed post")
@@ -61,7 +70,7 @@ class Incident(BaseModel):
         return f"{self.account}: {self.get_category_display()} ({self.removed_at:%Y-%m-%d})"
 
 
-class Inquiry(BaseModel):
+class Inquiry(RegisteredRecord):
     """A question or comment that needs action (ANS-1..3, REC-2/3): due by the working-day rule
     (org.calendar.answer_due, stored so that the overdue rule is one indexed query). Criticism of
     KI's activities goes to the responsible manager (ANS-2)."""
@@ -91,11 +100,6 @@ class Inquiry(BaseModel):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # Registration of a question that requires action (REC-3/4), like a removed post's.
-    hand_off = models.CharField(_("hand-off"), max_length=10, choices=HandOff, blank=True)
-    handed_off_at = models.DateTimeField(_("handed off"), null=True, blank=True)
-    registry_email = models.EmailField(_("sent to registry"), blank=True)
-    registry_reference = models.CharField(_("registry reference number"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("question or comment")

@@ -176,14 +176,25 @@ class _RecordAction(LoginRequiredMixin, View):
         return redirect(reverse(self.list_name, args=[account.pk]) + f"#{self.model._meta.model_name}-{record.pk}")
 
 
-class IncidentHandOffView(_RecordAction):
-    model = Incident
-    form_class = HandOffForm
-    list_name = "records:incidents"
+# Removed posts and questions are handed off and numbered the same way (records.services).
+HAND_OFF = {
+    Incident: lambda actor, pk, to: services.incident_hand_off(actor=actor, incident_id=pk, to=to),
+    Inquiry: lambda actor, pk, to: services.inquiry_hand_off(actor=actor, inquiry_id=pk, to=to),
+}
+REFERENCE_SET = {
+    Incident: lambda actor, pk, ref: services.incident_reference_set(actor=actor, incident_id=pk, reference=ref),
+    Inquiry: lambda actor, pk, ref: services.inquiry_reference_set(actor=actor, inquiry_id=pk, reference=ref),
+}
 
-    def perform(self, incident, form):
+
+class RecordHandOffView(_RecordAction):
+    """Send a record to the registry or keep it in the archive; `model` and `list_name` per URL."""
+
+    form_class = HandOffForm
+
+    def perform(self, record, form):
         to = form.cleaned_data["to"]
-        services.incident_hand_off(actor=self.request.user, incident_id=incident.pk, to=to)
+        HAND_OFF[self.model](self.request.user, record.pk, to)
         self.success_message = (
             _("The record was queued for e-mail to the registry. Enter the reference number when it comes back.")
             if to == HandOff.REGISTRY
@@ -191,43 +202,12 @@ class IncidentHandOffView(_RecordAction):
         )
 
 
-class IncidentReferenceView(_RecordAction):
-    model = Incident
+class RecordReferenceView(_RecordAction):
     form_class = ReferenceForm
-    list_name = "records:incidents"
     success_message = _("The reference number was saved.")
 
-    def perform(self, incident, form):
-        services.incident_reference_set(
-            actor=self.request.user, incident_id=incident.pk, reference=form.cleaned_data["reference"]
-        )
-
-
-class InquiryHandOffView(_RecordAction):
-    model = Inquiry
-    form_class = HandOffForm
-    list_name = "records:inquiries"
-
-    def perform(self, inquiry, form):
-        to = form.cleaned_data["to"]
-        services.inquiry_hand_off(actor=self.request.user, inquiry_id=inquiry.pk, to=to)
-        self.success_message = (
-            _("The record was queued for e-mail to the registry. Enter the reference number when it comes back.")
-            if to == HandOff.REGISTRY
-            else _("The record is kept in the portal's archive.")
-        )
-
-
-class InquiryReferenceView(_RecordAction):
-    model = Inquiry
-    form_class = ReferenceForm
-    list_name = "records:inquiries"
-    success_message = _("The reference number was saved.")
-
-    def perform(self, inquiry, form):
-        services.inquiry_reference_set(
-            actor=self.request.user, inquiry_id=inquiry.pk, reference=form.cleaned_data["reference"]
-        )
+    def perform(self, record, form):
+        REFERENCE_SET[self.model](self.request.user, record.pk, form.cleaned_data["reference"])
 
 
 class InquiryAnswerView(_RecordAction):
@@ -302,23 +282,25 @@ urlpatterns = [
     path("accounts/<int:pk>/removed-posts/", IncidentListView.as_view(), name="incidents"),
     path(
         "accounts/<int:pk>/removed-posts/<int:record_pk>/hand-off/",
-        IncidentHandOffView.as_view(),
+        RecordHandOffView.as_view(model=Incident, list_name="records:incidents"),
         name="incident-hand-off",
     ),
     path(
         "accounts/<int:pk>/removed-posts/<int:record_pk>/reference/",
-        IncidentReferenceView.as_view(),
+        RecordReferenceView.as_view(model=Incident, list_name="records:incidents"),
         name="incident-reference",
     ),
     path("accounts/<int:pk>/removed-posts/<int:record_pk>/record.pdf", IncidentPdfView.as_view(), name="incident-pdf"),
     path("accounts/<int:pk>/questions/", InquiryListView.as_view(), name="inquiries"),
     path("accounts/<int:pk>/questions/<int:record_pk>/answer/", InquiryAnswerView.as_view(), name="inquiry-answer"),
     path(
-        "accounts/<int:pk>/questions/<int:record_pk>/hand-off/", InquiryHandOffView.as_view(), name="inquiry-hand-off"
+        "accounts/<int:pk>/questions/<int:record_pk>/hand-off/",
+        RecordHandOffView.as_view(model=Inquiry, list_name="records:inquiries"),
+        name="inquiry-hand-off",
     ),
     path(
         "accounts/<int:pk>/questions/<int:record_pk>/reference/",
-        InquiryReferenceView.as_view(),
+        RecordReferenceView.as_view(model=Inquiry, list_name="records:inquiries"),
         name="inquiry-reference",
     ),
     path("units/<int:pk>/questions/", UnitInquiryFiguresView.as_view(), name="unit-inquiries"),
