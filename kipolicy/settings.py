@@ -100,6 +100,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "org",
     "audit",
     "notifications",
@@ -107,6 +110,7 @@ INSTALLED_APPS = [
     "approvals",
     "monitoring",
     "records",
+    "reports",
     "demo",
 ]
 
@@ -257,6 +261,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "monitoring.tasks.weekly_digest_task",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
+    # every hour at :35: delete report files whose download time has passed
+    "purge-exports": {"task": "reports.tasks.exports_purge_task", "schedule": crontab(minute=35)},
 }
 
 # Compliance windows and grace periods (days).
@@ -267,6 +273,37 @@ MONITORING_FOLLOW_UP_INTERVAL_DAYS = _int("MONITORING_FOLLOW_UP_INTERVAL_DAYS", 
 MONITORING_SENDER_INTERVAL_DAYS = _int("MONITORING_SENDER_INTERVAL_DAYS", 365)
 MONITORING_INACTIVITY_DAYS = _int("MONITORING_INACTIVITY_DAYS", 182)
 MONITORING_ESCALATION_GRACE_DAYS = _int("MONITORING_ESCALATION_GRACE_DAYS", 3)
+
+# Reports and exports: a report over more accounts than this is made by a Celery job, and its
+# file is kept for download for REPORTS_FILE_HOURS.
+REPORTS_INLINE_MAX_ACCOUNTS = _int("REPORTS_INLINE_MAX_ACCOUNTS", 2000)
+REPORTS_FILE_HOURS = _int("REPORTS_FILE_HOURS", 72)
+
+# The REST API (DRF): personal tokens or the browser session; a token sees what its user sees.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "org.api.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "kipolicy.api.CursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "KI social media registry API",
+    "DESCRIPTION": "Accounts, units, findings and compliance figures; check-ins and screenshots.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 LOGGING = {
     "version": 1,

@@ -14,5 +14,8 @@ urlpatterns = [
     path("", include("monitoring.urls")),
     path("", include("accounts.snapshot_urls")),
     path("", include("records.urls")),
+    path("reports/", include("reports.urls")),
+    path("directory/", include("accounts.directory_urls")),
+    path("api/v1/", include("kipolicy.api")),
     path("admin/", admin.site.urls),
 ]
