@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from monitoring.choices import Severity
 from monitoring.rules import Rule, _ids, governed, register
-from org.calendar import day_start, is_working_day, local_day
+from org.calendar import day_start, is_working_day, local_day, next_working_day
 from records.models import Incident, Inquiry
 
 HAND_OFF_WORKING_DAYS = 2
@@ -22,6 +22,16 @@ def working_days_ago(now: datetime.datetime, days: int) -> datetime.datetime:
         if is_working_day(day):
             counted += 1
     return day_start(day)
+
+
+def hand_off_due(removed_at: datetime.datetime) -> datetime.datetime:
+    """The moment a removed post must have been archived or sent to the registry (CONT-2, REC-4):
+    the end of the second working day after the day it was removed. `incident_unregistered`
+    flags exactly the posts still not handed off at this moment; reports use it for "in time"."""
+    day = local_day(removed_at)
+    for _ in range(HAND_OFF_WORKING_DAYS):
+        day = next_working_day(day)
+    return day_start(day + datetime.timedelta(days=1))
 
 
 def inquiry_overdue(now):

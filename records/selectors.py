@@ -70,7 +70,7 @@ def unit_inquiries(*, user, unit: Unit):
     return Inquiry.objects.filter(account__in=social_account_list(user=user).in_unit(unit).values("pk"))
 
 
-def _figures(rows, now: datetime.datetime) -> dict:
+def figures_from_rows(rows, now: datetime.datetime) -> dict:
     """ANS-1 figures from (received_at, answered_at, due_at) rows."""
     answered = [(received, answered, due) for received, answered, due in rows if answered is not None]
     open_due = [due for _received, answered, due in rows if answered is None]
@@ -96,7 +96,7 @@ def response_figures(inquiries_qs, *, now: datetime.datetime | None = None) -> d
     The median is computed here rather than in the database, which SQLite cannot do."""
     now = now or timezone.now()
     rows = inquiries_qs.order_by().values_list("received_at", "answered_at", "due_at")
-    return _figures(list(rows), now)
+    return figures_from_rows(list(rows), now)
 
 
 def response_figures_by_account(inquiries_qs, *, now: datetime.datetime | None = None) -> dict[int, dict]:
@@ -105,7 +105,7 @@ def response_figures_by_account(inquiries_qs, *, now: datetime.datetime | None =
     grouped: dict[int, list] = {}
     for account_id, *row in inquiries_qs.order_by().values_list("account_id", "received_at", "answered_at", "due_at"):
         grouped.setdefault(account_id, []).append(row)
-    return {account_id: _figures(rows, now) for account_id, rows in grouped.items()}
+    return {account_id: figures_from_rows(rows, now) for account_id, rows in grouped.items()}
 
 
 def moderation_summary(*, account: SocialAccount, now: datetime.datetime | None = None) -> dict:
