@@ -29,7 +29,7 @@ def hand_off_due(removed_at: datetime.datetime) -> datetime.datetime:
     the end of the second working day after the day it was removed. `incident_unregistered`
     flags exactly the posts still not handed off at this moment; reports use it for "in time"."""
     day = local_day(removed_at)
-    for _ in range(HAND_OFF_WORKING_DAYS):
+    for _step in range(HAND_OFF_WORKING_DAYS):
         day = next_working_day(day)
     return day_start(day + datetime.timedelta(days=1))
 

@@ -96,7 +96,7 @@ def build():
     made = utc(2026, 3, 28, 23, 30)
     factories.CheckInFactory(account=a, day=made.astimezone(STHLM).date())
 
-    incident = dict(poster="visitor", description="Kommentar", logged_by_repr="Anna Ägare", hand_off="archive")
+    incident = {"poster": "visitor", "description": "Kommentar", "logged_by_repr": "Anna Ägare", "hand_off": "archive"}
     Incident.objects.create(
         account=a,
         seen_at=at(2026, 3, 5, 9, 0),
