@@ -3,7 +3,9 @@ them (NetBox's template extensions, in small). An app registers in its AppConfig
 
 - list annotators: `fn(accounts: list[SocialAccount]) -> None`, called once per list page with the
   page's accounts, to attach what the templates show (one query per hook, not per account);
-- detail panels: `fn(request, account) -> (template_name, context) | None`.
+- detail panels: `fn(request, account) -> (template_name, context) | None`;
+- inventory actions: `fn(request) -> list[(label, url)]`, buttons on the inventory page (the
+  exports add theirs; the URLs carry the page's filters).
 """
 
 from collections.abc import Callable
@@ -13,6 +15,7 @@ detail_panels: list[Callable] = []
 # "To do" sections from higher floors: `fn(user) -> (title, accounts, url_name)`, the URL name
 # taking the account's pk (the to-do page lives in approvals, below records).
 todo_providers: list[Callable] = []
+inventory_actions: list[Callable] = []
 
 
 def annotate(accounts) -> list:
@@ -28,4 +31,11 @@ def panels(request, account) -> list[tuple[str, dict]]:
         panel = hook(request, account)
         if panel:
             result.append(panel)
+    return result
+
+
+def inventory_actions_for(request) -> list[tuple[str, str]]:
+    result = []
+    for hook in inventory_actions:
+        result.extend(hook(request))
     return result

@@ -47,6 +47,7 @@ class InventoryView(LoginRequiredMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_string"] = query.urlencode()
+        context["inventory_actions"] = extensions.inventory_actions_for(self.request)
         return context
 
 

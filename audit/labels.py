@@ -44,6 +44,9 @@ ACTION_LABELS = {
     "weeding.decide": _("Material weeded"),
     "unit.create": _("Unit created"),
     "unit.update": _("Unit changed"),
+    "export.inventory": _("Inventory exported"),
+    "export.audit_trail": _("Audit trail exported"),
+    "export.downloaded": _("Exported file downloaded"),
     "admin.add": _("Added in the admin"),
     "admin.change": _("Changed in the admin"),
 }

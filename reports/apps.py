@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from accounts import extensions
+        from reports import exports, views_exports
+
+        # The export producers for large files made as jobs (reports.jobs).
+        exports.register()
+        # Export buttons on the inventory page, without accounts importing reports.
+        if views_exports.inventory_actions not in extensions.inventory_actions:
+            extensions.inventory_actions.append(views_exports.inventory_actions)

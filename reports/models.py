@@ -1,0 +1,72 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from org.models import BaseModel
+from reports.choices import UNFINISHED_STATUSES, ExportFormat, JobStatus
+
+
+class ExportJob(BaseModel):
+    """A report or export too large to make within a web request, made by a Celery job and kept
+    for download by the person who asked for it until `expires_at` (REPORTS_FILE_HOURS).
+
+    The file is private: it lies in the default storage under "exports/" and is served only by
+    reports.views_exports.JobDownloadView to the requester, never through MEDIA_URL. `params`
+    holds what the producer needs to make it again (filters, period, scope), as JSON.
+    Written only by reports.jobs."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    fmt = models.CharField(_("format"), max_length=20, choices=ExportFormat)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=JobStatus, default=JobStatus.QUEUED)
+    progress_done = models.PositiveIntegerField(_("rows done"), default=0)
+    progress_total = models.PositiveIntegerField(_("rows in all"), default=0)
+    file_name = models.CharField(_("stored file"), max_length=255, blank=True)
+    download_name = models.CharField(_("file name"), max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("deleted after"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=JobStatus.values), name="reports_job_status_valid"),
+            models.CheckConstraint(condition=Q(fmt__in=ExportFormat.values), name="reports_job_fmt_valid"),
+        ]
+        indexes = [
+            # "My exports", newest first.
+            models.Index(fields=["requested_by", "-created_at"], name="reports_job_mine"),
+            # The hourly purge: finished files whose time is up.
+            models.Index(fields=["expires_at"], name="reports_job_expiring", condition=Q(status=JobStatus.DONE)),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.fmt} #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in UNFINISHED_STATUSES
+
+    @property
+    def kind_label(self) -> str:
+        from reports.jobs import kind_label
+
+        return kind_label(self.kind)
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, self.progress_done * 100 // self.progress_total)
