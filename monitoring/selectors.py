@@ -10,7 +10,7 @@ from monitoring.models import CheckIn, Finding
 from monitoring.rules import RULES
 from monitoring.services import MONITORED_STATUSES
 from org import roles
-from org.calendar import local_day
+from org.calendar import day_start, local_day
 from org.models import Absence
 
 
@@ -79,6 +79,38 @@ def coverage_calendar(account: SocialAccount, owner, deputy, *, today: datetime.
     return calendar
 
 
+def weekly_coverage(accounts, *, today: datetime.date, weeks: int) -> list[tuple[datetime.date, float | None]]:
+    """Monitoring coverage per week (MON-1/2) for the last `weeks` weeks up to yesterday: days with
+    a check-in divided by the accounts active during the week times its days. Two queries."""
+    monday = today - datetime.timedelta(days=today.weekday())
+    mondays = [monday - datetime.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    accounts = SocialAccount.objects.filter(pk__in=accounts, activated_at__isnull=False)
+    counts = accounts.aggregate(
+        **{
+            f"w{i}": Count(
+                "pk",
+                filter=Q(activated_at__lt=day_start(m + datetime.timedelta(days=7)))
+                & ~Q(decommissioned_at__lt=day_start(m)),
+            )
+            for i, m in enumerate(mondays)
+        }
+    )
+    checked = defaultdict(int)
+    for day, n in (
+        CheckIn.objects.filter(account__in=accounts, day__gte=mondays[0], day__lt=today)
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    ):
+        checked[day - datetime.timedelta(days=day.weekday())] += n
+    result = []
+    for i, m in enumerate(mondays):
+        days = min(7, (today - m).days)
+        active_days = counts[f"w{i}"] * days
+        result.append((m, checked[m] / active_days if active_days else None))
+    return result
+
+
 def compliance_overview(*, user, now: datetime.datetime, weeks: int = 8) -> dict:
     """Open findings by rule and by unit, and findings opened per week, over what the user may see."""
     visible = social_account_list(user=user)
@@ -119,6 +151,7 @@ def compliance_overview(*, user, now: datetime.datetime, weeks: int = 8) -> dict
         "rules": rules,
         "by_unit": by_unit,
         "trend": trend,
+        "coverage": weekly_coverage(visible, today=local_day(now), weeks=weeks),
         "open_total": sum(by_rule.values()),
         "findings": [(f, OpenFinding(f)) for f in findings],
     }
