@@ -180,7 +180,7 @@ class CheckJsonView(PublicView):
 
     def get(self, request):
         form = CheckForm({"check": request.GET.get("q", "")})
-        base = {"version": JSON_VERSION, "query": form.data["check"][: directory.CHECK_MAX_LENGTH]}
+        base = {"version": JSON_VERSION, "query": form.data["check"].strip()[: directory.CHECK_MAX_LENGTH]}
         if not form.is_valid():
             message = " ".join(str(m) for m in form.errors["check"])
             return _json({**base, "answer": "invalid", "message": message}, status=400, vary_language=True)
