@@ -1,12 +1,32 @@
-"""The REST API: one router for every app's viewsets (each app keeps them in its own api.py)."""
+"""The REST API: one router for every app's viewsets (each app keeps them in its own api.py), the
+OpenAPI schema and its interactive documentation (Swagger UI served from static/, no CDN).
+docs/api.md describes it."""
 
-from rest_framework.pagination import CursorPagination as _CursorPagination
+from django.contrib.auth.decorators import login_required
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from accounts.api import SocialAccountViewSet
+from monitoring.api import CheckInViewSet, FindingViewSet
+from org.api import UnitViewSet
 
 
-class CursorPagination(_CursorPagination):
-    ordering = "-pk"
-    page_size_query_param = "page_size"
-    max_page_size = 500
+class Router(DefaultRouter):
+    include_root_view = False  # the documentation at docs/ is the index
 
 
-urlpatterns = []
+router = Router()
+router.register("units", UnitViewSet, basename="unit")
+router.register("accounts", SocialAccountViewSet, basename="account")
+router.register("findings", FindingViewSet, basename="finding")
+router.register("checkins", CheckInViewSet, basename="checkin")
+
+app_name = "api"
+urlpatterns = [
+    *router.urls,
+    # Both need a logged-in user (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]): the schema answers
+    # 401 to anyone else, the documentation page sends a browser to the login page.
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
+]

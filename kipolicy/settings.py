@@ -282,11 +282,11 @@ REPORTS_FILE_HOURS = _int("REPORTS_FILE_HOURS", 72)
 # The REST API (DRF): personal tokens or the browser session; a token sees what its user sees.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "org.api.TokenAuthentication",
+        "org.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "kipolicy.api.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "kipolicy.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -303,6 +303,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "org.choices.UnitKind",
+        "SnapshotKindEnum": "accounts.choices.SnapshotKind",
+    },
 }
 
 LOGGING = {

@@ -17,5 +17,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("directory/", include("accounts.directory_urls")),
     path("api/v1/", include("kipolicy.api")),
+    path("profile/api-tokens/", include("accounts.api_token_urls")),
     path("admin/", admin.site.urls),
 ]

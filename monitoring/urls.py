@@ -6,7 +6,6 @@ app_name = "monitoring"
 urlpatterns = [
     path("today/", views.TodayView.as_view(), name="today"),
     path("ping/<str:token>/", views.PingView.as_view(), name="ping"),
-    path("api/v1/checkins/", views.CheckInApi.as_view(), name="api-checkin"),
     path("accounts/<int:pk>/monitoring/", views.AccountMonitoringView.as_view(), name="account"),
     path("accounts/<int:pk>/monitoring/ping-rotate/", views.PingRotateView.as_view(), name="ping-rotate"),
     path("accounts/<int:pk>/monitoring/follow-up/", views.FollowUpCreateView.as_view(), name="follow-up"),

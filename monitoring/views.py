@@ -1,13 +1,12 @@
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -18,11 +17,10 @@ from django.views.generic import DetailView, TemplateView
 from accounts import permissions
 from accounts.selectors import people_of, social_account_list
 from monitoring import selectors, services
-from monitoring.choices import CheckInSource
 from monitoring.forms import AbsenceForm, CheckInForm, FollowUpForm
 from monitoring.models import CheckIn, FollowUp
 from monitoring.rules import RULES
-from org import roles
+from org import charts, roles
 from org.calendar import local_day
 from org.exceptions import ApplicationError, NotAllowed
 from org.models import Absence
@@ -95,43 +93,6 @@ class PingView(View):
         if checkin is None:
             raise Http404
         return HttpResponse("OK\n", content_type="text/plain; charset=utf-8")
-
-
-class CheckInApi(View):
-    """POST /api/v1/checkins/ {"account": id, "note": "...", "latest_post_on": "YYYY-MM-DD"} as a
-    logged-in user: 201 when recorded, 200 when today was already recorded."""
-
-    http_method_names = ["post"]
-
-    def post(self, request):
-        if not request.user.is_authenticated:
-            return JsonResponse({"detail": _("Log in first.")}, status=401)
-        try:
-            payload = json.loads(request.body or b"{}")
-            form = CheckInForm(payload if isinstance(payload, dict) else {})
-        except (ValueError, UnicodeDecodeError):
-            return JsonResponse({"detail": _("The body must be JSON.")}, status=400)
-        if not form.is_valid() or not form.cleaned_data["account"]:
-            errors = form.errors.get_json_data() if form.errors else {"account": [{"message": _("Required.")}]}
-            return JsonResponse({"detail": _("Invalid input."), "errors": errors}, status=400)
-        account = social_account_list(user=request.user).filter(pk=form.cleaned_data["account"]).first()
-        if account is None:
-            return JsonResponse({"detail": _("Not found.")}, status=404)
-        try:
-            checkin, created = services.checkin_record(
-                actor=request.user,
-                account=account,
-                note=form.cleaned_data["note"],
-                latest_post_on=form.cleaned_data["latest_post_on"],
-                source=CheckInSource.API,
-            )
-        except NotAllowed as exc:
-            return JsonResponse({"detail": str(exc.message)}, status=403)
-        except ApplicationError as exc:
-            return JsonResponse({"detail": str(exc.message)}, status=409)
-        return JsonResponse(
-            {"account": account.pk, "day": checkin.day.isoformat(), "created": created}, status=201 if created else 200
-        )
 
 
 class AccountMonitoringView(LoginRequiredMixin, DetailView):
@@ -271,6 +232,17 @@ class ComplianceOverviewView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(selectors.compliance_overview(user=self.request.user, now=timezone.now()))
         context["max_trend"] = max([r["opened"] for r in context["trend"]] + [1])
+        context["coverage_chart"] = charts.column_chart(
+            [(date_format(week, "SHORT_DATE_FORMAT"), share) for week, share in context["coverage"]],
+            title=_("Monitoring coverage per week (MON-1, MON-2)"),
+        )
+        context["rules_chart"] = charts.bar_chart(
+            [(rule.id, n) for rule, n in context["rules"]], title=_("Open findings by rule")
+        )
+        context["units_chart"] = charts.bar_chart(
+            [(row["account__unit__name"], row["n"]) for row in context["by_unit"][:15]],
+            title=_("Open findings by unit"),
+        )
         return context
 
 

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -146,3 +148,49 @@ class Absence(BaseModel):
 
     def __str__(self):
         return f"{self.person}: {self.first_day}–{self.last_day}"
+
+
+API_TOKEN_PREFIX = "kip_"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self, now):
+        """Tokens that still authenticate: not revoked and not expired."""
+        return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now), revoked_at__isnull=True)
+
+
+class ApiToken(BaseModel):
+    """A personal token for the REST API: it acts as its user and sees what the user sees.
+
+    Only the SHA-256 digest of the secret is stored; the secret is shown once, when the token is
+    created. `prefix` is the secret's harmless beginning, so the user can tell tokens apart.
+    Tokens are revoked, never deleted, so the audit trail keeps pointing at them.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for, e.g. the script using it."))
+    prefix = models.CharField(_("beginning of the token"), max_length=16, editable=False)
+    digest = models.CharField("SHA-256", max_length=64, unique=True, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="org_apitoken_user")]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def digest_of(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    def is_usable(self, now) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

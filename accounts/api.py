@@ -1,0 +1,217 @@
+"""The registry in the REST API: accounts (read, with the inventory's filters) and screenshot uploads."""
+
+import django_filters
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from accounts import selectors, snapshots
+from accounts.choices import SnapshotKind
+from accounts.filters import InventoryFilter
+from accounts.models import Platform, Snapshot, SocialAccount
+from accounts.uploads import checked_upload
+from org.api import PersonSerializer, error_responses
+from org.exceptions import ApplicationError, NotAllowed
+from org.models import Unit
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class _PersonFilter(django_filters.ModelChoiceFilter):
+    """The inventory's owner-or-deputy filter, documented as the user id it takes."""
+
+
+class AccountApiFilter(InventoryFilter):
+    """The inventory's filters (status, platform, unit with its subtree, classification, owner or
+    deputy, q). Not its sort: cursor pagination fixes the order, newest first."""
+
+    sort = None
+    person = _PersonFilter(
+        label=InventoryFilter.base_filters["person"].label,
+        queryset=InventoryFilter.base_filters["person"].extra["queryset"],
+        method="held_by",
+    )
+
+
+class PlatformSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Platform
+        fields = ["id", "slug", "name"]
+        read_only_fields = fields
+
+
+class UnitRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+class SocialAccountSerializer(serializers.ModelSerializer):
+    """An account as its detail page shows it to the user, with its current owner and deputy."""
+
+    platform = PlatformSerializer(read_only=True)
+    unit = UnitRefSerializer(read_only=True)
+    hours_per_week = serializers.DecimalField(
+        max_digits=5, decimal_places=1, coerce_to_string=False, read_only=True, allow_null=True
+    )
+    owner = serializers.SerializerMethodField()
+    deputy = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SocialAccount
+        fields = [
+            "id",
+            "name",
+            "platform",
+            "handle",
+            "url",
+            "unit",
+            "classification",
+            "status",
+            "owner",
+            "deputy",
+            "purpose",
+            "goal",
+            "strategy_link",
+            "operational_benefit",
+            "audience_benefit",
+            "target_audiences",
+            "success_measures",
+            "resource_assessment",
+            "hours_per_week",
+            "holiday_cover",
+            "activated_at",
+            "decommissioned_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_owner(self, account):
+        person = selectors.people_of(account)["owner"]
+        return PersonSerializer(person).data if person else None
+
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_deputy(self, account):
+        person = selectors.people_of(account)["deputy"]
+        return PersonSerializer(person).data if person else None
+
+
+class SnapshotUploadSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=SnapshotKind.choices, error_messages={"invalid_choice": _("Choose what the screenshot shows.")}
+    )
+    taken_on = serializers.DateField(help_text="The day the screenshot was taken (YYYY-MM-DD); not in the future.")
+    file = serializers.FileField(help_text="A PNG, JPEG or WebP image, or a PDF; at most 10 MB. Checked by content.")
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+    def validate_taken_on(self, value):
+        if value > timezone.localdate():
+            raise serializers.ValidationError(_("The date of the screenshot cannot be in the future."))
+        return value
+
+    def validate_file(self, value):
+        # The upload form's check: by content, re-encoded without metadata (accounts.uploads). Its
+        # django ValidationError becomes this field's message.
+        return checked_upload(value)
+
+
+class SnapshotSerializer(serializers.ModelSerializer):
+    file_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Snapshot
+        fields = [
+            "id",
+            "account",
+            "kind",
+            "taken_on",
+            "content_type",
+            "size",
+            "width",
+            "height",
+            "sha256",
+            "note",
+            "created_at",
+            "file_url",
+        ]
+        read_only_fields = fields
+
+    def get_file_url(self, snapshot) -> str:
+        return reverse("snapshots:file", args=[snapshot.pk])
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Accounts",
+        description="The inventory as the user sees it, with the same filters.",
+        responses={200: SocialAccountSerializer(many=True), **error_responses(400, 401, 404)},
+    ),
+    retrieve=extend_schema(
+        summary="One account", responses={200: SocialAccountSerializer, **error_responses(401, 404)}
+    ),
+)
+class SocialAccountViewSet(viewsets.ReadOnlyModelViewSet):
+    """Social media accounts the user may see (accounts.selectors.social_account_list); others are 404."""
+
+    serializer_class = SocialAccountSerializer
+    filterset_class = AccountApiFilter
+
+    def get_queryset(self):
+        return selectors.social_account_list(user=self.request.user)
+
+    @extend_schema(
+        summary="Upload a screenshot",
+        description=(
+            "Store a dated screenshot (or PDF) of the account's page (REC-5): the same check and "
+            "permission as the upload form. Owner, deputy, a responsible manager or the "
+            "communications department."
+        ),
+        request={"multipart/form-data": SnapshotUploadSerializer},
+        responses={201: SnapshotSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="snapshots",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def snapshots(self, request, pk=None):
+        # Screenshots are evidence: 404 unless the user may see them (as on the screenshots page),
+        # then 403 unless they may upload, before the file is even read.
+        try:
+            account_id = int(pk)
+        except (TypeError, ValueError):
+            raise exceptions.NotFound() from None
+        account = snapshots.snapshot_account_get(user=request.user, pk=account_id)
+        if not snapshots.can_upload_snapshot(request.user, account):
+            raise exceptions.PermissionDenied(
+                _(
+                    "Only the account's owner, its deputy, a responsible manager or the communications "
+                    "department may do this."
+                )
+            )
+        serializer = SnapshotUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            snapshot = snapshots.snapshot_upload(
+                actor=request.user,
+                account_id=account.pk,
+                kind=data["kind"],
+                taken_on=data["taken_on"],
+                uploaded_file=data["file"],
+                note=data["note"],
+            )
+        except NotAllowed as exc:
+            raise exceptions.PermissionDenied(exc.message) from exc
+        except ApplicationError as exc:
+            return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
+        return Response(SnapshotSerializer(snapshot).data, status=status.HTTP_201_CREATED)
