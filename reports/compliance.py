@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import START_PAGE_KINDS, AccountStatus
@@ -74,6 +75,14 @@ class Period:
 
     def __str__(self):
         return f"{self.start.isoformat()} – {self.end.isoformat()}"
+
+
+def _category_header(value: str):
+    """A short column header for a removal category: "Removed (a)" … "Removed (account rules)"."""
+    letter = value.split("_")[0] if "_" in value else None
+    if letter:
+        return format_lazy("{} ({})", _("Removed"), letter)
+    return format_lazy("{} ({})", _("Removed"), _("account rules"))
 
 
 @dataclass(frozen=True)
@@ -193,10 +202,7 @@ FIGURES: list[Figure] = [
         "CONT-1, CONT-2",
         _("Posts and comments removed in the period (by category in the columns that follow)."),
     ),
-    *[
-        Figure(f"removed_{value}", label, "int", "CONT-1", _("Removed posts in this category."))
-        for value, label in Category.choices
-    ],
+    *[Figure(f"removed_{value}", _category_header(value), "int", "CONT-1", label) for value, label in Category.choices],
     Figure(
         "registered_in_time",
         _("Handed to registry in time"),
@@ -298,6 +304,92 @@ UNIT_FIGURES: list[Figure] = [
         "int",
         "",
         _("Accounts with at least one finding open at the end of the period."),
+    ),
+]
+
+# The account table in three parts, for the screen and the PDF (a page is not wide enough for all).
+GROUPS = [
+    (
+        _("Responsibility and monitoring"),
+        [
+            "unit",
+            "status",
+            "manager",
+            "owners",
+            "deputies",
+            "days_active",
+            "days_monitored",
+            "days_missed",
+            "coverage",
+            "longest_gap",
+            "days_without_deputy",
+        ],
+    ),
+    (
+        _("Screenshots, follow-up and removed posts"),
+        [
+            "latest_screenshot",
+            "screenshots_due",
+            "screenshots_on_time",
+            "follow_up",
+            "follow_up_current",
+            "removed_posts",
+            *[f"removed_{value}" for value in Category.values],
+            "registered_in_time",
+        ],
+    ),
+    (
+        _("Questions, blocks, findings and approval"),
+        [
+            "questions",
+            "questions_answered",
+            "answered_within_rule",
+            "median_response_hours",
+            "questions_overdue",
+            "blocks_in_force",
+            "findings_opened",
+            "findings_resolved",
+            "findings_open",
+            "open_rules",
+            "approval",
+        ],
+    ),
+]
+
+# The unit table in two parts, for the screen and the PDF; the unit's name heads each row.
+UNIT_GROUPS = [
+    (
+        _("Responsibility, monitoring and screenshots"),
+        [
+            "rank",
+            "manager",
+            "accounts",
+            "days_active",
+            "days_monitored",
+            "days_missed",
+            "coverage",
+            "longest_gap",
+            "days_without_deputy",
+            "screenshots_due",
+            "screenshots_on_time",
+        ],
+    ),
+    (
+        _("Removed posts, questions and findings"),
+        [
+            "removed_posts",
+            "registered_in_time",
+            "questions",
+            "questions_answered",
+            "answered_within_rule",
+            "median_response_hours",
+            "questions_overdue",
+            "blocks_in_force",
+            "findings_opened",
+            "findings_resolved",
+            "findings_open",
+            "accounts_with_open_findings",
+        ],
     ),
 ]
 
@@ -807,8 +899,6 @@ class ComplianceReport:
             ),
         ]
         for figure in FIGURES:
-            if figure.key.startswith("removed_") and figure.key != "removed_posts":
-                continue
             clause = f" [{figure.clause}]" if figure.clause else ""
             lines.append((str(figure.label), f"{figure.how}{clause}"))
         lines.append((str(_("Attention rank")), str(RANKING_HOW)))

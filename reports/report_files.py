@@ -1,0 +1,177 @@
+"""The compliance report as files: CSV (one table), XLSX (cover, accounts, units, findings by rule,
+weekly coverage) and PDF (WeasyPrint). The same functions serve the download within a request and
+the export job, so a file is the same whichever way it was made."""
+
+import datetime
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from org import charts
+from reports import jobs, writers
+from reports.choices import ExportFormat
+from reports.compliance import FIGURES, GROUPS, UNIT_FIGURES, UNIT_GROUPS, ComplianceReport, Period
+from reports.models import ExportJob
+
+KIND = "compliance"
+TABLES = ("accounts", "units")
+
+
+def columns(figures) -> list[writers.Column]:
+    return [writers.Column(f.key, f.label, f.kind) for f in figures]
+
+
+def account_table(report: ComplianceReport, progress=None) -> writers.Table:
+    def rows():
+        total = report.account_count() if progress else None
+        for n, row in enumerate(report.account_rows(), start=1):
+            if progress and n % 200 == 0:
+                progress(n, total)
+            yield row
+
+    return writers.Table(_("Accounts"), columns(FIGURES), rows())
+
+
+def unit_table(report: ComplianceReport) -> writers.Table:
+    def rows():  # read after the account table (the roll-up fills as it streams)
+        yield from report.unit_rows()
+        yield report.totals
+
+    return writers.Table(_("Units"), columns(UNIT_FIGURES), rows())
+
+
+def rule_table(report: ComplianceReport) -> writers.Table:
+    def rows():
+        for rule, clauses, n in report.open_findings_by_rule():
+            yield {"rule": rule, "clauses": clauses, "open": n}
+
+    cols = [
+        writers.Column("rule", _("Rule")),
+        writers.Column("clauses", _("Clauses")),
+        writers.Column("open", _("Findings open at the end"), "int"),
+    ]
+    return writers.Table(_("Open findings by rule"), cols, rows())
+
+
+def week_table(report: ComplianceReport) -> writers.Table:
+    def rows():
+        for monday, share in report.weekly_coverage():
+            yield {"week": monday, "coverage": share}
+
+    cols = [
+        writers.Column("week", _("Week of"), "date"),
+        writers.Column("coverage", _("Monitoring coverage"), "percent"),
+    ]
+    return writers.Table(_("Coverage per week"), cols, rows())
+
+
+def file_name(report: ComplianceReport, fmt: str, table: str = "accounts") -> str:
+    scope = f"unit-{report.unit.pk}" if report.unit else "ki"
+    extension = "xlsx" if fmt == ExportFormat.XLSX else ("pdf" if fmt == ExportFormat.PDF else "csv")
+    suffix = f"-{table}" if extension == "csv" else ""
+    return f"compliance-{scope}-{report.period.start.isoformat()}-{report.period.end.isoformat()}{suffix}.{extension}"
+
+
+def delimiter(fmt: str) -> str:
+    return ";" if fmt == ExportFormat.CSV_SEMICOLON else ","
+
+
+def csv_table(report: ComplianceReport, table: str, progress=None) -> writers.Table:
+    return unit_table(report) if table == "units" else account_table(report, progress)
+
+
+def write_xlsx(report: ComplianceReport, fileobj, progress=None) -> None:
+    tables = [account_table(report, progress), unit_table(report), rule_table(report), week_table(report)]
+    writers.xlsx_write(tables, fileobj, cover=report.cover())
+
+
+def pdf_context(report: ComplianceReport, rows: list[dict]) -> dict:
+    """What the screen and the PDF show: the cover, charts, units, findings by rule and the account
+    table in its three groups."""
+    figures = {f.key: f for f in FIGURES}
+    unit_figures = {f.key: f for f in UNIT_FIGURES}
+    units = report.unit_rows()
+    weeks = report.weekly_coverage()
+    by_rule = report.open_findings_by_rule()
+    return {
+        "report": report,
+        "cover": report.cover(),
+        "rows": rows,
+        "units": units,
+        "totals": report.totals,
+        "unit_groups": [(title, [unit_figures[key] for key in keys]) for title, keys in UNIT_GROUPS],
+        "groups": [(title, [figures[key] for key in keys]) for title, keys in GROUPS],
+        "by_rule": by_rule,
+        "weeks": weeks,
+        "coverage_chart": charts.column_chart(
+            [(monday.strftime("%d/%m"), share) for monday, share in weeks],
+            title=str(_("Monitoring coverage per week (MON-1, MON-2)")),
+        ),
+        "rules_chart": charts.bar_chart([(rule, n) for rule, _c, n in by_rule], title=str(_("Open findings by rule"))),
+        "units_chart": charts.bar_chart(
+            [(u["unit"], u["findings_open"]) for u in units[:20]], title=str(_("Open findings by unit"))
+        ),
+    }
+
+
+def write_pdf(report: ComplianceReport, fileobj, progress=None) -> None:
+    from weasyprint import HTML  # imported here: it loads Pango, which only the PDF needs
+
+    rows = []
+    total = report.account_count() if progress else None
+    for n, row in enumerate(report.account_rows(), start=1):
+        rows.append(row)
+        if progress and n % 200 == 0:
+            progress(n, total)
+    html = render_to_string("reports/compliance_pdf.html", pdf_context(report, rows))
+    HTML(string=html).write_pdf(fileobj)
+
+
+def job_params(report: ComplianceReport, table: str = "accounts") -> dict:
+    return {
+        "unit": report.unit.pk if report.unit else None,
+        "unit_name": report.unit.name if report.unit else "",
+        "start": report.period.start.isoformat(),
+        "end": report.period.end.isoformat(),
+        "table": table,
+    }
+
+
+def report_from_params(user, params: dict) -> ComplianceReport:
+    from org.models import Unit
+
+    unit = Unit.objects.get(pk=params["unit"]) if params.get("unit") else None
+    period = Period(datetime.date.fromisoformat(params["start"]), datetime.date.fromisoformat(params["end"]))
+    return ComplianceReport(user=user, unit=unit, period=period)
+
+
+def produce(job: ExportJob, user, params: dict, fmt: str, fileobj, progress) -> str:
+    """The export job's producer (reports.jobs)."""
+    report = report_from_params(user, params)
+    if fmt == ExportFormat.XLSX:
+        write_xlsx(report, fileobj, progress)
+    elif fmt == ExportFormat.PDF:
+        write_pdf(report, fileobj, progress)
+    else:
+        table = csv_table(report, params.get("table", "accounts"), progress)
+        writers.csv_write(table, fileobj, delimiter=delimiter(fmt))
+    return file_name(report, fmt, params.get("table", "accounts"))
+
+
+def authorize(user, params: dict) -> None:
+    """Refuse a job for a scope the user may not report on (NotAllowed, shown as 403)."""
+    from org.exceptions import NotAllowed
+    from reports.compliance import ReportNotAllowed
+
+    try:
+        report_from_params(user, params)
+    except ReportNotAllowed:
+        raise NotAllowed(_("You may not make a report for this unit.")) from None
+
+
+jobs.register(
+    KIND,
+    produce,
+    authorize=authorize,
+    formats=(ExportFormat.CSV, ExportFormat.CSV_SEMICOLON, ExportFormat.XLSX, ExportFormat.PDF),
+)

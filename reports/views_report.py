@@ -1,0 +1,189 @@
+"""The compliance report pages: the form, the report on screen, and its downloads.
+
+Who may: the communications department and auditors for any unit or the whole university, a
+responsible manager for their units and those below (RESP-1); anyone else gets 403, like the
+compliance overview. A report over more than REPORTS_INLINE_MAX_ACCOUNTS accounts is not drawn on
+screen: its files are made by an export job (a POST), with progress shown on the job's page.
+Each download records one audit event (REC-1), as every export does.
+"""
+
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from org import roles
+from org.calendar import local_day
+from org.exceptions import NotAllowed
+from reports import jobs, report_files, writers
+from reports.choices import ExportFormat
+from reports.compliance import ComplianceReport, Period, ReportNotAllowed, reportable_units
+
+MAX_YEARS = 3
+FORMATS = (ExportFormat.CSV, ExportFormat.CSV_SEMICOLON, ExportFormat.XLSX, ExportFormat.PDF)
+
+
+def half_years(today: datetime.date, count: int = 6) -> list[tuple[str, str]]:
+    """The current half year and those before it, newest first: ("2026-1", "2026, first half")."""
+    year, half = today.year, 1 if today.month <= 6 else 2
+    choices = []
+    for _n in range(count):
+        label = _("%(year)d, first half (January–June)") if half == 1 else _("%(year)d, second half (July–December)")
+        choices.append((f"{year}-{half}", label % {"year": year}))
+        year, half = (year, 1) if half == 2 else (year - 1, 2)
+    return choices
+
+
+class ReportForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=_("Unit (with every unit below it)"),
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": _("You may not make a report for this unit.")},
+    )
+    half = forms.ChoiceField(label=_("Half year"), required=False)
+    start = forms.DateField(
+        label=_("or from"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("to (inclusive)"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        unit = self.fields["unit"]
+        unit.queryset = reportable_units(user)
+        if roles.sees_everything(user):
+            unit.empty_label = _("All of KI")
+        else:
+            unit.required = True
+            unit.empty_label = None
+        self.fields["half"].choices = [("", _("Choose a half year, or give dates"))] + half_years(
+            local_day(timezone.now())
+        )
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+    def clean(self):
+        cleaned = super().clean()
+        half, start, end = cleaned.get("half"), cleaned.get("start"), cleaned.get("end")
+        if half:
+            year, number = (int(part) for part in half.split("-"))
+            cleaned["period"] = Period.half_year(year, number)
+        elif start and end:
+            if end < start:
+                self.add_error("end", _("The end of the period cannot be before its start."))
+            elif (end - start).days > 366 * MAX_YEARS:
+                self.add_error("end", _("The period can be at most %(years)d years.") % {"years": MAX_YEARS})
+            else:
+                cleaned["period"] = Period(start, end)
+        elif not self.errors:
+            raise forms.ValidationError(_("Choose a half year, or give both dates of the period."))
+        return cleaned
+
+
+class _ReportMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not (roles.sees_everything(user) or roles.managed_unit_paths(user)):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def report(self, request, data) -> ComplianceReport | None:
+        form = ReportForm(data, user=request.user)
+        self.form = form
+        if not form.is_valid():
+            return None
+        try:
+            return ComplianceReport(
+                user=request.user, unit=form.cleaned_data["unit"], period=form.cleaned_data["period"]
+            )
+        except ReportNotAllowed:
+            raise PermissionDenied from None
+
+
+class ReportView(_ReportMixin, View):
+    """GET /reports/: the form; with a valid query, the report below it."""
+
+    def get(self, request):
+        report = self.report(request, request.GET) if request.GET else None
+        if report is None and not request.GET:
+            self.form = ReportForm(user=request.user, initial={"half": half_years(local_day(timezone.now()))[1][0]})
+        context = {"form": self.form, "report": report, "formats": FORMATS}
+        if report is not None:
+            count = report.account_count()
+            context["count"] = count
+            context["query"] = request.GET.urlencode()
+            if count > settings.REPORTS_INLINE_MAX_ACCOUNTS:
+                context["too_large"] = True
+            else:
+                context.update(report_files.pdf_context(report, report.materialise()))
+        return render(request, "reports/compliance.html", context)
+
+
+class ReportDownloadView(_ReportMixin, View):
+    """GET: the report as a file (`fmt` csv, csv-semicolon, xlsx or pdf; `table` accounts or
+    units for CSV). POST: the same, made by an export job."""
+
+    def _fmt_table(self, request):
+        fmt = request.GET.get("fmt", ExportFormat.CSV)
+        table = request.GET.get("table", "accounts")
+        if fmt not in FORMATS or table not in report_files.TABLES:
+            return None, None
+        return fmt, table
+
+    def get(self, request):
+        report = self.report(request, request.GET)
+        fmt, table = self._fmt_table(request)
+        if report is None or fmt is None:
+            messages.error(request, _("The report could not be made: check the unit, the period and the format."))
+            return HttpResponseRedirect(reverse("reports:compliance") + "?" + request.GET.urlencode())
+        if report.account_count() > settings.REPORTS_INLINE_MAX_ACCOUNTS:
+            return HttpResponseRedirect(reverse("reports:compliance") + "?" + request.GET.urlencode())
+        params = report_files.job_params(report, table)
+        jobs.export_record(actor=request.user, kind=report_files.KIND, fmt=fmt, params=params)
+        name = report_files.file_name(report, fmt, table)
+        if fmt == ExportFormat.XLSX:
+            return writers.xlsx_response(
+                name,
+                [
+                    report_files.account_table(report),
+                    report_files.unit_table(report),
+                    report_files.rule_table(report),
+                    report_files.week_table(report),
+                ],
+                cover=report.cover(),
+            )
+        if fmt == ExportFormat.PDF:
+            response = HttpResponse(content_type="application/pdf")
+            report_files.write_pdf(report, response)
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            response["Cache-Control"] = "private, no-store"
+            return response
+        return writers.csv_response(name, report_files.csv_table(report, table), delimiter=report_files.delimiter(fmt))
+
+    def post(self, request):
+        report = self.report(request, request.GET)
+        fmt, table = self._fmt_table(request)
+        if report is None or fmt is None:
+            messages.error(request, _("The report could not be made: check the unit, the period and the format."))
+            return HttpResponseRedirect(reverse("reports:compliance"))
+        try:
+            job = jobs.export_job_start(
+                actor=request.user, kind=report_files.KIND, params=report_files.job_params(report, table), fmt=fmt
+            )
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        messages.info(request, _("The file is being made. This page shows when it is ready."))
+        return HttpResponseRedirect(reverse("reports:job-detail", args=[job.pk]))

@@ -1,0 +1,200 @@
+"""The compliance report on screen and as CSV, XLSX and PDF: the same numbers in every format,
+the audit event of each download, who may make it, and the job for a report too large to make in
+the request."""
+
+import csv
+import io
+import re
+import shutil
+import subprocess
+
+import openpyxl
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from reports import jobs
+from reports.compliance import FIGURES
+from reports.models import ExportJob
+from tests import factories
+from tests.reports import compliance_dataset as ds
+
+MARCH = {"start": "2026-03-01", "end": "2026-03-31"}
+
+
+@pytest.fixture
+def data(db):
+    return ds.build()
+
+
+@pytest.fixture
+def client(client):
+    """Pages in English, so that labels can be compared whatever the catalogue holds."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+def query(data, **extra):
+    return {"unit": data.department.pk, **MARCH, **extra}
+
+
+def download(client, data, **extra):
+    response = client.get(reverse("reports:compliance-download"), query(data, **extra))
+    assert response.status_code == 200, response.content[:500]
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def csv_rows(content: bytes, delimiter=","):
+    assert content.startswith("\ufeff".encode())
+    rows = csv.DictReader(io.StringIO(content.decode("utf-8-sig")), delimiter=delimiter)
+    # Percentage headers carry "(%)" in CSV, where the cell is the number of per cent.
+    return [{key.removesuffix(" (%)"): value for key, value in row.items()} for row in rows]
+
+
+def test_the_report_on_screen(client, data, english):
+    """MON-1, RES-2: the auditor sees the figures worked out by hand (see test_compliance_figures)."""
+    client.force_login(data.auditor)
+    response = client.get(reverse("reports:compliance"), query(data))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "KI Testmedicin (Instagram)" in html and "KI Exempel (Facebook)" in html
+    assert "87.1 %" in html  # 27 of 31 days
+    assert "Bertil Berg (2026-03-16–2026-03-31)" in html
+    assert "How many times a start-page screenshot fell due" in html  # the first page explains
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"' in html
+
+
+def test_the_form_refuses_bad_periods_and_foreign_units(client, data, english):
+    client.force_login(data.maja)
+    other = factories.UnitFactory(name="Annan institution")
+    response = client.get(reverse("reports:compliance"), {"unit": other.pk, **MARCH})
+    assert "You may not make a report for this unit." in response.content.decode()
+    assert "Annan institution" not in response.content.decode()
+    response = client.get(
+        reverse("reports:compliance"), {"unit": data.department.pk, "start": "2026-04-01", "end": "2026-03-01"}
+    )
+    assert "The end of the period cannot be before its start." in response.content.decode()
+    response = client.get(reverse("reports:compliance"), {"unit": data.department.pk})
+    assert "Choose a half year, or give both dates of the period." in response.content.decode()
+
+
+def test_only_managers_comms_and_auditors_may_make_reports(client, data):
+    """RESP-1: an account owner is refused; the manager of the department may."""
+    client.force_login(data.anna)
+    assert client.get(reverse("reports:compliance")).status_code == 403
+    assert client.get(reverse("reports:compliance-download"), query(data, fmt="csv")).status_code == 403
+    client.force_login(data.maja)
+    assert client.get(reverse("reports:compliance"), query(data)).status_code == 200
+
+
+def test_every_download_is_an_audit_event(client, data):
+    """REC-1: exporting personal data is recorded: who, what scope, which period, which format."""
+    client.force_login(data.auditor)
+    download(client, data, fmt="csv", table="accounts")
+    download(client, data, fmt="xlsx")
+    events = AuditEvent.objects.filter(action="export.compliance", actor=data.auditor).order_by("pk")
+    assert [e.after["format"] for e in events] == ["csv", "xlsx"]
+    assert events[0].after["unit"] == data.department.pk
+    assert (events[0].after["start"], events[0].after["end"]) == ("2026-03-01", "2026-03-31")
+
+
+def _pdf_text(content: bytes, tmp_path) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(content)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext missing (apt-get install poppler-utils)")
+def test_csv_xlsx_and_pdf_carry_the_same_numbers(client, data, english, tmp_path):
+    """MON-1, RES-2, CONT-2, ANS-1: one report, four files, the same figures."""
+    client.force_login(data.auditor)
+    accounts = {r["Account"]: r for r in csv_rows(download(client, data, fmt="csv", table="accounts"))}
+    semicolon = {r["Account"]: r for r in csv_rows(download(client, data, fmt="csv-semicolon", table="accounts"), ";")}
+    units = {r["Unit"]: r for r in csv_rows(download(client, data, fmt="csv", table="units"))}
+    a = accounts["KI Testmedicin (Instagram)"]
+    assert (a["Days active"], a["Days monitored"], a["Longest gap (days)"], a["Days without deputy"]) == (
+        "31",
+        "27",
+        "3",
+        "4",
+    )
+    assert (
+        a["Monitoring coverage"] == "87.1" and semicolon["KI Testmedicin (Instagram)"]["Monitoring coverage"] == "87,1"
+    )
+    assert a["Handed to registry in time"] == "50.0"
+    assert units["Institutionen för testmedicin"]["Attention rank"] == "1"
+
+    wb = openpyxl.load_workbook(io.BytesIO(download(client, data, fmt="xlsx")))
+    assert wb.sheetnames[:3] == ["cover", "Accounts", "Units"]
+    sheet = wb["Accounts"]
+    header = [c.value for c in sheet[1]]
+    xlsx = {row[0]: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert set(xlsx) == set(accounts)
+    percent = {str(f.label) for f in FIGURES if f.kind == "percent"}
+    for name, row in accounts.items():
+        for key, text in row.items():
+            value = xlsx[name][key]
+            if key in percent and value is not None:  # a fraction in XLSX, per cent in CSV
+                assert f"{value * 100:.1f}" == text, (name, key)
+            elif hasattr(value, "isoformat"):
+                assert value.date().isoformat() == text, (name, key)
+            else:
+                assert ("" if value is None else str(value)) == text, (name, key)
+    assert sheet.freeze_panes == "A2"
+
+    text = _pdf_text(download(client, data, fmt="pdf"), tmp_path)
+    assert "Institutionen för testmedicin" in text  # the scope, on every page
+    pages = text.split("\f")
+    assert all("Institutionen för testmedicin" in page for page in pages if page.strip())
+    assert re.search(r"Page 1 / \d+", text)
+    for name in accounts:
+        assert name in text
+    # Each account's figures of the first group appear in the PDF row in the CSV's order.
+    for name, row in accounts.items():
+        line = next(line for line in text.splitlines() if line.strip().startswith(name))
+        expected = [row["Days active"], row["Days monitored"], row["Days missed"]]
+        numbers = re.findall(r"(?<![\d-])\d+(?:\.\d)?(?: %)?", line.split(name, 1)[1])
+        assert " ".join(expected) in " ".join(numbers), (name, line)
+        if row["Monitoring coverage"]:
+            assert f"{row['Monitoring coverage']} %" in line
+
+
+@override_settings(REPORTS_INLINE_MAX_ACCOUNTS=2)
+def test_a_large_report_is_made_by_a_job(client, data, english, django_capture_on_commit_callbacks):
+    """Over the limit the page offers the files as jobs; the job's CSV equals the inline one."""
+    client.force_login(data.auditor)
+    page = client.get(reverse("reports:compliance"), query(data)).content.decode()
+    assert "too large to show here" in page
+    url = reverse("reports:compliance-download") + "?" + "&".join(f"{k}={v}" for k, v in query(data, fmt="csv").items())
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(url)
+    job = ExportJob.objects.get(requested_by=data.auditor)
+    assert response.status_code == 302 and response["Location"] == reverse("reports:job-detail", args=[job.pk])
+    jobs.export_job_run(job.pk)
+    job.refresh_from_db()
+    assert job.status == "done", job.error
+    content = client.get(reverse("reports:job-download", args=[job.pk]))
+    body = b"".join(content.streaming_content)
+    rows = csv_rows(body)
+    assert {r["Account"] for r in rows} == {
+        "KI Testmedicin (Instagram)",
+        "KI Testmedicin X (X)",
+        "KI Exempel (Facebook)",
+    }
+    client.force_login(data.maja)
+    assert client.get(reverse("reports:job-download", args=[job.pk])).status_code == 404
+
+
+def test_a_job_for_a_unit_the_user_may_not_report_on_is_refused(data):
+    other = factories.UnitFactory(name="Annan")
+    from org.exceptions import NotAllowed
+
+    with pytest.raises(NotAllowed):
+        jobs.export_job_start(
+            actor=data.maja,
+            kind="compliance",
+            params={"unit": other.pk, "start": "2026-03-01", "end": "2026-03-31", "table": "accounts"},
+            fmt="csv",
+        )
+    assert not ExportJob.objects.exists()
