@@ -101,11 +101,22 @@ def export_record(*, actor, kind: str, fmt: str, params: dict, mode: str = "inli
 
     Target: the exporting user themself. An export has no single object (an inventory export
     spans many accounts and units), and the event must be findable by who made it; what was
-    exported (the filters, the period and the scope) and the format are in `after`."""
-    after = {"format": fmt, "mode": mode, **params}
+    exported (the filters, the period and the scope) and the format are in `after`; nested
+    dicts are flattened to "filters.status" keys (the audit trail keeps flat values)."""
+    after = {"format": fmt, "mode": mode, **_flat(params)}
     if job is not None:
         after["job"] = job.pk
     return audit_record(actor=actor, target=actor, action=export_action(kind), after=after)
+
+
+def _flat(params: dict, prefix: str = "") -> dict:
+    flat = {}
+    for key, value in params.items():
+        if isinstance(value, dict):
+            flat.update(_flat(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
 
 
 # --------------------------------------------------------------------------- starting
