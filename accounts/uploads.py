@@ -26,7 +26,7 @@ import zlib
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -192,6 +192,9 @@ def _reencode(data: bytes, fmt: _Format) -> tuple[bytes, int, int]:
             if img.format != "MPO" and getattr(img, "is_animated", False):
                 raise _refuse("animated")
             try:
+                # A truncated file must fail to load. Pillow's switch for this is process-wide and
+                # some libraries turn it on when imported (WeasyPrint does): set it on every check.
+                ImageFile.LOAD_TRUNCATED_IMAGES = False
                 img.load()  # decodes every pixel: a truncated or corrupt file fails here
                 clean = _pixels_only(img, fmt.save_as)
             except Exception:

@@ -115,7 +115,12 @@ def pdf_context(report: ComplianceReport, rows: list[dict]) -> dict:
 
 
 def write_pdf(report: ComplianceReport, fileobj, progress=None) -> None:
+    from PIL import ImageFile
     from weasyprint import HTML  # imported here: it loads Pango, which only the PDF needs
+
+    # WeasyPrint turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES when imported; the report
+    # holds no raster images, and the upload checks need it off (accounts.uploads sets it too).
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     rows = []
     total = report.account_count() if progress else None

@@ -283,6 +283,22 @@ def test_truncated_image_is_refused(fmt):
     assert refusal(whole[: len(whole) // 2]) == "The image is damaged or incomplete."
 
 
+def test_truncated_image_is_refused_after_weasyprint_was_imported():
+    """WeasyPrint (the report PDFs) switches Pillow's process-wide LOAD_TRUNCATED_IMAGES on when
+    imported; the upload check must not let a truncated screenshot through because of it."""
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    img = Image.frombytes("RGB", (200, 150), random.Random(2).randbytes(200 * 150 * 3))
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as after `import weasyprint`
+    try:
+        assert refusal(out.getvalue()[: len(out.getvalue()) // 2]) == "The image is damaged or incomplete."
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
 @pytest.mark.parametrize("magic", [b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0", b"RIFF\x00\x00\x00\x00WEBPVP8 "])
 def test_right_magic_bytes_with_garbage_are_refused(magic):
     assert refusal(magic + b"garbage" * 20) == "The image is damaged or incomplete."
