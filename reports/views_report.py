@@ -24,7 +24,7 @@ from django.views import View
 from org import roles
 from org.calendar import local_day
 from org.exceptions import NotAllowed
-from reports import jobs, report_files, writers
+from reports import exports, jobs, report_files, writers
 from reports.choices import ExportFormat
 from reports.compliance import ComplianceReport, Period, ReportNotAllowed, reportable_units
 
@@ -120,7 +120,12 @@ class ReportView(_ReportMixin, View):
         report = self.report(request, request.GET) if request.GET else None
         if report is None and not request.GET:
             self.form = ReportForm(user=request.user, initial={"half": half_years(local_day(timezone.now()))[1][0]})
-        context = {"form": self.form, "report": report, "formats": FORMATS}
+        context = {
+            "form": self.form,
+            "report": report,
+            "formats": FORMATS,
+            "may_export_audit_trail": exports.may_export_audit_trail(request.user),
+        }
         if report is not None:
             count = report.account_count()
             context["count"] = count
