@@ -12,11 +12,11 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts import selectors, snapshots
-from accounts.choices import SnapshotKind
+from accounts.choices import Role, SnapshotKind
 from accounts.filters import InventoryFilter
 from accounts.models import Platform, Snapshot, SocialAccount
 from accounts.uploads import checked_upload
-from org.api import PersonSerializer, error_responses
+from org.api import OptionalURLField, PersonSerializer, error_responses
 from org.exceptions import ApplicationError, NotAllowed
 from org.models import Unit
 
@@ -56,6 +56,8 @@ class SocialAccountSerializer(serializers.ModelSerializer):
     """An account as its detail page shows it to the user, with its current owner and deputy."""
 
     platform = PlatformSerializer(read_only=True)
+    url = OptionalURLField(help_text="The profile address; null until it is known.")
+    strategy_link = OptionalURLField()
     unit = UnitRefSerializer(read_only=True)
     hours_per_week = serializers.DecimalField(
         max_digits=5, decimal_places=1, coerce_to_string=False, read_only=True, allow_null=True
@@ -93,15 +95,23 @@ class SocialAccountSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(PersonSerializer(allow_null=True))
-    def get_owner(self, account):
-        person = selectors.people_of(account)["owner"]
+    @staticmethod
+    def _person(account, role: str):
+        # From the selector's prefetched current assignments. (selectors.people_of would query again
+        # for an account with none, which the prefetch already answered.)
+        assignments = getattr(account, "current_assignments", None)
+        if assignments is None:
+            assignments = list(account.assignments.current().select_related("person"))
+        person = next((a.person for a in assignments if a.role == role), None)
         return PersonSerializer(person).data if person else None
 
     @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_owner(self, account):
+        return self._person(account, Role.OWNER)
+
+    @extend_schema_field(PersonSerializer(allow_null=True))
     def get_deputy(self, account):
-        person = selectors.people_of(account)["deputy"]
-        return PersonSerializer(person).data if person else None
+        return self._person(account, Role.DEPUTY)
 
 
 class SnapshotUploadSerializer(serializers.Serializer):

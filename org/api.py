@@ -49,6 +49,25 @@ def error_responses(*codes: int) -> dict:
     }
 
 
+class _BlankAsNull:
+    """A read-only field whose blank value is shown as null: an empty string is no URL or address,
+    and the schema's format says what a value is."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
+
+
+class OptionalURLField(_BlankAsNull, serializers.URLField):
+    pass
+
+
+class OptionalEmailField(_BlankAsNull, serializers.EmailField):
+    pass
+
+
 class PersonSerializer(serializers.Serializer):
     """A person as the portal shows them: their name."""
 
@@ -61,6 +80,7 @@ class PersonSerializer(serializers.Serializer):
 
 class UnitSerializer(serializers.ModelSerializer):
     manager = PersonSerializer(read_only=True, allow_null=True, help_text="The responsible manager (RESP-1).")
+    registry_email = OptionalEmailField(help_text="Where records to be registered are sent; null if not set.")
 
     class Meta:
         model = Unit
