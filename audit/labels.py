@@ -46,6 +46,7 @@ ACTION_LABELS = {
     "unit.update": _("Unit changed"),
     "export.inventory": _("Inventory exported"),
     "export.audit_trail": _("Audit trail exported"),
+    "export.compliance": _("Compliance report exported"),
     "export.downloaded": _("Exported file downloaded"),
     "admin.add": _("Added in the admin"),
     "admin.change": _("Changed in the admin"),

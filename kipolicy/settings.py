@@ -263,6 +263,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # every hour at :35: delete report files whose download time has passed
     "purge-exports": {"task": "reports.tasks.exports_purge_task", "schedule": crontab(minute=35)},
+    # every 2 minutes: run export jobs whose start message was lost (the broker was down)
+    "run-pending-exports": {"task": "reports.tasks.export_jobs_run_pending_task", "schedule": 120.0},
 }
 
 # Compliance windows and grace periods (days).

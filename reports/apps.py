@@ -8,7 +8,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from accounts import extensions
-        from reports import exports, views_exports
+        from reports import exports, report_files, views_exports  # noqa: F401 - report_files registers "compliance"
 
         # The export producers for large files made as jobs (reports.jobs).
         exports.register()

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import SocialAccount
+from tests.e2e.a11y import describe, serious_violations
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
@@ -37,15 +38,6 @@ def run_check(page, text: str):
 
 def row_names(page) -> list[str]:
     return [t.split("\n")[0].strip() for t in page.locator("main table tbody th[scope=row]").all_inner_texts()]
-
-
-def serious_violations(results):
-    return [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-
-
-def describe(where, violation):
-    nodes = "; ".join(", ".join(node["target"]) for node in violation["nodes"])
-    return f"{where}: {violation['id']} ({violation['impact']}) {violation['help']} -> {nodes}"
 
 
 def test_anonymous_visitor_searches_checks_and_switches_language(demo, page):

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts.models import Assignment, SocialAccount
 from org.models import Unit, User
+from tests.e2e.a11y import describe, serious_violations
 from tests.e2e.conftest import login, new_context
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -221,15 +222,6 @@ def test_skip_link_moves_focus_to_main(demo, page):
     assert box and box["width"] > 20 and box["height"] > 10, box
     page.keyboard.press("Enter")
     expect(page.locator("main#main")).to_be_focused()
-
-
-def serious_violations(results):
-    return [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-
-
-def describe(where, violation):
-    nodes = "; ".join(", ".join(node["target"]) for node in violation["nodes"])
-    return f"{where}: {violation['id']} ({violation['impact']}) {violation['help']} -> {nodes}"
 
 
 def test_accessibility_axe(demo, page):

@@ -22,6 +22,7 @@ from monitoring.models import CheckIn, PingKey
 from monitoring.services import MONITORED_STATUSES
 from org.calendar import local_day
 from org.models import User
+from tests.e2e.a11y import DANGLING_ARIA_REFERENCES, describe, serious_violations
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
@@ -220,26 +221,6 @@ def test_start_page_screenshot_upload(demo, as_user, e2e_media_root, tmp_path):
 # Every id an aria-describedby or aria-labelledby names must exist, or the description (a field's
 # help text, an error) is silently lost to screen-reader users. axe reports a missing one only as
 # "incomplete" (needs review), so the pages are checked for it directly.
-DANGLING_ARIA_REFERENCES = """() => {
-  const bad = [];
-  for (const el of document.querySelectorAll("[aria-describedby], [aria-labelledby]")) {
-    for (const attr of ["aria-describedby", "aria-labelledby"]) {
-      for (const id of (el.getAttribute(attr) || "").split(/\\s+/).filter(Boolean)) {
-        if (!document.getElementById(id)) bad.push(`${el.tagName.toLowerCase()}#${el.id} ${attr}="${id}"`);
-      }
-    }
-  }
-  return bad;
-}"""
-
-
-def serious_violations(results):
-    return [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-
-
-def describe(where, violation):
-    nodes = "; ".join(", ".join(node["target"]) for node in violation["nodes"])
-    return f"{where}: {violation['id']} ({violation['impact']}) {violation['help']} -> {nodes}"
 
 
 def test_accessibility_axe_monitoring_and_approvals(demo, as_user):

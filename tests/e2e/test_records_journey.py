@@ -33,6 +33,7 @@ from org.pdf import latin1
 from records import selectors
 from records.choices import Category
 from records.models import Incident, Inquiry, RecordsRequest, WeedingDecision
+from tests.e2e.a11y import DANGLING_ARIA_REFERENCES, describe, serious_violations
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
@@ -478,33 +479,6 @@ def test_weeding_under_legal_hold_is_refused(demo, as_user, e2e_media_root):
 # Every id an aria-describedby or aria-labelledby names must exist, or the description (a field's
 # help text, an error) is silently lost to screen-reader users. axe reports a missing one only as
 # "incomplete" (needs review), so the pages are checked for it directly.
-DANGLING_ARIA_REFERENCES = """() => {
-  const bad = [];
-  for (const el of document.querySelectorAll("[aria-describedby], [aria-labelledby]")) {
-    for (const attr of ["aria-describedby", "aria-labelledby"]) {
-      for (const id of (el.getAttribute(attr) || "").split(/\\s+/).filter(Boolean)) {
-        if (!document.getElementById(id)) bad.push(`${el.tagName.toLowerCase()}#${el.id} ${attr}="${id}"`);
-      }
-    }
-  }
-  return bad;
-}"""
-
-
-def serious_violations(results):
-    return [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-
-
-def describe(where, violation):
-    """One line per violation: the page, the rule, and each element with axe's reason (for contrast,
-    the colours and the ratio found)."""
-
-    def node(n):
-        reasons = "; ".join(check["message"] for check in n.get("any", []) + n.get("all", []) if check.get("message"))
-        return f"{', '.join(n['target'])} [{reasons}]" if reasons else ", ".join(n["target"])
-
-    nodes = " | ".join(node(n) for n in violation["nodes"])
-    return f"{where}: {violation['id']} ({violation['impact']}) {violation['help']} -> {nodes}"
 
 
 def test_accessibility_axe_records_pages(demo, as_user):

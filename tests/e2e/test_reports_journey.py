@@ -1,0 +1,136 @@
+"""The auditor's journey: the half-year compliance report for a department, on screen and as CSV,
+XLSX and PDF; each file opens and carries the numbers on the screen."""
+
+import csv
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from reports.compliance import FIGURES
+from tests.e2e.a11y import DANGLING_ARIA_REFERENCES, describe, serious_violations
+from tests.e2e.conftest import CHROMIUM  # noqa: F401 - the directory's skip applies
+
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+
+pytestmark = pytest.mark.e2e
+
+MEDS = "Institutionen för medicin, Solna"
+KEYS = [f.key for f in FIGURES]
+# The figures of the first account table on the page, compared in every format.
+COMPARED = ["days_active", "days_monitored", "days_missed", "coverage", "longest_gap", "days_without_deputy"]
+PERCENT = {f.key for f in FIGURES if f.kind == "percent"}
+
+
+def number(text: str) -> str:
+    """ "87,1 %" / "87.1" / "0.871" (a fraction) -> comparable text; "–" and "" -> ""."""
+    text = text.replace("\u00a0", " ").replace("%", "").strip().replace(",", ".")
+    return "" if text in {"", "–"} else text
+
+
+def screen_rows(page) -> dict[str, dict[str, str]]:
+    rows = {}
+    for tr in page.locator("#accounts-table-1 tbody tr").all():
+        name = tr.locator("th").inner_text().splitlines()[0].strip()
+        rows[name] = {key: number(tr.locator(f'td[data-key="{key}"]').inner_text()) for key in COMPARED}
+    return rows
+
+
+def download(page, link_name):
+    with page.expect_download() as info:
+        page.get_by_role("link", name=link_name, exact=True).click()
+    return info.value
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext missing (apt-get install poppler-utils)")
+def test_auditor_makes_the_half_year_report_and_downloads_every_format(as_user, tmp_path):
+    """MON-1, MON-2, RES-2: the numbers on screen are the numbers in the CSV, the XLSX and the PDF."""
+    page = as_user("auditor")
+    page.get_by_role("link", name="Rapporter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Efterlevnadsrapport")
+    page.get_by_label("Enhet (med alla enheter under den)").select_option(label=MEDS)
+    half = page.get_by_label("Halvår")
+    half.select_option(index=1)  # the current half year
+    page.get_by_role("button", name="Gör rapporten").click()
+    expect(page.locator("#report-title")).to_contain_text(MEDS)
+
+    screen = screen_rows(page)
+    assert len(screen) >= 3, screen
+    assert any(row["days_active"] not in {"", "0"} for row in screen.values())
+
+    # CSV (comma): one row per account, the same figures.
+    path = download(page, "CSV: konton").path()
+    content = Path(path).read_bytes()
+    assert content.startswith("\ufeff".encode())
+    table = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert len(table) == len(screen) + 1
+    for row in table[1:]:
+        values = dict(zip(KEYS, row, strict=True))
+        name = values["account"]
+        assert {key: number(values[key]) for key in COMPARED} == screen[name], name
+
+    # XLSX: typed cells, percentages as fractions.
+    xlsx = download(page, "XLSX")
+    assert xlsx.suggested_filename.endswith(".xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(Path(xlsx.path()).read_bytes()))
+    sheet = workbook.worksheets[1]
+    for row in sheet.iter_rows(min_row=2, values_only=True):
+        values = dict(zip(KEYS, row, strict=True))
+        got = {}
+        for key in COMPARED:
+            value = values[key]
+            if value is None:
+                got[key] = ""
+            elif key in PERCENT:
+                got[key] = f"{value * 100:.1f}"
+            else:
+                got[key] = str(value)
+        assert got == screen[values["account"]], values["account"]
+
+    # PDF: every account's row carries the same figures; the scope is on every page.
+    pdf_download = download(page, "PDF")
+    assert pdf_download.suggested_filename.endswith(".pdf")
+    pdf = pdf_download.path()
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [p for p in text.split("\f") if p.strip()]
+    assert all(MEDS in p for p in pages)
+    for name, figures in screen.items():
+        line = next(line for line in text.splitlines() if line.strip().startswith(name) and "%" in line)
+        numbers = [number(n) for n in re.findall(r"\d+(?:,\d)?(?: %)?", line.split(name, 1)[1])]
+        expected = [figures[key] for key in COMPARED if figures[key] != ""]
+        assert " ".join(expected) in " ".join(numbers), (name, line)
+
+
+def test_accessibility_axe_reports_exports_and_tokens(demo, as_user):
+    """axe-core finds no serious or critical violations, in Swedish, on the report form and a
+    report with its charts and tables, the compliance overview with its charts, the audit-trail
+    export, the list of exports and the API token page; no ARIA reference points at a missing id."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from org.models import Unit
+
+    axe = Axe()
+    found = []
+    page = as_user("auditor")
+    meds = Unit.objects.get(name=MEDS)
+
+    def check(where, path):
+        page.goto(demo.url + path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        found.extend(describe(where, v) for v in serious_violations(axe.run(page)))
+        found.extend(f"{where}: dangling {ref}" for ref in page.evaluate(DANGLING_ARIA_REFERENCES))
+
+    check("report form", reverse("reports:compliance"))
+    check("report", reverse("reports:compliance") + f"?unit={meds.pk}&start=2026-07-01&end=2026-11-25")
+    check("report with errors", reverse("reports:compliance") + "?start=2026-07-01&end=2026-01-01")
+    check("compliance overview", reverse("monitoring:overview"))
+    check("audit-trail export", reverse("reports:audit-trail"))
+    check("my exports", reverse("reports:job-list"))
+    check("API tokens", reverse("api-tokens:list"))
+    assert not found, "\n".join(found)
