@@ -23,7 +23,11 @@ For each size:
      made above REPORTS_INLINE_MAX_ACCOUNTS (2 000): openpyxl write-only, temporary file, storage.
 3. Prints a table, and checks the target: peak growth at 100 000 at most 1.5x that at 10 000.
 
-`bench_compliance` is where the compliance report's measurement goes (left to its author).
+The compliance report (reports.compliance) is measured the same way, over all of KI for the
+last 30 complete days: the seed adds, in SQL, a check-in on 6 of every 7 account-days (about
+26 per account: 2.6 M rows at 100 000) and an open finding on every tenth account. Both the CSV
+(the account table) and the XLSX (cover, accounts, units, findings by rule, weekly coverage) are
+made by an export job, which is how a report over REPORTS_INLINE_MAX_ACCOUNTS is made.
 """
 
 import argparse
@@ -52,6 +56,13 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000], help="accounts to seed, per run")
     p.add_argument("--formats", nargs="+", default=["csv", "xlsx"], choices=["csv", "csv-semicolon", "xlsx"])
+    p.add_argument(
+        "--compliance",
+        nargs="*",
+        default=["csv", "xlsx"],
+        choices=["csv", "xlsx"],
+        help="compliance report formats to measure (none: skip the report)",
+    )
     p.add_argument("--database-url", default=DEFAULT_URL, help=f"benchmark database (default {DEFAULT_URL})")
     p.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
     p.add_argument("--measure", help=argparse.SUPPRESS)  # internal: run one measurement in this process
@@ -183,6 +194,39 @@ def seed(n: int) -> dict:
     return counts
 
 
+COMPLIANCE_DAYS = 30
+
+
+def seed_monitoring(n: int) -> dict:
+    """Check-ins on 6 of every 7 account-days of the last COMPLIANCE_DAYS days and an open finding
+    on every tenth account, written by PostgreSQL itself (generate_series)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO monitoring_checkin (created_at, updated_at, account_id, day, person_repr, source, note)
+            SELECT now(), now(), a, d::date, 'bench', 'web', ''
+            FROM generate_series(1, %s) AS a,
+                 generate_series(current_date - %s, current_date - 1, interval '1 day') AS d
+            WHERE (a + extract(day FROM d)::int) %% 7 <> 0
+            """,
+            [n, COMPLIANCE_DAYS],
+        )
+        checkins = cursor.rowcount
+        cursor.execute(
+            """
+            INSERT INTO monitoring_finding (created_at, updated_at, account_id, rule, opened_at, last_seen_at)
+            SELECT now(), now(), a, 'missed-monitoring', now() - interval '3 days', now()
+            FROM generate_series(10, %s, 10) AS a
+            """,
+            [n],
+        )
+        findings = cursor.rowcount
+        cursor.execute("VACUUM (ANALYZE) monitoring_checkin, monitoring_finding")
+    return {"checkins": checkins, "findings": findings}
+
+
 def _bulk(model, objects, batch: int) -> int:
     n, chunk = 0, []
     for obj in objects:
@@ -242,12 +286,37 @@ def export_xlsx_job(filters: dict) -> tuple[int, int]:
     return job.progress_total, job.size
 
 
+def compliance_job(fmt: str, unit: int | None) -> tuple[int, int]:
+    """The compliance report for the last COMPLIANCE_DAYS complete days as an export job. (rows, bytes)"""
+    from unittest import mock
+
+    from org.calendar import local_day
+    from reports import jobs
+
+    today = local_day(datetime.datetime.now(datetime.UTC))
+    params = {
+        "unit": unit,
+        "start": (today - datetime.timedelta(days=COMPLIANCE_DAYS)).isoformat(),
+        "end": (today - datetime.timedelta(days=1)).isoformat(),
+        "table": "accounts",
+    }
+    with mock.patch.object(jobs, "_publish"):
+        job = jobs.export_job_start(actor=_comms_user(), kind="compliance", params=params, fmt=fmt)
+    job = jobs.export_job_run(job.pk)
+    if job.status != "done":
+        raise RuntimeError(f"compliance job failed: {job.error}")
+    return job.progress_total or 0, job.size
+
+
 def measure(args) -> int:
     os.environ["MEDIA_ROOT"] = str(Path(args.var_dir) / "media")
     configure_django(args.database_url, args.var_dir)
     fmt = args.measure
 
     def run(filters):
+        if fmt.startswith("compliance-"):
+            # warm-up: one unit (about 1/200 of the accounts); the measurement: all of KI
+            return compliance_job(fmt.removeprefix("compliance-"), 150 if filters else None)
         return export_xlsx_job(filters) if fmt == "xlsx" else export_csv(args.var_dir, fmt, filters)
 
     run({"q": "KI bench account 1000"})  # warm-up: imports, translations, content types, connection
@@ -280,12 +349,9 @@ def measure_in_subprocess(url: str, var_dir: str, fmt: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def bench_compliance(url: str, var_dir: str, n: int) -> list[tuple[str, dict]]:
-    """### FOR THE COMPLIANCE REPORT'S AUTHOR ###
-    Measure the compliance report (reports.compliance) here, the same way: one fresh subprocess
-    per format (add a branch in `measure`), returning [(label, measurement dict)]. Skipped until
-    then."""
-    return []
+def bench_compliance(url: str, var_dir: str, n: int, formats) -> list[tuple[str, dict]]:
+    """The compliance report over all of KI, one fresh subprocess per format."""
+    return [(fmt, measure_in_subprocess(url, var_dir, f"compliance-{fmt}")) for fmt in formats]
 
 
 # --------------------------------------------------------------------------- main
@@ -315,6 +381,8 @@ def main(argv=None) -> int:
             start = time.perf_counter()
             call_command("migrate", verbosity=0, interactive=False)
             counts = seed(n)
+            if args.compliance:
+                counts.update(seed_monitoring(n))
             with connection.cursor() as cursor:
                 cursor.execute("SELECT version()")
                 pg = cursor.fetchone()[0].split(" on ")[0]
@@ -330,8 +398,15 @@ def main(argv=None) -> int:
                     f"file {m['bytes'] / 1e6:6.1f} MB",
                     flush=True,
                 )
-            for label, m in bench_compliance(url, var_dir, n):
-                print(f"  compliance {label}: {m}")
+            for fmt, m in bench_compliance(url, var_dir, n, args.compliance):
+                m.update(n=n, fmt=f"compliance {fmt}", growth_kib=max(0, m["peak_kib"] - m["rss_before_kib"]))
+                results.append(m)
+                print(
+                    f"  compliance {fmt:<12} {n:>8,} rows {m['seconds']:7.2f} s  "
+                    f"peak growth {m['growth_kib'] / 1024:7.1f} MiB  peak RSS {m['peak_kib'] / 1024:7.1f} MiB  "
+                    f"file {m['bytes'] / 1e6:6.1f} MB",
+                    flush=True,
+                )
     finally:
         connections.close_all()
         if args.keep:
@@ -344,14 +419,15 @@ def main(argv=None) -> int:
     print("| export | accounts | time | peak RSS growth | peak RSS | file |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for m in results:
+        label = m["fmt"] if m["fmt"].startswith("compliance") else f"inventory {m['fmt']}"
         print(
-            f"| inventory {m['fmt']} | {m['n']:,} | {m['seconds']:.2f} s | {m['growth_kib'] / 1024:.1f} MiB "
+            f"| {label} | {m['n']:,} | {m['seconds']:.2f} s | {m['growth_kib'] / 1024:.1f} MiB "
             f"| {m['peak_kib'] / 1024:.1f} MiB | {m['bytes'] / 1e6:.1f} MB |"
         )
     ok = True
     if len(args.sizes) >= 2:
         small, large = min(args.sizes), max(args.sizes)
-        for fmt in args.formats:
+        for fmt in [*args.formats, *(f"compliance {f}" for f in args.compliance)]:
             a = next(m for m in results if m["n"] == small and m["fmt"] == fmt)
             b = next(m for m in results if m["n"] == large and m["fmt"] == fmt)
             ratio = b["growth_kib"] / max(a["growth_kib"], 1)
