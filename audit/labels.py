@@ -47,6 +47,8 @@ ACTION_LABELS = {
     "export.inventory": _("Inventory exported"),
     "export.audit_trail": _("Audit trail exported"),
     "export.compliance": _("Compliance report exported"),
+    "api_token.create": _("API token created"),
+    "api_token.revoke": _("API token revoked"),
     "export.downloaded": _("Exported file downloaded"),
     "admin.add": _("Added in the admin"),
     "admin.change": _("Changed in the admin"),

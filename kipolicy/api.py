@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import SocialAccountViewSet
 from monitoring.api import CheckInViewSet, FindingViewSet
 from org.api import UnitViewSet
+from reports.api import ComplianceView
 
 
 class Router(DefaultRouter):
@@ -25,6 +26,7 @@ router.register("checkins", CheckInViewSet, basename="checkin")
 app_name = "api"
 urlpatterns = [
     *router.urls,
+    path("compliance/", ComplianceView.as_view(), name="compliance"),
     # Both need a logged-in user (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]): the schema answers
     # 401 to anyone else, the documentation page sends a browser to the login page.
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

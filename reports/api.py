@@ -1,0 +1,128 @@
+"""Compliance figures in the REST API: the report of reports.compliance for a unit and a period,
+with the same rules for who may see it as the report pages (RESP-1: managers their units;
+the communications department and auditors everything)."""
+
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from org.api import error_responses
+from reports.compliance import FIGURES, UNIT_FIGURES, ComplianceReport, ReportNotAllowed, reportable_units
+from reports.views_report import MAX_YEARS
+
+_FIELDS = {
+    "int": lambda: serializers.IntegerField(allow_null=True),
+    "percent": lambda: serializers.FloatField(allow_null=True, min_value=0, max_value=1),
+    "decimal": lambda: serializers.FloatField(allow_null=True),
+    "date": lambda: serializers.DateField(allow_null=True),
+    "text": lambda: serializers.CharField(allow_blank=True),
+}
+
+
+def _serializer(name: str, figures, extra=None):
+    fields = {f.key: _FIELDS[f.kind]() for f in figures}
+    fields.update(extra or {})
+    return type(name, (serializers.Serializer,), fields)
+
+
+AccountFiguresSerializer = _serializer(
+    "AccountFigures", FIGURES, {"account_id": serializers.IntegerField(help_text="The account's id.")}
+)
+UnitFiguresSerializer = _serializer("UnitFigures", [f for f in UNIT_FIGURES if f.key != "rank"])
+RankedUnitFiguresSerializer = _serializer("RankedUnitFigures", UNIT_FIGURES)
+
+
+class ComplianceReportSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    unit = serializers.IntegerField(allow_null=True, help_text="null: all of KI")
+    scope = serializers.CharField()
+    made_at = serializers.DateTimeField()
+    counted_up_to = serializers.DateField(help_text="Days are counted up to and including this day.")
+    totals = UnitFiguresSerializer()
+    units = RankedUnitFiguresSerializer(many=True)
+    accounts = AccountFiguresSerializer(many=True)
+
+
+class ComplianceQuery(forms.Form):
+    unit = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    start = forms.DateField(input_formats=["%Y-%m-%d"])
+    end = forms.DateField(input_formats=["%Y-%m-%d"])
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("The end of the period cannot be before its start."))
+            elif (end - start).days > 366 * MAX_YEARS:
+                self.add_error("end", _("The period can be at most %(years)d years.") % {"years": MAX_YEARS})
+        return cleaned
+
+
+class ComplianceView(APIView):
+    """Compliance figures for a period and a unit with the units below it (or all of KI)."""
+
+    @extend_schema(
+        operation_id="compliance_report",
+        parameters=[
+            OpenApiParameter("unit", int, description="Unit id; leave out for all of KI (comms and auditors)."),
+            OpenApiParameter("start", datetime.date, required=True, description="First day (YYYY-MM-DD)."),
+            OpenApiParameter("end", datetime.date, required=True, description="Last day, inclusive."),
+        ],
+        responses={
+            200: ComplianceReportSerializer,
+            **error_responses(400, 401, 403),
+            404: OpenApiResponse(description="No such unit, or not one the user may report on."),
+        },
+    )
+    def get(self, request):
+        query = ComplianceQuery(request.query_params)
+        if not query.is_valid():
+            raise exceptions.ValidationError(query.errors.get_json_data())
+        unit_id = query.cleaned_data["unit"]
+        unit = None
+        if unit_id is not None:
+            unit = reportable_units(request.user).filter(pk=unit_id).first()
+            if unit is None:
+                raise exceptions.NotFound
+        try:
+            report = ComplianceReport(
+                user=request.user,
+                unit=unit,
+                period=_period(query.cleaned_data),
+            )
+        except ReportNotAllowed:
+            raise exceptions.PermissionDenied(_("You may not make a report for this scope.")) from None
+        if report.account_count() > settings.REPORTS_INLINE_MAX_ACCOUNTS:
+            raise exceptions.ValidationError(
+                {"unit": [_("Too many accounts for one request: choose a smaller unit, or export the report.")]}
+            )
+        accounts = report.materialise()
+        return Response(
+            ComplianceReportSerializer(
+                {
+                    "start": report.period.start,
+                    "end": report.period.end,
+                    "unit": unit.pk if unit else None,
+                    "scope": report.scope_label,
+                    "made_at": report.made_at,
+                    "counted_up_to": report.last_day,
+                    "totals": report.totals,
+                    "units": report.unit_rows(),
+                    "accounts": accounts,
+                }
+            ).data
+        )
+
+
+def _period(data):
+    from reports.compliance import Period
+
+    return Period(data["start"], data["end"])
