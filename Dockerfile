@@ -27,8 +27,13 @@ RUN groupadd --system --gid 10001 kipolicy \
 
 WORKDIR /app
 
+# System libraries: Pango for WeasyPrint (the report PDFs) and a font with Swedish letters.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 # Runtime dependencies only (requirements-dev.txt is for tests and linting). All of them ship
-# wheels (psycopg[binary], pillow), so no compiler or system libraries are needed.
+# wheels (psycopg[binary], pillow, weasyprint), so no compiler is needed.
 COPY requirements.txt ./
 RUN python -m venv /opt/venv \
     && pip install -r requirements.txt
