@@ -269,43 +269,23 @@ FIGURES: list[Figure] = [
     ),
 ]
 
-# The unit table: the same figures rolled up (sums; shares and the median over all the unit's rows).
-UNIT_FIGURES: list[Figure] = [
-    Figure("rank", _("Attention rank"), "int", "", _("1 = needs attention most; see the ranking below.")),
-    Figure("unit", _("Unit"), "text", "RESP-1", _("The unit; its accounts are counted here, not in units above.")),
-    Figure("manager", _("Responsible manager"), "text", "RESP-1", _("The unit's responsible manager now.")),
-    Figure("accounts", _("Accounts"), "int", "", _("Accounts active at some time in the period.")),
-    *[f for f in FIGURES if f.key in {"days_active", "days_monitored", "days_missed", "coverage"}],
-    Figure("longest_gap", _("Longest gap (days)"), "int", "MON-1", _("The longest gap of any of its accounts.")),
-    *[
-        f
-        for f in FIGURES
-        if f.key
-        in {
-            "days_without_deputy",
-            "screenshots_due",
-            "screenshots_on_time",
-            "removed_posts",
-            "registered_in_time",
-            "questions",
-            "questions_answered",
-            "answered_within_rule",
-            "median_response_hours",
-            "questions_overdue",
-            "blocks_in_force",
-            "findings_opened",
-            "findings_resolved",
-            "findings_open",
-        }
-    ],
-    Figure(
-        "accounts_with_open_findings",
-        _("Accounts with open findings"),
-        "int",
-        "",
-        _("Accounts with at least one finding open at the end of the period."),
-    ),
-]
+# Figures only the unit table has; the others are the account table's, summed.
+_UNIT_ONLY = {
+    f.key: f
+    for f in [
+        Figure("rank", _("Attention rank"), "int", "", _("1 = needs attention most; see the ranking below.")),
+        Figure("unit", _("Unit"), "text", "RESP-1", _("The unit; its accounts are counted here, not in units above.")),
+        Figure("accounts", _("Accounts"), "int", "", _("Accounts active at some time in the period.")),
+        Figure("longest_gap", _("Longest gap (days)"), "int", "MON-1", _("The longest gap of any of its accounts.")),
+        Figure(
+            "accounts_with_open_findings",
+            _("Accounts with open findings"),
+            "int",
+            "",
+            _("Accounts with at least one finding open at the end of the period."),
+        ),
+    ]
+}
 
 # The account table in three parts, for the screen and the PDF (a page is not wide enough for all).
 GROUPS = [
@@ -391,6 +371,14 @@ UNIT_GROUPS = [
             "accounts_with_open_findings",
         ],
     ),
+]
+
+# The unit table's columns: rank, unit, then the two groups (sums; shares and the median over all
+# the unit's rows).
+_ACCOUNT_FIGURES = {f.key: f for f in FIGURES}
+UNIT_FIGURES: list[Figure] = [
+    _UNIT_ONLY.get(key) or _ACCOUNT_FIGURES[key]
+    for key in ["rank", "unit", *(k for _title, keys in UNIT_GROUPS for k in keys if k != "rank")]
 ]
 
 RANKING_HOW = _(

@@ -192,3 +192,14 @@ def test_query_count_does_not_grow_with_accounts(data, django_assert_max_num_que
     with django_assert_max_num_queries(14):
         rows = list(report(data, MARCH).account_rows())
     assert len(rows) == 40
+
+
+def test_screen_and_pdf_groups_show_every_figure_once():
+    """The account and unit tables are split into groups for the page width; together they hold
+    every figure of the CSV and XLSX exactly once, so every format carries the same numbers."""
+    from reports.compliance import FIGURES, GROUPS, UNIT_FIGURES, UNIT_GROUPS
+
+    shown = [key for _title, keys in GROUPS for key in keys]
+    assert sorted(shown) == sorted(f.key for f in FIGURES if f.key not in {"account", "url"})
+    unit_shown = [key for _title, keys in UNIT_GROUPS for key in keys]
+    assert sorted(unit_shown) == sorted(f.key for f in UNIT_FIGURES if f.key != "unit")
