@@ -583,9 +583,17 @@ class ComplianceReport:
         self._units.clear()
         self._weeks.clear()
         self.open_by_rule.clear()
-        ids = list(self.accounts().order_by("unit__path", "name", "pk").values_list("pk", flat=True))
-        for i in range(0, len(ids), CHUNK):
-            yield from self._chunk(ids[i : i + CHUNK])
+        # The ids stream from the database (a server-side cursor on PostgreSQL) instead of being
+        # listed first: memory stays the same for 10 000 accounts and for 100 000.
+        ids = self.accounts().order_by("unit__path", "name", "pk").values_list("pk", flat=True)
+        batch = []
+        for pk in ids.iterator(chunk_size=CHUNK):
+            batch.append(pk)
+            if len(batch) == CHUNK:
+                yield from self._chunk(batch)
+                batch = []
+        if batch:
+            yield from self._chunk(batch)
         self._read = True
 
     def materialise(self) -> list[dict]:
