@@ -14,6 +14,7 @@ from reports.compliance import FIGURES, GROUPS, UNIT_FIGURES, UNIT_GROUPS, Compl
 from reports.models import ExportJob
 
 KIND = "compliance"
+PDF_MAX_ACCOUNT_ROWS = 2000
 TABLES = ("accounts", "units")
 
 
@@ -122,13 +123,19 @@ def write_pdf(report: ComplianceReport, fileobj, progress=None) -> None:
     # holds no raster images, and the upload checks need it off (accounts.uploads sets it too).
     ImageFile.LOAD_TRUNCATED_IMAGES = False
 
+    # Over PDF_MAX_ACCOUNT_ROWS accounts the PDF keeps the first page, the charts and the units and
+    # leaves the account tables to the CSV and XLSX: WeasyPrint lays out the whole document in
+    # memory, and thousands of pages help no reader.
     rows = []
-    total = report.account_count() if progress else None
+    total = report.account_count()
     for n, row in enumerate(report.account_rows(), start=1):
-        rows.append(row)
+        if total <= PDF_MAX_ACCOUNT_ROWS:
+            rows.append(row)
         if progress and n % 200 == 0:
             progress(n, total)
-    html = render_to_string("reports/compliance_pdf.html", pdf_context(report, rows))
+    context = pdf_context(report, rows)
+    context["rows_left_out"] = total if total > PDF_MAX_ACCOUNT_ROWS else 0
+    html = render_to_string("reports/compliance_pdf.html", context)
     HTML(string=html).write_pdf(fileobj)
 
 

@@ -198,3 +198,18 @@ def test_a_job_for_a_unit_the_user_may_not_report_on_is_refused(data):
             fmt="csv",
         )
     assert not ExportJob.objects.exists()
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext missing (apt-get install poppler-utils)")
+def test_a_very_large_pdf_leaves_the_account_tables_to_csv_and_xlsx(data, english, tmp_path, monkeypatch):
+    """Over PDF_MAX_ACCOUNT_ROWS the PDF keeps the first page, the charts and the units."""
+    from reports import report_files
+    from reports.compliance import ComplianceReport, Period
+
+    monkeypatch.setattr(report_files, "PDF_MAX_ACCOUNT_ROWS", 2)
+    report = ComplianceReport(user=data.auditor, unit=data.department, period=Period.half_year(2026, 1), now=ds.NOW)
+    out = io.BytesIO()
+    report_files.write_pdf(report, out)
+    text = _pdf_text(out.getvalue(), tmp_path)
+    assert "The account tables (3 accounts) are in the CSV and XLSX files of this report." in text
+    assert "Institutionen för testmedicin" in text and "KI Exempel (Facebook)" not in text
