@@ -74,7 +74,7 @@ def column_chart(
     height: int = 180,
 ) -> SafeString:
     """Vertical columns over time (e.g. weekly monitoring coverage), 0–100 % on the axis."""
-    left, bottom, top_pad = 40, 28, 8
+    left, bottom, top_pad = 50, 28, 8
     plot_h = height - bottom - top_pad
     n = max(len(items), 1)
     step = (width - left - 8) / n
@@ -82,7 +82,7 @@ def column_chart(
     parts = [
         f'<line x1="{left}" y1="{top_pad}" x2="{left}" y2="{top_pad + plot_h}" stroke="{GRID}"></line>',
         f'<line x1="{left}" y1="{top_pad + plot_h}" x2="{width - 8}" y2="{top_pad + plot_h}" stroke="{GRID}"></line>',
-        f'<text x="{left - 4}" y="{top_pad + 8}" text-anchor="end">{escape(_value_text(top, percent))}</text>',
+        f'<text x="{left - 4}" y="{top_pad + 8}" text-anchor="end">{"100 %" if percent else escape(f"{top:g}")}</text>',
         f'<text x="{left - 4}" y="{top_pad + plot_h}" text-anchor="end">0</text>',
     ]
     label_every = max(1, round(n / 8))

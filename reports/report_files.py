@@ -185,5 +185,6 @@ jobs.register(
     KIND,
     produce,
     authorize=authorize,
+    label=_("Compliance report"),
     formats=(ExportFormat.CSV, ExportFormat.CSV_SEMICOLON, ExportFormat.XLSX, ExportFormat.PDF),
 )

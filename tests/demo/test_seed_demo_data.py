@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.choices import AccountStatus, Classification
 from accounts.models import SocialAccount
@@ -88,3 +89,26 @@ def test_most_seeded_accounts_have_an_owner_and_a_deputy(seeded):
     staffed = [a for a in SocialAccount.objects.all() if a.assignments.current().count() == 2]
 
     assert len(staffed) >= len(ACCOUNTS) - 5
+
+
+def test_the_auditors_half_year_report_of_a_department_has_data(seeded):
+    """The demo auditor's report for Institutionen för medicin, Solna (the browser test's journey):
+    accounts with days monitored and missed, and no days without a deputy where one has been
+    appointed since the account went live (RES-2)."""
+    from org.calendar import local_day
+    from org.models import Unit, User
+    from reports.compliance import ComplianceReport, Period
+
+    today = local_day(timezone.now())
+    report = ComplianceReport(
+        user=User.objects.get(username="auditor"),
+        unit=Unit.objects.get(name="Institutionen för medicin, Solna"),
+        period=Period.half_year(today.year, 1 if today.month <= 6 else 2),
+    )
+    rows = report.materialise()
+    assert len(rows) >= 3
+    assert sum(r["days_monitored"] for r in rows) > 0 and sum(r["days_missed"] for r in rows) > 0
+    staffed = [r for r in rows if r["deputies"] and r["status"]]
+    assert staffed and all(r["days_without_deputy"] == 0 for r in staffed if ";" not in r["deputies"]), [
+        (r["account"], r["deputies"], r["days_without_deputy"]) for r in staffed
+    ]

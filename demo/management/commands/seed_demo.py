@@ -17,8 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from accounts.choices import AccountStatus, Classification, SnapshotKind
-from accounts.models import Platform, SocialAccount
+from accounts.choices import AccountStatus, Classification, Role, SnapshotKind
+from accounts.models import Assignment, Platform, SocialAccount
 from accounts.services import (
     sender_checklist_confirm,
     sender_checklist_items,
@@ -746,7 +746,14 @@ class Command(BaseCommand):
         active = list(SocialAccount.objects.filter(status=S.ACTIVE).order_by("pk"))
         # Backdate activation (history, not a state change: the lifecycle has already run).
         for i, account in enumerate(active):
-            SocialAccount.objects.filter(pk=account.pk).update(activated_at=now - datetime.timedelta(days=200 + 37 * i))
+            activated = now - datetime.timedelta(days=200 + 37 * i)
+            SocialAccount.objects.filter(pk=account.pk).update(activated_at=activated)
+            # Its first owner and deputy have held the role since then (history too), so that the
+            # compliance report's "days without deputy" counts only real gaps.
+            for role in (Role.OWNER, Role.DEPUTY):
+                first = Assignment.objects.filter(account=account, role=role).order_by("started_at", "pk").first()
+                if first is not None:
+                    Assignment.objects.filter(pk=first.pk).update(started_at=activated)
         checkins = []
         for i, account in enumerate(active):
             if i % 7 == 3:
