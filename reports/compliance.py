@@ -287,7 +287,7 @@ _UNIT_ONLY = {
     ]
 }
 
-# The account table in three parts, for the screen and the PDF (a page is not wide enough for all).
+# The account table in parts, for the screen and the PDF (a page is not wide enough for all).
 GROUPS = [
     (
         _("Responsibility and monitoring"),
@@ -314,12 +314,12 @@ GROUPS = [
             "follow_up",
             "follow_up_current",
             "removed_posts",
-            *[f"removed_{value}" for value in Category.values],
             "registered_in_time",
         ],
     ),
+    (_("Removed posts by category (CONT-1)"), [f"removed_{value}" for value in Category.values]),
     (
-        _("Questions, blocks, findings and approval"),
+        _("Questions and blocks"),
         [
             "questions",
             "questions_answered",
@@ -327,12 +327,11 @@ GROUPS = [
             "median_response_hours",
             "questions_overdue",
             "blocks_in_force",
-            "findings_opened",
-            "findings_resolved",
-            "findings_open",
-            "open_rules",
-            "approval",
         ],
+    ),
+    (
+        _("Findings and approval"),
+        ["findings_opened", "findings_resolved", "findings_open", "open_rules", "approval"],
     ),
 ]
 
