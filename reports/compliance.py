@@ -13,6 +13,7 @@ the PDF.
 """
 
 import datetime
+import decimal
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -386,6 +387,11 @@ RANKING_HOW = _(
 )
 
 
+def _hours(value: float) -> decimal.Decimal:
+    """Hours to one decimal, half up, as a Decimal: every format then shows "33.0", not "33"."""
+    return decimal.Decimal(str(value)).quantize(decimal.Decimal("0.1"), rounding=decimal.ROUND_HALF_UP)
+
+
 def _percent(part, whole):
     return part / whole if whole else None
 
@@ -505,7 +511,7 @@ class _UnitTotals:
             "questions": self.questions,
             "questions_answered": self.questions_answered,
             "answered_within_rule": _percent(self.answered_within, self.questions_answered),
-            "median_response_hours": round(statistics.median(self.response_hours), 1) if self.response_hours else None,
+            "median_response_hours": _hours(statistics.median(self.response_hours)) if self.response_hours else None,
             "questions_overdue": self.questions_overdue,
             "blocks_in_force": self.blocks_in_force,
             "findings_opened": self.findings_opened,
@@ -794,7 +800,7 @@ class ComplianceReport:
             "questions": len(inquiries),
             "questions_answered": answers["answered"],
             "answered_within_rule": answers["within_rule_share"],
-            "median_response_hours": round(answers["median_hours"], 1) if answers["median_hours"] is not None else None,
+            "median_response_hours": _hours(answers["median_hours"]) if answers["median_hours"] is not None else None,
             "questions_overdue": answers["overdue"],
             "blocks_in_force": len(data["blocks"]),
             "findings_opened": opened,

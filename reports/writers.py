@@ -49,7 +49,7 @@ CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
-_XLSX_FORMATS = {"percent": "0.0%", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm"}
+_XLSX_FORMATS = {"percent": "0.0%", "decimal": "0.0", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm"}
 _XLSX_WIDTHS = {"int": 10, "decimal": 12, "percent": 10, "date": 12, "datetime": 17}
 
 

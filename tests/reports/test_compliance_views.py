@@ -15,12 +15,13 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from reports import jobs
-from reports.compliance import FIGURES
+from reports.compliance import FIGURES, GROUPS
 from reports.models import ExportJob
 from tests import factories
 from tests.reports import compliance_dataset as ds
 
 MARCH = {"start": "2026-03-01", "end": "2026-03-31"}
+PERCENT_KEYS = {f.key for f in FIGURES if f.kind == "percent"}
 
 
 @pytest.fixture
@@ -132,11 +133,14 @@ def test_csv_xlsx_and_pdf_carry_the_same_numbers(client, data, english, tmp_path
     xlsx = {row[0]: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert set(xlsx) == set(accounts)
     percent = {str(f.label) for f in FIGURES if f.kind == "percent"}
+    decimals = {str(f.label) for f in FIGURES if f.kind == "decimal"}
     for name, row in accounts.items():
         for key, text in row.items():
             value = xlsx[name][key]
             if key in percent and value is not None:  # a fraction in XLSX, per cent in CSV
                 assert f"{value * 100:.1f}" == text, (name, key)
+            elif key in decimals and value is not None:  # a number shown with one decimal
+                assert f"{value:.1f}" == text, (name, key)
             elif hasattr(value, "isoformat"):
                 assert value.date().isoformat() == text, (name, key)
             else:
@@ -150,14 +154,20 @@ def test_csv_xlsx_and_pdf_carry_the_same_numbers(client, data, english, tmp_path
     assert re.search(r"Page 1 / \d+", text)
     for name in accounts:
         assert name in text
-    # Each account's figures of the first group appear in the PDF row in the CSV's order.
+    # Every numeric figure of every account, group by group, appears in that group's PDF row in
+    # the CSV's order (so no column was cut off at the page's edge).
+    labels = {f.key: str(f.label) for f in FIGURES}
+    numeric = {f.key for f in FIGURES if f.kind in ("int", "percent", "decimal")}
     for name, row in accounts.items():
-        line = next(line for line in text.splitlines() if line.strip().startswith(name))
-        expected = [row["Days active"], row["Days monitored"], row["Days missed"]]
-        numbers = re.findall(r"(?<![\d-])\d+(?:\.\d)?(?: %)?", line.split(name, 1)[1])
-        assert " ".join(expected) in " ".join(numbers), (name, line)
-        if row["Monitoring coverage"]:
-            assert f"{row['Monitoring coverage']} %" in line
+        lines = [line.split(name, 1)[1] for line in text.splitlines() if line.strip().startswith(name)]
+        assert len(lines) == len(GROUPS), (name, lines)
+        for (_title, keys), line in zip(GROUPS, lines, strict=True):
+            expected = [
+                row[labels[k]] + (" %" if k in PERCENT_KEYS and row[labels[k]] else "") for k in keys if k in numeric
+            ]
+            expected = [value for value in expected if value]
+            found = re.findall(r"(?<![\d-])\d+(?:\.\d)?(?: %)?(?![\d-])", line)
+            assert " ".join(expected) in " ".join(found), (name, keys, line)
 
 
 @override_settings(REPORTS_INLINE_MAX_ACCOUNTS=2)
