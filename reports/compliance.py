@@ -669,7 +669,7 @@ class ComplianceReport:
                 account_id__in=ids, outcome=Outcome.APPROVE, step__in=[Step.COMMS, Step.RETROACTIVE, Step.MANAGER]
             )
             .order_by("account_id", "created_at", "pk")
-            .values_list("account_id", "step", "created_at", "decided_by_repr", "registry_reference")
+            .values_list("account_id", "step", "created_at", "decided_by_repr", "registry_reference", "pk")
         ):
             by_account[row[0]]["decisions"].append(row[1:])
 
@@ -766,12 +766,12 @@ class ComplianceReport:
 
         decisions = data["decisions"]
         if decisions:
-            step, decided_at, decided_by, reference = decisions[-1]
+            step, decided_at, decided_by, reference, decision_id = decisions[-1]
             approval = f"{Step(step).label}, {local_day(decided_at).isoformat()}, {decided_by}"
             if reference:
                 approval += f", {reference}"
         else:
-            approval = str(_("no approval recorded"))
+            approval, decision_id = str(_("no approval recorded")), None
 
         manager = account.unit.manager
         row = {
@@ -808,6 +808,7 @@ class ComplianceReport:
             "findings_open": len(open_rules),
             "open_rules": open_text,
             "approval": approval,
+            "approval_decision_id": decision_id,  # for a link to the decision record on screen
         }
         extra = {
             "hand_off_due": hand_off_due_count,

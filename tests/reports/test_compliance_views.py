@@ -223,3 +223,15 @@ def test_a_very_large_pdf_leaves_the_account_tables_to_csv_and_xlsx(data, englis
     text = _pdf_text(out.getvalue(), tmp_path)
     assert "The account tables (3 accounts) are in the CSV and XLSX files of this report." in text
     assert "Institutionen för testmedicin" in text and "KI Exempel (Facebook)" not in text
+
+
+def test_the_approval_links_to_its_decision_record(client, data):
+    """START-1, START-2: on screen the approval opens the dated decision record (PDF)."""
+    from approvals.models import Decision
+
+    client.force_login(data.auditor)
+    html = client.get(reverse("reports:compliance"), query(data)).content.decode()
+    decision = Decision.objects.get(account=data.a)
+    url = reverse("approvals:decision-pdf", args=[decision.pk])
+    assert f'href="{url}"' in html
+    assert client.get(url).status_code == 200
