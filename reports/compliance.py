@@ -559,6 +559,7 @@ class ComplianceReport:
         self.made_by = user.get_full_name() or user.get_username()
         # Days count only when complete: up to yesterday.
         self.last_day = min(period.end, local_day(self.made_at) - DAY)
+        self.shown_to = min(period.end, local_day(self.made_at))
         # Questions overdue and hand-offs due are judged at the end of the period, or now if earlier.
         self.judged_at = min(period.end_at, self.made_at)
         self._units: dict[int, _UnitTotals] = {}
@@ -707,8 +708,9 @@ class ComplianceReport:
         for role in ("owner", "deputy"):
             spans[role] = []
             for name, started, ended in data[role]:
+                # Shown up to the end of the period, or today if the period has not ended yet.
                 clipped = _clip(
-                    local_day(started), local_day(ended - TINY) if ended else None, period.start, period.end
+                    local_day(started), local_day(ended - TINY) if ended else None, period.start, self.shown_to
                 )
                 if clipped:
                     spans[role].append((name, *clipped))

@@ -164,6 +164,8 @@ def test_only_the_scope_and_complete_days_are_counted(data, english):
     early = ComplianceReport(user=data.auditor, unit=data.department, period=MARCH, now=ds.at(2026, 3, 11, 8, 0))
     a = next(r for r in early.account_rows() if r["account"] == "KI Testmedicin (Instagram)")
     assert (a["days_active"], a["days_monitored"], a["longest_gap"]) == (10, 9, 1)
+    # People are shown up to today while the period is still running.
+    assert a["owners"] == "Anna Ägare (2026-03-01–2026-03-11)"
 
 
 def test_who_may_make_the_report(data):
