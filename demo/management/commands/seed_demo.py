@@ -738,7 +738,7 @@ class Command(BaseCommand):
         return {"users": created_users, "units": created_units, "accounts": created_accounts}
 
     def seed_monitoring(self, people):
-        """A history for the compliance rules to find: 30 days of check-ins with some gaps, old
+        """A history for the compliance rules to find: half a year of check-ins with some gaps, old
         activation dates, screenshots, follow-ups, absences that leave no cover, an inactive
         channel. Then one sweep, so that every kind of finding is there."""
         now = timezone.now()
@@ -758,7 +758,7 @@ class Command(BaseCommand):
         for i, account in enumerate(active):
             if i % 7 == 3:
                 continue  # never checked in: missed monitoring
-            for back in range(1, 31):
+            for back in range(1, 184):  # half a year of history, for the compliance report
                 if i % 5 == 1 and back in (1, 2):
                     continue  # missed yesterday and the day before
                 if (i + back) % 11 == 0:
