@@ -41,7 +41,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kipolicy_bench_exports"
@@ -49,7 +48,7 @@ TARGET_RATIO = 1.5
 N_UNITS = 200
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from sweep import _db_name, configure_django, drop_database, load, recreate_database  # noqa: E402
+from sweep import bench_url_ok, configure_django, drop_database, load, recreate_database  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -362,11 +361,7 @@ def main(argv=None) -> int:
     if args.measure:
         return measure(args)
     url = args.database_url
-    if urlsplit(url).scheme not in ("postgres", "postgresql", "pgsql"):
-        print("--database-url must be a PostgreSQL URL", file=sys.stderr)
-        return 2
-    if "bench" not in _db_name(url):
-        print(f"refusing to recreate {_db_name(url)!r}: the benchmark database's name must contain 'bench'")
+    if not bench_url_ok(url):
         return 2
     var_dir = tempfile.mkdtemp(prefix="kipolicy-bench-exports-")
     configure_django(url, var_dir)

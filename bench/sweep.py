@@ -747,14 +747,21 @@ def explain_rule(rule, now) -> list[str]:
 # --------------------------------------------------------------------------- main
 
 
+def bench_url_ok(url: str) -> bool:
+    """A benchmark recreates its database: only a PostgreSQL one whose name says "bench"."""
+    if urlsplit(url).scheme not in ("postgres", "postgresql", "pgsql"):
+        print("--database-url must be a PostgreSQL URL", file=sys.stderr)
+        return False
+    if "bench" not in _db_name(url):
+        print(f"refusing to recreate {_db_name(url)!r}: the benchmark database's name must contain 'bench'")
+        return False
+    return True
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     url = args.database_url
-    if urlsplit(url).scheme not in ("postgres", "postgresql", "pgsql"):
-        print("--database-url must be a PostgreSQL URL", file=sys.stderr)
-        return 2
-    if "bench" not in _db_name(url):
-        print(f"refusing to recreate {_db_name(url)!r}: the benchmark database's name must contain 'bench'")
+    if not bench_url_ok(url):
         return 2
     var_dir = tempfile.mkdtemp(prefix="kipolicy-bench-")
     recreate_database(url)
