@@ -5,9 +5,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from accounts import extensions
+from accounts import extensions, org_services
 from accounts.selectors import social_account_list
-from org import roles, selectors, services
+from org import roles, selectors
 from org.forms import UnitForm
 from org.mixins import RegistryEditorRequiredMixin, ServiceFormMixin
 from org.models import Unit
@@ -55,7 +55,7 @@ class UnitCreateView(RegistryEditorRequiredMixin, ServiceFormMixin, CreateView):
     success_message = _("The unit was created.")
 
     def perform(self, form):
-        return services.unit_create(actor=self.request.user, **form.cleaned_data)
+        return org_services.unit_create(actor=self.request.user, **form.cleaned_data)
 
     def get_success_url(self):
         return self.object.get_absolute_url()
@@ -70,7 +70,7 @@ class UnitUpdateView(RegistryEditorRequiredMixin, ServiceFormMixin, UpdateView):
         return selectors.unit_list(user=self.request.user)
 
     def perform(self, form):
-        return services.unit_update(actor=self.request.user, unit_id=self.object.pk, **form.cleaned_data)
+        return org_services.unit_update(actor=self.request.user, unit_id=self.object.pk, **form.cleaned_data)
 
     def get_success_url(self):
         return self.object.get_absolute_url()

@@ -6,8 +6,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, TemplateView
 
 from accounts import permissions
+from accounts.org_services import absence_create, absence_delete
 from accounts.selectors import people_of, social_account_list
 from monitoring import selectors, services
 from monitoring.forms import AbsenceForm, CheckInForm, FollowUpForm
@@ -24,7 +25,6 @@ from org import charts, roles
 from org.calendar import local_day
 from org.exceptions import ApplicationError, NotAllowed
 from org.models import Absence
-from org.services import absence_create, absence_delete
 
 
 class TodayView(LoginRequiredMixin, TemplateView):

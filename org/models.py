@@ -87,7 +87,7 @@ class Unit(BaseModel):
         blank=True,
         help_text=_("Where records to be registered (diarieförda) are sent."),
     )
-    # Kept by org.services; unique=True gives PostgreSQL a pattern index for the prefix query.
+    # Kept by accounts.org_services; unique=True gives PostgreSQL a pattern index for the prefix query.
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=1, editable=False)
 

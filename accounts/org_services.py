@@ -1,3 +1,6 @@
+"""The services of org's models (units, absences). They live on the accounts floor because they
+write audit events, and org, the lowest floor, may not import audit (docs/architecture.md)."""
+
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
