@@ -1,8 +1,6 @@
 import datetime
 import itertools
 import re
-import shutil
-import subprocess
 
 import pytest
 from django.conf import settings
@@ -37,6 +35,7 @@ from tests.approvals.helpers import (
     queued_since,
     record_address,
 )
+from tests.pdf import needs_pdftotext, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -351,14 +350,14 @@ def test_decision_record_is_sent_to_the_units_registry_as_a_pdf(awaiting_manager
     assert Decision.objects.get().registry_email == registry
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+@needs_pdftotext
 def test_decision_record_pdf_names_the_account_and_the_clauses(awaiting_manager, head, registry, tmp_path):
     """START-1, RESP-1: the record's text names the account, the decider and the clauses applied."""
     decision = services.manager_decide(actor=head, account_id=awaiting_manager.pk, outcome=Outcome.APPROVE)
     pdf = tmp_path / "record.pdf"
     pdf.write_bytes(bytes(Notification.objects.get(kind="decision-record").attachment_data))
 
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(pdf)
 
     for expected in (awaiting_manager.name, decision.decided_by_repr, decision.clauses, str(decision.pk)):
         assert expected in text

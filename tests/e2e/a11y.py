@@ -28,3 +28,11 @@ def describe(where, violation):
 
     nodes = " | ".join(node(n) for n in violation["nodes"])
     return f"{where}: {violation['id']} ({violation['impact']}) {violation['help']} -> {nodes}"
+
+
+def page_problems(axe, page, where) -> list[str]:
+    """The open page's serious or critical axe violations and its dangling ARIA references, one
+    line each, labelled with `where`."""
+    problems = [describe(where, v) for v in serious_violations(axe.run(page))]
+    problems.extend(f"{where}: dangling {ref}" for ref in page.evaluate(DANGLING_ARIA_REFERENCES))
+    return problems

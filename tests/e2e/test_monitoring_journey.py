@@ -22,7 +22,7 @@ from monitoring.models import CheckIn, PingKey
 from monitoring.services import MONITORED_STATUSES
 from org.calendar import local_day
 from org.models import User
-from tests.e2e.a11y import DANGLING_ARIA_REFERENCES, describe, serious_violations
+from tests.e2e.a11y import page_problems
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
@@ -241,8 +241,7 @@ def test_accessibility_axe_monitoring_and_approvals(demo, as_user):
         page.goto(live_server.url + path)
         expect(page.locator("html")).to_have_attribute("lang", "sv")
         expect(page.get_by_role("heading", level=1)).to_be_visible()
-        found.extend(describe(where, v) for v in serious_violations(axe.run(page)))
-        found.extend(f"{where}: dangling {ref}" for ref in page.evaluate(DANGLING_ARIA_REFERENCES))
+        found.extend(page_problems(axe, page, where))
 
     owner_user = User.objects.get(username="owner")
     monitored = SocialAccount.objects.get(platform__slug="linkedin", handle__icontains="meds-solna")

@@ -33,7 +33,7 @@ from org.pdf import latin1
 from records import selectors
 from records.choices import Category
 from records.models import Incident, Inquiry, RecordsRequest, WeedingDecision
-from tests.e2e.a11y import DANGLING_ARIA_REFERENCES, describe, serious_violations
+from tests.e2e.a11y import page_problems
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
@@ -498,8 +498,7 @@ def test_accessibility_axe_records_pages(demo, as_user):
         page.goto(live_server.url + path)
         expect(page.locator("html")).to_have_attribute("lang", "sv")
         expect(page.get_by_role("heading", level=1)).to_be_visible()
-        found.extend(describe(where, v) for v in serious_violations(axe.run(page)))
-        found.extend(f"{where}: dangling {ref}" for ref in page.evaluate(DANGLING_ARIA_REFERENCES))
+        found.extend(page_problems(axe, page, where))
 
     account = records_account()
     hold = RecordsRequest.objects.get(status="open", accounts=account)

@@ -4,8 +4,6 @@ XLSX and PDF; each file opens and carries the numbers on the screen."""
 import csv
 import io
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -13,8 +11,9 @@ import pytest
 from django.urls import reverse
 
 from reports.compliance import FIGURES
-from tests.e2e.a11y import DANGLING_ARIA_REFERENCES, describe, serious_violations
+from tests.e2e.a11y import page_problems
 from tests.e2e.conftest import CHROMIUM  # noqa: F401 - the directory's skip applies
+from tests.pdf import needs_pdftotext, pdf_text
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
@@ -48,7 +47,7 @@ def download(page, link_name):
     return info.value
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext missing (apt-get install poppler-utils)")
+@needs_pdftotext
 def test_auditor_makes_the_half_year_report_and_downloads_every_format(as_user, tmp_path):
     """MON-1, MON-2, RES-2: the numbers on screen are the numbers in the CSV, the XLSX and the PDF."""
     page = as_user("auditor")
@@ -97,7 +96,7 @@ def test_auditor_makes_the_half_year_report_and_downloads_every_format(as_user, 
     pdf_download = download(page, "PDF")
     assert pdf_download.suggested_filename.endswith(".pdf")
     pdf = pdf_download.path()
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(pdf, layout=True)
     pages = [p for p in text.split("\f") if p.strip()]
     assert all(MEDS in p for p in pages)
     for name, figures in screen.items():
@@ -123,8 +122,7 @@ def test_accessibility_axe_reports_exports_and_tokens(demo, as_user):
     def check(where, path):
         page.goto(demo.url + path)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
-        found.extend(describe(where, v) for v in serious_violations(axe.run(page)))
-        found.extend(f"{where}: dangling {ref}" for ref in page.evaluate(DANGLING_ARIA_REFERENCES))
+        found.extend(page_problems(axe, page, where))
 
     check("report form", reverse("reports:compliance"))
     check("report", reverse("reports:compliance") + f"?unit={meds.pk}&start=2026-07-01&end=2026-11-25")

@@ -5,8 +5,6 @@ the request."""
 import csv
 import io
 import re
-import shutil
-import subprocess
 
 import openpyxl
 import pytest
@@ -18,6 +16,7 @@ from reports import jobs
 from reports.compliance import FIGURES, GROUPS
 from reports.models import ExportJob
 from tests import factories
+from tests.pdf import needs_pdftotext, pdf_text
 from tests.reports import compliance_dataset as ds
 
 MARCH = {"start": "2026-03-01", "end": "2026-03-31"}
@@ -103,10 +102,10 @@ def test_every_download_is_an_audit_event(client, data):
 def _pdf_text(content: bytes, tmp_path) -> str:
     path = tmp_path / "report.pdf"
     path.write_bytes(content)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return pdf_text(path, layout=True)
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext missing (apt-get install poppler-utils)")
+@needs_pdftotext
 def test_csv_xlsx_and_pdf_carry_the_same_numbers(client, data, english, tmp_path):
     """MON-1, RES-2, CONT-2, ANS-1: one report, four files, the same figures."""
     client.force_login(data.auditor)
@@ -210,7 +209,7 @@ def test_a_job_for_a_unit_the_user_may_not_report_on_is_refused(data):
     assert not ExportJob.objects.exists()
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext missing (apt-get install poppler-utils)")
+@needs_pdftotext
 def test_a_very_large_pdf_leaves_the_account_tables_to_csv_and_xlsx(data, english, tmp_path, monkeypatch):
     """Over PDF_MAX_ACCOUNT_ROWS the PDF keeps the first page, the charts and the units."""
     from reports import report_files
