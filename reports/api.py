@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from org.api import error_responses
 from reports.compliance import FIGURES, UNIT_FIGURES, ComplianceReport, ReportNotAllowed, reportable_units
-from reports.views_report import MAX_YEARS
+from reports.views_report import period_or_error
 
 _FIELDS = {
     "int": lambda: serializers.IntegerField(allow_null=True),
@@ -57,12 +57,8 @@ class ComplianceQuery(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end:
-            if end < start:
-                self.add_error("end", _("The end of the period cannot be before its start."))
-            elif (end - start).days > 366 * MAX_YEARS:
-                self.add_error("end", _("The period can be at most %(years)d years.") % {"years": MAX_YEARS})
+        if cleaned.get("start") and cleaned.get("end"):
+            cleaned["period"] = period_or_error(self, cleaned["start"], cleaned["end"])
         return cleaned
 
 
@@ -96,7 +92,7 @@ class ComplianceView(APIView):
             report = ComplianceReport(
                 user=request.user,
                 unit=unit,
-                period=_period(query.cleaned_data),
+                period=query.cleaned_data["period"],
             )
         except ReportNotAllowed:
             raise exceptions.PermissionDenied(_("You may not make a report for this scope.")) from None
@@ -120,9 +116,3 @@ class ComplianceView(APIView):
                 }
             ).data
         )
-
-
-def _period(data):
-    from reports.compliance import Period
-
-    return Period(data["start"], data["end"])

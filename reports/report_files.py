@@ -81,9 +81,14 @@ def csv_table(report: ComplianceReport, table: str, progress=None) -> writers.Ta
     return unit_table(report) if table == "units" else account_table(report, progress)
 
 
+def xlsx_tables(report: ComplianceReport, progress=None) -> list[writers.Table]:
+    """The workbook's sheets after the cover: accounts first, so the roll-ups are filled when the
+    others are read."""
+    return [account_table(report, progress), unit_table(report), rule_table(report), week_table(report)]
+
+
 def write_xlsx(report: ComplianceReport, fileobj, progress=None) -> None:
-    tables = [account_table(report, progress), unit_table(report), rule_table(report), week_table(report)]
-    writers.xlsx_write(tables, fileobj, cover=report.cover())
+    writers.xlsx_write(xlsx_tables(report, progress), fileobj, cover=report.cover())
 
 
 def pdf_context(report: ComplianceReport, rows: list[dict]) -> dict:

@@ -43,6 +43,18 @@ def half_years(today: datetime.date, count: int = 6) -> list[tuple[str, str]]:
     return choices
 
 
+def period_or_error(form: forms.Form, start: datetime.date, end: datetime.date) -> Period | None:
+    """The period from `start` to `end`, or None with the reason added to the form's `end` field:
+    it may not end before it starts, nor be longer than MAX_YEARS (the report pages and the API)."""
+    if end < start:
+        form.add_error("end", _("The end of the period cannot be before its start."))
+    elif (end - start).days > 366 * MAX_YEARS:
+        form.add_error("end", _("The period can be at most %(years)d years.") % {"years": MAX_YEARS})
+    else:
+        return Period(start, end)
+    return None
+
+
 class ReportForm(forms.Form):
     unit = forms.ModelChoiceField(
         label=_("Unit (with every unit below it)"),
@@ -82,12 +94,9 @@ class ReportForm(forms.Form):
             year, number = (int(part) for part in half.split("-"))
             cleaned["period"] = Period.half_year(year, number)
         elif start and end:
-            if end < start:
-                self.add_error("end", _("The end of the period cannot be before its start."))
-            elif (end - start).days > 366 * MAX_YEARS:
-                self.add_error("end", _("The period can be at most %(years)d years.") % {"years": MAX_YEARS})
-            else:
-                cleaned["period"] = Period(start, end)
+            period = period_or_error(self, start, end)
+            if period is not None:
+                cleaned["period"] = period
         elif not self.errors:
             raise forms.ValidationError(_("Choose a half year, or give both dates of the period."))
         return cleaned
@@ -160,16 +169,7 @@ class ReportDownloadView(_ReportMixin, View):
         jobs.export_record(actor=request.user, kind=report_files.KIND, fmt=fmt, params=params)
         name = report_files.file_name(report, fmt, table)
         if fmt == ExportFormat.XLSX:
-            return writers.xlsx_response(
-                name,
-                [
-                    report_files.account_table(report),
-                    report_files.unit_table(report),
-                    report_files.rule_table(report),
-                    report_files.week_table(report),
-                ],
-                cover=report.cover(),
-            )
+            return writers.xlsx_response(name, report_files.xlsx_tables(report), cover=report.cover())
         if fmt == ExportFormat.PDF:
             response = HttpResponse(content_type="application/pdf")
             report_files.write_pdf(report, response)
