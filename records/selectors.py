@@ -10,13 +10,11 @@ import datetime
 import statistics
 
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Snapshot, SocialAccount
 from accounts.selectors import social_account_list
-from accounts.snapshots import can_see_snapshots
+from accounts.snapshots import snapshot_account_get
 from org import roles
 from org.models import Unit
 from records.models import Incident, Inquiry
@@ -28,11 +26,9 @@ def records_account_get(*, user, pk: int) -> SocialAccount:
     """The account, if the user may see its moderation records; 404 otherwise.
 
     404 both for an account the user cannot see at all and for one they see only because it is
-    public: the records are evidence and never public."""
-    account = get_object_or_404(social_account_list(user=user), pk=pk)
-    if not can_see_snapshots(user, account):
-        raise Http404
-    return account
+    public: the records are evidence and never public, seen by exactly those who see its
+    screenshots."""
+    return snapshot_account_get(user=user, pk=pk)
 
 
 def incident_list(*, account: SocialAccount):

@@ -22,16 +22,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from accounts.selectors import social_account_get
-from accounts.snapshots import can_see_snapshots, snapshot_account_get
+from accounts.snapshots import can_see_snapshots
 from accounts.uploads import IMAGE_CONTENT_TYPES, PDF_CONTENT_TYPE, checked_upload
 from org.exceptions import ApplicationError, NotAllowed
-from org.mixins import ServiceFormMixin
 from records import blocks, consents
 from records.choices import BlockAction, Category, ConsentForm
 from records.models import Block
+from records.views_moderation import EvidenceFormPage
 from records.visitor_notice import VISITOR_NOTICE_EN, VISITOR_NOTICE_SV
 
 logger = logging.getLogger(__name__)
@@ -77,23 +77,13 @@ class BlockForm(forms.Form):
         return data
 
 
-class BlockListView(LoginRequiredMixin, ServiceFormMixin, FormView):
+class BlockListView(EvidenceFormPage):
     """An account's blocking log and the form to record a block (403 for those who may only read)."""
 
     form_class = BlockForm
     template_name = "records/block_list.html"
     success_message = _("The block was recorded.")
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.account = snapshot_account_get(user=request.user, pk=kwargs["pk"])
-            self.can_write = blocks.can_write_blocks(request.user, self.account)
-        return super().dispatch(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        if not self.can_write:
-            raise PermissionDenied
-        return super().post(request, *args, **kwargs)
+    may_write = staticmethod(blocks.can_write_blocks)
 
     def perform(self, form):
         return blocks.block_record(actor=self.request.user, account_id=self.account.pk, **form.cleaned_data)
@@ -210,23 +200,13 @@ class MediaConsentForm(forms.Form):
         return checked_upload(document) if document else None
 
 
-class ConsentListView(LoginRequiredMixin, ServiceFormMixin, FormView):
+class ConsentListView(EvidenceFormPage):
     """An account's media consents and the form to record one (403 for those who may only read)."""
 
     form_class = MediaConsentForm
     template_name = "records/consent_list.html"
     success_message = _("The consent was recorded.")
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.account = snapshot_account_get(user=request.user, pk=kwargs["pk"])
-            self.can_write = consents.can_write_consents(request.user, self.account)
-        return super().dispatch(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        if not self.can_write:
-            raise PermissionDenied
-        return super().post(request, *args, **kwargs)
+    may_write = staticmethod(consents.can_write_consents)
 
     def perform(self, form):
         data = dict(form.cleaned_data)

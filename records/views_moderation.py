@@ -24,7 +24,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from accounts.selectors import registry_email_for, social_account_list
-from accounts.snapshots import can_see_snapshots
+from accounts.snapshots import can_see_snapshots, snapshot_account_get
 from org.calendar import STOCKHOLM
 from org.exceptions import ApplicationError, NotAllowed
 from org.mixins import ServiceFormMixin
@@ -50,24 +50,31 @@ def _page(request, queryset) -> dict:
     return {"paginator": paginator, "page_obj": page, "is_paginated": page.has_other_pages()}
 
 
-class _RecordsPage(LoginRequiredMixin, ServiceFormMixin, FormView):
-    """An account's records page with the form to log one: 404 unless the user may see the
-    account's evidence, 403 for a POST from someone who may only look."""
+class EvidenceFormPage(LoginRequiredMixin, ServiceFormMixin, FormView):
+    """An account's evidence page with a form to add to it (removed posts, questions, blocks,
+    consents): 404 unless the user may see the account's evidence (accounts.snapshots), 403 for a
+    POST from someone who may only look. Subclasses say who may write with `may_write`."""
+
+    may_write = staticmethod(services.may_record)
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.account = selectors.records_account_get(user=request.user, pk=kwargs["pk"])
-            self.may_record = services.may_record(request.user, self.account)
+            self.account = snapshot_account_get(user=request.user, pk=kwargs["pk"])
+            self.can_write = self.may_write(request.user, self.account)
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        if not self.may_record:
+        if not self.can_write:
             raise PermissionDenied
         return super().post(request, *args, **kwargs)
 
+
+class _RecordsPage(EvidenceFormPage):
+    """Removed posts and questions: owners, deputies, managers and comms record them."""
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(account=self.account, may_record=self.may_record)
+        context.update(account=self.account, may_record=self.can_write)
         return context
 
 
@@ -89,7 +96,7 @@ class IncidentListView(_RecordsPage):
         context.update(_page(self.request, selectors.incident_list(account=self.account)))
         context.update(
             incidents=context["page_obj"].object_list,
-            registry_email=registry_email_for(self.account) if self.may_record else "",
+            registry_email=registry_email_for(self.account) if self.can_write else "",
             HandOff=HandOff,
             rules_category=Category.ACCOUNT_RULES,
         )
@@ -125,7 +132,7 @@ class InquiryListView(_RecordsPage):
             inquiry.overdue = inquiry.is_overdue(now)
             inquiry.due_by_end_of = _due_by_end_of(inquiry.due_at)
             # The manager a criticism was routed to may answer it too (ANS-2).
-            if self.may_record or inquiry.routed_to_id == user.pk:
+            if self.can_write or inquiry.routed_to_id == user.pk:
                 inquiry.answer_form = InquiryAnswerForm(auto_id=f"id_answer{inquiry.pk}_%s")
         context.update(_page(self.request, inquiries.filter(answered_at__isnull=False)))
         answered = list(context["page_obj"].object_list)
@@ -136,7 +143,7 @@ class InquiryListView(_RecordsPage):
             open_inquiries=open_inquiries,
             answered_inquiries=answered,
             figures=selectors.response_figures(Inquiry.objects.filter(account=self.account), now=now),
-            registry_email=registry_email_for(self.account) if self.may_record else "",
+            registry_email=registry_email_for(self.account) if self.can_write else "",
         )
         return context
 
