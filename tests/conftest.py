@@ -28,6 +28,28 @@ def custodian(db):
 
 
 @pytest.fixture
+def deputy(db):
+    """The custodian's deputy (RES-2)."""
+    return factories.UserFactory(username="deputy")
+
+
+@pytest.fixture
+def manager(db):
+    """The responsible manager of the unit above the evidence account's unit (RESP-1)."""
+    return factories.UserFactory(username="manager")
+
+
+@pytest.fixture
+def evidence_account(custodian, deputy, manager):
+    """An active official account of a group under the manager's department, held by the
+    custodian and the deputy: every logged-in user sees it, but only they, the manager (and comms,
+    auditors) see its evidence: screenshots, blocking log, consents."""
+    department = factories.UnitFactory(manager=manager)
+    group = factories.UnitFactory(parent=department)
+    return factories.staffed_account(owner=custodian, deputy=deputy, unit=group)
+
+
+@pytest.fixture
 def outsider(db):
     """KI staff with no role and no account."""
     return factories.UserFactory(username="outsider")

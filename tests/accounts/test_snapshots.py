@@ -74,22 +74,9 @@ def nothing_written(media: Path) -> bool:
 
 
 @pytest.fixture
-def deputy():
-    return factories.UserFactory(username="deputy")
-
-
-@pytest.fixture
-def manager():
-    """The responsible manager of the unit above the account's unit."""
-    return factories.UserFactory(username="manager")
-
-
-@pytest.fixture
-def account(custodian, deputy, manager):
+def account(evidence_account):
     """An active official account: every logged-in user sees it, but not its screenshots."""
-    department = factories.UnitFactory(manager=manager)
-    group = factories.UnitFactory(parent=department)
-    return factories.staffed_account(owner=custodian, deputy=deputy, unit=group)
+    return evidence_account
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from org.exceptions import ApplicationError, NotAllowed
 from records import blocks
 from records.choices import BlockAction, Category
 from records.models import Block
-from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -31,22 +30,9 @@ def client(client):
 
 
 @pytest.fixture
-def deputy():
-    return factories.UserFactory(username="deputy")
-
-
-@pytest.fixture
-def manager():
-    """The responsible manager of the unit above the account's unit."""
-    return factories.UserFactory(username="manager")
-
-
-@pytest.fixture
-def account(custodian, deputy, manager):
+def account(evidence_account):
     """An active official account: every logged-in user sees it, but not its blocking log."""
-    department = factories.UnitFactory(manager=manager)
-    group = factories.UnitFactory(parent=department)
-    return factories.staffed_account(owner=custodian, deputy=deputy, unit=group)
+    return evidence_account
 
 
 def record(actor, account, **overrides) -> Block:

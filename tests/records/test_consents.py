@@ -61,21 +61,9 @@ def client(client):
 
 
 @pytest.fixture
-def deputy():
-    return factories.UserFactory(username="deputy")
-
-
-@pytest.fixture
-def manager():
-    return factories.UserFactory(username="manager")
-
-
-@pytest.fixture
-def account(custodian, deputy, manager):
+def account(evidence_account):
     """An active official account: every logged-in user sees it, but not its consent register."""
-    department = factories.UnitFactory(manager=manager)
-    group = factories.UnitFactory(parent=department)
-    return factories.staffed_account(owner=custodian, deputy=deputy, unit=group)
+    return evidence_account
 
 
 def record(actor, account, **overrides) -> MediaConsent:
