@@ -121,12 +121,9 @@ def pdf_context(report: ComplianceReport, rows: list[dict]) -> dict:
 
 
 def write_pdf(report: ComplianceReport, fileobj, progress=None) -> None:
-    from PIL import ImageFile
-    from weasyprint import HTML  # imported here: it loads Pango, which only the PDF needs
-
-    # WeasyPrint turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES when imported; the report
-    # holds no raster images, and the upload checks need it off (accounts.uploads sets it too).
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    # Imported here: it loads Pango, which only the PDF needs. (It also turns on Pillow's
+    # process-wide LOAD_TRUNCATED_IMAGES; accounts.uploads turns it off for every check.)
+    from weasyprint import HTML
 
     # Over PDF_MAX_ACCOUNT_ROWS accounts the PDF keeps the first page, the charts and the units and
     # leaves the account tables to the CSV and XLSX: WeasyPrint lays out the whole document in

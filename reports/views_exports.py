@@ -28,7 +28,8 @@ from reports import exports, jobs, writers
 from reports.choices import CONTENT_TYPES, ExportFormat
 
 
-def _start_job(request, *, kind: str, params: dict, fmt: str) -> HttpResponseRedirect:
+def start_job(request, *, kind: str, params: dict, fmt: str) -> HttpResponseRedirect:
+    """Start an export job for the user and send them to its page (403 if they may not have it)."""
     try:
         job = jobs.export_job_start(actor=request.user, kind=kind, params=params, fmt=fmt)
     except NotAllowed as exc:
@@ -80,7 +81,7 @@ class InventoryExportView(LoginRequiredMixin, View):
     def post(self, request):
         """Make a large XLSX as a job (the confirmation page's button)."""
         filters = exports.inventory_filters(request.GET)
-        return _start_job(request, kind=exports.INVENTORY, params={"filters": filters}, fmt=ExportFormat.XLSX)
+        return start_job(request, kind=exports.INVENTORY, params={"filters": filters}, fmt=ExportFormat.XLSX)
 
 
 def _params(filters: dict, count: int) -> dict:
@@ -203,7 +204,7 @@ class AuditTrailExportView(LoginRequiredMixin, FormView):
             raise PermissionDenied(exc.message) from exc
         count = qs.count()
         if fmt == ExportFormat.XLSX and count > exports.inline_limit(exports.AUDIT_TRAIL):
-            return _start_job(self.request, kind=exports.AUDIT_TRAIL, params=params, fmt=fmt)
+            return start_job(self.request, kind=exports.AUDIT_TRAIL, params=params, fmt=fmt)
         jobs.export_record(
             actor=self.request.user, kind=exports.AUDIT_TRAIL, fmt=fmt, params={**params, "events": count}
         )

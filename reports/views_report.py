@@ -23,10 +23,10 @@ from django.views import View
 
 from org import roles
 from org.calendar import local_day
-from org.exceptions import NotAllowed
 from reports import exports, jobs, report_files, writers
 from reports.choices import ExportFormat
 from reports.compliance import ComplianceReport, Period, ReportNotAllowed, reportable_units
+from reports.views_exports import start_job
 
 MAX_YEARS = 3
 FORMATS = (ExportFormat.CSV, ExportFormat.CSV_SEMICOLON, ExportFormat.XLSX, ExportFormat.PDF)
@@ -184,11 +184,4 @@ class ReportDownloadView(_ReportMixin, View):
         if report is None or fmt is None:
             messages.error(request, _("The report could not be made: check the unit, the period and the format."))
             return HttpResponseRedirect(reverse("reports:compliance"))
-        try:
-            job = jobs.export_job_start(
-                actor=request.user, kind=report_files.KIND, params=report_files.job_params(report, table), fmt=fmt
-            )
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
-        messages.info(request, _("The file is being made. This page shows when it is ready."))
-        return HttpResponseRedirect(reverse("reports:job-detail", args=[job.pk]))
+        return start_job(request, kind=report_files.KIND, params=report_files.job_params(report, table), fmt=fmt)
