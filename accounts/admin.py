@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from accounts import org_admin  # noqa: F401 - the admin of org's models (it needs audit, which org may not import)
 from accounts.models import Assignment, Platform, SocialAccount
 from audit.admin_mixins import AuditedAdminMixin
 

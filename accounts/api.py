@@ -16,8 +16,8 @@ from accounts.choices import Role, SnapshotKind
 from accounts.filters import InventoryFilter
 from accounts.models import Platform, Snapshot, SocialAccount
 from accounts.uploads import checked_upload
+from core.exceptions import ApplicationError, NotAllowed
 from org.api import OptionalURLField, PersonSerializer, error_responses
-from org.exceptions import ApplicationError, NotAllowed
 from org.models import Unit
 
 

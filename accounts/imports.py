@@ -37,8 +37,8 @@ from accounts import services
 from accounts.choices import Classification, Origin
 from accounts.models import Platform, SocialAccount
 from accounts.urlparse import UnrecognisedURL, recognise
+from core.exceptions import ApplicationError, NotAllowed
 from org import roles
-from org.exceptions import ApplicationError, NotAllowed
 from org.models import Unit
 
 __all__ = [

@@ -22,7 +22,7 @@ def is_owner(user, account: SocialAccount) -> bool:
 
 def manages(user, account: SocialAccount) -> bool:
     """The user is the responsible manager of the account's unit or of a unit above it (RESP-1)."""
-    return any(account.unit.path.startswith(p) for p in roles.managed_unit_paths(user))
+    return roles.manages_unit(user, account.unit)
 
 
 def can_maintain(user, account: SocialAccount) -> bool:

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 
 from org import roles
+from org.models import Unit
 
 
 class SocialAccountQuerySet(models.QuerySet):
@@ -18,8 +19,7 @@ class SocialAccountQuerySet(models.QuerySet):
         condition = Q(status=AccountStatus.ACTIVE, classification=Classification.OFFICIAL)
         condition |= Q(assignments__person=user, assignments__ended_at__isnull=True)
         condition |= Q(created_by=user)  # the requester follows their own request
-        for path in roles.managed_unit_paths(user):
-            condition |= Q(unit__path__startswith=path)
+        condition |= Q(unit__in=Unit.objects.managed_by(user))
         # The assignment join can repeat a row; filter by id to keep the queryset clean.
         return self.filter(pk__in=self.model.objects.filter(condition).values("pk"))
 

@@ -13,9 +13,9 @@ from accounts import permissions
 from accounts.choices import START_PAGE_KINDS, TRANSITIONS, AccountStatus, HandoverStatus, Origin, Role, SenderCheck
 from accounts.models import Assignment, Handover, SenderConfirmation, SocialAccount
 from audit.services import audit_record, diff, snapshot
+from core.exceptions import ApplicationError, NotAllowed
 from notifications.services import notification_queue
 from org import roles
-from org.exceptions import ApplicationError, NotAllowed
 from org.models import Unit
 
 ACCOUNT_FIELDS = (

@@ -22,6 +22,7 @@ from django.views.generic import FormView
 from accounts import snapshots
 from accounts.choices import SnapshotKind
 from accounts.uploads import IMAGE_CONTENT_TYPES, PDF_CONTENT_TYPE, checked_upload
+from core.widgets import DateInput
 from org.mixins import ServiceFormMixin
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ class SnapshotForm(forms.Form):
     kind = forms.ChoiceField(label=_("What the screenshot shows"), choices=SnapshotKind.choices)
     taken_on = forms.DateField(
         label=_("Date of the screenshot"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput,
     )
     file = forms.FileField(
         label=_("File"),

@@ -19,8 +19,10 @@ from accounts.models import Assignment, Snapshot, SocialAccount
 from accounts.permissions import can_maintain, manages
 from accounts.uploads import CheckedFile, checked_upload
 from audit.services import audit_record
+from core.exceptions import ApplicationError, NotAllowed
+from core.files import deleted_on_error
 from org import roles
-from org.exceptions import ApplicationError, NotAllowed
+from org.models import Unit
 
 
 def can_upload_snapshot(user, account: SocialAccount) -> bool:
@@ -84,7 +86,7 @@ def snapshot_upload(
     )
     snapshot.full_clean()
     snapshot.save()  # writes the file, then the row
-    try:
+    with deleted_on_error(snapshot.file.storage, snapshot.file.name):
         audit_record(
             actor=actor,
             target=account,
@@ -98,10 +100,6 @@ def snapshot_upload(
             },
             note=note,
         )
-    except Exception:
-        # The row rolls back with the transaction; the file would stay behind without this.
-        snapshot.file.storage.delete(snapshot.file.name)
-        raise
     return snapshot
 
 
@@ -112,8 +110,7 @@ def _evidence_accounts(user):
     if not user.is_authenticated or roles.sees_everything(user):
         return qs
     condition = Q(pk__in=Assignment.objects.current().filter(person=user).values("account"))
-    for path in roles.managed_unit_paths(user):
-        condition |= Q(unit__path__startswith=path)
+    condition |= Q(unit__in=Unit.objects.managed_by(user))
     return qs.filter(condition)
 
 

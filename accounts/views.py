@@ -18,8 +18,8 @@ from accounts import extensions, imports, selectors, services
 from accounts.filters import InventoryFilter
 from accounts.forms import SocialAccountForm
 from accounts.import_forms import ImportUploadForm
+from core.exceptions import ApplicationError, NotAllowed
 from org import roles
-from org.exceptions import ApplicationError, NotAllowed
 from org.mixins import RegistryEditorRequiredMixin, ServiceFormMixin
 from org.models import Unit
 from org.selectors import responsible_manager
@@ -229,3 +229,9 @@ class AccountImportConfirmView(RegistryEditorRequiredMixin, View):
         pending = request.session.get(IMPORT_SESSION_KEY, {})
         pending.pop(token, None)
         request.session[IMPORT_SESSION_KEY] = pending
+
+
+def unit_accounts_panel(request, unit):
+    """org.extensions unit panel: the accounts of the unit and every unit below it that the user may see."""
+    accounts = selectors.social_account_list(user=request.user).in_unit(unit).order_by("name", "id")
+    return "accounts/includes/_unit_accounts_panel.html", {"accounts": extensions.annotate(accounts)}

@@ -4,7 +4,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from approvals.models import Decision
-from org.pdf import record_pdf
+from core.pdf import record_pdf
 
 
 def decision_record_pdf(decision: Decision, *, language: str = "sv") -> bytes:

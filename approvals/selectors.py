@@ -6,15 +6,13 @@ from accounts.selectors import social_account_list
 from approvals.choices import Outcome, Step
 from approvals.models import Decision
 from org import roles
+from org.models import Unit
 
 S = AccountStatus
 
 
 def _in_managed_units(user) -> Q:
-    condition = Q(pk__in=[])
-    for path in roles.managed_unit_paths(user):
-        condition |= Q(unit__path__startswith=path)
-    return condition
+    return Q(unit__in=Unit.objects.managed_by(user))
 
 
 def todo_for(*, user) -> dict:

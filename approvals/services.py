@@ -19,9 +19,9 @@ from accounts.services import account_managers, sender_checklist_state, social_a
 from approvals.choices import STEP_CLAUSES, DecommissionCheck, Outcome, Step
 from approvals.models import Decision, DecommissionConfirmation, Submission
 from audit.services import audit_record
+from core.exceptions import ApplicationError, NotAllowed
 from notifications.services import notification_queue
 from org import roles
-from org.exceptions import ApplicationError, NotAllowed
 
 S = AccountStatus
 

@@ -41,8 +41,8 @@ from approvals.forms import (
 )
 from approvals.models import Decision
 from approvals.records import decision_record_pdf
+from core.exceptions import ApplicationError, NotAllowed
 from org import roles
-from org.exceptions import ApplicationError, NotAllowed
 from org.mixins import ServiceFormMixin
 
 S = AccountStatus

@@ -9,7 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
-    path("units/", include("accounts.unit_urls")),
+    path("units/", include("org.urls")),
     path("", include("approvals.urls")),
     path("", include("monitoring.urls")),
     path("", include("accounts.snapshot_urls")),
@@ -17,6 +17,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("directory/", include("accounts.directory_urls")),
     path("api/v1/", include("kipolicy.api")),
-    path("profile/api-tokens/", include("accounts.api_token_urls")),
+    path("profile/api-tokens/", include("org.urls_tokens")),
     path("admin/", admin.site.urls),
 ]

@@ -9,13 +9,13 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from accounts.selectors import social_account_list
+from core.exceptions import ApplicationError, NotAllowed
 from monitoring import services
 from monitoring.choices import CheckInSource
 from monitoring.models import CheckIn, Finding
 from monitoring.rules import RULES
 from org.api import error_responses
 from org.calendar import local_day
-from org.exceptions import ApplicationError, NotAllowed
 
 # Bigint ids: anything outside is no id at all (and SQLite cannot even compare it).
 MAX_ID = 2**63 - 1

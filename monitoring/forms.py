@@ -1,11 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import DateInput
 from org.models import Absence
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class CheckInForm(forms.Form):

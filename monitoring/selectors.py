@@ -11,7 +11,7 @@ from monitoring.rules import RULES
 from monitoring.services import MONITORED_STATUSES
 from org import roles
 from org.calendar import day_start, local_day
-from org.models import Absence
+from org.models import Absence, Unit
 
 
 class OpenFinding:
@@ -116,10 +116,7 @@ def compliance_overview(*, user, now: datetime.datetime, weeks: int = 8) -> dict
     visible = social_account_list(user=user)
     if not roles.sees_everything(user):
         # A manager's overview is their units' subtrees, not every public account of KI.
-        managed = Q(pk__in=[])
-        for path in roles.managed_unit_paths(user):
-            managed |= Q(unit__path__startswith=path)
-        visible = visible.filter(managed)
+        visible = visible.filter(unit__in=Unit.objects.managed_by(user))
     visible = visible.values("pk")
     open_findings = Finding.objects.filter(resolved_at__isnull=True, account__in=visible)
     by_rule = {row["rule"]: row["n"] for row in open_findings.values("rule").annotate(n=Count("id"))}

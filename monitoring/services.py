@@ -12,11 +12,11 @@ from accounts import permissions
 from accounts.choices import AccountStatus
 from accounts.models import SocialAccount
 from audit.services import audit_record
+from core.exceptions import ApplicationError, NotAllowed
 from monitoring.choices import CheckInSource, RunStatus
 from monitoring.models import CheckIn, CheckRun, Finding, FollowUp, PingKey, new_ping_token
 from monitoring.rules import RULES
 from org.calendar import local_day
-from org.exceptions import ApplicationError, NotAllowed
 
 logger = logging.getLogger(__name__)
 

@@ -15,16 +15,17 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, TemplateView
 
 from accounts import permissions
-from accounts.org_services import absence_create, absence_delete
 from accounts.selectors import people_of, social_account_list
+from core import charts
+from core.exceptions import ApplicationError, NotAllowed
 from monitoring import selectors, services
 from monitoring.forms import AbsenceForm, CheckInForm, FollowUpForm
 from monitoring.models import CheckIn, FollowUp
 from monitoring.rules import RULES
-from org import charts, roles
+from org import roles
 from org.calendar import local_day
-from org.exceptions import ApplicationError, NotAllowed
 from org.models import Absence
+from org.services import absence_create, absence_delete
 
 
 class TodayView(LoginRequiredMixin, TemplateView):

@@ -22,5 +22,5 @@ class UnitForm(forms.ModelForm):
         self.helper.add_input(Submit("save", _("Save")))
 
     def _post_clean(self):
-        # The path is kept by accounts.org_services; the model is validated there.
+        # The path is kept by org.services; the model is validated there.
         pass

@@ -3,8 +3,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 
+from core.exceptions import ApplicationError, NotAllowed
 from org import roles
-from org.exceptions import ApplicationError, NotAllowed
 
 
 class RegistryEditorRequiredMixin(LoginRequiredMixin):

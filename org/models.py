@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from org import roles
 from org.choices import Language, UnitKind
 
 PATH_SEPARATOR = "/"
@@ -49,6 +50,20 @@ class UnitQuerySet(models.QuerySet):
         """The unit and every unit below it, at any depth: one indexed prefix query."""
         return self.filter(path__startswith=unit.path)
 
+    def managed_by(self, user):
+        """The units this user is the responsible manager of, each with every unit below it (RESP-1).
+        The one place that turns "manages" into a query; match accounts with `unit__in=` this."""
+        condition = Q(pk__in=[])  # matches nothing: a user who manages no unit
+        for path in roles.managed_unit_paths(user):
+            condition |= Q(path__startswith=path)
+        return self.filter(condition)
+
+    def overseen_by(self, user):
+        """The units whose accounts, figures, reports and audit trail the user may read as a whole:
+        every unit for the communications department and auditors, the managed subtrees for a
+        responsible manager (RESP-1), none for anyone else. roles.oversees_unit is its predicate."""
+        return self.all() if roles.sees_everything(user) else self.managed_by(user)
+
     def ancestors_of(self, unit: "Unit", *, include_self: bool = True):
         """The units above this one (nearest last when ordered by depth)."""
         paths = unit.ancestor_paths()
@@ -87,7 +102,7 @@ class Unit(BaseModel):
         blank=True,
         help_text=_("Where records to be registered (diarieförda) are sent."),
     )
-    # Kept by accounts.org_services; unique=True gives PostgreSQL a pattern index for the prefix query.
+    # Kept by org.services; unique=True gives PostgreSQL a pattern index for the prefix query.
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=1, editable=False)
 

@@ -46,3 +46,14 @@ def managed_unit_paths(user) -> tuple[str, ...]:
 
 def is_manager(user) -> bool:
     return bool(managed_unit_paths(user))
+
+
+def manages_unit(user, unit) -> bool:
+    """The user is the responsible manager of the unit or of a unit above it (RESP-1): the predicate
+    of Unit.objects.managed_by, without a query once the user's units are known."""
+    return any(unit.path.startswith(p) for p in managed_unit_paths(user))
+
+
+def oversees_unit(user, unit) -> bool:
+    """The predicate of Unit.objects.overseen_by: comms and auditors every unit, a manager their subtrees."""
+    return sees_everything(user) or manages_unit(user, unit)

@@ -21,9 +21,9 @@ from django.utils.translation import gettext_lazy
 from accounts import permissions
 from accounts.models import SocialAccount
 from audit.services import audit_record
+from core.exceptions import ApplicationError, NotAllowed
 from monitoring.choices import Severity
 from monitoring.rules import Rule, _ids, governed, register
-from org.exceptions import ApplicationError, NotAllowed
 from records.choices import BlockAction, Category
 from records.models import Block
 

@@ -26,7 +26,8 @@ from accounts.models import SocialAccount
 from accounts.snapshots import can_see_snapshots
 from accounts.uploads import PDF_CONTENT_TYPE, CheckedFile, checked_upload
 from audit.services import audit_record
-from org.exceptions import ApplicationError, NotAllowed
+from core.exceptions import ApplicationError, NotAllowed
+from core.files import deleted_on_error
 from records.choices import ConsentForm
 from records.models import MediaConsent
 
@@ -108,7 +109,7 @@ def consent_record(
         consent.document = ContentFile(checked.content, name=checked.filename)
     consent.full_clean()
     consent.save()  # writes the file, then the row
-    try:
+    with deleted_on_error(consent.document.storage, consent.document.name):
         audit_record(
             actor=actor,
             target=account,
@@ -120,11 +121,6 @@ def consent_record(
                 "document_sha256": consent.document_sha256 or None,
             },
         )
-    except Exception:
-        # The row rolls back with the transaction; the file would stay behind without this.
-        if consent.document:
-            consent.document.storage.delete(consent.document.name)
-        raise
     return consent
 
 

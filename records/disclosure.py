@@ -30,10 +30,12 @@ from django.utils.translation import gettext as _
 from accounts.models import Snapshot, SocialAccount
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.exceptions import ApplicationError, NotAllowed
+from core.files import deleted_on_error
+from core.formulas import guard_formula
 from monitoring.models import CheckIn
 from org import roles
 from org.calendar import day_start
-from org.exceptions import ApplicationError, NotAllowed
 from records.choices import RequestStatus
 from records.models import Incident, Inquiry, RecordsRequest
 
@@ -162,10 +164,7 @@ def _cell(value) -> str:
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, datetime.date):
         return value.isoformat()
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+    return guard_formula(str(value))
 
 
 def _csv(header: list[str], rows) -> bytes:
@@ -413,7 +412,7 @@ def disclosure_bundle_make(*, actor, request_id: int, language: str = "sv") -> R
     request.bundle_sha256 = hashlib.sha256(data).hexdigest()
     request.bundle_made_at = now
     stored = request.bundle.name
-    try:
+    with deleted_on_error(request.bundle.storage, stored):
         request.save(update_fields=["bundle", "bundle_sha256", "bundle_made_at", "updated_at"])
         audit_record(
             actor=actor,
@@ -421,10 +420,6 @@ def disclosure_bundle_make(*, actor, request_id: int, language: str = "sv") -> R
             action="records_request.bundle",
             after={"sha256": request.bundle_sha256, "size": len(data), "files": len(files) + 1, "missing": missing},
         )
-    except Exception:
-        # The row rolls back with the transaction; the new file would stay behind without this.
-        request.bundle.storage.delete(stored)
-        raise
     if previous and previous != stored:
         storage = request.bundle.storage
         transaction.on_commit(lambda: storage.delete(previous))

@@ -4,7 +4,7 @@ category and clause, the times, who acted, and each screenshot with its SHA-256.
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from org.pdf import record_pdf
+from core.pdf import record_pdf
 from records.models import Incident
 
 

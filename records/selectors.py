@@ -57,7 +57,7 @@ def may_see_unit_figures(user, unit: Unit) -> bool:
     """The communications department and auditors see every unit's figures; a manager sees those of
     the units they are responsible for (RESP-1), which are exactly the units whose accounts'
     records they may see."""
-    return roles.sees_everything(user) or any(unit.path.startswith(p) for p in roles.managed_unit_paths(user))
+    return roles.oversees_unit(user, unit)
 
 
 def unit_inquiries(*, user, unit: Unit):

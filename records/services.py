@@ -15,10 +15,10 @@ from accounts.selectors import registry_email_for
 from accounts.services import account_managers
 from accounts.snapshots import snapshot_upload
 from audit.services import audit_record
+from core.exceptions import ApplicationError, NotAllowed
 from notifications.services import notification_queue
 from org import roles
 from org.calendar import answer_due
-from org.exceptions import ApplicationError, NotAllowed
 from records.choices import HandOff, InquiryKind
 from records.models import Incident, Inquiry
 from records.pdf import incident_record_pdf, inquiry_record_pdf

@@ -27,7 +27,8 @@ from django.views.generic import TemplateView
 from accounts.selectors import social_account_get
 from accounts.snapshots import can_see_snapshots
 from accounts.uploads import IMAGE_CONTENT_TYPES, PDF_CONTENT_TYPE, checked_upload
-from org.exceptions import ApplicationError, NotAllowed
+from core.exceptions import ApplicationError, NotAllowed
+from core.widgets import DateInput
 from records import blocks, consents
 from records.choices import BlockAction, Category, ConsentForm
 from records.models import Block
@@ -150,9 +151,7 @@ class MediaConsentForm(forms.Form):
         help_text=_("For a group, describe it, e.g. “the audience at the lecture”."),
     )
     consent_form = forms.ChoiceField(label=_("Form of consent"), choices=ConsentForm.choices)
-    given_on = forms.DateField(
-        label=_("Date of the consent"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    given_on = forms.DateField(label=_("Date of the consent"), widget=DateInput)
     publication = forms.CharField(
         label=_("Publication"), max_length=300, help_text=_("Where and when the photo or film is published.")
     )

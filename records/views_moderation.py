@@ -25,8 +25,8 @@ from django.views.generic import FormView, TemplateView
 
 from accounts.selectors import registry_email_for, social_account_list
 from accounts.snapshots import can_see_snapshots, snapshot_account_get
+from core.exceptions import ApplicationError, NotAllowed
 from org.calendar import STOCKHOLM
-from org.exceptions import ApplicationError, NotAllowed
 from org.mixins import ServiceFormMixin
 from org.selectors import unit_list
 from records import selectors, services
@@ -312,3 +312,10 @@ urlpatterns = [
     ),
     path("units/<int:pk>/questions/", UnitInquiryFiguresView.as_view(), name="unit-inquiries"),
 ]
+
+
+def unit_inquiries_panel(request, unit):
+    """org.extensions unit panel: the link to the unit's response times, for those who may see them."""
+    if not selectors.may_see_unit_figures(request.user, unit):
+        return None
+    return "records/includes/_unit_inquiries_link.html", {"unit": unit}

@@ -24,17 +24,14 @@ from django.views.generic import DetailView, FormView
 from accounts.models import SocialAccount
 from accounts.selectors import social_account_list
 from accounts.snapshots import can_see_snapshots
-from org.exceptions import ApplicationError, NotAllowed
+from core.exceptions import ApplicationError, NotAllowed
+from core.widgets import DateInput
 from org.mixins import ServiceFormMixin
 from records import disclosure, weeding
 from records.choices import RequestStatus
 from records.models import RecordsRequest
 
 # Forms
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class RecordsRequestForm(forms.Form):

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Snapshot, SocialAccount
 from audit.services import audit_record, diff
 from audit.services import snapshot as field_values
+from core.exceptions import ApplicationError, NotAllowed
 from org import roles
 from org.calendar import local_day
-from org.exceptions import ApplicationError, NotAllowed
 from records.disclosure import open_requests_for
 from records.models import Incident, Retention, WeedingDecision
 

@@ -13,7 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from org.api import error_responses
-from reports.compliance import FIGURES, UNIT_FIGURES, ComplianceReport, ReportNotAllowed, reportable_units
+from org.models import Unit
+from reports.compliance import FIGURES, UNIT_FIGURES, ComplianceReport, ReportNotAllowed
 from reports.views_report import period_or_error
 
 _FIELDS = {
@@ -85,7 +86,7 @@ class ComplianceView(APIView):
         unit_id = query.cleaned_data["unit"]
         unit = None
         if unit_id is not None:
-            unit = reportable_units(request.user).filter(pk=unit_id).first()
+            unit = Unit.objects.overseen_by(request.user).filter(pk=unit_id).first()
             if unit is None:
                 raise exceptions.NotFound
         try:

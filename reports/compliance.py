@@ -521,26 +521,11 @@ class _UnitTotals:
         }
 
 
-def reportable_units(user):
-    """The units the user may make a report for: every unit for the communications department and
-    auditors, the units they are responsible for (and those below) for a manager (RESP-1)."""
-    units = Unit.objects.order_by("path")
-    if roles.sees_everything(user):
-        return units
-    paths = roles.managed_unit_paths(user)
-    if not paths:
-        return units.none()
-    condition = Q()
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    return units.filter(condition)
-
-
 def may_report(user, unit: Unit | None) -> bool:
     """None means the whole university: only for those who see everything."""
     if unit is None:
         return roles.sees_everything(user)
-    return roles.sees_everything(user) or any(unit.path.startswith(p) for p in roles.managed_unit_paths(user))
+    return roles.oversees_unit(user, unit)
 
 
 class ComplianceReport:

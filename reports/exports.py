@@ -34,9 +34,9 @@ from accounts.models import Assignment, SocialAccount
 from accounts.selectors import social_account_list
 from audit.labels import ACTION_LABELS
 from audit.models import AuditEvent
+from core.exceptions import NotAllowed
 from org import roles
 from org.calendar import day_start
-from org.exceptions import NotAllowed
 from org.models import PATH_SEPARATOR, Unit
 from reports import jobs, writers
 from reports.choices import ExportFormat
@@ -262,21 +262,6 @@ AUDIT_COLUMNS = [
 ]
 
 
-def audit_scope_units(*, user):
-    """The units whose audit trail the user may export (each with everything below it):
-    every unit for auditors and the communications department, the subtrees of their units for a
-    responsible manager (RESP-1), none for anyone else."""
-    if roles.sees_everything(user):
-        return Unit.objects.all()
-    paths = roles.managed_unit_paths(user)
-    if not paths:
-        return Unit.objects.none()
-    condition = Q()
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    return Unit.objects.filter(condition)
-
-
 def may_export_audit_trail(user) -> bool:
     return roles.sees_everything(user) or roles.is_manager(user)
 
@@ -288,7 +273,7 @@ def audit_trail_authorize(user, params: dict) -> None:
         if not roles.sees_everything(user):
             raise NotAllowed(_("Only auditors and the communications department may export the whole audit trail."))
         return
-    if not audit_scope_units(user=user).filter(pk=unit_id).exists():
+    if not Unit.objects.overseen_by(user).filter(pk=unit_id).exists():
         raise NotAllowed(_("You may export the audit trail only of the units you are responsible for."))
 
 

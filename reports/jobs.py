@@ -38,7 +38,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from org.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from reports.choices import FILE_EXTENSIONS, ExportFormat, JobStatus
 from reports.models import ExportJob
 
@@ -73,7 +73,7 @@ def register(
     formats=(ExportFormat.CSV, ExportFormat.CSV_SEMICOLON, ExportFormat.XLSX),
 ) -> None:
     """Register the producer of a kind of export. `authorize(user, params)` (optional) raises
-    org.exceptions.NotAllowed when the user may not have it; it runs when the job is started.
+    core.exceptions.NotAllowed when the user may not have it; it runs when the job is started.
     `label` (lazy translatable) names the kind on the job pages; `formats` are those it makes.
     Registering a kind again replaces it (module reloads in tests)."""
     _registry[kind] = Registration(kind, producer, authorize, label, frozenset(formats))

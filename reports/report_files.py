@@ -7,7 +7,7 @@ import datetime
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from org import charts
+from core import charts
 from reports import jobs, writers
 from reports.choices import ExportFormat
 from reports.compliance import FIGURES, GROUPS, UNIT_FIGURES, UNIT_GROUPS, ComplianceReport, Period
@@ -174,7 +174,7 @@ def produce(job: ExportJob, user, params: dict, fmt: str, fileobj, progress) -> 
 
 def authorize(user, params: dict) -> None:
     """Refuse a job for a scope the user may not report on (NotAllowed, shown as 403)."""
-    from org.exceptions import NotAllowed
+    from core.exceptions import NotAllowed
     from reports.compliance import ReportNotAllowed
 
     try:

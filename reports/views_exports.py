@@ -21,9 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from core.exceptions import ApplicationError, NotAllowed
+from core.widgets import DateInput
 from org import roles
 from org.calendar import local_day
-from org.exceptions import ApplicationError, NotAllowed
+from org.models import Unit
 from reports import exports, jobs, writers
 from reports.choices import CONTENT_TYPES, ExportFormat
 
@@ -121,8 +123,8 @@ def inventory_actions(request) -> list[tuple[str, str]]:
 class AuditTrailExportForm(forms.Form):
     """Period (whole Stockholm days), scope and format of an audit-trail export."""
 
-    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), widget=DateInput)
+    date_to = forms.DateField(label=_("To (inclusive)"), widget=DateInput)
     unit = forms.ModelChoiceField(
         label=_("Unit (including units below it)"),
         queryset=None,
@@ -144,7 +146,7 @@ class AuditTrailExportForm(forms.Form):
         self.user = user
         self.sees_everything = roles.sees_everything(user)
         unit = self.fields["unit"]
-        unit.queryset = exports.audit_scope_units(user=user).order_by("path")
+        unit.queryset = Unit.objects.overseen_by(user).order_by("path")
         if self.sees_everything:
             unit.empty_label = _("Everything")
         else:

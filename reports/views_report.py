@@ -21,11 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from core.widgets import DateInput
 from org import roles
 from org.calendar import local_day
+from org.models import Unit
 from reports import exports, jobs, report_files, writers
 from reports.choices import ExportFormat
-from reports.compliance import ComplianceReport, Period, ReportNotAllowed, reportable_units
+from reports.compliance import ComplianceReport, Period, ReportNotAllowed
 from reports.views_exports import start_job
 
 MAX_YEARS = 3
@@ -63,18 +65,14 @@ class ReportForm(forms.Form):
         error_messages={"invalid_choice": _("You may not make a report for this unit.")},
     )
     half = forms.ChoiceField(label=_("Half year"), required=False)
-    start = forms.DateField(
-        label=_("or from"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    end = forms.DateField(
-        label=_("to (inclusive)"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    start = forms.DateField(label=_("or from"), required=False, widget=DateInput)
+    end = forms.DateField(label=_("to (inclusive)"), required=False, widget=DateInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         unit = self.fields["unit"]
-        unit.queryset = reportable_units(user)
+        unit.queryset = Unit.objects.overseen_by(user).order_by("path")
         if roles.sees_everything(user):
             unit.empty_label = _("All of KI")
         else:

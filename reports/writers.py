@@ -38,6 +38,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from core.formulas import FORMULA_START, guard_formula
 from org.calendar import STOCKHOLM
 
 KINDS = frozenset({"text", "int", "decimal", "percent", "date", "datetime"})
@@ -45,8 +46,6 @@ BOM = "\ufeff"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
-# OWASP "CSV injection": a spreadsheet treats a cell starting with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 _XLSX_FORMATS = {"percent": "0.0%", "decimal": "0.0", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm"}
@@ -95,11 +94,6 @@ def _number_text(value, *, decimal_comma: bool) -> str:
     else:
         text = str(value)
     return text.replace(".", ",") if decimal_comma else text
-
-
-def guard_formula(text: str) -> str:
-    """Prefix text that a spreadsheet would run as a formula with ' (OWASP CSV injection)."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def csv_cell(value, kind: str, *, decimal_comma: bool = False) -> str:
@@ -262,7 +256,7 @@ def _write_table(wb: Workbook, table: Table, used: set[str], on_row: Callable[[]
             elif template is not None:
                 template.value = value
                 values.append(template)
-            elif column.kind == "text" and value.startswith(_FORMULA_START):
+            elif column.kind == "text" and value.startswith(FORMULA_START):
                 # openpyxl would store "=…" as a formula: force a plain string cell instead.
                 text_cell = WriteOnlyCell(ws, value=value)
                 text_cell.data_type = "s"

@@ -1,5 +1,7 @@
-"""The floors of DESIGN.md: each app imports only from the apps below it (approvals and monitoring
-not from each other). Read from the source, so a new import that breaks the order fails here."""
+"""The floors of docs/architecture.md, from the ground: core and audit; org; notifications; accounts;
+approvals | monitoring; records; reports; demo. Each app imports only from the apps below it
+(approvals and monitoring not from each other, core and audit not from each other). Read from the
+source, so a new import that breaks the order fails here."""
 
 import ast
 from pathlib import Path
@@ -7,15 +9,18 @@ from pathlib import Path
 import pytest
 
 BASE = Path(__file__).resolve().parent.parent
+_GROUND = {"core", "audit"}
 BELOW = {
-    "org": set(),
-    "audit": {"org"},
-    "notifications": {"org"},
-    "accounts": {"org", "audit", "notifications"},
-    "approvals": {"org", "audit", "notifications", "accounts"},
-    "monitoring": {"org", "audit", "notifications", "accounts"},
-    "records": {"org", "audit", "notifications", "accounts", "monitoring"},
-    "reports": {"org", "audit", "notifications", "accounts", "monitoring", "approvals", "records"},
+    "core": set(),
+    "audit": {"core"},
+    "org": _GROUND,
+    "notifications": _GROUND | {"org"},
+    "accounts": _GROUND | {"org", "notifications"},
+    "approvals": _GROUND | {"org", "notifications", "accounts"},
+    "monitoring": _GROUND | {"org", "notifications", "accounts"},
+    "records": _GROUND | {"org", "notifications", "accounts", "monitoring"},
+    "reports": _GROUND | {"org", "notifications", "accounts", "monitoring", "approvals", "records"},
+    "demo": _GROUND | {"org", "notifications", "accounts", "monitoring", "approvals", "records", "reports"},
 }
 
 
@@ -45,3 +50,9 @@ def test_the_check_sees_imports_inside_functions_too(tmp_path):
     source = tmp_path / "m.py"
     source.write_text("from org import roles\n\ndef f():\n    from reports import jobs\n    import monitoring.rules\n")
     assert imported_apps(source) == {"org", "reports", "monitoring"}
+
+
+def test_accounts_holds_nothing_about_units_absences_or_tokens():
+    """org owns its services, admin, tokens and unit pages; accounts is the registry only."""
+    names = {p.stem for p in (BASE / "accounts").glob("*.py")}
+    assert not {n for n in names if any(w in n for w in ("unit", "absence", "token", "org_"))}

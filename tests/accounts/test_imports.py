@@ -23,9 +23,9 @@ from accounts.imports import ImportFileError, RowOutcome, import_apply, parse_ta
 from accounts.models import Assignment, SocialAccount
 from accounts.services import social_account_create
 from audit.models import AuditEvent
+from core.exceptions import ApplicationError, NotAllowed
 from notifications.models import Notification
 from org import roles
-from org.exceptions import ApplicationError, NotAllowed
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from accounts.choices import TRANSITIONS, AccountStatus, Role
 from accounts.models import Assignment, SocialAccount
 from accounts.services import social_account_create, social_account_transition, social_account_update
 from audit.models import AuditEvent
-from org.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from accounts.models import Snapshot
 from accounts.snapshots import can_see_snapshots, latest_start_page, snapshot_get, snapshot_list, snapshot_upload
 from accounts.uploads import checked_upload
 from audit.models import AuditEvent
+from core.exceptions import ApplicationError, NotAllowed
 from kipolicy.urls import urlpatterns as project_urlpatterns
-from org.exceptions import ApplicationError, NotAllowed
 from tests import factories
 
 # Until kipolicy/urls.py includes accounts.snapshot_urls, these tests add it themselves.

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from PIL import Image
 
-from accounts.api_tokens import api_token_create
+from org.api_tokens import api_token_create
 
 
 def bearer_client(secret: str, language: str = "sv") -> Client:

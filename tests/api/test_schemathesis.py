@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
-from accounts.api_tokens import api_token_create
 from accounts.choices import AccountStatus
+from org.api_tokens import api_token_create
 from tests import factories
 
 # Per operation; eight operations, both valid and invalid input. Keeps the file well under 60 s.

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.api_tokens import api_token_create, api_token_revoke
 from audit.models import AuditEvent
+from core.exceptions import ApplicationError, NotAllowed
+from org.api_tokens import api_token_create, api_token_revoke
 from org.authentication import LAST_USED_RESOLUTION
-from org.exceptions import ApplicationError, NotAllowed
 from org.models import ApiToken
 from tests.api.conftest import bearer_client
 

@@ -23,9 +23,9 @@ from approvals.choices import STEP_CLAUSES, DecommissionCheck, Outcome, Step
 from approvals.models import Decision, DecommissionConfirmation, Submission
 from approvals.services import REQUIRED_FOR_SUBMISSION
 from audit.models import AuditEvent
+from core.exceptions import ApplicationError, NotAllowed
 from notifications.models import Notification
 from notifications.services import notifications_send
-from org.exceptions import ApplicationError, NotAllowed
 from tests import factories
 from tests.approvals.helpers import (
     actions,
@@ -900,8 +900,8 @@ def test_a_manager_in_comms_cannot_sign_off_what_they_approved_as_manager(awaiti
     from django.contrib.auth.models import Group
 
     from approvals.services import comms_decide, manager_decide
+    from core.exceptions import NotAllowed
     from org import roles
-    from org.exceptions import NotAllowed
 
     head.groups.add(Group.objects.get_or_create(name=roles.COMMS)[0])
     manager_decide(actor=head, account_id=awaiting_manager.pk, outcome="approve")
@@ -933,7 +933,7 @@ def test_renaming_a_live_account_needs_a_recent_screenshot_of_its_start_page(mak
     """REC-5: before a major change (a new name, a new address, a new owner) the start page as it
     is now is screenshotted; without one the change is refused and nothing changes."""
     from accounts.services import handover_propose, social_account_create, social_account_details_change
-    from org.exceptions import ApplicationError
+    from core.exceptions import ApplicationError
 
     account = social_account_create(
         actor=comms,

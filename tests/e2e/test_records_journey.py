@@ -25,11 +25,11 @@ from django.utils.translation import gettext, ngettext
 
 from accounts.models import Snapshot, SocialAccount
 from audit.models import AuditEvent
+from core.pdf import latin1
 from monitoring.models import Finding
 from monitoring.services import compliance_sweep
 from org.calendar import STOCKHOLM, answer_due, is_working_day, local_day, next_working_day
 from org.models import User
-from org.pdf import latin1
 from records import selectors
 from records.choices import Category
 from records.models import Incident, Inquiry, RecordsRequest, WeedingDecision

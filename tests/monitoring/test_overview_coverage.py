@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 
 from accounts.models import SocialAccount
+from core.charts import bar_chart, column_chart
 from monitoring.selectors import weekly_coverage
-from org.charts import bar_chart, column_chart
 from tests import factories
 
 STHLM = ZoneInfo("Europe/Stockholm")

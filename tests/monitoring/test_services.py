@@ -7,10 +7,10 @@ import pytest
 from accounts.choices import AccountStatus, Role
 from accounts.models import Assignment
 from audit.models import AuditEvent
+from core.exceptions import ApplicationError, NotAllowed
 from monitoring import services
 from monitoring.choices import CheckInSource
 from monitoring.models import CheckIn, FollowUp, PingKey
-from org.exceptions import ApplicationError, NotAllowed
 from tests import factories
 from tests.monitoring.helpers import at
 

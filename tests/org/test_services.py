@@ -3,11 +3,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.org_services import unit_create, unit_update
 from audit.models import AuditEvent
+from core.exceptions import ApplicationError
 from org.choices import UnitKind
-from org.exceptions import ApplicationError
 from org.models import Unit
+from org.services import unit_create, unit_update
 from tests import factories
 
 pytestmark = pytest.mark.django_db

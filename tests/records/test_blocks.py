@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from accounts.choices import AccountStatus
 from audit.models import AuditEvent
+from core.exceptions import ApplicationError, NotAllowed
 from monitoring.choices import Severity
 from monitoring.rules import RULES
-from org.exceptions import ApplicationError, NotAllowed
 from records import blocks
 from records.choices import BlockAction, Category
 from records.models import Block

@@ -15,7 +15,7 @@ from PIL import Image
 
 from accounts.choices import AccountStatus
 from audit.models import AuditEvent
-from org.exceptions import ApplicationError, NotAllowed
+from core.exceptions import ApplicationError, NotAllowed
 from records import consents
 from records.choices import ConsentForm
 from records.models import MediaConsent

@@ -15,7 +15,7 @@ from PIL import Image
 
 from accounts.snapshots import snapshot_upload
 from audit.models import AuditEvent
-from org.exceptions import ApplicationError, NotAllowed
+from core.exceptions import ApplicationError, NotAllowed
 from records import disclosure, services
 from records.choices import RequestStatus
 from records.models import RecordsRequest

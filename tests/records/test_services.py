@@ -8,10 +8,10 @@ from django.utils import timezone
 from PIL import Image
 
 from audit.models import AuditEvent
+from core.exceptions import ApplicationError, NotAllowed
 from monitoring.rules import RULES
 from notifications.models import Notification
 from org.calendar import answer_due
-from org.exceptions import ApplicationError, NotAllowed
 from records import services
 from records.models import Incident, Inquiry
 from tests import factories

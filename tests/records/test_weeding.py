@@ -14,7 +14,7 @@ from accounts.choices import AccountStatus
 from accounts.models import Snapshot
 from accounts.snapshots import snapshot_upload
 from audit.models import AuditEvent
-from org.exceptions import ApplicationError, NotAllowed
+from core.exceptions import ApplicationError, NotAllowed
 from records import disclosure, services, weeding
 from records.models import Incident, Retention, WeedingDecision
 from tests import factories

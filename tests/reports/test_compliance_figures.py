@@ -6,7 +6,8 @@ import datetime
 import pytest
 
 from org.calendar import answer_due
-from reports.compliance import ComplianceReport, Period, ReportNotAllowed, reportable_units
+from org.models import Unit
+from reports.compliance import ComplianceReport, Period, ReportNotAllowed
 from tests import factories
 from tests.reports import compliance_dataset as ds
 
@@ -179,8 +180,8 @@ def test_who_may_make_the_report(data):
         ComplianceReport(user=data.maja, unit=None, period=MARCH)
     with pytest.raises(ReportNotAllowed):
         report(data, MARCH, unit=data.department, user=data.anna)
-    assert set(reportable_units(data.maja)) == {data.department, data.division}
-    assert not reportable_units(data.anna).exists()
+    assert set(Unit.objects.overseen_by(data.maja)) == {data.department, data.division}
+    assert not Unit.objects.overseen_by(data.anna).exists()
     whole = ComplianceReport(user=data.auditor, unit=None, period=MARCH, now=ds.NOW)
     assert whole.account_count() == 3
 

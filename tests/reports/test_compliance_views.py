@@ -197,7 +197,7 @@ def test_a_large_report_is_made_by_a_job(client, data, english, django_capture_o
 
 def test_a_job_for_a_unit_the_user_may_not_report_on_is_refused(data):
     other = factories.UnitFactory(name="Annan")
-    from org.exceptions import NotAllowed
+    from core.exceptions import NotAllowed
 
     with pytest.raises(NotAllowed):
         jobs.export_job_start(

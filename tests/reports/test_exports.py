@@ -21,8 +21,8 @@ from openpyxl import load_workbook
 from accounts.choices import AccountStatus, Classification, Role
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.exceptions import NotAllowed
 from org.calendar import STOCKHOLM
-from org.exceptions import NotAllowed
 from reports import exports
 from reports.models import ExportJob
 from tests import factories

@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from audit.models import AuditEvent
-from org.exceptions import ApplicationError, NotAllowed
+from core.exceptions import ApplicationError, NotAllowed
 from reports import jobs
 from reports.choices import JobStatus
 from reports.models import ExportJob

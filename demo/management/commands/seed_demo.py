@@ -19,7 +19,6 @@ from PIL import Image, ImageDraw
 
 from accounts.choices import AccountStatus, Classification, Role, SnapshotKind
 from accounts.models import Assignment, Platform, SocialAccount
-from accounts.org_services import absence_create, unit_create
 from accounts.services import (
     sender_checklist_confirm,
     sender_checklist_items,
@@ -48,6 +47,7 @@ from org import roles
 from org.calendar import local_day
 from org.choices import UnitKind
 from org.models import Unit
+from org.services import absence_create, unit_create
 from records.blocks import block_record, block_review
 from records.consents import consent_record
 from records.disclosure import records_request_log

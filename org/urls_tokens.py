@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import api_token_views as views
+from org import views_tokens as views
 
 app_name = "api-tokens"
 urlpatterns = [

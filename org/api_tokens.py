@@ -1,9 +1,7 @@
 """Personal API tokens: the services that create and revoke them, and the selector that lists them.
 
-The model (org.ApiToken) and the authentication class (org.api.TokenAuthentication) live in org;
-these writes live here because they record audit events and org, the lowest floor, does not import
-audit (docs/architecture.md). A token acts as its user: it sees and may do what the user sees and
-may do in the portal, nothing more.
+The model is org.ApiToken and the authentication class org.authentication. A token acts as its
+user: it sees and may do what the user sees and may do in the portal, nothing more.
 """
 
 import datetime
@@ -15,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from org.exceptions import ApplicationError, NotAllowed
+from core.exceptions import ApplicationError, NotAllowed
 from org.models import API_TOKEN_PREFIX, ApiToken
 
 # The secret's first characters, kept in clear so that the user can tell their tokens apart.

@@ -1,5 +1,5 @@
-"""The services of org's models (units, absences). They live on the accounts floor because they
-write audit events, and org, the lowest floor, may not import audit (docs/architecture.md)."""
+"""The services of org's models (units, absences): each checks who may, writes the change and its
+audit event in one transaction."""
 
 from django.db import transaction
 from django.db.models import F, Value
@@ -7,8 +7,8 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record, diff, snapshot
+from core.exceptions import ApplicationError, NotAllowed
 from org import roles
-from org.exceptions import ApplicationError, NotAllowed
 from org.models import PATH_SEPARATOR, Absence, Unit
 
 UNIT_FIELDS = ("name", "name_en", "kind", "parent", "manager", "registry_email")

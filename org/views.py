@@ -1,13 +1,11 @@
-"""Unit pages: the unit, its manager, the units below it and the accounts of its subtree (they show
-accounts, so they live on the accounts floor; the organisation itself is org's)."""
+"""Unit pages: the unit, its manager and the units below it. Apps above add their panels (the
+accounts of the unit's subtree, response times) through org.extensions."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from accounts import extensions, org_services
-from accounts.selectors import social_account_list
-from org import roles, selectors
+from org import extensions, roles, selectors, services
 from org.forms import UnitForm
 from org.mixins import RegistryEditorRequiredMixin, ServiceFormMixin
 from org.models import Unit
@@ -22,8 +20,8 @@ class UnitListView(LoginRequiredMixin, ListView):
 
 
 class UnitDetailView(LoginRequiredMixin, DetailView):
-    """A unit, its manager, the units below it and the accounts of its whole subtree that the
-    user may see."""
+    """A unit, its manager, the units below it and the panels of the apps above (the accounts of its
+    whole subtree that the user may see)."""
 
     template_name = "org/unit_detail.html"
     context_object_name = "unit"
@@ -39,9 +37,7 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
         context.update(
             ancestors=ancestors[:-1],
             children=unit.children.select_related("manager").order_by("name"),
-            accounts=extensions.annotate(
-                social_account_list(user=self.request.user).in_unit(unit).order_by("name", "id")
-            ),
+            panels=extensions.panels(self.request, unit),
             manager=manager,
             manager_unit=manager_unit,
             can_edit=roles.can_edit_registry(self.request.user),
@@ -55,7 +51,7 @@ class UnitCreateView(RegistryEditorRequiredMixin, ServiceFormMixin, CreateView):
     success_message = _("The unit was created.")
 
     def perform(self, form):
-        return org_services.unit_create(actor=self.request.user, **form.cleaned_data)
+        return services.unit_create(actor=self.request.user, **form.cleaned_data)
 
     def get_success_url(self):
         return self.object.get_absolute_url()
@@ -70,7 +66,7 @@ class UnitUpdateView(RegistryEditorRequiredMixin, ServiceFormMixin, UpdateView):
         return selectors.unit_list(user=self.request.user)
 
     def perform(self, form):
-        return org_services.unit_update(actor=self.request.user, unit_id=self.object.pk, **form.cleaned_data)
+        return services.unit_update(actor=self.request.user, unit_id=self.object.pk, **form.cleaned_data)
 
     def get_success_url(self):
         return self.object.get_absolute_url()

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from accounts import api_tokens
-from org.exceptions import ApplicationError, NotAllowed
+from core.exceptions import ApplicationError, NotAllowed
+from org import api_tokens
 
 LIFETIMES = [
     ("30", _("30 days")),
@@ -45,7 +45,7 @@ class ApiTokenListView(LoginRequiredMixin, TemplateView):
     """The user's own tokens and the form for a new one. A new token's secret is shown in the
     answer to the form, once; it is neither stored nor put in the session."""
 
-    template_name = "accounts/api_tokens.html"
+    template_name = "org/api_tokens.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -79,7 +79,7 @@ class ApiTokenListView(LoginRequiredMixin, TemplateView):
 class ApiTokenRevokeView(LoginRequiredMixin, TemplateView):
     """GET asks for confirmation; POST revokes. Someone else's token is 404."""
 
-    template_name = "accounts/api_token_revoke.html"
+    template_name = "org/api_token_revoke.html"
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:

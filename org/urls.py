@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import unit_views as views
+from org import views as views
 
 app_name = "org"
 urlpatterns = [
