@@ -22,8 +22,8 @@ from django.views.generic import FormView
 from accounts import snapshots
 from accounts.choices import SnapshotKind
 from accounts.uploads import IMAGE_CONTENT_TYPES, PDF_CONTENT_TYPE, checked_upload
+from core.views import ServiceFormMixin
 from core.widgets import DateInput
-from org.mixins import ServiceFormMixin
 
 logger = logging.getLogger(__name__)
 

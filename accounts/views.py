@@ -19,8 +19,9 @@ from accounts.filters import InventoryFilter
 from accounts.forms import SocialAccountForm
 from accounts.import_forms import ImportUploadForm
 from core.exceptions import ApplicationError, NotAllowed
+from core.views import ServiceFormMixin
 from org import roles
-from org.mixins import RegistryEditorRequiredMixin, ServiceFormMixin
+from org.mixins import RegistryEditorRequiredMixin
 from org.models import Unit
 from org.selectors import responsible_manager
 

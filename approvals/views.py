@@ -42,8 +42,8 @@ from approvals.forms import (
 from approvals.models import Decision
 from approvals.records import decision_record_pdf
 from core.exceptions import ApplicationError, NotAllowed
+from core.views import ServiceFormMixin
 from org import roles
-from org.mixins import ServiceFormMixin
 
 S = AccountStatus
 

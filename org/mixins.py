@@ -1,9 +1,6 @@
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
 
-from core.exceptions import ApplicationError, NotAllowed
 from org import roles
 
 
@@ -18,22 +15,3 @@ class RegistryEditorRequiredMixin(LoginRequiredMixin):
             if not roles.can_edit_registry(request.user):
                 raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
-
-
-class ServiceFormMixin:
-    """A form view whose valid form is handed to a service (self.perform). An ApplicationError
-    from the service becomes a form error and nothing is written."""
-
-    success_message = ""
-
-    def form_valid(self, form):
-        try:
-            self.object = self.perform(form)
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            return self.form_invalid(form)
-        if self.success_message:
-            messages.success(self.request, self.success_message)
-        return HttpResponseRedirect(self.get_success_url())

@@ -5,9 +5,10 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
+from core.views import ServiceFormMixin
 from org import extensions, roles, selectors, services
 from org.forms import UnitForm
-from org.mixins import RegistryEditorRequiredMixin, ServiceFormMixin
+from org.mixins import RegistryEditorRequiredMixin
 from org.models import Unit
 
 

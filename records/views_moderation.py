@@ -26,8 +26,8 @@ from django.views.generic import FormView, TemplateView
 from accounts.selectors import registry_email_for, social_account_list
 from accounts.snapshots import can_see_snapshots, snapshot_account_get
 from core.exceptions import ApplicationError, NotAllowed
+from core.views import ServiceFormMixin
 from org.calendar import STOCKHOLM
-from org.mixins import ServiceFormMixin
 from org.selectors import unit_list
 from records import selectors, services
 from records.choices import Category, HandOff

@@ -25,8 +25,8 @@ from accounts.models import SocialAccount
 from accounts.selectors import social_account_list
 from accounts.snapshots import can_see_snapshots
 from core.exceptions import ApplicationError, NotAllowed
+from core.views import ServiceFormMixin
 from core.widgets import DateInput
-from org.mixins import ServiceFormMixin
 from records import disclosure, weeding
 from records.choices import RequestStatus
 from records.models import RecordsRequest
