@@ -14,7 +14,8 @@ from rest_framework.views import APIView
 
 from org.api import error_responses
 from org.models import Unit
-from reports.compliance import FIGURES, UNIT_FIGURES, ComplianceReport, ReportNotAllowed
+from reports.compliance import ComplianceReport
+from reports.figures import FIGURES, UNIT_FIGURES
 from reports.views_report import period_or_error
 
 _FIELDS = {
@@ -89,14 +90,8 @@ class ComplianceView(APIView):
             unit = Unit.objects.overseen_by(request.user).filter(pk=unit_id).first()
             if unit is None:
                 raise exceptions.NotFound
-        try:
-            report = ComplianceReport(
-                user=request.user,
-                unit=unit,
-                period=query.cleaned_data["period"],
-            )
-        except ReportNotAllowed:
-            raise exceptions.PermissionDenied(_("You may not make a report for this scope.")) from None
+        # A scope the user may not report on raises ReportNotAllowed: 403 with its message (core.api).
+        report = ComplianceReport(user=request.user, unit=unit, period=query.cleaned_data["period"])
         if report.account_count() > settings.REPORTS_INLINE_MAX_ACCOUNTS:
             raise exceptions.ValidationError(
                 {"unit": [_("Too many accounts for one request: choose a smaller unit, or export the report.")]}

@@ -35,10 +35,9 @@ from accounts.selectors import social_account_list
 from audit.labels import ACTION_LABELS
 from audit.models import AuditEvent
 from core.exceptions import NotAllowed
-from org import roles
 from org.calendar import day_start
 from org.models import PATH_SEPARATOR, Unit
-from reports import jobs, writers
+from reports import permissions, registry, writers
 from reports.choices import ExportFormat
 from reports.writers import Column, Table
 
@@ -262,18 +261,15 @@ AUDIT_COLUMNS = [
 ]
 
 
-def may_export_audit_trail(user) -> bool:
-    return roles.sees_everything(user) or roles.is_manager(user)
-
-
 def audit_trail_authorize(user, params: dict) -> None:
     """Raises NotAllowed unless the user may export the audit trail of this scope (REC-1)."""
     unit_id = params.get("unit")
     if unit_id is None:
-        if not roles.sees_everything(user):
+        if not permissions.can_export_audit_trail(user, None):
             raise NotAllowed(_("Only auditors and the communications department may export the whole audit trail."))
         return
-    if not Unit.objects.overseen_by(user).filter(pk=unit_id).exists():
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None or not permissions.can_export_audit_trail(user, unit):
         raise NotAllowed(_("You may export the audit trail only of the units you are responsible for."))
 
 
@@ -375,8 +371,10 @@ def produce_audit_trail(job, user, params, fmt, fileobj, progress) -> str:
 
 def register() -> None:
     """Register both producers with the job registry (called from ReportsConfig.ready)."""
-    jobs.register(INVENTORY, produce_inventory, label=gettext_lazy("Inventory"))
-    jobs.register(AUDIT_TRAIL, produce_audit_trail, authorize=audit_trail_authorize, label=gettext_lazy("Audit trail"))
+    registry.register(INVENTORY, produce_inventory, label=gettext_lazy("Inventory"))
+    registry.register(
+        AUDIT_TRAIL, produce_audit_trail, authorize=audit_trail_authorize, label=gettext_lazy("Audit trail")
+    )
 
 
 # --------------------------------------------------------------------------- what the views call

@@ -1,7 +1,7 @@
 """Export jobs: reports and exports too large to make within a web request.
 
-A *producer* is registered per kind (`register("inventory", produce_inventory)`) and called by
-the job as `producer(job, user, params, fmt, fileobj, progress) -> download file name`: it writes
+A *producer* is registered per kind (`reports.registry.register("inventory", produce_inventory)`)
+and called by the job as `producer(job, user, params, fmt, fileobj, progress) -> download file name`: it writes
 the file to the binary `fileobj` and calls `progress(done, total)` as it goes (cheap to call
 often: the database is updated at most once a second).
 
@@ -25,8 +25,6 @@ import logging
 import secrets
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -39,8 +37,10 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from core.exceptions import ApplicationError
-from reports.choices import FILE_EXTENSIONS, ExportFormat, JobStatus
+from reports import permissions
+from reports.choices import FILE_EXTENSIONS, JobStatus
 from reports.models import ExportJob
+from reports.registry import registration
 
 logger = logging.getLogger(__name__)
 
@@ -48,47 +48,6 @@ STORAGE_DIR = "exports"
 # A running job whose worker died (killed, restarted) is claimed again after this.
 STALE_AFTER = timedelta(seconds=2 * getattr(settings, "CELERY_TASK_TIME_LIMIT", 600))
 PROGRESS_EVERY_SECONDS = 1.0
-
-Producer = Callable[..., str]
-
-
-@dataclass(frozen=True)
-class Registration:
-    kind: str
-    producer: Producer
-    authorize: Callable | None = None
-    label: object = ""
-    formats: frozenset[str] = frozenset({ExportFormat.CSV, ExportFormat.CSV_SEMICOLON, ExportFormat.XLSX})
-
-
-_registry: dict[str, Registration] = {}
-
-
-def register(
-    kind: str,
-    producer: Producer,
-    *,
-    authorize: Callable | None = None,
-    label="",
-    formats=(ExportFormat.CSV, ExportFormat.CSV_SEMICOLON, ExportFormat.XLSX),
-) -> None:
-    """Register the producer of a kind of export. `authorize(user, params)` (optional) raises
-    core.exceptions.NotAllowed when the user may not have it; it runs when the job is started.
-    `label` (lazy translatable) names the kind on the job pages; `formats` are those it makes.
-    Registering a kind again replaces it (module reloads in tests)."""
-    _registry[kind] = Registration(kind, producer, authorize, label, frozenset(formats))
-
-
-def kind_label(kind: str) -> str:
-    entry = _registry.get(kind)
-    return str(entry.label) if entry and entry.label else kind
-
-
-def registration(kind: str) -> Registration:
-    try:
-        return _registry[kind]
-    except KeyError:
-        raise ApplicationError(_("There is no export of this kind.")) from None
 
 
 def export_action(kind: str) -> str:
@@ -275,7 +234,7 @@ def export_job_open(*, user, job: ExportJob):
     """The finished file of the user's own job, opened for reading; each download is recorded
     ("export.downloaded": the file leaves the portal). Raises ApplicationError when there is no
     file (not done yet, or deleted after its time)."""
-    if job.requested_by_id != user.pk:
+    if not permissions.can_see_job(user, job):
         raise ApplicationError(_("This file is not yours."))
     if job.status != JobStatus.DONE or not job.file_name:
         raise ApplicationError(_("The file is not available."))

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from org.models import BaseModel
 from reports.choices import UNFINISHED_STATUSES, ExportFormat, JobStatus
+from reports.registry import kind_label
 
 
 class ExportJob(BaseModel):
@@ -14,7 +15,7 @@ class ExportJob(BaseModel):
     The file is private: it lies in the default storage under "exports/" and is served only by
     reports.views_exports.JobDownloadView to the requester, never through MEDIA_URL. `params`
     holds what the producer needs to make it again (filters, period, scope), as JSON.
-    Written only by reports.jobs."""
+    Written only by reports.jobs; its kinds are those of reports.registry."""
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="+"
@@ -59,8 +60,6 @@ class ExportJob(BaseModel):
 
     @property
     def kind_label(self) -> str:
-        from reports.jobs import kind_label
-
         return kind_label(self.kind)
 
     @property

@@ -8,9 +8,11 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from core import charts
-from reports import jobs, writers
+from org.models import Unit
+from reports import permissions, registry, writers
 from reports.choices import ExportFormat
-from reports.compliance import FIGURES, GROUPS, UNIT_FIGURES, UNIT_GROUPS, ComplianceReport, Period
+from reports.compliance import ComplianceReport, ReportNotAllowed
+from reports.figures import FIGURES, GROUPS, UNIT_FIGURES, UNIT_GROUPS, Period
 from reports.models import ExportJob
 
 KIND = "compliance"
@@ -151,12 +153,13 @@ def job_params(report: ComplianceReport, table: str = "accounts") -> dict:
     }
 
 
-def report_from_params(user, params: dict) -> ComplianceReport:
-    from org.models import Unit
+def _unit(params: dict) -> Unit | None:
+    return Unit.objects.get(pk=params["unit"]) if params.get("unit") else None
 
-    unit = Unit.objects.get(pk=params["unit"]) if params.get("unit") else None
+
+def report_from_params(user, params: dict) -> ComplianceReport:
     period = Period(datetime.date.fromisoformat(params["start"]), datetime.date.fromisoformat(params["end"]))
-    return ComplianceReport(user=user, unit=unit, period=period)
+    return ComplianceReport(user=user, unit=_unit(params), period=period)
 
 
 def produce(job: ExportJob, user, params: dict, fmt: str, fileobj, progress) -> str:
@@ -174,16 +177,11 @@ def produce(job: ExportJob, user, params: dict, fmt: str, fileobj, progress) -> 
 
 def authorize(user, params: dict) -> None:
     """Refuse a job for a scope the user may not report on (NotAllowed, shown as 403)."""
-    from core.exceptions import NotAllowed
-    from reports.compliance import ReportNotAllowed
-
-    try:
-        report_from_params(user, params)
-    except ReportNotAllowed:
-        raise NotAllowed(_("You may not make a report for this unit.")) from None
+    if not permissions.can_report(user, _unit(params)):
+        raise ReportNotAllowed(_("You may not make a report for this unit."))
 
 
-jobs.register(
+registry.register(
     KIND,
     produce,
     authorize=authorize,

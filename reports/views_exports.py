@@ -1,7 +1,8 @@
 """Export pages: inventory downloads, the audit-trail export form, and the export jobs of the
 person who asked for them (status, download, list).
 
-Who may do what:
+Who may do what (the predicates are in reports.permissions; the services refuse with them, the
+pages show their links with them):
 - inventory export: any logged-in user, of the accounts they see (the selector scopes it);
 - audit-trail export: auditors and the communications department any scope, responsible
   managers their units' subtrees; anyone else gets 403 (the page exists but is not theirs,
@@ -17,25 +18,24 @@ from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import View
+from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, FormView, ListView
 
-from core.exceptions import ApplicationError, NotAllowed
+from core.exceptions import ApplicationError
 from core.widgets import DateInput
-from org import roles
 from org.calendar import local_day
 from org.models import Unit
-from reports import exports, jobs, writers
+from reports import exports, jobs, permissions, writers
 from reports.choices import CONTENT_TYPES, ExportFormat
 
 
 def start_job(request, *, kind: str, params: dict, fmt: str) -> HttpResponseRedirect:
-    """Start an export job for the user and send them to its page (403 if they may not have it)."""
-    try:
-        job = jobs.export_job_start(actor=request.user, kind=kind, params=params, fmt=fmt)
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
+    """Start an export job for the user and send them to its page (a NotAllowed from the service is
+    a 403: core.middleware)."""
+    job = jobs.export_job_start(actor=request.user, kind=kind, params=params, fmt=fmt)
     messages.info(request, _("The file is being made. This page shows when it is ready."))
     return HttpResponseRedirect(reverse("reports:job-detail", args=[job.pk]))
 
@@ -99,7 +99,7 @@ def _query(request) -> str:
 def inventory_actions(request) -> list[tuple[str, str]]:
     """The export links on the inventory page (accounts.extensions.inventory_actions), carrying
     the page's filters."""
-    if not request.user.is_authenticated:
+    if not permissions.can_export_inventory(request.user):
         return []
     query = request.GET.copy()
     query.pop("page", None)
@@ -144,10 +144,9 @@ class AuditTrailExportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.sees_everything = roles.sees_everything(user)
         unit = self.fields["unit"]
         unit.queryset = Unit.objects.overseen_by(user).order_by("path")
-        if self.sees_everything:
+        if permissions.can_export_audit_trail(user, None):
             unit.empty_label = _("Everything")
         else:
             unit.required = True
@@ -185,7 +184,7 @@ class AuditTrailExportView(LoginRequiredMixin, FormView):
     template_name = "reports/exports_audit_trail.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not exports.may_export_audit_trail(request.user):
+        if request.user.is_authenticated and not permissions.can_make_reports(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -200,10 +199,7 @@ class AuditTrailExportView(LoginRequiredMixin, FormView):
         data = form.cleaned_data
         params = exports.audit_trail_params(date_from=data["date_from"], date_to=data["date_to"], unit=data["unit"])
         fmt = data["fmt"]
-        try:
-            qs = exports.audit_trail_queryset(user=self.request.user, params=params)
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
+        qs = exports.audit_trail_queryset(user=self.request.user, params=params)
         count = qs.count()
         if fmt == ExportFormat.XLSX and count > exports.inline_limit(exports.AUDIT_TRAIL):
             return start_job(self.request, kind=exports.AUDIT_TRAIL, params=params, fmt=fmt)
@@ -242,13 +238,16 @@ class JobDetailView(LoginRequiredMixin, DetailView):
         return jobs.export_job_list(user=self.request.user)
 
     def get_template_names(self):
-        if self.request.headers.get("HX-Request"):
+        if self.request.htmx:
             return ["reports/includes/_job_status.html"]
         return [self.template_name]
 
 
+@method_decorator(cache_control(private=True, no_store=True), name="get")
 class JobDownloadView(LoginRequiredMixin, View):
-    """The finished file, to the requester only (404 for anyone else); each download is recorded."""
+    """The finished file, to the requester only (404 for anyone else); each download is recorded.
+    Not kept by any cache: it holds personal data. A file that is not there (any more) is a message
+    on the job's page, not on the page before."""
 
     def get(self, request, pk):
         job = get_object_or_404(jobs.export_job_list(user=request.user), pk=pk)
@@ -260,6 +259,5 @@ class JobDownloadView(LoginRequiredMixin, View):
         response = FileResponse(
             handle, as_attachment=True, filename=job.download_name, content_type=CONTENT_TYPES.get(job.fmt)
         )
-        response["Cache-Control"] = "private, no-store"
         response["X-Content-Type-Options"] = "nosniff"
         return response

@@ -18,16 +18,17 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import View
+from django.views.decorators.cache import cache_control
 
 from core.widgets import DateInput
-from org import roles
 from org.calendar import local_day
 from org.models import Unit
-from reports import exports, jobs, report_files, writers
+from reports import jobs, permissions, report_files, writers
 from reports.choices import ExportFormat
-from reports.compliance import ComplianceReport, Period, ReportNotAllowed
+from reports.compliance import ComplianceReport, Period
 from reports.views_exports import start_job
 
 MAX_YEARS = 3
@@ -73,7 +74,7 @@ class ReportForm(forms.Form):
         self.user = user
         unit = self.fields["unit"]
         unit.queryset = Unit.objects.overseen_by(user).order_by("path")
-        if roles.sees_everything(user):
+        if permissions.can_report(user, None):
             unit.empty_label = _("All of KI")
         else:
             unit.required = True
@@ -102,22 +103,18 @@ class ReportForm(forms.Form):
 
 class _ReportMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if user.is_authenticated and not (roles.sees_everything(user) or roles.managed_unit_paths(user)):
+        if request.user.is_authenticated and not permissions.can_make_reports(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def report(self, request, data) -> ComplianceReport | None:
+        """The report the form asks for, or None when the form is invalid. A scope the user may not
+        report on raises ReportNotAllowed, a 403 (core.middleware)."""
         form = ReportForm(data, user=request.user)
         self.form = form
         if not form.is_valid():
             return None
-        try:
-            return ComplianceReport(
-                user=request.user, unit=form.cleaned_data["unit"], period=form.cleaned_data["period"]
-            )
-        except ReportNotAllowed:
-            raise PermissionDenied from None
+        return ComplianceReport(user=request.user, unit=form.cleaned_data["unit"], period=form.cleaned_data["period"])
 
 
 class ReportView(_ReportMixin, View):
@@ -131,7 +128,7 @@ class ReportView(_ReportMixin, View):
             "form": self.form,
             "report": report,
             "formats": FORMATS,
-            "may_export_audit_trail": exports.may_export_audit_trail(request.user),
+            "may_export_audit_trail": permissions.can_make_reports(request.user),
         }
         if report is not None:
             count = report.account_count()
@@ -146,7 +143,7 @@ class ReportView(_ReportMixin, View):
 
 class ReportDownloadView(_ReportMixin, View):
     """GET: the report as a file (`fmt` csv, csv-semicolon, xlsx or pdf; `table` accounts or
-    units for CSV). POST: the same, made by an export job."""
+    units for CSV), kept by no cache: it holds personal data. POST: the same, made by an export job."""
 
     def _fmt_table(self, request):
         fmt = request.GET.get("fmt", ExportFormat.CSV)
@@ -155,6 +152,7 @@ class ReportDownloadView(_ReportMixin, View):
             return None, None
         return fmt, table
 
+    @method_decorator(cache_control(private=True, no_store=True))
     def get(self, request):
         report = self.report(request, request.GET)
         fmt, table = self._fmt_table(request)
@@ -172,7 +170,6 @@ class ReportDownloadView(_ReportMixin, View):
             response = HttpResponse(content_type="application/pdf")
             report_files.write_pdf(report, response)
             response["Content-Disposition"] = f'attachment; filename="{name}"'
-            response["Cache-Control"] = "private, no-store"
             return response
         return writers.csv_response(name, report_files.csv_table(report, table), delimiter=report_files.delimiter(fmt))
 

@@ -32,6 +32,7 @@ from typing import IO, Any
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -154,7 +155,8 @@ def csv_write(table: Table, fileobj: IO[bytes], *, delimiter: str = ",") -> None
 
 def _attachment(response, filename: str):
     response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "private, no-store"
+    # Kept by no cache: exports hold personal data.
+    patch_cache_control(response, private=True, no_store=True)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -3,7 +3,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import Assignment, SocialAccount
 from audit.models import AuditEvent
-from demo.management.commands.seed_demo import ACCOUNTS
+from demo.builders.accounts import ACCOUNTS
 from org.models import Unit, User
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.choices import AccountStatus, Classification
 from accounts.models import SocialAccount
-from demo.management.commands.seed_demo import ACCOUNTS
+from demo.builders.accounts import ACCOUNTS
 from org import roles
 from org.models import User
 

@@ -200,7 +200,7 @@ def test_query_count_does_not_grow_with_accounts(data, django_assert_max_num_que
 def test_screen_and_pdf_groups_show_every_figure_once():
     """The account and unit tables are split into groups for the page width; together they hold
     every figure of the CSV and XLSX exactly once, so every format carries the same numbers."""
-    from reports.compliance import FIGURES, GROUPS, UNIT_FIGURES, UNIT_GROUPS
+    from reports.figures import FIGURES, GROUPS, UNIT_FIGURES, UNIT_GROUPS
 
     shown = [key for _title, keys in GROUPS for key in keys]
     assert sorted(shown) == sorted(f.key for f in FIGURES if f.key not in {"account", "url"})

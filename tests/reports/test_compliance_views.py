@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from reports import jobs
-from reports.compliance import FIGURES, GROUPS
+from reports.figures import FIGURES, GROUPS
 from reports.models import ExportJob
 from tests import factories
 from tests.pdf import needs_pdftotext, pdf_text
@@ -86,6 +86,15 @@ def test_only_managers_comms_and_auditors_may_make_reports(client, data):
     assert client.get(reverse("reports:compliance-download"), query(data, fmt="csv")).status_code == 403
     client.force_login(data.maja)
     assert client.get(reverse("reports:compliance"), query(data)).status_code == 200
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf"])
+def test_downloads_are_kept_by_no_cache(client, data, fmt):
+    """The files hold personal data: neither a shared cache nor the browser's keeps them."""
+    client.force_login(data.auditor)
+    response = client.get(reverse("reports:compliance-download"), query(data, fmt=fmt))
+    assert response.status_code == 200
+    assert {"private", "no-store"} <= set(response["Cache-Control"].split(", "))
 
 
 def test_every_download_is_an_audit_event(client, data):

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from audit.models import AuditEvent
 from core.exceptions import ApplicationError, NotAllowed
-from reports import jobs
+from reports import jobs, registry
 from reports.choices import JobStatus
 from reports.models import ExportJob
 from reports.tasks import export_job_run_task, exports_purge_task
@@ -126,7 +126,7 @@ def test_a_job_left_running_by_a_dead_worker_is_run_again(comms, accounts):
 def test_a_failing_producer_fails_the_job_with_a_readable_message(comms):
     job = start(comms)
     with mock.patch.dict(
-        jobs._registry, {"inventory": jobs.Registration("inventory", mock.Mock(side_effect=KeyError))}
+        registry._registry, {"inventory": registry.Registration("inventory", mock.Mock(side_effect=KeyError))}
     ):
         job = jobs.export_job_run(job.pk)
     assert job.status == JobStatus.FAILED
@@ -157,6 +157,7 @@ def test_requester_downloads_the_file_and_the_download_is_recorded(client, comms
     response = client.get(reverse("reports:job-download", args=[job.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="{job.download_name}"'
+    assert {"private", "no-store"} <= set(response["Cache-Control"].split(", "))
     load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert AuditEvent.objects.filter(action="export.downloaded", actor=comms).get().after["job"] == job.pk
 

@@ -1,0 +1,124 @@
+"""Demo records (records): removed posts, questions, blocks, consents and a request for public
+records on the demo owner's account, through records' services."""
+
+import datetime
+
+from accounts.choices import AccountStatus
+from accounts.models import SocialAccount
+from demo.builders.accounts import demo_screenshot
+from org.calendar import local_day
+from records.blocks import block_record, block_review
+from records.consents import consent_record
+from records.disclosure import records_request_log
+from records.services import incident_hand_off, incident_log, incident_reference_set, inquiry_answer, inquiry_log
+
+S = AccountStatus
+
+
+def build_records(people: dict, now: datetime.datetime) -> None:
+    """Removed posts and questions on the demo owner's accounts: one handed to the registry with
+    its reference number, one not yet handed off; questions answered, overdue and routed."""
+    owner = people["owner"]
+    account = (
+        SocialAccount.objects.filter(status=S.ACTIVE, assignments__person=owner, assignments__ended_at__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    if account is None:
+        return
+    days = datetime.timedelta(days=1)
+    for back, category, hand_off in ((6, "c_defamation", True), (5, "f_advertising", False)):
+        removed = now - back * days
+        incident = incident_log(
+            actor=owner,
+            account_id=account.pk,
+            seen_at=removed - datetime.timedelta(hours=2),
+            removed_at=removed,
+            poster="visitor",
+            category=category,
+            description="Kommentar borttagen enligt kontots regler.",
+            screenshots=[
+                ("removed_post", demo_screenshot(account, f"inlägg {back}")),
+                ("ki_reply", demo_screenshot(account, f"svar {back}")),
+            ],
+        )
+        if hand_off:
+            incident_hand_off(actor=owner, incident_id=incident.pk, to="registry")
+            incident_reference_set(actor=owner, incident_id=incident.pk, reference=f"1-{incident.pk:04d}/2026")
+    answered = inquiry_log(
+        actor=owner,
+        account_id=account.pk,
+        received_at=now - 3 * days,
+        kind="question",
+        summary="Hur anmäler man sig till föreläsningen?",
+    )
+    inquiry_answer(
+        actor=owner,
+        inquiry_id=answered.pk,
+        answered_at=now - 3 * days + datetime.timedelta(hours=3),
+        reply_summary="Länk till anmälan på ki.se.",
+    )
+    inquiry_log(
+        actor=owner,
+        account_id=account.pk,
+        received_at=now - 4 * days,
+        kind="question",
+        summary="Var hittar jag rapporten som nämndes i inlägget?",
+    )
+    inquiry_log(
+        actor=owner,
+        account_id=account.pk,
+        received_at=now - datetime.timedelta(hours=3),
+        kind="criticism",
+        summary="Kritik mot hur institutionen hanterar kursvärderingar.",
+    )
+    # A block that has waited more than six months for review, and one reviewed recently.
+    block_record(
+        actor=owner,
+        account_id=account.pk,
+        visitor="@reklamkonto123",
+        action="block",
+        reason="f_advertising",
+        blocked_at=now - 200 * days,
+    )
+    recent = block_record(
+        actor=owner,
+        account_id=account.pk,
+        visitor="@troll_stockholm",
+        action="mute",
+        reason="c_defamation",
+        blocked_at=now - 20 * days,
+    )
+    block_review(actor=owner, block_id=recent.pk)
+    consent_record(
+        actor=owner,
+        account_id=account.pk,
+        subject="Deltagare på öppet hus (gruppen informerad)",
+        form="group",
+        given_on=local_day(now) - 10 * days,
+        publication="Bildserie från öppet hus",
+        photographer="Linnea Fotograf",
+        credit="Foto: Linnea Fotograf",
+        photographer_consents=True,
+    )
+    consent_record(
+        actor=owner,
+        account_id=account.pk,
+        subject="Doktorand Sara Exempel",
+        form="oral",
+        given_on=local_day(now) - 3 * days,
+        publication="Porträtt i inlägg om disputation",
+        photographer="Johan Redaktör",
+        credit="Foto: Johan Redaktör",
+        photographer_consents=True,
+    )
+    # An open request for public records puts this account's last month on legal hold.
+    records_request_log(
+        actor=people["comms"],
+        received_at=now - 2 * days,
+        requester="Journalist, Dagens Medicin",
+        asked_for="Borttagna kommentarer och blockeringar på kontot under den senaste månaden.",
+        account_ids=[account.pk],
+        period_start=local_day(now) - 30 * days,
+        period_end=local_day(now),
+    )
