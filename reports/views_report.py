@@ -118,8 +118,10 @@ class _ReportMixin(LoginRequiredMixin):
 
 
 class ReportView(_ReportMixin, View):
-    """GET /reports/: the form; with a valid query, the report below it."""
+    """GET /reports/: the form; with a valid query, the report below it (names of owners and
+    deputies: kept by no cache, like the downloads)."""
 
+    @method_decorator(cache_control(private=True, no_store=True))
     def get(self, request):
         report = self.report(request, request.GET) if request.GET else None
         if report is None and not request.GET:

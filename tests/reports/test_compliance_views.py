@@ -243,3 +243,11 @@ def test_the_approval_links_to_its_decision_record(client, data):
     url = reverse("approvals:decision-pdf", args=[decision.pk])
     assert f'href="{url}"' in html
     assert client.get(url).status_code == 200
+
+
+def test_the_report_page_is_kept_by_no_cache(client, data):
+    """The page names owners and deputies like the downloads do: no cache keeps it either."""
+    client.force_login(data.auditor)
+    response = client.get(reverse("reports:compliance"), query(data))
+    assert response.status_code == 200
+    assert {"private", "no-store"} <= set(response["Cache-Control"].split(", "))
