@@ -100,6 +100,19 @@ def test_an_anonymous_visitor_may_do_nothing(evidence_account):
     assert not permissions.can_weed(nobody)
 
 
+def log_request(actor, account, *, days=0):
+    """A request for public records on the account's last `days` days."""
+    return disclosure.records_request_log(
+        actor=actor,
+        received_at=timezone.now(),
+        requester="Anonym",
+        asked_for="Allt",
+        account_ids=[account.pk],
+        period_start=timezone.localdate() - datetime.timedelta(days=days),
+        period_end=timezone.localdate(),
+    )
+
+
 @pytest.fixture
 def evidence(evidence_account, custodian, comms):
     """One of every kind of evidence on the account, and a request for public records with a bundle."""
@@ -134,15 +147,7 @@ def evidence(evidence_account, custodian, comms):
         photographer_consents=True,
         document=png_file("samtycke.png"),
     )
-    req = disclosure.records_request_log(
-        actor=comms,
-        received_at=timezone.now(),
-        requester="Anonym",
-        asked_for="Allt",
-        account_ids=[account.pk],
-        period_start=timezone.localdate() - datetime.timedelta(days=7),
-        period_end=timezone.localdate(),
-    )
+    req = log_request(comms, account, days=7)
     disclosure.disclosure_bundle_make(actor=comms, request_id=req.pk)
     return {"account": account, "incident": incident, "consent": consent, "request": req}
 
@@ -176,15 +181,7 @@ def test_no_page_that_shows_evidence_is_stored_by_a_cache(client, comms, evidenc
 
 def test_a_missing_bundle_is_refused_on_the_page_the_link_was_on(client, comms, evidence_account):
     """The service's refusal (no bundle yet) is shown as a message on the request's page."""
-    req = disclosure.records_request_log(
-        actor=comms,
-        received_at=timezone.now(),
-        requester="Anonym",
-        asked_for="Allt",
-        account_ids=[evidence_account.pk],
-        period_start=timezone.localdate(),
-        period_end=timezone.localdate(),
-    )
+    req = log_request(comms, evidence_account)
     client.force_login(comms)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     detail = reverse("records:request-detail", args=[req.pk])
