@@ -18,12 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import permissions
 from accounts.models import SocialAccount
 from audit.services import audit_record
 from core.exceptions import ApplicationError, NotAllowed
 from monitoring.choices import Severity
 from monitoring.rules import Rule, _ids, governed, register
+from records import permissions
 from records.choices import BlockAction, Category
 from records.models import Block
 
@@ -33,13 +33,8 @@ REVIEW_AFTER = datetime.timedelta(days=182)
 _CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 
-def can_write_blocks(user, account: SocialAccount) -> bool:
-    """The account's owner or deputy, a responsible manager of its unit, or comms. Auditors only read."""
-    return user.is_authenticated and (permissions.can_maintain(user, account) or permissions.manages(user, account))
-
-
 def _refuse_unless_writer(user, account: SocialAccount) -> None:
-    if not can_write_blocks(user, account):
+    if not permissions.can_write_blocks(user, account):
         raise NotAllowed(
             _(
                 "Only the account's owner, its deputy, a responsible manager or the communications "

@@ -21,13 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import permissions
 from accounts.models import SocialAccount
-from accounts.snapshots import can_see_snapshots
 from accounts.uploads import PDF_CONTENT_TYPE, CheckedFile, checked_upload
 from audit.services import audit_record
 from core.exceptions import ApplicationError, NotAllowed
 from core.files import deleted_on_error
+from records import permissions
 from records.choices import ConsentForm
 from records.models import MediaConsent
 
@@ -37,11 +36,6 @@ CONTENT_TYPES = {"pdf": PDF_CONTENT_TYPE, "png": "image/png", "jpg": "image/jpeg
 PHOTOGRAPHER_MUST_CONSENT = gettext_lazy(
     "The photographer must agree to publication in social media before the picture is published (MEDIA-3)."
 )
-
-
-def can_write_consents(user, account: SocialAccount) -> bool:
-    """The account's owner or deputy, a responsible manager of its unit, or comms. Auditors only read."""
-    return user.is_authenticated and (permissions.can_maintain(user, account) or permissions.manages(user, account))
 
 
 @transaction.atomic
@@ -65,7 +59,7 @@ def consent_record(
     already checked with checked_upload. Every refusal happens before the file is written.
     """
     account = SocialAccount.objects.select_for_update(of=("self",)).select_related("unit").get(pk=account_id)
-    if not can_write_consents(actor, account):
+    if not permissions.can_write_consents(actor, account):
         raise NotAllowed(
             _(
                 "Only the account's owner, its deputy, a responsible manager or the communications "
@@ -134,6 +128,6 @@ def consent_document_get(*, user, pk: int) -> MediaConsent:
     """The consent, for downloading its document: 404 unless it has one and the user may see the
     account's evidence (also for a public account)."""
     consent = get_object_or_404(MediaConsent.objects.select_related("account"), pk=pk)
-    if not consent.document or not can_see_snapshots(user, consent.account):
+    if not consent.document or not permissions.can_see_evidence(user, consent.account):
         raise Http404
     return consent

@@ -20,11 +20,20 @@ from records.choices import Category, HandOff, InquiryKind, Poster
 EVIDENCE_ACCEPT = ",".join((*IMAGE_CONTENT_TYPES, PDF_CONTENT_TYPE))
 
 
+class DateTimeLocalInput(forms.DateTimeInput):
+    """The browser's date-and-time picker: `<input type="datetime-local">` with the value it expects."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None, format="%Y-%m-%dT%H:%M"):  # noqa: A002 - Django's own argument name
+        super().__init__(attrs=attrs, format=format)
+
+
 class StockholmDateTimeField(forms.DateTimeField):
     """A date and time from an <input type="datetime-local">, read as Europe/Stockholm wall-clock
     time. A time that does not exist or occurs twice there (the DST changes) is a form error."""
 
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    widget = DateTimeLocalInput
 
     def to_python(self, value):
         with timezone.override(STOCKHOLM):

@@ -15,7 +15,6 @@ from django.utils import timezone
 from accounts.models import Snapshot, SocialAccount
 from accounts.selectors import social_account_list
 from accounts.snapshots import snapshot_account_get
-from org import roles
 from org.models import Unit
 from records.models import Incident, Inquiry
 
@@ -53,16 +52,10 @@ def inquiry_list(*, account: SocialAccount):
     )
 
 
-def may_see_unit_figures(user, unit: Unit) -> bool:
-    """The communications department and auditors see every unit's figures; a manager sees those of
-    the units they are responsible for (RESP-1), which are exactly the units whose accounts'
-    records they may see."""
-    return roles.oversees_unit(user, unit)
-
-
 def unit_inquiries(*, user, unit: Unit):
     """The questions and comments of every account in the unit's subtree that the user may see.
-    Call it only after may_see_unit_figures: then every such account's records are the user's to see."""
+    Call it only after records.permissions.can_see_unit_figures: then every such account's records
+    are the user's to see."""
     return Inquiry.objects.filter(account__in=social_account_list(user=user).in_unit(unit).values("pk"))
 
 

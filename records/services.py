@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import permissions
 from accounts.choices import SnapshotKind
 from accounts.models import SocialAccount
 from accounts.selectors import registry_email_for
@@ -17,8 +16,8 @@ from accounts.snapshots import snapshot_upload
 from audit.services import audit_record
 from core.exceptions import ApplicationError, NotAllowed
 from notifications.services import notification_queue
-from org import roles
 from org.calendar import answer_due
+from records import permissions
 from records.choices import HandOff, InquiryKind
 from records.models import Incident, Inquiry
 from records.pdf import incident_record_pdf, inquiry_record_pdf
@@ -31,11 +30,6 @@ EVIDENCE_KINDS = (SnapshotKind.REMOVED_POST, SnapshotKind.KI_REPLY)
 
 def _lock_account(account_id: int) -> SocialAccount:
     return SocialAccount.objects.select_for_update(of=("self",)).select_related("unit", "platform").get(pk=account_id)
-
-
-def may_record(user, account) -> bool:
-    """The owner or deputy records moderation; so may a responsible manager or comms."""
-    return permissions.can_maintain(user, account) or permissions.manages(user, account)
 
 
 @transaction.atomic
@@ -54,7 +48,7 @@ def incident_log(
     """Log a removed post with its dated screenshots (CONT-2, REC-4): each screenshot goes through
     the checked upload. Removal is not disposal: the evidence is kept."""
     account = _lock_account(account_id)
-    if not may_record(actor, account):
+    if not permissions.can_record(actor, account):
         raise NotAllowed(NOT_A_RECORDER)
     now = timezone.now()
     if removed_at < seen_at:
@@ -110,7 +104,7 @@ def inquiry_log(
     answer_due). Criticism of KI's activities is routed to the responsible manager (ANS-2), who
     is told."""
     account = _lock_account(account_id)
-    if not may_record(actor, account):
+    if not permissions.can_record(actor, account):
         raise NotAllowed(NOT_A_RECORDER)
     if received_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ApplicationError(_("The time received cannot be in the future."))
@@ -150,7 +144,7 @@ def inquiry_answer(*, actor, inquiry_id: int, answered_at: datetime.datetime, re
     """Record when and how a question or comment was answered (ANS-1, ANS-3)."""
     inquiry = Inquiry.objects.select_for_update(of=("self",)).select_related("account__unit").get(pk=inquiry_id)
     account = inquiry.account
-    if not (may_record(actor, account) or (inquiry.routed_to_id == actor.pk) or roles.is_comms(actor)):
+    if not permissions.can_answer(actor, inquiry):
         raise NotAllowed(NOT_A_RECORDER)
     if inquiry.answered_at is not None:
         raise ApplicationError(_("This question has already been answered."))
@@ -196,7 +190,7 @@ def _lock_record(model, pk: int):
 def _hand_off(*, actor, record, to: str):
     name, template, file_stem, render_pdf, page = _RECORDS[type(record)]
     account = record.account
-    if not may_record(actor, account):
+    if not permissions.can_hand_off(actor, record):
         raise NotAllowed(NOT_A_RECORDER)
     if record.hand_off:
         raise ApplicationError(_("This record has already been handed off."))
@@ -229,7 +223,7 @@ def _hand_off(*, actor, record, to: str):
 
 def _reference_set(*, actor, record, reference: str):
     name = _RECORDS[type(record)][0]
-    if not may_record(actor, record.account):
+    if not permissions.can_set_reference(actor, record):
         raise NotAllowed(NOT_A_RECORDER)
     if record.hand_off != HandOff.REGISTRY:
         raise ApplicationError(_("Send the record to the registry first."))
@@ -252,7 +246,7 @@ def _reference_set(*, actor, record, reference: str):
 def incident_hand_off(*, actor, incident_id: int, to: str) -> Incident:
     """Hand the record of a removed post, with its screenshots, to the registry or the archive."""
     incident = _lock_record(Incident, incident_id)
-    if may_record(actor, incident.account) and not incident.evidence.exists():
+    if permissions.can_hand_off(actor, incident) and not incident.evidence.exists():
         raise ApplicationError(_("Add a screenshot of the removed post first (REC-4)."))
     return _hand_off(actor=actor, record=incident, to=to)
 

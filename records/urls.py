@@ -1,4 +1,63 @@
+"""The records pages (namespace `records`): removed posts and questions (views_moderation), the
+blocking log, consents and the visitor notice (views_blocks), requests for public records and
+weeding (views_requests)."""
+
+from django.urls import path
+
 from records import views_blocks, views_moderation, views_requests
+from records.models import Incident, Inquiry
 
 app_name = "records"
-urlpatterns = [*views_moderation.urlpatterns, *views_blocks.urlpatterns, *views_requests.urlpatterns]
+urlpatterns = [
+    # Removed posts and questions
+    path("accounts/<int:pk>/removed-posts/", views_moderation.IncidentListView.as_view(), name="incidents"),
+    path(
+        "accounts/<int:pk>/removed-posts/<int:record_pk>/hand-off/",
+        views_moderation.RecordHandOffView.as_view(model=Incident, list_name="records:incidents"),
+        name="incident-hand-off",
+    ),
+    path(
+        "accounts/<int:pk>/removed-posts/<int:record_pk>/reference/",
+        views_moderation.RecordReferenceView.as_view(model=Incident, list_name="records:incidents"),
+        name="incident-reference",
+    ),
+    path(
+        "accounts/<int:pk>/removed-posts/<int:record_pk>/record.pdf",
+        views_moderation.IncidentPdfView.as_view(),
+        name="incident-pdf",
+    ),
+    path("accounts/<int:pk>/questions/", views_moderation.InquiryListView.as_view(), name="inquiries"),
+    path(
+        "accounts/<int:pk>/questions/<int:record_pk>/answer/",
+        views_moderation.InquiryAnswerView.as_view(),
+        name="inquiry-answer",
+    ),
+    path(
+        "accounts/<int:pk>/questions/<int:record_pk>/hand-off/",
+        views_moderation.RecordHandOffView.as_view(model=Inquiry, list_name="records:inquiries"),
+        name="inquiry-hand-off",
+    ),
+    path(
+        "accounts/<int:pk>/questions/<int:record_pk>/reference/",
+        views_moderation.RecordReferenceView.as_view(model=Inquiry, list_name="records:inquiries"),
+        name="inquiry-reference",
+    ),
+    path("units/<int:pk>/questions/", views_moderation.UnitInquiryFiguresView.as_view(), name="unit-inquiries"),
+    # Blocking log, media consents, visitor notice
+    path("accounts/<int:pk>/blocks/", views_blocks.BlockListView.as_view(), name="blocks"),
+    path("blocks/<int:pk>/review/", views_blocks.BlockReviewView.as_view(), name="block-review"),
+    path("blocks/<int:pk>/unblock/", views_blocks.BlockUnblockView.as_view(), name="block-unblock"),
+    path("accounts/<int:pk>/consents/", views_blocks.ConsentListView.as_view(), name="consents"),
+    path("consents/<int:pk>/document/", views_blocks.ConsentDocumentView.as_view(), name="consent-document"),
+    path("accounts/<int:pk>/visitor-notice/", views_blocks.VisitorNoticeView.as_view(), name="visitor-notice"),
+    # Requests for public records and weeding
+    path("records-requests/", views_requests.RequestListView.as_view(), name="request-list"),
+    path("records-requests/<int:pk>/", views_requests.RequestDetailView.as_view(), name="request-detail"),
+    path("records-requests/<int:pk>/bundle/", views_requests.BundleMakeView.as_view(), name="request-bundle-make"),
+    path(
+        "records-requests/<int:pk>/bundle/download/", views_requests.BundleDownloadView.as_view(), name="request-bundle"
+    ),
+    path("records-requests/<int:pk>/close/", views_requests.RequestCloseView.as_view(), name="request-close"),
+    path("accounts/<int:pk>/weeding/", views_requests.WeedingView.as_view(), name="weeding"),
+    path("accounts/<int:pk>/weeding/retention/", views_requests.RetentionView.as_view(), name="retention"),
+]

@@ -9,15 +9,11 @@ account.
 
 import logging
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Layout, Submit
-from django import forms
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -25,14 +21,12 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.selectors import social_account_get
-from accounts.snapshots import can_see_snapshots
-from accounts.uploads import IMAGE_CONTENT_TYPES, PDF_CONTENT_TYPE, checked_upload
-from core.exceptions import ApplicationError, NotAllowed
-from core.widgets import DateInput
-from records import blocks, consents
-from records.choices import BlockAction, Category, ConsentForm
+from accounts.uploads import PDF_CONTENT_TYPE
+from core.views import ServiceActionView
+from records import blocks, consents, permissions
+from records.forms_blocks import BlockForm, MediaConsentForm
 from records.models import Block
-from records.views_moderation import EvidenceFormPage
+from records.views_moderation import EVIDENCE_NO_STORE, EvidenceFormPage
 from records.visitor_notice import VISITOR_NOTICE_EN, VISITOR_NOTICE_SV
 
 logger = logging.getLogger(__name__)
@@ -41,50 +35,13 @@ logger = logging.getLogger(__name__)
 # Blocking log
 
 
-class BlockForm(forms.Form):
-    visitor = forms.CharField(
-        label=_("Visitor's public identity on the platform"),
-        max_length=200,
-        help_text=_("The name or handle the platform shows, e.g. @name."),
-    )
-    visitor_url = forms.URLField(label=_("Link to the visitor's profile"), max_length=500, required=False)
-    action = forms.ChoiceField(label=_("Action"), choices=BlockAction.choices, initial=BlockAction.BLOCK)
-    reason = forms.ChoiceField(label=_("Reason (CONT-1 or the account's rules)"), choices=Category.choices)
-    reason_note = forms.CharField(
-        label=_("Note on the reason"),
-        max_length=500,
-        required=False,
-        help_text=_(
-            "Required for a breach of the account's rules: say which rule. Do not repeat the visitor's posts here."
-        ),
-    )
-    blocked_at = forms.DateTimeField(
-        label=_("When the visitor was blocked"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["blocked_at"].initial = lambda: timezone.now().replace(second=0, microsecond=0)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
-            "visitor", "visitor_url", "action", "reason", "reason_note", "blocked_at", Submit("record", _("Record"))
-        )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("reason") == Category.ACCOUNT_RULES and not data.get("reason_note", "").strip():
-            self.add_error("reason_note", _("Say which of the account's rules the visitor broke."))
-        return data
-
-
 class BlockListView(EvidenceFormPage):
     """An account's blocking log and the form to record a block (403 for those who may only read)."""
 
     form_class = BlockForm
     template_name = "records/block_list.html"
     success_message = _("The block was recorded.")
-    may_write = staticmethod(blocks.can_write_blocks)
+    may_write = staticmethod(permissions.can_write_blocks)
 
     def perform(self, form):
         return blocks.block_record(actor=self.request.user, account_id=self.account.pk, **form.cleaned_data)
@@ -102,101 +59,36 @@ class BlockListView(EvidenceFormPage):
         return context
 
 
-class _BlockActionView(LoginRequiredMixin, View):
+class _BlockActionView(LoginRequiredMixin, ServiceActionView):
     """A POST-only change to one block: 404 unless the user may see the log, 403 unless they may
     write it; any other refusal is shown as a message."""
 
-    http_method_names = ["post"]
-    success_message = ""
-
-    def post(self, request, pk):
-        block = get_object_or_404(Block.objects.select_related("account"), pk=pk)
-        if not can_see_snapshots(request.user, block.account):
+    def prepare(self):
+        self.block = get_object_or_404(Block.objects.select_related("account__unit"), pk=self.kwargs["pk"])
+        if not permissions.can_see_evidence(self.request.user, self.block.account):
             raise Http404
-        try:
-            self.perform(block)
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, self.success_message)
-        return redirect("records:blocks", pk=block.account_id)
+        if not permissions.can_write_blocks(self.request.user, self.block.account):
+            raise PermissionDenied
+
+    def get_redirect_url(self):
+        return reverse("records:blocks", args=[self.block.account_id])
 
 
 class BlockReviewView(_BlockActionView):
     success_message = _("The block was reviewed and kept.")
 
-    def perform(self, block):
-        blocks.block_review(actor=self.request.user, block_id=block.pk)
+    def perform(self, form):
+        blocks.block_review(actor=self.request.user, block_id=self.block.pk)
 
 
 class BlockUnblockView(_BlockActionView):
     success_message = _("The visitor was unblocked. The block stays in the log.")
 
-    def perform(self, block):
-        blocks.block_unblock(actor=self.request.user, block_id=block.pk)
+    def perform(self, form):
+        blocks.block_unblock(actor=self.request.user, block_id=self.block.pk)
 
 
 # Media consent register
-
-
-class MediaConsentForm(forms.Form):
-    """Record a consent. clean_document checks the file once and hands on a CheckedFile, so a
-    hostile file is a form error and nothing is written."""
-
-    subject = forms.CharField(
-        label=_("Person or group"),
-        max_length=200,
-        help_text=_("For a group, describe it, e.g. “the audience at the lecture”."),
-    )
-    consent_form = forms.ChoiceField(label=_("Form of consent"), choices=ConsentForm.choices)
-    given_on = forms.DateField(label=_("Date of the consent"), widget=DateInput)
-    publication = forms.CharField(
-        label=_("Publication"), max_length=300, help_text=_("Where and when the photo or film is published.")
-    )
-    photographer = forms.CharField(label=_("Photographer"), max_length=200)
-    credit = forms.CharField(
-        label=_("Credit"),
-        max_length=200,
-        help_text=_("How the photographer is credited, or that it was agreed not to credit them (MEDIA-3)."),
-    )
-    photographer_consents = forms.BooleanField(
-        label=_("The photographer agrees to publication in social media (MEDIA-3)"),
-        error_messages={"required": consents.PHOTOGRAPHER_MUST_CONSENT},
-    )
-    document = forms.FileField(
-        label=_("Written consent"),
-        required=False,
-        help_text=_("Optional: a PDF, or a PNG, JPEG or WebP image; at most 10 MB. Image metadata is removed."),
-        widget=forms.FileInput(attrs={"accept": ",".join((*IMAGE_CONTENT_TYPES, PDF_CONTENT_TYPE))}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["given_on"].initial = timezone.localdate
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
-            "subject",
-            "consent_form",
-            "given_on",
-            "publication",
-            "photographer",
-            "credit",
-            "photographer_consents",
-            "document",
-            Submit("record", _("Record")),
-        )
-
-    def clean_given_on(self):
-        given_on = self.cleaned_data["given_on"]
-        if given_on > timezone.localdate():
-            raise forms.ValidationError(_("The date of the consent cannot be in the future."))
-        return given_on
-
-    def clean_document(self):
-        document = self.cleaned_data.get("document")
-        return checked_upload(document) if document else None
 
 
 class ConsentListView(EvidenceFormPage):
@@ -205,7 +97,7 @@ class ConsentListView(EvidenceFormPage):
     form_class = MediaConsentForm
     template_name = "records/consent_list.html"
     success_message = _("The consent was recorded.")
-    may_write = staticmethod(consents.can_write_consents)
+    may_write = staticmethod(permissions.can_write_consents)
 
     def perform(self, form):
         data = dict(form.cleaned_data)
@@ -225,6 +117,7 @@ class ConsentListView(EvidenceFormPage):
         return context
 
 
+@EVIDENCE_NO_STORE
 class ConsentDocumentView(LoginRequiredMixin, View):
     """The written consent, to those who may see the account's evidence. Images are shown in the
     browser, PDFs downloaded; the headers stop the browser from running anything in either (as
@@ -246,7 +139,6 @@ class ConsentDocumentView(LoginRequiredMixin, View):
             filename=name,
         )
         response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
         return response
 
@@ -270,13 +162,3 @@ class VisitorNoticeView(LoginRequiredMixin, TemplateView):
             ],
         )
         return context
-
-
-urlpatterns = [
-    path("accounts/<int:pk>/blocks/", BlockListView.as_view(), name="blocks"),
-    path("blocks/<int:pk>/review/", BlockReviewView.as_view(), name="block-review"),
-    path("blocks/<int:pk>/unblock/", BlockUnblockView.as_view(), name="block-unblock"),
-    path("accounts/<int:pk>/consents/", ConsentListView.as_view(), name="consents"),
-    path("consents/<int:pk>/document/", ConsentDocumentView.as_view(), name="consent-document"),
-    path("accounts/<int:pk>/visitor-notice/", VisitorNoticeView.as_view(), name="visitor-notice"),
-]

@@ -4,8 +4,10 @@ REC-2/3), the response-time figures of a unit, and the moderation panel on the a
 Who sees what: the pages are records and evidence, so they answer 404 to anyone who may not see
 the account's screenshots (accounts.snapshots.can_see_snapshots), including a logged-in user who
 sees the account only because it is public. Those who may see them but not record (auditors) get
-403 for every write. The writes go through
-records.services, which check the same rights again inside their transaction.
+403 for every write. Who may do what is records.permissions' to say: the pages show a button by
+the same predicate that records.services uses, inside its transaction, to refuse. The services'
+refusals are translated by core.middleware and core.views. Pages that show evidence are never
+stored by a cache (EVIDENCE_NO_STORE).
 """
 
 import datetime
@@ -15,26 +17,31 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
+from django.views.decorators.cache import cache_control
 from django.views.generic import FormView, TemplateView
 
 from accounts.selectors import registry_email_for, social_account_list
-from accounts.snapshots import can_see_snapshots, snapshot_account_get
-from core.exceptions import ApplicationError, NotAllowed
-from core.views import ServiceFormMixin
+from accounts.snapshots import snapshot_account_get
+from core.views import ServiceActionView, ServiceFormMixin
 from org.calendar import STOCKHOLM
 from org.selectors import unit_list
-from records import selectors, services
+from records import permissions, selectors, services
 from records.choices import Category, HandOff
 from records.forms_moderation import HandOffForm, IncidentForm, InquiryAnswerForm, InquiryForm, ReferenceForm
 from records.models import Incident, Inquiry
 
 PAGE_SIZE = 25
+
+# Evidence is never kept by a shared cache or the browser's: a class view decorated with this
+# answers "Cache-Control: private, no-store" (so do its redirects after a POST).
+EVIDENCE_NO_STORE = method_decorator(cache_control(private=True, no_store=True), name="dispatch")
 
 
 def _due_by_end_of(due: datetime.datetime) -> datetime.date | None:
@@ -50,12 +57,14 @@ def _page(request, queryset) -> dict:
     return {"paginator": paginator, "page_obj": page, "is_paginated": page.has_other_pages()}
 
 
+@EVIDENCE_NO_STORE
 class EvidenceFormPage(LoginRequiredMixin, ServiceFormMixin, FormView):
     """An account's evidence page with a form to add to it (removed posts, questions, blocks,
     consents): 404 unless the user may see the account's evidence (accounts.snapshots), 403 for a
-    POST from someone who may only look. Subclasses say who may write with `may_write`."""
+    POST from someone who may only look. Subclasses say who may write with `may_write`, a
+    predicate of records.permissions."""
 
-    may_write = staticmethod(services.may_record)
+    may_write = staticmethod(permissions.can_record)
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -131,8 +140,10 @@ class InquiryListView(_RecordsPage):
         for inquiry in open_inquiries:
             inquiry.overdue = inquiry.is_overdue(now)
             inquiry.due_by_end_of = _due_by_end_of(inquiry.due_at)
-            # The manager a criticism was routed to may answer it too (ANS-2).
-            if self.can_write or inquiry.routed_to_id == user.pk:
+            # The manager a criticism was routed to may answer it too (ANS-2). Whoever may record
+            # the account's questions may answer every one of them: no need to ask again.
+            inquiry.account = self.account
+            if self.can_write or permissions.can_answer(user, inquiry):
                 inquiry.answer_form = InquiryAnswerForm(auto_id=f"id_answer{inquiry.pk}_%s")
         context.update(_page(self.request, inquiries.filter(answered_at__isnull=False)))
         answered = list(context["page_obj"].object_list)
@@ -148,39 +159,24 @@ class InquiryListView(_RecordsPage):
         return context
 
 
-class _RecordAction(LoginRequiredMixin, View):
+class _RecordAction(LoginRequiredMixin, ServiceActionView):
     """A POST-only action on one record of an account: 404 unless the user may see the account's
-    records, 403 unless they may act, one service call; any other refusal becomes a message."""
+    records, 403 unless they may act (`allowed`, a predicate of records.permissions), one service
+    call; any other refusal becomes a message on the list, at the record."""
 
-    http_method_names = ["post"]
     model = None
-    form_class = None
     list_name = ""
-    success_message = ""
+    allowed = staticmethod(permissions.can_hand_off)
 
-    def allowed(self, user, account, record) -> bool:
-        return services.may_record(user, account)
-
-    def post(self, request, pk, record_pk):
-        account = selectors.records_account_get(user=request.user, pk=pk)
-        record = get_object_or_404(self.model.objects.filter(account=account), pk=record_pk)
-        if not self.allowed(request.user, account, record):
+    def prepare(self):
+        self.account = selectors.records_account_get(user=self.request.user, pk=self.kwargs["pk"])
+        self.record = get_object_or_404(self.model.objects.filter(account=self.account), pk=self.kwargs["record_pk"])
+        self.record.account = self.account  # the same row, already read with its unit
+        if not self.allowed(self.request.user, self.record):
             raise PermissionDenied
-        form = self.form_class(request.POST)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-        else:
-            try:
-                self.perform(record, form)
-            except NotAllowed as exc:
-                raise PermissionDenied(exc.message) from exc
-            except ApplicationError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, self.success_message)
-        return redirect(reverse(self.list_name, args=[account.pk]) + f"#{self.model._meta.model_name}-{record.pk}")
+
+    def get_redirect_url(self):
+        return reverse(self.list_name, args=[self.account.pk]) + f"#{self.model._meta.model_name}-{self.record.pk}"
 
 
 # Removed posts and questions are handed off and numbered the same way (records.services).
@@ -199,9 +195,9 @@ class RecordHandOffView(_RecordAction):
 
     form_class = HandOffForm
 
-    def perform(self, record, form):
+    def perform(self, form):
         to = form.cleaned_data["to"]
-        HAND_OFF[self.model](self.request.user, record.pk, to)
+        HAND_OFF[self.model](self.request.user, self.record.pk, to)
         self.success_message = (
             _("The record was queued for e-mail to the registry. Enter the reference number when it comes back.")
             if to == HandOff.REGISTRY
@@ -212,9 +208,10 @@ class RecordHandOffView(_RecordAction):
 class RecordReferenceView(_RecordAction):
     form_class = ReferenceForm
     success_message = _("The reference number was saved.")
+    allowed = staticmethod(permissions.can_set_reference)
 
-    def perform(self, record, form):
-        REFERENCE_SET[self.model](self.request.user, record.pk, form.cleaned_data["reference"])
+    def perform(self, form):
+        REFERENCE_SET[self.model](self.request.user, self.record.pk, form.cleaned_data["reference"])
 
 
 class InquiryAnswerView(_RecordAction):
@@ -222,14 +219,13 @@ class InquiryAnswerView(_RecordAction):
     form_class = InquiryAnswerForm
     list_name = "records:inquiries"
     success_message = _("The answer was recorded.")
+    allowed = staticmethod(permissions.can_answer)
 
-    def allowed(self, user, account, inquiry) -> bool:
-        return services.may_record(user, account) or inquiry.routed_to_id == user.pk
-
-    def perform(self, inquiry, form):
-        services.inquiry_answer(actor=self.request.user, inquiry_id=inquiry.pk, **form.cleaned_data)
+    def perform(self, form):
+        services.inquiry_answer(actor=self.request.user, inquiry_id=self.record.pk, **form.cleaned_data)
 
 
+@EVIDENCE_NO_STORE
 class IncidentPdfView(LoginRequiredMixin, View):
     """The dated record of a removed post, with its screenshots, as a PDF: for those who may see
     the account's evidence (404 otherwise)."""
@@ -243,7 +239,6 @@ class IncidentPdfView(LoginRequiredMixin, View):
         pdf = services.incident_record_export(actor=request.user, incident_id=incident.pk, language=get_language())
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="kipolicy_removed_post_{incident.pk}.pdf"'
-        response["Cache-Control"] = "private, no-store"  # evidence: never kept by a shared cache
         return response
 
 
@@ -256,7 +251,7 @@ class UnitInquiryFiguresView(LoginRequiredMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.unit = get_object_or_404(unit_list(user=request.user), pk=kwargs["pk"])
-            if not selectors.may_see_unit_figures(request.user, self.unit):
+            if not permissions.can_see_unit_figures(request.user, self.unit):
                 raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -277,7 +272,7 @@ class UnitInquiryFiguresView(LoginRequiredMixin, TemplateView):
 def moderation_panel(request, account):
     """accounts.extensions detail panel: removed posts not yet handed off, open and overdue
     questions, and links to the two pages. Only for those who may see the account's evidence."""
-    if not can_see_snapshots(request.user, account):
+    if not permissions.can_see_evidence(request.user, account):
         return None
     return "records/includes/_moderation_panel.html", {
         "account": account,
@@ -285,37 +280,8 @@ def moderation_panel(request, account):
     }
 
 
-urlpatterns = [
-    path("accounts/<int:pk>/removed-posts/", IncidentListView.as_view(), name="incidents"),
-    path(
-        "accounts/<int:pk>/removed-posts/<int:record_pk>/hand-off/",
-        RecordHandOffView.as_view(model=Incident, list_name="records:incidents"),
-        name="incident-hand-off",
-    ),
-    path(
-        "accounts/<int:pk>/removed-posts/<int:record_pk>/reference/",
-        RecordReferenceView.as_view(model=Incident, list_name="records:incidents"),
-        name="incident-reference",
-    ),
-    path("accounts/<int:pk>/removed-posts/<int:record_pk>/record.pdf", IncidentPdfView.as_view(), name="incident-pdf"),
-    path("accounts/<int:pk>/questions/", InquiryListView.as_view(), name="inquiries"),
-    path("accounts/<int:pk>/questions/<int:record_pk>/answer/", InquiryAnswerView.as_view(), name="inquiry-answer"),
-    path(
-        "accounts/<int:pk>/questions/<int:record_pk>/hand-off/",
-        RecordHandOffView.as_view(model=Inquiry, list_name="records:inquiries"),
-        name="inquiry-hand-off",
-    ),
-    path(
-        "accounts/<int:pk>/questions/<int:record_pk>/reference/",
-        RecordReferenceView.as_view(model=Inquiry, list_name="records:inquiries"),
-        name="inquiry-reference",
-    ),
-    path("units/<int:pk>/questions/", UnitInquiryFiguresView.as_view(), name="unit-inquiries"),
-]
-
-
 def unit_inquiries_panel(request, unit):
     """org.extensions unit panel: the link to the unit's response times, for those who may see them."""
-    if not selectors.may_see_unit_figures(request.user, unit):
+    if not permissions.can_see_unit_figures(request.user, unit):
         return None
     return "records/includes/_unit_inquiries_link.html", {"unit": unit}

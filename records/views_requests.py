@@ -1,117 +1,62 @@
 """Pages for requests for public records (REC-1) and for weeding (WEED-1/2).
 
-Requests are handled by the communications department and auditors (403 for everyone else). The
-weeding page of an account is read by those who may see its evidence (comms, auditors, the
-account's managers, owner and deputy) and written by comms; an account the user cannot see
-answers 404.
+Requests are seen by those records.permissions.can_see_requests names (the communications
+department and auditors; 403 for everyone else) and logged, bundled and closed by those
+can_handle_requests names. The weeding page of an account is read by those who may see its
+evidence (comms, auditors, the account's managers, owner and deputy) and written by comms; an
+account the user cannot see answers 404. Every page here shows evidence and is never cached.
+
+The services refuse on the same predicates; their refusals are translated by core.middleware
+(NotAllowed → 403, ApplicationError → a message on the page the user came from) and core.views.
 """
 
 import os
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
-from django.utils import timezone
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView
 
-from accounts.models import SocialAccount
 from accounts.selectors import social_account_list
-from accounts.snapshots import can_see_snapshots
-from core.exceptions import ApplicationError, NotAllowed
-from core.views import ServiceFormMixin
-from core.widgets import DateInput
-from records import disclosure, weeding
+from core.views import ServiceActionView, ServiceFormMixin
+from records import disclosure, permissions, weeding
+from records.bundle import bundle_scope
 from records.choices import RequestStatus
+from records.forms_requests import RecordsRequestForm, RetentionForm, WeedingForm
 from records.models import RecordsRequest
-
-# Forms
-
-
-class RecordsRequestForm(forms.Form):
-    """A request as received: when, from whom (as given), what, and the accounts and period it covers."""
-
-    received_at = forms.DateTimeField(
-        label=gettext_lazy("Received"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
-    requester = forms.CharField(
-        label=gettext_lazy("Requester, as given"),
-        max_length=200,
-        help_text=gettext_lazy("Anyone may ask anonymously; write what the requester gave."),
-    )
-    asked_for = forms.CharField(label=gettext_lazy("What is asked for"), widget=forms.Textarea(attrs={"rows": 3}))
-    accounts = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Accounts"),
-        queryset=SocialAccount.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-    )
-    period_start = forms.DateField(label=gettext_lazy("From"), widget=DateInput)
-    period_end = forms.DateField(label=gettext_lazy("Until"), widget=DateInput)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["accounts"].queryset = social_account_list(user=user).order_by("name", "pk")
-        self.fields["received_at"].initial = lambda: timezone.localtime().replace(second=0, microsecond=0)
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("period_start"), cleaned.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("The period cannot end before it starts."))
-        return cleaned
-
-
-class WeedingForm(forms.Form):
-    period_start = forms.DateField(label=gettext_lazy("From"), widget=DateInput)
-    period_end = forms.DateField(label=gettext_lazy("Until"), widget=DateInput)
-    basis = forms.CharField(
-        label=gettext_lazy("Basis"),
-        max_length=300,
-        help_text=gettext_lazy("The decision that allows weeding, e.g. the weeding rules and their reference number."),
-    )
-    confirm = forms.BooleanField(
-        label=gettext_lazy("I understand that the screenshots dated in the period are deleted for good."),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("period_start"), cleaned.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("The period cannot end before it starts."))
-        return cleaned
-
-
-class RetentionForm(forms.Form):
-    research_value = forms.BooleanField(label=gettext_lazy("Has future research value"), required=False)
-    public_interest = forms.BooleanField(label=gettext_lazy("Public interest in access"), required=False)
-    note = forms.CharField(label=gettext_lazy("Note"), max_length=500, required=False)
-
+from records.views_moderation import EVIDENCE_NO_STORE
 
 # Requests for public records
 
 
-class HandlerRequiredMixin(LoginRequiredMixin):
-    """Only those who handle requests for public records (comms, auditors); 403 for others."""
+@EVIDENCE_NO_STORE
+class RequestsPageMixin(LoginRequiredMixin):
+    """Only those who may see requests for public records; 403 for others."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not disclosure.may_handle_requests(request.user):
+        if request.user.is_authenticated and not permissions.can_see_requests(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
 
-class RequestListView(HandlerRequiredMixin, ServiceFormMixin, FormView):
-    """The requests, newest first, and the form to log a new one."""
+class RequestListView(RequestsPageMixin, ServiceFormMixin, FormView):
+    """The requests, newest first, and the form to log a new one (403 for a POST from someone who
+    may only look)."""
 
     template_name = "records/request_list.html"
     form_class = RecordsRequestForm
     success_message = gettext_lazy("The request was logged. Its accounts' material in the period is now on legal hold.")
+
+    def post(self, request, *args, **kwargs):
+        if not permissions.can_handle_requests(request.user):
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -134,10 +79,11 @@ class RequestListView(HandlerRequiredMixin, ServiceFormMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["requests"] = RecordsRequest.objects.prefetch_related("accounts").order_by("-received_at", "-pk")
+        context["may_log"] = permissions.can_handle_requests(self.request.user)
         return context
 
 
-class RequestDetailView(HandlerRequiredMixin, DetailView):
+class RequestDetailView(RequestsPageMixin, DetailView):
     """A request: its scope, whether it holds material, what its bundle would contain, and the
     bundle itself."""
 
@@ -149,11 +95,13 @@ class RequestDetailView(HandlerRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        req = self.object
-        scope = disclosure.bundle_scope(req)
+        req, user = self.object, self.request.user
+        scope = bundle_scope(req)
         context.update(
             is_open=req.status == RequestStatus.OPEN,
-            may_weed=weeding.may_weed(self.request.user),
+            may_weed=permissions.can_weed(user),
+            may_make_bundle=permissions.can_make_bundle(user, req),
+            may_close=permissions.can_close_request(user, req),
             counts=[
                 (_("Screenshots"), scope["snapshots"].count()),
                 (_("Removed posts"), scope["incidents"].count()),
@@ -165,26 +113,26 @@ class RequestDetailView(HandlerRequiredMixin, DetailView):
         return context
 
 
-class _RequestAction(HandlerRequiredMixin, View):
-    """A POST-only action on a request: call one service, show its refusal as a message."""
+class _RequestAction(RequestsPageMixin, ServiceActionView):
+    """A POST-only action on a request: 403 unless the user may take it (`allowed`, a predicate
+    of records.permissions), one service call, its refusal shown on the request's page."""
 
-    http_method_names = ["post"]
-    success_message = ""
+    allowed = None
 
-    def post(self, request, pk):
-        req = get_object_or_404(RecordsRequest, pk=pk)
-        try:
-            self.perform(req)
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        return redirect("records:request-detail", pk=pk)
+    def prepare(self):
+        self.records_request = get_object_or_404(RecordsRequest, pk=self.kwargs["pk"])
+        if not self.allowed(self.request.user, self.records_request):
+            raise PermissionDenied
+
+    def get_redirect_url(self):
+        return reverse("records:request-detail", args=[self.records_request.pk])
 
 
 class BundleMakeView(_RequestAction):
-    def perform(self, req):
-        req = disclosure.disclosure_bundle_make(actor=self.request.user, request_id=req.pk)
+    allowed = staticmethod(permissions.can_make_bundle)
+
+    def perform(self, form):
+        req = disclosure.disclosure_bundle_make(actor=self.request.user, request_id=self.records_request.pk)
         messages.success(
             self.request,
             _("The disclosure bundle was made (SHA-256 %(sha256)s). It is marked for secrecy review.")
@@ -193,34 +141,31 @@ class BundleMakeView(_RequestAction):
 
 
 class RequestCloseView(_RequestAction):
-    def perform(self, req):
-        disclosure.records_request_close(actor=self.request.user, request_id=req.pk)
-        messages.success(self.request, _("The request was closed; its legal hold is lifted."))
+    allowed = staticmethod(permissions.can_close_request)
+    success_message = gettext_lazy("The request was closed; its legal hold is lifted.")
+
+    def perform(self, form):
+        disclosure.records_request_close(actor=self.request.user, request_id=self.records_request.pk)
 
 
-class BundleDownloadView(HandlerRequiredMixin, View):
-    """The stored bundle as a download; never cached, and the download is recorded."""
+class BundleDownloadView(RequestsPageMixin, View):
+    """The stored bundle as a download; never cached, and the download is recorded. Without a
+    bundle, the service's refusal is shown on the page the link was on (core.middleware)."""
 
     def get(self, request, pk):
         req = get_object_or_404(RecordsRequest, pk=pk)
-        try:
-            req, handle = disclosure.disclosure_bundle_open(actor=request.user, request_id=req.pk)
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return redirect("records:request-detail", pk=pk)
+        req, handle = disclosure.disclosure_bundle_open(actor=request.user, request_id=req.pk)
         response = FileResponse(
             handle, content_type="application/zip", as_attachment=True, filename=os.path.basename(req.bundle.name)
         )
         response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
         return response
 
 
 # Weeding
 
 
+@EVIDENCE_NO_STORE
 class _AccountWeedingMixin(LoginRequiredMixin):
     """The account among those whose evidence the user may see (404 otherwise: evidence is never
     public); writing needs comms (403 otherwise)."""
@@ -230,9 +175,9 @@ class _AccountWeedingMixin(LoginRequiredMixin):
             self.account = get_object_or_404(
                 social_account_list(user=request.user).select_related("platform", "unit"), pk=kwargs["pk"]
             )
-            if not can_see_snapshots(request.user, self.account):
+            if not permissions.can_see_evidence(request.user, self.account):
                 raise Http404
-            if request.method == "POST" and not weeding.may_weed(request.user):
+            if request.method == "POST" and not permissions.can_weed(request.user):
                 raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -264,7 +209,8 @@ class WeedingView(_AccountWeedingMixin, ServiceFormMixin, FormView):
         retention = weeding.retention_of(account)
         context.update(
             account=account,
-            may_weed=weeding.may_weed(self.request.user),
+            may_weed=permissions.can_weed(self.request.user),
+            may_see_requests=permissions.can_see_requests(self.request.user),
             decisions=weeding.weeding_decisions(account),
             retention=retention,
             holds=RecordsRequest.objects.filter(status=RequestStatus.OPEN, accounts=account).order_by("received_at"),
@@ -283,33 +229,14 @@ class WeedingView(_AccountWeedingMixin, ServiceFormMixin, FormView):
         return context
 
 
-class RetentionView(_AccountWeedingMixin, View):
-    http_method_names = ["post"]
+class RetentionView(_AccountWeedingMixin, ServiceActionView):
+    """Save the account's retention assessment (WEED-2) and go back to its weeding page."""
 
-    def post(self, request, pk):
-        form = RetentionForm(request.POST)
-        if form.is_valid():
-            try:
-                weeding.retention_set(actor=request.user, account_id=self.account.pk, **form.cleaned_data)
-            except NotAllowed as exc:
-                raise PermissionDenied(exc.message) from exc
-            except ApplicationError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, _("The retention assessment was saved."))
-        else:
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-        return redirect("records:weeding", pk=self.account.pk)
+    form_class = RetentionForm
+    success_message = gettext_lazy("The retention assessment was saved.")
 
+    def perform(self, form):
+        weeding.retention_set(actor=self.request.user, account_id=self.account.pk, **form.cleaned_data)
 
-urlpatterns = [
-    path("records-requests/", RequestListView.as_view(), name="request-list"),
-    path("records-requests/<int:pk>/", RequestDetailView.as_view(), name="request-detail"),
-    path("records-requests/<int:pk>/bundle/", BundleMakeView.as_view(), name="request-bundle-make"),
-    path("records-requests/<int:pk>/bundle/download/", BundleDownloadView.as_view(), name="request-bundle"),
-    path("records-requests/<int:pk>/close/", RequestCloseView.as_view(), name="request-close"),
-    path("accounts/<int:pk>/weeding/", WeedingView.as_view(), name="weeding"),
-    path("accounts/<int:pk>/weeding/retention/", RetentionView.as_view(), name="retention"),
-]
+    def get_redirect_url(self):
+        return reverse("records:weeding", args=[self.account.pk])

@@ -17,21 +17,16 @@ from accounts.models import Snapshot, SocialAccount
 from audit.services import audit_record, diff
 from audit.services import snapshot as field_values
 from core.exceptions import ApplicationError, NotAllowed
-from org import roles
 from org.calendar import local_day
+from records import permissions
 from records.disclosure import open_requests_for
 from records.models import Incident, Retention, WeedingDecision
 
 RETENTION_FIELDS = ("research_value", "public_interest", "note")
 
 
-def may_weed(user) -> bool:
-    """Weeding decisions and retention assessments are the communications department's."""
-    return roles.is_comms(user)
-
-
 def _require_comms(user):
-    if not may_weed(user):
+    if not permissions.can_weed(user):
         raise NotAllowed(_("Only the communications department may decide on weeding."))
 
 

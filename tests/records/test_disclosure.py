@@ -16,7 +16,7 @@ from PIL import Image
 from accounts.snapshots import snapshot_upload
 from audit.models import AuditEvent
 from core.exceptions import ApplicationError, NotAllowed
-from records import disclosure, services
+from records import bundle, disclosure, services
 from records.choices import RequestStatus
 from records.models import RecordsRequest
 from tests import factories
@@ -114,7 +114,7 @@ def test_a_disclosure_bundle_manifest_verifies(scene, auditor):
     req.refresh_from_db()
     with req.bundle.open("rb") as handle:
         data = handle.read()
-    assert disclosure.verify_manifest(data) == []
+    assert bundle.verify_manifest(data) == []
     assert hashlib.sha256(data).hexdigest() == req.bundle_sha256 and req.bundle_made_at is not None
     files = unzip(data)
     manifest = list(csv.DictReader(io.StringIO(files.pop("manifest.csv").decode())))
@@ -175,18 +175,18 @@ def test_a_tampered_bundle_fails_verification(scene, auditor, english):
     added = dict(files, **{"screenshots/extra.png": png()})
     removed = {name: data for name, data in files.items() if name != "audit-events.csv"}
 
-    assert disclosure.verify_manifest(rezip(changed)) == ["check-ins.csv does not match its SHA-256 in the manifest."]
-    assert disclosure.verify_manifest(rezip(added)) == ["screenshots/extra.png is not listed in the manifest."]
-    assert disclosure.verify_manifest(rezip(removed)) == ["audit-events.csv is listed in the manifest but missing."]
-    assert disclosure.verify_manifest(b"not a zip") == ["This is not a ZIP file."]
+    assert bundle.verify_manifest(rezip(changed)) == ["check-ins.csv does not match its SHA-256 in the manifest."]
+    assert bundle.verify_manifest(rezip(added)) == ["screenshots/extra.png is not listed in the manifest."]
+    assert bundle.verify_manifest(rezip(removed)) == ["audit-events.csv is listed in the manifest but missing."]
+    assert bundle.verify_manifest(b"not a zip") == ["This is not a ZIP file."]
 
 
 def test_the_same_content_gives_the_same_zip_entries_in_the_same_order(scene, auditor):
     """The bundle is deterministic: files in name order, the manifest last, fixed entry times."""
     req = log_request(auditor, [scene["a"]])
     now = timezone.now()
-    first = disclosure.disclosure_bundle_build(req, made_at=now)
-    second = disclosure.disclosure_bundle_build(req, made_at=now)
+    first = bundle.disclosure_bundle_build(req, made_at=now)
+    second = bundle.disclosure_bundle_build(req, made_at=now)
 
     assert first == second
     names = zipfile.ZipFile(io.BytesIO(first)).namelist()
@@ -310,7 +310,7 @@ def test_comms_makes_and_downloads_a_private_bundle(client, scene, comms):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["Cache-Control"] == "private, no-store"
-    assert disclosure.verify_manifest(b"".join(response.streaming_content)) == []
+    assert bundle.verify_manifest(b"".join(response.streaming_content)) == []
     assert AuditEvent.objects.filter(action="records_request.bundle_download", actor=comms).count() == 1
 
 

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.choices import AccountStatus
-from records import selectors
+from records import permissions, selectors
 from records.models import Inquiry
 from tests import factories
 
@@ -135,11 +135,11 @@ def test_unit_figures_are_for_comms_auditors_and_managers_of_the_unit_or_above(c
     boss = factories.UserFactory(username="rektor")
     top = factories.UnitFactory(manager=boss)
     below = factories.UnitFactory(parent=top)
-    assert selectors.may_see_unit_figures(comms, below)
-    assert selectors.may_see_unit_figures(auditor, below)
-    assert selectors.may_see_unit_figures(boss, below)
-    assert not selectors.may_see_unit_figures(outsider, below)
-    assert not selectors.may_see_unit_figures(boss, factories.UnitFactory())
+    assert permissions.can_see_unit_figures(comms, below)
+    assert permissions.can_see_unit_figures(auditor, below)
+    assert permissions.can_see_unit_figures(boss, below)
+    assert not permissions.can_see_unit_figures(outsider, below)
+    assert not permissions.can_see_unit_figures(boss, factories.UnitFactory())
 
 
 def test_unit_inquiries_cover_the_subtree_only(comms):

@@ -1,0 +1,69 @@
+"""Forms for requests for public records (REC-1) and for weeding (WEED-1/2).
+
+They shape input for records.disclosure and records.weeding; the services decide.
+"""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import SocialAccount
+from accounts.selectors import social_account_list
+from core.widgets import DateInput
+from records.forms_moderation import DateTimeLocalInput
+
+
+class _PeriodForm(forms.Form):
+    """A period of days, [period_start, period_end], that cannot end before it starts."""
+
+    period_start = forms.DateField(label=gettext_lazy("From"), widget=DateInput)
+    period_end = forms.DateField(label=gettext_lazy("Until"), widget=DateInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period cannot end before it starts."))
+        return cleaned
+
+
+class RecordsRequestForm(_PeriodForm):
+    """A request as received: when, from whom (as given), what, and the accounts and period it covers."""
+
+    field_order = ["received_at", "requester", "asked_for", "accounts", "period_start", "period_end"]
+
+    received_at = forms.DateTimeField(label=gettext_lazy("Received"), widget=DateTimeLocalInput)
+    requester = forms.CharField(
+        label=gettext_lazy("Requester, as given"),
+        max_length=200,
+        help_text=gettext_lazy("Anyone may ask anonymously; write what the requester gave."),
+    )
+    asked_for = forms.CharField(label=gettext_lazy("What is asked for"), widget=forms.Textarea(attrs={"rows": 3}))
+    accounts = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Accounts"),
+        queryset=SocialAccount.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accounts"].queryset = social_account_list(user=user).order_by("name", "pk")
+        self.fields["received_at"].initial = lambda: timezone.localtime().replace(second=0, microsecond=0)
+
+
+class WeedingForm(_PeriodForm):
+    basis = forms.CharField(
+        label=gettext_lazy("Basis"),
+        max_length=300,
+        help_text=gettext_lazy("The decision that allows weeding, e.g. the weeding rules and their reference number."),
+    )
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I understand that the screenshots dated in the period are deleted for good."),
+    )
+
+
+class RetentionForm(forms.Form):
+    research_value = forms.BooleanField(label=gettext_lazy("Has future research value"), required=False)
+    public_interest = forms.BooleanField(label=gettext_lazy("Public interest in access"), required=False)
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=500, required=False)
