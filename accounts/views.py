@@ -6,18 +6,19 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
-from accounts import extensions, imports, selectors, services
+from accounts import extensions, imports, permissions, selectors, services
 from accounts.filters import InventoryFilter
 from accounts.forms import SocialAccountForm
 from accounts.import_forms import ImportUploadForm
 from core.exceptions import ApplicationError
 from core.views import ServiceFormMixin
-from org import roles
 from org.mixins import RegistryEditorRequiredMixin
 from org.models import Unit
 from org.selectors import responsible_manager
@@ -64,6 +65,8 @@ class MyAccountsView(LoginRequiredMixin, ListView):
         return context
 
 
+# The panels of higher floors show evidence (screenshots, removed posts): never cached.
+@method_decorator(never_cache, name="dispatch")
 class AccountDetailView(LoginRequiredMixin, DetailView):
     template_name = "accounts/socialaccount_detail.html"
     context_object_name = "account"
@@ -77,13 +80,13 @@ class AccountDetailView(LoginRequiredMixin, DetailView):
         ancestors = list(Unit.objects.ancestors_of(account.unit).select_related("manager"))
         manager, manager_unit = responsible_manager(account.unit, ancestors)
         context.update(
-            people=selectors.people_of(account),
+            people=selectors.current_keepers(account),
             history=selectors.social_account_history(account=account),
             audit_events=selectors.social_account_audit(account=account),
             unit_chain=ancestors,
             manager=manager,
             manager_unit=manager_unit,
-            can_edit=roles.can_edit_registry(self.request.user),
+            can_edit=permissions.can_edit_registry(self.request.user),
             panels=extensions.panels(self.request, account),
         )
         return context
