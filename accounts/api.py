@@ -11,12 +11,11 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts import selectors, snapshots
-from accounts.choices import Role, SnapshotKind
+from accounts import permissions, selectors, snapshots
+from accounts.choices import SnapshotKind
 from accounts.filters import InventoryFilter
-from accounts.models import Platform, Snapshot, SocialAccount
+from accounts.models import IDENTITY_FIELDS, PURPOSE_FIELDS, RESOURCE_FIELDS, Platform, Snapshot, SocialAccount
 from accounts.uploads import checked_upload
-from core.exceptions import ApplicationError, NotAllowed
 from org.api import OptionalURLField, PersonSerializer, error_responses
 from org.models import Unit
 
@@ -69,25 +68,12 @@ class SocialAccountSerializer(serializers.ModelSerializer):
         model = SocialAccount
         fields = [
             "id",
-            "name",
-            "platform",
-            "handle",
-            "url",
-            "unit",
-            "classification",
+            *IDENTITY_FIELDS,
             "status",
             "owner",
             "deputy",
-            "purpose",
-            "goal",
-            "strategy_link",
-            "operational_benefit",
-            "audience_benefit",
-            "target_audiences",
-            "success_measures",
-            "resource_assessment",
-            "hours_per_week",
-            "holiday_cover",
+            *PURPOSE_FIELDS,
+            *RESOURCE_FIELDS,
             "activated_at",
             "decommissioned_at",
             "created_at",
@@ -96,22 +82,17 @@ class SocialAccountSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     @staticmethod
-    def _person(account, role: str):
-        # From the selector's prefetched current assignments. (selectors.people_of would query again
-        # for an account with none, which the prefetch already answered.)
-        assignments = getattr(account, "current_assignments", None)
-        if assignments is None:
-            assignments = list(account.assignments.current().select_related("person"))
-        person = next((a.person for a in assignments if a.role == role), None)
+    def _person(person):
         return PersonSerializer(person).data if person else None
 
+    # From the selector's prefetched current assignments (selectors.current_keepers).
     @extend_schema_field(PersonSerializer(allow_null=True))
     def get_owner(self, account):
-        return self._person(account, Role.OWNER)
+        return self._person(selectors.current_keepers(account).owner)
 
     @extend_schema_field(PersonSerializer(allow_null=True))
     def get_deputy(self, account):
-        return self._person(account, Role.DEPUTY)
+        return self._person(selectors.current_keepers(account).deputy)
 
 
 class SnapshotUploadSerializer(serializers.Serializer):
@@ -201,7 +182,7 @@ class SocialAccountViewSet(viewsets.ReadOnlyModelViewSet):
         except (TypeError, ValueError):
             raise exceptions.NotFound() from None
         account = snapshots.snapshot_account_get(user=request.user, pk=account_id)
-        if not snapshots.can_upload_snapshot(request.user, account):
+        if not permissions.can_upload_snapshot(request.user, account):
             raise exceptions.PermissionDenied(
                 _(
                     "Only the account's owner, its deputy, a responsible manager or the communications "
@@ -211,17 +192,12 @@ class SocialAccountViewSet(viewsets.ReadOnlyModelViewSet):
         serializer = SnapshotUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            snapshot = snapshots.snapshot_upload(
-                actor=request.user,
-                account_id=account.pk,
-                kind=data["kind"],
-                taken_on=data["taken_on"],
-                uploaded_file=data["file"],
-                note=data["note"],
-            )
-        except NotAllowed as exc:
-            raise exceptions.PermissionDenied(exc.message) from exc
-        except ApplicationError as exc:
-            return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
+        snapshot = snapshots.snapshot_upload(
+            actor=request.user,
+            account_id=account.pk,
+            kind=data["kind"],
+            taken_on=data["taken_on"],
+            uploaded_file=data["file"],
+            note=data["note"],
+        )
         return Response(SnapshotSerializer(snapshot).data, status=status.HTTP_201_CREATED)

@@ -4,19 +4,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Platform, SocialAccount
+from accounts.models import IDENTITY_FIELDS, PURPOSE_FIELDS, RESOURCE_FIELDS, Platform, SocialAccount
 from accounts.urlparse import UnrecognisedURL, recognise
 
-PURPOSE_FIELDS = (
-    "purpose",
-    "goal",
-    "strategy_link",
-    "operational_benefit",
-    "audience_benefit",
-    "target_audiences",
-    "success_measures",
-)
-RESOURCE_FIELDS = ("resource_assessment", "hours_per_week", "holiday_cover")
+# Platform and handle are recognised from the pasted address (clean_url), not entered.
+ADDRESS_FIELDS = ("platform", "handle")
 TEXTAREAS = {
     f: forms.Textarea(attrs={"rows": 3})
     for f in (
@@ -83,7 +75,7 @@ class SocialAccountForm(OwnerDeputyFormMixin, forms.ModelForm):
 
     class Meta:
         model = SocialAccount
-        fields = ("name", "url", "unit", "classification", *PURPOSE_FIELDS, *RESOURCE_FIELDS)
+        fields = (*(f for f in IDENTITY_FIELDS if f not in ADDRESS_FIELDS), *PURPOSE_FIELDS, *RESOURCE_FIELDS)
         widgets = TEXTAREAS
 
     def __init__(self, *args, **kwargs):
@@ -111,10 +103,8 @@ class SocialAccountForm(OwnerDeputyFormMixin, forms.ModelForm):
     def service_data(self) -> dict:
         """The fields accounts.services takes, from cleaned_data."""
         data = {k: self.cleaned_data[k] for k in self._meta.fields}
-        data["platform"] = self.cleaned_data["platform"]
-        data["handle"] = self.cleaned_data["handle"]
-        data["owner"] = self.cleaned_data["owner"]
-        data["deputy"] = self.cleaned_data["deputy"]
+        for name in (*ADDRESS_FIELDS, "owner", "deputy"):
+            data[name] = self.cleaned_data[name]
         return data
 
 

@@ -31,6 +31,23 @@ class Platform(BaseModel):
         return self.name
 
 
+# The account's registry fields, written once: the registry and request forms, the services (and
+# the audit trail's snapshots) and the API take theirs from these.
+IDENTITY_FIELDS = ("name", "platform", "handle", "url", "unit", "classification")
+# Why the account exists (START-2): the request form's "Purpose and goals".
+PURPOSE_FIELDS = (
+    "purpose",
+    "goal",
+    "strategy_link",
+    "operational_benefit",
+    "audience_benefit",
+    "target_audiences",
+    "success_measures",
+)
+RESOURCE_FIELDS = ("resource_assessment", "hours_per_week", "holiday_cover")
+ACCOUNT_FIELDS = (*IDENTITY_FIELDS, *PURPOSE_FIELDS, *RESOURCE_FIELDS)
+
+
 class SocialAccount(BaseModel):
     """An official KI presence on one platform: what it is for, which unit answers for it, and
     where it is in its lifecycle. Owner and deputy are time-bounded Assignments."""

@@ -1,8 +1,19 @@
-"""Who may do what with an account. Visibility itself is SocialAccountQuerySet.visible_to."""
+"""Who may do what with an account: the one vocabulary of accounts (docs/architecture.md,
+"permissions"). Visibility itself is SocialAccountQuerySet.visible_to.
 
-from accounts.choices import Role
+Plain predicates of the user and the object. They never raise and make as few queries as they
+can. A service calls one to refuse (`raise NotAllowed(...)`); a view or template calls the same
+one to show or hide the button, so that a page never offers what the service would refuse.
+They answer "who", not "when": the state checks (a closed account, a sent request) stay in the
+services, which answer them with ApplicationError.
+"""
+
+from accounts.choices import AccountStatus, Role
 from accounts.models import Assignment, SocialAccount
 from org import roles
+
+# Statuses in which the requester may still edit their request.
+EDITABLE_REQUEST_STATUSES = frozenset({AccountStatus.DRAFT, AccountStatus.RETURNED})
 
 
 def keeper_role(user, account: SocialAccount) -> str | None:
@@ -25,6 +36,50 @@ def manages(user, account: SocialAccount) -> bool:
     return roles.manages_unit(user, account.unit)
 
 
+def can_edit_registry(user) -> bool:
+    """Register, import and edit any account directly: the communications department."""
+    return roles.can_edit_registry(user)
+
+
+def can_request(user) -> bool:
+    """Ask for a new account (START-1): any logged-in member of staff, but not an auditor (unless
+    they are also in the communications department)."""
+    return user.is_authenticated and (roles.is_comms(user) or not roles.is_auditor(user))
+
+
+def is_requester(user, account: SocialAccount) -> bool:
+    """The person who made the request (the only one who edits it while it is a draft)."""
+    return user.is_authenticated and account.created_by_id == user.pk
+
+
+def can_edit_request(user, account: SocialAccount) -> bool:
+    """The requester, while the request is a draft or returned to them."""
+    return is_requester(user, account) and account.status in EDITABLE_REQUEST_STATUSES
+
+
 def can_maintain(user, account: SocialAccount) -> bool:
-    """Keep the account's details current: its owner or deputy, or the communications department."""
+    """Keep the account's details current (name, address, the sender checklist): its owner or
+    deputy, or the communications department."""
     return roles.is_comms(user) or is_keeper(user, account)
+
+
+def can_change_keepers(user, account: SocialAccount) -> bool:
+    """Hand the account over to a new owner or appoint a new deputy (RES-2): the current owner, a
+    responsible manager or the communications department."""
+    return user.is_authenticated and (roles.is_comms(user) or is_owner(user, account) or manages(user, account))
+
+
+def can_answer_handover(user, handover) -> bool:
+    """Accept or decline a handover: only the person the account is offered to."""
+    return user.is_authenticated and handover.to_person_id == user.pk
+
+
+def can_upload_snapshot(user, account: SocialAccount) -> bool:
+    """Store a screenshot of the account (REC-5): the owner, the deputy, the communications
+    department or a responsible manager."""
+    return user.is_authenticated and (can_maintain(user, account) or manages(user, account))
+
+
+def can_see_snapshots(user, account: SocialAccount) -> bool:
+    """See the account's screenshots and other evidence, which are never public (one query)."""
+    return user.is_authenticated and SocialAccount.objects.with_evidence_for(user).filter(pk=account.pk).exists()

@@ -23,6 +23,19 @@ class SocialAccountQuerySet(models.QuerySet):
         # The assignment join can repeat a row; filter by id to keep the queryset clean.
         return self.filter(pk__in=self.model.objects.filter(condition).values("pk"))
 
+    def with_evidence_for(self, user):
+        """The accounts whose screenshots and other evidence the user may see: those they see
+        (visible_to) for a reason other than the account being public. Evidence is never public:
+        comms and auditors, the current owner and deputy, the responsible managers."""
+        qs = self.visible_to(user)
+        if not user.is_authenticated or roles.sees_everything(user):
+            return qs
+        from accounts.models import Assignment
+
+        condition = Q(pk__in=Assignment.objects.current().filter(person=user).values("account"))
+        condition |= Q(unit__in=Unit.objects.managed_by(user))
+        return qs.filter(condition)
+
     def in_unit(self, unit):
         """Accounts of the unit and of every unit below it."""
         return self.filter(unit__path__startswith=unit.path)

@@ -1,6 +1,9 @@
-from django.db.models import Prefetch
+from typing import NamedTuple
+
+from django.db.models import Model, Prefetch
 from django.shortcuts import get_object_or_404
 
+from accounts.choices import Role
 from accounts.models import Assignment, SocialAccount
 from audit.models import AuditEvent
 from org.models import Unit
@@ -40,12 +43,32 @@ def social_account_audit(*, account: SocialAccount):
     return AuditEvent.objects.for_object(account).select_related("actor")
 
 
+class Keepers(NamedTuple):
+    """The account's current owner and deputy (RES-2); either may be None."""
+
+    owner: Model | None
+    deputy: Model | None
+
+
+def current_assignments(account: SocialAccount) -> dict[str, Assignment]:
+    """The current assignments by role, from the list pages' prefetch when the account has it
+    (an empty prefetch is an answer too), otherwise in one query."""
+    assignments = getattr(account, "current_assignments", None)
+    if assignments is None:
+        assignments = account.assignments.current().select_related("person")
+    return {a.role: a for a in assignments}
+
+
+def current_keepers(account: SocialAccount) -> Keepers:
+    """The one place that gathers who holds the account now."""
+    by_role = current_assignments(account)
+    owner, deputy = by_role.get(Role.OWNER), by_role.get(Role.DEPUTY)
+    return Keepers(owner=owner.person if owner else None, deputy=deputy.person if deputy else None)
+
+
 def people_of(account: SocialAccount) -> dict:
-    """{"owner": user|None, "deputy": user|None} from the prefetched current assignments."""
-    people = {"owner": None, "deputy": None}
-    for assignment in getattr(account, "current_assignments", None) or account.assignments.current():
-        people[assignment.role] = assignment.person
-    return people
+    """current_keepers as {"owner": user|None, "deputy": user|None} (a form's initial data)."""
+    return current_keepers(account)._asdict()
 
 
 def registry_email_for(account: SocialAccount) -> str:

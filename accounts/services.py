@@ -11,37 +11,17 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.choices import START_PAGE_KINDS, TRANSITIONS, AccountStatus, HandoverStatus, Origin, Role, SenderCheck
-from accounts.models import Assignment, Handover, SenderConfirmation, SocialAccount
+from accounts.models import ACCOUNT_FIELDS, Assignment, Handover, SenderConfirmation, SocialAccount
+from accounts.permissions import EDITABLE_REQUEST_STATUSES
+from accounts.selectors import current_assignments, current_keepers
 from audit.services import audit_record, diff, snapshot
 from core.exceptions import ApplicationError, NotAllowed
 from notifications.services import notification_queue
-from org import roles
 from org.models import Unit
-
-ACCOUNT_FIELDS = (
-    "name",
-    "platform",
-    "handle",
-    "url",
-    "unit",
-    "classification",
-    "purpose",
-    "goal",
-    "strategy_link",
-    "operational_benefit",
-    "audience_benefit",
-    "target_audiences",
-    "success_measures",
-    "resource_assessment",
-    "hours_per_week",
-    "holiday_cover",
-)
-# Statuses in which the requester may still edit their request.
-EDITABLE_REQUEST_STATUSES = frozenset({AccountStatus.DRAFT, AccountStatus.RETURNED})
 
 
 def _require_registry_editor(actor) -> None:
-    if not roles.can_edit_registry(actor):
+    if not permissions.can_edit_registry(actor):
         raise NotAllowed(_("Only the communications department may change the registry directly."))
 
 
@@ -92,7 +72,7 @@ def social_account_create(*, actor, owner=None, deputy=None, origin: str = Origi
 @transaction.atomic
 def social_account_draft_create(*, actor, owner=None, deputy=None, **fields) -> SocialAccount:
     """Start a request for a new account (START-1): a draft that only the requester edits."""
-    if not actor.is_authenticated or roles.is_auditor(actor) and not roles.is_comms(actor):
+    if not permissions.can_request(actor):
         raise NotAllowed(_("Auditors cannot request accounts."))
     return _create(actor=actor, owner=owner, deputy=deputy, status=AccountStatus.DRAFT, origin=Origin.REQUEST, **fields)
 
@@ -116,7 +96,7 @@ def _apply(*, actor, account: SocialAccount, changes: dict) -> dict:
 def social_account_draft_update(*, actor, account_id: int, owner=None, deputy=None, **changes) -> SocialAccount:
     """The requester edits their request while it is a draft or returned to them."""
     account = SocialAccount.objects.select_for_update().get(pk=account_id)
-    if account.created_by_id != actor.pk:
+    if not permissions.is_requester(actor, account):
         raise NotAllowed(_("Only the person who made the request may change it."))
     if account.status not in EDITABLE_REQUEST_STATUSES:
         raise ApplicationError(_("The request has been submitted and can no longer be changed."))
@@ -166,7 +146,7 @@ def social_account_details_change(*, actor, account_id: int, name: str, url: str
 
 def _people_set(*, actor, account: SocialAccount, owner, deputy, notify: bool) -> bool:
     """Make owner and deputy the current ones; ends replaced assignments (history kept)."""
-    current = {a.role: a for a in account.assignments.current().select_related("person")}
+    current = current_assignments(account)
     wanted = {Role.OWNER: owner, Role.DEPUTY: deputy}
     changing = [r for r, p in wanted.items() if p is not None and (r not in current or current[r].person_id != p.pk)]
     now = timezone.now()
@@ -182,7 +162,7 @@ def _people_set(*, actor, account: SocialAccount, owner, deputy, notify: bool) -
             people = {wanted[role]} | ({previous.person} if previous else set())
             _notify_people(
                 account=account,
-                people=people | set(_keepers(account)),
+                people=people | set(current_keepers(account)),
                 template="assignment-changed",
                 key=f"assignment:{account.pk}:{role}:{wanted[role].pk}:{now.isoformat()}",
                 context={
@@ -228,10 +208,6 @@ def _require_before_change_screenshot(account: SocialAccount) -> None:
         )
 
 
-def _keepers(account: SocialAccount) -> list:
-    return [a.person for a in account.assignments.current().select_related("person")]
-
-
 def account_managers(account: SocialAccount) -> list:
     """The responsible managers of the account's unit and of every unit above it, nearest first."""
     units = Unit.objects.ancestors_of(account.unit).select_related("manager").order_by("-depth")
@@ -253,7 +229,7 @@ def _notify_change(*, actor, account, changes: dict) -> None:
     managers = account_managers(account)[:1]
     _notify_people(
         account=account,
-        people=[*_keepers(account), *managers],
+        people=[*current_keepers(account), *managers],
         template="account-changed",
         key=f"changed:{account.pk}:{account.updated_at.isoformat()}",
         context={"changes": changes, "actor": actor},
@@ -349,19 +325,19 @@ def handover_propose(*, actor, account_id: int, to_person, note: str = "") -> Ha
     """Offer the account to a new owner: the current owner, a responsible manager or the
     communications department. Nothing changes until the new owner accepts (RES-2)."""
     account = SocialAccount.objects.select_for_update(of=("self",)).select_related("unit").get(pk=account_id)
-    if not (permissions.is_owner(actor, account) or permissions.manages(actor, account) or roles.is_comms(actor)):
+    if not permissions.can_change_keepers(actor, account):
         raise NotAllowed(_("Only the owner, a responsible manager or the communications department may do this."))
     if account.status in (AccountStatus.REJECTED, AccountStatus.DECOMMISSIONED):
         raise ApplicationError(_("The account is closed; its owner can no longer change."))
-    owner = account.assignments.current().filter(role=Role.OWNER).select_related("person").first()
-    if owner and owner.person_id == to_person.pk:
+    owner = current_keepers(account).owner
+    if owner and owner.pk == to_person.pk:
         raise ApplicationError(_("This person is already the account owner."))
     if account.handovers.filter(status=HandoverStatus.PENDING).exists():
         raise ApplicationError(_("A handover of this account is already waiting for an answer."))
     _require_before_change_screenshot(account)
     handover = Handover.objects.create(
         account=account,
-        from_person=owner.person if owner else None,
+        from_person=owner,
         to_person=to_person,
         requested_by=actor,
         note=note.strip(),
@@ -370,7 +346,7 @@ def handover_propose(*, actor, account_id: int, to_person, note: str = "") -> Ha
         actor=actor,
         target=account,
         action="handover.propose",
-        before={"owner": str(owner.person) if owner else None},
+        before={"owner": str(owner) if owner else None},
         after={"offered_to": str(to_person)},
         note=handover.note,
     )
@@ -389,7 +365,7 @@ def handover_answer(*, actor, handover_id: int, accept: bool) -> Handover:
     """The offered person accepts (and becomes owner; if they were the deputy, the previous owner
     becomes deputy) or declines."""
     handover = Handover.objects.select_for_update(of=("self",)).select_related("account__unit").get(pk=handover_id)
-    if handover.to_person_id != actor.pk:
+    if not permissions.can_answer_handover(actor, handover):
         raise NotAllowed(_("Only the person the account is offered to may answer."))
     if handover.status != HandoverStatus.PENDING:
         raise ApplicationError(_("This handover has already been answered or cancelled."))
@@ -399,9 +375,8 @@ def handover_answer(*, actor, handover_id: int, accept: bool) -> Handover:
     handover.save(update_fields=["status", "decided_at", "updated_at"])
     audit_record(actor=actor, target=account, action=f"handover.{handover.status}", after={"to": str(actor)})
     if accept:
-        current = {a.role: a.person for a in account.assignments.current().select_related("person")}
-        deputy = current.get(Role.DEPUTY)
-        new_deputy = current.get(Role.OWNER) if deputy and deputy.pk == actor.pk else None
+        keepers = current_keepers(account)
+        new_deputy = keepers.owner if keepers.deputy and keepers.deputy.pk == actor.pk else None
         _people_set(actor=actor, account=account, owner=actor, deputy=new_deputy, notify=True)
     _notify_people(
         account=account,
@@ -417,10 +392,10 @@ def handover_answer(*, actor, handover_id: int, accept: bool) -> Handover:
 def deputy_change(*, actor, account_id: int, person) -> SocialAccount:
     """Appoint a new deputy (RES-2): the owner, a responsible manager or the communications department."""
     account = SocialAccount.objects.select_for_update(of=("self",)).select_related("unit").get(pk=account_id)
-    if not (permissions.is_owner(actor, account) or permissions.manages(actor, account) or roles.is_comms(actor)):
+    if not permissions.can_change_keepers(actor, account):
         raise NotAllowed(_("Only the owner, a responsible manager or the communications department may do this."))
-    owner = account.assignments.current().filter(role=Role.OWNER).first()
-    if owner and owner.person_id == person.pk:
+    owner = current_keepers(account).owner
+    if owner and owner.pk == person.pk:
         raise ApplicationError(_("The deputy cannot be the account owner (RES-2)."))
     _people_set(actor=actor, account=account, owner=None, deputy=person, notify=True)
     return account

@@ -14,12 +14,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views import View
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.generic import FormView
 
-from accounts import snapshots
+from accounts import permissions, snapshots
 from accounts.choices import SnapshotKind
 from accounts.uploads import IMAGE_CONTENT_TYPES, PDF_CONTENT_TYPE, checked_upload
 from core.views import ServiceFormMixin
@@ -60,6 +62,7 @@ class SnapshotForm(forms.Form):
         return checked_upload(self.cleaned_data["file"])
 
 
+@method_decorator(never_cache, name="dispatch")  # evidence
 class SnapshotListView(LoginRequiredMixin, ServiceFormMixin, FormView):
     """An account's screenshots, and the form to upload one (403 for those who may only look)."""
 
@@ -70,7 +73,7 @@ class SnapshotListView(LoginRequiredMixin, ServiceFormMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.account = snapshots.snapshot_account_get(user=request.user, pk=kwargs["pk"])
-            self.can_upload = snapshots.can_upload_snapshot(request.user, self.account)
+            self.can_upload = permissions.can_upload_snapshot(request.user, self.account)
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
@@ -103,6 +106,8 @@ class SnapshotListView(LoginRequiredMixin, ServiceFormMixin, FormView):
         return context
 
 
+# Evidence: never kept by a shared cache, nor by the browser.
+@method_decorator(cache_control(private=True, no_store=True), name="dispatch")
 class SnapshotFileView(LoginRequiredMixin, View):
     """The stored file, to those who may see the account's screenshots. Images are shown in the
     browser, PDFs downloaded; the headers stop the browser from running anything in either."""
@@ -122,6 +127,5 @@ class SnapshotFileView(LoginRequiredMixin, View):
             filename=name,
         )
         response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
         return response

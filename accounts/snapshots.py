@@ -3,31 +3,25 @@ the upload service and the selectors that read them.
 
 Screenshots are evidence, never public: unlike the account itself (which every logged-in user
 sees while it is active and official), they are shown only to the communications department,
-auditors, the account's current owner and deputy, and the responsible managers of its unit.
+auditors, the account's current owner and deputy, and the responsible managers of its unit
+(accounts.permissions.can_see_snapshots and can_upload_snapshot, which this module uses and
+re-exports for the pages of records that show evidence).
 """
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import START_PAGE_KINDS, SnapshotKind
-from accounts.models import Assignment, Snapshot, SocialAccount
-from accounts.permissions import can_maintain, manages
+from accounts.models import Snapshot, SocialAccount
+from accounts.permissions import can_see_snapshots, can_upload_snapshot  # noqa: F401 (re-exported for records)
 from accounts.uploads import CheckedFile, checked_upload
 from audit.services import audit_record
 from core.exceptions import ApplicationError, NotAllowed
 from core.files import deleted_on_error
-from org import roles
-from org.models import Unit
-
-
-def can_upload_snapshot(user, account: SocialAccount) -> bool:
-    """The owner, the deputy, the communications department or a responsible manager."""
-    return user.is_authenticated and (can_maintain(user, account) or manages(user, account))
 
 
 @transaction.atomic
@@ -103,31 +97,15 @@ def snapshot_upload(
     return snapshot
 
 
-def _evidence_accounts(user):
-    """The accounts whose screenshots the user may see: the accounts they see (social_account_list)
-    for a reason other than the account being public."""
-    qs = SocialAccount.objects.visible_to(user)
-    if not user.is_authenticated or roles.sees_everything(user):
-        return qs
-    condition = Q(pk__in=Assignment.objects.current().filter(person=user).values("account"))
-    condition |= Q(unit__in=Unit.objects.managed_by(user))
-    return qs.filter(condition)
-
-
-def can_see_snapshots(user, account: SocialAccount) -> bool:
-    """Whether to show a link to the account's screenshots (one query)."""
-    return user.is_authenticated and _evidence_accounts(user).filter(pk=account.pk).exists()
-
-
 def snapshot_account_get(*, user, pk: int) -> SocialAccount:
     """The account, if the user may see its screenshots; 404 otherwise (even for a public account)."""
-    return get_object_or_404(_evidence_accounts(user).select_related("platform", "unit"), pk=pk)
+    return get_object_or_404(SocialAccount.objects.with_evidence_for(user).select_related("platform", "unit"), pk=pk)
 
 
 def snapshot_list(*, user, account: SocialAccount):
     """The account's screenshots, newest first; none unless the user may see them."""
     return (
-        Snapshot.objects.filter(account=account, account__in=_evidence_accounts(user).values("pk"))
+        Snapshot.objects.filter(account=account, account__in=SocialAccount.objects.with_evidence_for(user).values("pk"))
         .select_related("uploaded_by")
         .order_by("-taken_on", "-id")
     )
@@ -135,7 +113,9 @@ def snapshot_list(*, user, account: SocialAccount):
 
 def snapshot_get(*, user, pk: int) -> Snapshot:
     """One screenshot, or 404 unless the user may see the account's screenshots."""
-    qs = Snapshot.objects.filter(account__in=_evidence_accounts(user).values("pk")).select_related("account")
+    qs = Snapshot.objects.filter(account__in=SocialAccount.objects.with_evidence_for(user).values("pk")).select_related(
+        "account"
+    )
     return get_object_or_404(qs, pk=pk)
 
 

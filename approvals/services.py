@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.choices import AccountStatus, Origin, Role
+from accounts.choices import AccountStatus, Origin
 from accounts.models import SocialAccount
-from accounts.selectors import registry_email_for
+from accounts.selectors import current_keepers, registry_email_for
 from accounts.services import account_managers, sender_checklist_state, social_account_transition
 from approvals.choices import STEP_CLAUSES, DecommissionCheck, Outcome, Step
 from approvals.models import Decision, DecommissionConfirmation, Submission
@@ -72,8 +72,7 @@ def may_sign_off(user, account: SocialAccount) -> bool:
 
 
 def _people(account: SocialAccount) -> dict:
-    people = {a.role: a.person for a in account.assignments.current().select_related("person")}
-    return {"owner": people.get(Role.OWNER), "deputy": people.get(Role.DEPUTY)}
+    return current_keepers(account)._asdict()
 
 
 def _notify(account, people, template: str, key: str, context: dict | None = None) -> None:

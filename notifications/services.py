@@ -1,9 +1,13 @@
 """The e-mail outbox. Callers queue rows inside their own transaction; a Celery task (or the
-send_notifications command) delivers them. Detection and delivery are separate steps."""
+send_notifications command) delivers them. Detection and delivery are separate steps.
+
+notifications.tasks imports this module, never the other way round: the kick after a commit
+queues the delivery task by its name (SEND_TASK)."""
 
 import logging
 from datetime import datetime, timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
@@ -20,6 +24,8 @@ logger = logging.getLogger(__name__)
 # SMTP conversation; setting NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS.
 CLAIM_TIMEOUT = timedelta(seconds=settings.NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS)
 MAX_ATTEMPTS = 8
+# The delivery task (notifications.tasks), by name; the beat schedule names it too.
+SEND_TASK = "notifications.tasks.notifications_send_task"
 
 
 def render_email(template: str, context: dict, language: str) -> tuple[str, str, str]:
@@ -96,10 +102,8 @@ def _kick_once_on_commit() -> None:
 def _kick_sender():
     """Ask a worker to deliver now. A web request must not fail or hang when the broker is down:
     the per-minute beat job delivers the row anyway."""
-    from notifications.tasks import notifications_send_task
-
     try:
-        notifications_send_task.apply_async(retry=False, ignore_result=True)
+        current_app.send_task(SEND_TASK, retry=False, ignore_result=True)
     except Exception:  # noqa: BLE001 - any broker failure; delivery falls back to the beat job
         logger.warning("broker unavailable; the outbox will be delivered by the periodic job", exc_info=True)
 

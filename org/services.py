@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record, diff, snapshot
 from core.exceptions import ApplicationError, NotAllowed
-from org import roles
+from org import permissions
 from org.models import PATH_SEPARATOR, Absence, Unit
 
 UNIT_FIELDS = ("name", "name_en", "kind", "parent", "manager", "registry_email")
@@ -19,7 +19,7 @@ def _segment(pk: int) -> str:
 
 
 def _require_registry_editor(actor) -> None:
-    if not roles.can_edit_registry(actor):
+    if not permissions.can_edit_units(actor):
         raise NotAllowed(_("Only the communications department may change the organisation."))
 
 
@@ -91,7 +91,7 @@ def absence_create(*, actor, first_day, last_day, note: str = "", person=None) -
     """Register a period of absence (MON-2, RES-2). People register their own; the communications
     department may register anyone's."""
     person = person or actor
-    if person.pk != actor.pk and not roles.is_comms(actor):
+    if not permissions.can_edit_absences_of(actor, person):
         raise NotAllowed(_("You can register only your own absences."))
     absence = Absence(person=person, first_day=first_day, last_day=last_day, note=note.strip())
     absence.full_clean()
@@ -108,7 +108,7 @@ def absence_create(*, actor, first_day, last_day, note: str = "", person=None) -
 @transaction.atomic
 def absence_delete(*, actor, absence_id: int) -> None:
     absence = Absence.objects.select_for_update(of=("self",)).select_related("person").get(pk=absence_id)
-    if absence.person_id != actor.pk and not roles.is_comms(actor):
+    if not permissions.can_edit_absences_of(actor, absence.person):
         raise NotAllowed(_("You can remove only your own absences."))
     audit_record(
         actor=actor,

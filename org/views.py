@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from core.views import ServiceFormMixin
-from org import extensions, roles, selectors, services
+from org import extensions, permissions, selectors, services
 from org.forms import UnitForm
 from org.mixins import RegistryEditorRequiredMixin
 from org.models import Unit
@@ -41,7 +41,7 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
             panels=extensions.panels(self.request, unit),
             manager=manager,
             manager_unit=manager_unit,
-            can_edit=roles.can_edit_registry(self.request.user),
+            can_edit=permissions.can_edit_units(self.request.user),
         )
         return context
 

@@ -5,13 +5,14 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
 from django.views.generic import TemplateView
 
-from core.exceptions import ApplicationError, NotAllowed
+from core.exceptions import ApplicationError
 from org import api_tokens
 
 LIFETIMES = [
@@ -35,12 +36,8 @@ class ApiTokenForm(forms.Form):
         return None if lifetime == "never" else now + datetime.timedelta(days=int(lifetime))
 
 
-def _no_store(response):
-    # The page may hold a secret that is shown once: no cache may keep a copy.
-    response["Cache-Control"] = "no-store"
-    return response
-
-
+# The page may hold a secret that is shown once: no cache may keep a copy.
+@method_decorator(cache_control(no_store=True), name="dispatch")
 class ApiTokenListView(LoginRequiredMixin, TemplateView):
     """The user's own tokens and the form for a new one. A new token's secret is shown in the
     answer to the form, once; it is neither stored nor put in the session."""
@@ -53,9 +50,6 @@ class ApiTokenListView(LoginRequiredMixin, TemplateView):
         context.update(tokens=api_tokens.api_token_list(user=self.request.user), now=timezone.now())
         return context
 
-    def get(self, request, *args, **kwargs):
-        return _no_store(super().get(request, *args, **kwargs))
-
     def post(self, request):
         form = ApiTokenForm(request.POST)
         context = {}
@@ -65,15 +59,13 @@ class ApiTokenListView(LoginRequiredMixin, TemplateView):
                 token, secret = api_tokens.api_token_create(
                     actor=request.user, name=form.cleaned_data["name"], expires_at=form.expires_at(now), now=now
                 )
-            except NotAllowed as exc:
-                raise PermissionDenied(exc.message) from exc
-            except ApplicationError as exc:
+            except ApplicationError as exc:  # a logged-in user is never refused (NotAllowed)
                 form.add_error(None, exc.message)
             else:
                 context.update(new_token=token, secret=secret)
                 form = ApiTokenForm()
         context["form"] = form
-        return _no_store(self.render_to_response(self.get_context_data(**context)))
+        return self.render_to_response(self.get_context_data(**context))
 
 
 class ApiTokenRevokeView(LoginRequiredMixin, TemplateView):
@@ -90,9 +82,6 @@ class ApiTokenRevokeView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(token=self.token, **kwargs)
 
     def post(self, request, pk):
-        try:
-            api_tokens.api_token_revoke(actor=request.user, token_id=self.token.pk)
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
+        api_tokens.api_token_revoke(actor=request.user, token_id=self.token.pk)
         messages.success(request, _("The token “%(name)s” was revoked.") % {"name": self.token.name})
         return redirect("api-tokens:list")

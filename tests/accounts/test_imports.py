@@ -11,6 +11,8 @@ from types import SimpleNamespace
 import openpyxl
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -865,6 +867,34 @@ def test_another_users_token_is_404(client, comms, org):
 
     assert client.post(CONFIRM, {"token": token}).status_code == 404
     assert not SocialAccount.objects.filter(origin=Origin.IMPORT).exists()
+
+
+@pytest.mark.parametrize("stored", ["snapshots/1/a.png", "imports/../snapshots/a.png", "/etc/passwd", ""])
+def test_a_session_entry_naming_a_file_outside_imports_is_404(client, comms, org, stored):
+    """The confirmation reads only a name import_file_store gave (imports/<token>.<kind>), whatever the session says."""
+    client.force_login(comms)
+    rows = [HEADER, row("KI", "https://instagram.com/utanfor", org.neuro.name, "person0", "person1")]
+    token = client.post(IMPORT, {"file": upload("xlsx", rows)}).context["token"]
+    session = client.session
+    session["account_imports"][token]["file"] = stored
+    session.save()
+
+    assert client.post(CONFIRM, {"token": token}).status_code == 404
+    assert not SocialAccount.objects.filter(origin=Origin.IMPORT).exists()
+
+
+def test_the_kept_file_is_stored_through_the_default_storage(comms, media):
+    """Kept files go through default_storage under imports/, named by the token, like exports."""
+    token, stored = imports.import_file_store(ContentFile(b"name;url", name="list.csv"), kind="csv")
+
+    assert stored == f"imports/{token}.csv"
+    assert len(token) == 32
+    assert default_storage.exists(stored)
+    assert imports.import_file_name_ok(stored)
+    with imports.import_file_open(stored) as kept:
+        assert kept.read() == b"name;url"
+    imports.import_file_delete(stored)
+    assert not default_storage.exists(stored)
 
 
 def test_when_every_row_became_a_duplicate_the_new_dry_run_offers_no_confirmation(en_client, comms, org, media):

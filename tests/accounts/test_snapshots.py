@@ -437,6 +437,27 @@ def test_image_is_served_inline_with_protective_headers(client, stored, custodia
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
 
 
+def cache_directives(response) -> set[str]:
+    return {part.strip() for part in response["Cache-Control"].split(",")}
+
+
+@pytest.mark.parametrize("page", ["list", "file", "detail"])
+def test_pages_that_show_evidence_are_never_stored_by_a_cache(client, stored, custodian, page):
+    """Evidence is never kept by a shared cache nor by the browser: the screenshots page, the file
+    and the account page (whose panels show evidence) all answer no-store."""
+    client.force_login(custodian)
+    url = {
+        "list": list_url(stored.account),
+        "file": file_url(stored),
+        "detail": reverse("accounts:detail", args=[stored.account.pk]),
+    }[page]
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert {"private", "no-store"} <= cache_directives(response)
+
+
 def test_pdf_is_served_as_a_download(client, media, account, custodian):
     snapshot = upload_as(custodian, account, pdf(), name="page.pdf")
     client.force_login(custodian)

@@ -1,0 +1,15 @@
+"""Who may change the organisation: the predicates org's services refuse with and its pages
+show buttons by (docs/architecture.md, "permissions"). Roles themselves are org.roles."""
+
+from org import roles
+
+
+def can_edit_units(user) -> bool:
+    """Create, move and edit units and their managers: the communications department."""
+    return roles.can_edit_registry(user)
+
+
+def can_edit_absences_of(user, person) -> bool:
+    """Register or remove a person's absences (MON-2, RES-2): the person themselves, or the
+    communications department for anyone."""
+    return user.is_authenticated and (person.pk == user.pk or roles.is_comms(user))

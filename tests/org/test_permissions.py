@@ -1,0 +1,18 @@
+"""org.permissions: the predicates org's services refuse with (tests/org/test_services.py has the refusals)."""
+
+from django.contrib.auth.models import AnonymousUser
+
+from org import permissions
+
+
+def test_only_comms_edits_units(comms, auditor, manager, outsider):
+    assert permissions.can_edit_units(comms)
+    assert not any(permissions.can_edit_units(u) for u in (auditor, manager, outsider, AnonymousUser()))
+
+
+def test_absences_are_edited_by_their_person_or_by_comms(comms, auditor, outsider, custodian):
+    assert permissions.can_edit_absences_of(outsider, outsider)
+    assert permissions.can_edit_absences_of(comms, outsider)
+    assert not permissions.can_edit_absences_of(custodian, outsider)
+    assert not permissions.can_edit_absences_of(auditor, outsider)
+    assert not permissions.can_edit_absences_of(AnonymousUser(), outsider)
