@@ -18,7 +18,7 @@ from accounts.services import (
     social_account_draft_update,
     social_account_transition,
 )
-from approvals import services
+from approvals import selectors, services
 from approvals.choices import STEP_CLAUSES, DecommissionCheck, Outcome, Step
 from approvals.models import Decision, DecommissionConfirmation, Submission
 from approvals.services import REQUIRED_FOR_SUBMISSION
@@ -582,7 +582,7 @@ def test_someone_who_does_not_keep_the_account_cannot_put_it_live(approved, owne
 def test_registered_account_awaits_retroactive_approval(registered):
     """START-1: an account registered without a portal decision awaits its manager's approval."""
     assert registered.origin == Origin.REGISTERED
-    assert services.retroactive_pending(registered)
+    assert selectors.retroactive_pending(registered)
 
 
 def test_manager_approves_an_existing_account_retroactively(registered, head):
@@ -590,7 +590,7 @@ def test_manager_approves_an_existing_account_retroactively(registered, head):
     services.retroactive_decide(actor=head, account_id=registered.pk, outcome=Outcome.APPROVE)
 
     registered.refresh_from_db()
-    assert not services.retroactive_pending(registered)
+    assert not selectors.retroactive_pending(registered)
     decision = Decision.objects.get()
     assert (decision.step, decision.outcome, decision.decided_by) == (Step.RETROACTIVE, Outcome.APPROVE, head)
     assert decision.clauses == STEP_CLAUSES[Step.RETROACTIVE]
@@ -605,7 +605,7 @@ def test_existing_account_cannot_be_returned(registered, head):
         services.retroactive_decide(actor=head, account_id=registered.pk, outcome=Outcome.RETURN, comment="Ändra.")
 
     assert counts() == before
-    assert services.retroactive_pending(registered)
+    assert selectors.retroactive_pending(registered)
 
 
 def test_refusing_an_existing_account_starts_its_decommissioning(registered, head):
@@ -628,7 +628,7 @@ def test_only_a_responsible_manager_approves_retroactively(registered, request, 
         services.retroactive_decide(actor=actor, account_id=registered.pk, outcome=Outcome.APPROVE)
 
     assert counts() == before
-    assert services.retroactive_pending(registered)
+    assert selectors.retroactive_pending(registered)
 
 
 # Decommissioning
