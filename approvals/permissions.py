@@ -92,12 +92,9 @@ def actions(user, account: SocialAccount) -> dict[str, bool]:
         "decide": status == S.AWAITING_MANAGER and can_decide(user, account),
         "sign_off": status == S.AWAITING_COMMS and can_sign_off(user, account),
         "retro": can_decide_retroactively(user, account) and retroactive_pending(account),
-        "set_up": status == S.APPROVED and can_go_live(user, account),
-        # While setting up, the sender checklist is part of the steps; once live its owner keeps it.
-        "sender_checklist": status == S.APPROVED
-        and can_go_live(user, account)
-        or status == S.ACTIVE
-        and accounts.is_owner(user, account),
+        "set_up": set_up,
+        # While setting up, the sender checklist is one of the steps; once live its owner keeps it.
+        "sender_checklist": set_up or (status == S.ACTIVE and accounts.is_owner(user, account)),
         "change_address": status in ADDRESS_STATES and accounts.can_maintain(user, account),
         "start_decommission": status == S.ACTIVE and can_start_decommission(user, account),
         "decommission": status == S.DECOMMISSIONING and can_decommission(user, account),
