@@ -1,11 +1,14 @@
 import datetime
 import itertools
 import re
+import threading
+import time
 
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.utils import timezone
+from django.db import connections, transaction
+from django.utils import timezone, translation
 
 from accounts.choices import TRANSITIONS, AccountStatus, HandoverStatus, Origin, Role, SenderCheck
 from accounts.models import Assignment, Handover, SenderConfirmation, SocialAccount
@@ -323,6 +326,54 @@ def test_second_of_two_managers_deciding_at_once_is_told_someone_else_acted(awai
         services.manager_decide(actor=dean, account_id=awaiting_manager.pk, outcome=Outcome.APPROVE)
 
     assert Decision.objects.count() == 1
+    assert status_of(awaiting_manager) == S.AWAITING_COMMS
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="needs row locks (SELECT … FOR UPDATE), which SQLite does not have; run with DATABASE_URL=postgres://…",
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_managers_deciding_at_the_same_moment_in_two_transactions_record_one_decision(
+    awaiting_manager, head, dean, monkeypatch
+):
+    """RESP-1: two managers deciding at the same moment, each in their own transaction on their own
+    connection. The account's row lock (select_for_update) makes the second wait until the first
+    has committed; it then sees the new state and is refused. Each waits a moment after reading the
+    state, so that without the lock both would read "awaiting manager" and both would decide."""
+    check_state = services._expect
+
+    def slow_check(account, *statuses):
+        check_state(account, *statuses)
+        time.sleep(0.3)
+
+    monkeypatch.setattr(services, "_expect", slow_check)
+    both_in_a_transaction = threading.Barrier(2, timeout=10)
+    outcomes: dict[str, object] = {}
+
+    def decide(manager):
+        try:
+            with translation.override("en"), transaction.atomic():
+                both_in_a_transaction.wait()
+                services.manager_decide(actor=manager, account_id=awaiting_manager.pk, outcome=Outcome.APPROVE)
+            outcomes[manager.username] = "decided"
+        except ApplicationError as exc:
+            outcomes[manager.username] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=decide, args=(m,)) for m in (head, dean)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(str(o) for o in outcomes.values() if o == "decided") == ["decided"]
+    [refusal] = [o for o in outcomes.values() if o != "decided"]
+    assert type(refusal) is ApplicationError
+    assert "someone else has acted" in refusal.message
+    assert Decision.objects.filter(account=awaiting_manager).count() == 1
+    assert AuditEvent.objects.filter(action="decision.manager").count() == 1
     assert status_of(awaiting_manager) == S.AWAITING_COMMS
 
 
