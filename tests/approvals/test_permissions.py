@@ -7,14 +7,14 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import transaction
 from django.urls import reverse
 
 from accounts.services import deputy_change
 from approvals import permissions, services
 from approvals.choices import Outcome
-from core.exceptions import ApplicationError, NotAllowed
+from core.exceptions import NotAllowed
 from org import roles
+from tests.refusals import refuses
 
 pytestmark = pytest.mark.django_db
 
@@ -92,23 +92,6 @@ def decommissioning(active, owner):
     services.decommission_start(actor=owner, account_id=active.pk, reason="Ingen bevakar kontot.")
     active.refresh_from_db()
     return active
-
-
-class _Undo(Exception):
-    pass
-
-
-def refuses(call: Callable) -> bool:
-    """Does the service refuse the actor (NotAllowed)? Whatever it does otherwise is undone; another
-    refusal (something missing, a bad value) comes after the check of who may, so it is a yes."""
-    try:
-        with transaction.atomic():
-            call()
-            raise _Undo
-    except NotAllowed:
-        return True
-    except (ApplicationError, _Undo):
-        return False
 
 
 @pytest.mark.parametrize("step", STEPS, ids=[s.flag for s in STEPS])

@@ -6,13 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from core.exceptions import ApplicationError, NotAllowed
 from monitoring import permissions, services
 from tests import factories
+from tests.refusals import refuses
 
 pytestmark = pytest.mark.django_db
 
@@ -62,22 +61,6 @@ THINGS = [
         lambda a, f: reverse("monitoring:follow-up-ack", args=[f.pk]),
     ),
 ]
-
-
-class _Undo(Exception):
-    pass
-
-
-def refuses(call: Callable) -> bool:
-    """Does the service refuse the actor (NotAllowed)? Whatever it does otherwise is undone."""
-    try:
-        with transaction.atomic():
-            call()
-            raise _Undo
-    except NotAllowed:
-        return True
-    except (ApplicationError, _Undo):
-        return False
 
 
 @pytest.mark.parametrize("thing", THINGS, ids=[t.flag for t in THINGS])
