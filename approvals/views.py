@@ -155,7 +155,7 @@ class RequestDetailView(LoginRequiredMixin, DetailView):
             )
         if may["sign_off"]:
             context["duplicates"] = likely_duplicates(account)
-        if may["set_up"] or status == S.ACTIVE:
+        if may["sender_checklist"]:
             state = sender_checklist_state(account)
             context["sender_state"] = [(SenderCheck(item).label, row) for item, row in state.items()]
             context["sender_form"] = ChecklistForm(
