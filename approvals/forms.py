@@ -102,7 +102,11 @@ class ChecklistForm(forms.Form):
 
 
 class ReferenceForm(forms.Form):
-    reference = forms.CharField(label=_("Registry reference number"), max_length=100)
+    reference = forms.CharField(
+        label=_("Registry reference number"),
+        max_length=100,
+        error_messages={"required": _("Enter the reference number.")},
+    )
 
 
 class PersonForm(forms.Form):
@@ -113,4 +117,8 @@ class PersonForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    accept = forms.TypedChoiceField(choices=(("yes", _("Accept")), ("no", _("Decline"))), coerce=lambda v: v == "yes")
+    accept = forms.TypedChoiceField(
+        choices=(("yes", _("Accept")), ("no", _("Decline"))),
+        coerce=lambda v: v == "yes",
+        error_messages={"required": _("Choose accept or decline."), "invalid_choice": _("Choose accept or decline.")},
+    )

@@ -36,5 +36,14 @@ def todo_for(*, user) -> dict:
     return todo
 
 
+def retroactive_pending(account) -> bool:
+    """An account registered without a portal decision waits for its manager's approval (START-1)."""
+    return (
+        account.origin != Origin.REQUEST
+        and account.status in (S.ACTIVE, S.DECOMMISSIONING)
+        and not account.decisions.filter(step=Step.RETROACTIVE, outcome=Outcome.APPROVE).exists()
+    )
+
+
 def decisions_of(account):
     return account.decisions.select_related("decided_by").order_by("created_at", "id")

@@ -11,13 +11,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts import permissions
-from accounts.choices import AccountStatus, Origin
+from accounts.choices import AccountStatus
 from accounts.models import SocialAccount
 from accounts.selectors import current_keepers, registry_email_for
 from accounts.services import account_managers, sender_checklist_state, social_account_transition
+from approvals import permissions
 from approvals.choices import STEP_CLAUSES, DecommissionCheck, Outcome, Step
 from approvals.models import Decision, DecommissionConfirmation, Submission
+from approvals.selectors import retroactive_pending
 from audit.services import audit_record
 from core.exceptions import ApplicationError, NotAllowed
 from notifications.services import notification_queue
@@ -57,18 +58,16 @@ def _expect(account: SocialAccount, *statuses: str) -> None:
         )
 
 
+def _expect_seen(account: SocialAccount, seen_status: str) -> None:
+    """The decision pages post the state their user saw; a decision on another one is refused."""
+    if seen_status:
+        _expect(account, seen_status)
+
+
 def eligible_managers(account: SocialAccount) -> list:
     """Who may decide on the account (RESP-1, the delegation order): the responsible manager of
     its unit or of any unit above it, nearest first — never the requester (separation of duties)."""
     return [m for m in account_managers(account) if m.pk != account.created_by_id]
-
-
-def may_decide_as_manager(user, account: SocialAccount) -> bool:
-    return user.is_authenticated and user.pk != account.created_by_id and permissions.manages(user, account)
-
-
-def may_sign_off(user, account: SocialAccount) -> bool:
-    return roles.is_comms(user) and user.pk != account.created_by_id
 
 
 def _people(account: SocialAccount) -> dict:
@@ -104,7 +103,7 @@ def request_submit(*, actor, account_id: int, guidelines_read: bool) -> Submissi
     """Send a draft (or a returned request) for decision. The communications department hears
     of it at once (START-2) and the nearest eligible manager is asked to decide (START-1)."""
     account = _lock(account_id)
-    if account.created_by_id != actor.pk:
+    if not permissions.is_requester(actor, account):
         raise NotAllowed(_("Only the person who made the request may send it."))
     _expect(account, S.DRAFT, S.RETURNED)
     if not guidelines_read:
@@ -169,14 +168,17 @@ def _decision(*, actor, account: SocialAccount, step: str, outcome: str, comment
 
 
 @transaction.atomic
-def manager_decide(*, actor, account_id: int, outcome: str, comment: str = "") -> Decision:
+def manager_decide(*, actor, account_id: int, outcome: str, comment: str = "", seen_status: str = "") -> Decision:
     """The responsible manager approves, returns or rejects a request (START-1, RESP-1)."""
     account = _lock(account_id)
+    _expect_seen(account, seen_status)
     _expect(account, S.AWAITING_MANAGER)
-    if actor.pk == account.created_by_id:
-        raise NotAllowed(_("You cannot decide on your own request; the manager above you decides."))
-    if not permissions.manages(actor, account):
-        raise NotAllowed(_("Only the responsible manager of the unit or of a unit above it may decide."))
+    if not permissions.can_decide(actor, account):
+        raise NotAllowed(
+            _("You cannot decide on your own request; the manager above you decides.")
+            if permissions.is_requester(actor, account)
+            else _("Only the responsible manager of the unit or of a unit above it may decide.")
+        )
     decision = _decision(actor=actor, account=account, step=Step.MANAGER, outcome=outcome, comment=comment)
     social_account_transition(actor=actor, account_id=account.pk, to=MANAGER_MOVES[outcome], note=comment)
     account.refresh_from_db()
@@ -188,18 +190,13 @@ def manager_decide(*, actor, account_id: int, outcome: str, comment: str = "") -
 
 
 @transaction.atomic
-def comms_decide(*, actor, account_id: int, outcome: str, comment: str = "") -> Decision:
+def comms_decide(*, actor, account_id: int, outcome: str, comment: str = "", seen_status: str = "") -> Decision:
     """The communications department signs off, returns with advice or rejects (START-2)."""
     account = _lock(account_id)
+    _expect_seen(account, seen_status)
     _expect(account, S.AWAITING_COMMS)
-    if not roles.is_comms(actor):
-        raise NotAllowed(_("Only the communications department signs off."))
-    if actor.pk == account.created_by_id:
-        raise NotAllowed(_("You cannot sign off your own request; a colleague must."))
-    manager_step = account.decisions.filter(step=Step.MANAGER, outcome=Outcome.APPROVE).order_by("-created_at").first()
-    if manager_step and manager_step.decided_by_id == actor.pk:
-        # Separation of duties: the two steps are two people, even for a manager who is in comms.
-        raise NotAllowed(_("You approved this request as manager; a colleague must sign it off."))
+    if not permissions.can_sign_off(actor, account):
+        raise NotAllowed(_sign_off_refusal(actor, account))
     decision = _decision(actor=actor, account=account, step=Step.COMMS, outcome=outcome, comment=comment)
     social_account_transition(actor=actor, account_id=account.pk, to=COMMS_MOVES[outcome], note=comment)
     account.refresh_from_db()
@@ -215,23 +212,24 @@ def comms_decide(*, actor, account_id: int, outcome: str, comment: str = "") -> 
     return decision
 
 
-def retroactive_pending(account: SocialAccount) -> bool:
-    """An account registered without a portal decision waits for its manager's approval."""
-    return (
-        account.origin != Origin.REQUEST
-        and account.status in (S.ACTIVE, S.DECOMMISSIONING)
-        and not account.decisions.filter(step=Step.RETROACTIVE, outcome=Outcome.APPROVE).exists()
-    )
+def _sign_off_refusal(actor, account: SocialAccount) -> str:
+    """Why permissions.can_sign_off says no, in the words of the rule that refuses."""
+    if not roles.is_comms(actor):
+        return _("Only the communications department signs off.")
+    if permissions.is_requester(actor, account):
+        return _("You cannot sign off your own request; a colleague must.")
+    return _("You approved this request as manager; a colleague must sign it off.")
 
 
 @transaction.atomic
-def retroactive_decide(*, actor, account_id: int, outcome: str, comment: str = "") -> Decision:
+def retroactive_decide(*, actor, account_id: int, outcome: str, comment: str = "", seen_status: str = "") -> Decision:
     """The responsible manager confirms an account KI already had (START-1, RESP-1). Refusing it
     starts its decommissioning."""
     account = _lock(account_id)
+    _expect_seen(account, seen_status)
     if not retroactive_pending(account):
         raise ApplicationError(_("This account does not await a retroactive approval."))
-    if not permissions.manages(actor, account):
+    if not permissions.can_decide_retroactively(actor, account):
         raise NotAllowed(_("Only the responsible manager of the unit or of a unit above it may decide."))
     if outcome == Outcome.RETURN:
         raise ApplicationError(_("An existing account can only be approved or rejected, not returned."))
@@ -255,7 +253,7 @@ def account_go_live(*, actor, account_id: int) -> SocialAccount:
     confirmed every item of the sender checklist (SEND-1..3, INF-1)."""
     account = _lock(account_id)
     _expect(account, S.APPROVED)
-    if not permissions.can_maintain(actor, account):
+    if not permissions.can_go_live(actor, account):
         raise NotAllowed(_("Only the account's owner, its deputy or the communications department may do this."))
     if not account.url or not account.handle:
         raise ApplicationError(_("Record the account's address on the platform first."))
@@ -275,7 +273,7 @@ def decommission_start(*, actor, account_id: int, reason: str) -> SocialAccount:
     manager or the communications department."""
     account = _lock(account_id)
     _expect(account, S.ACTIVE)
-    if not (permissions.is_owner(actor, account) or permissions.manages(actor, account) or roles.is_comms(actor)):
+    if not permissions.can_start_decommission(actor, account):
         raise NotAllowed(_("Only the owner, a responsible manager or the communications department may do this."))
     if not reason.strip():
         raise ApplicationError(_("Say why the account is to be decommissioned."))
@@ -307,7 +305,7 @@ def decommission_confirm(*, actor, account_id: int, items: list[str]) -> SocialA
     decommissioned. It stays in the inventory with its history."""
     account = _lock(account_id)
     _expect(account, S.DECOMMISSIONING)
-    if not (permissions.can_maintain(actor, account) or permissions.manages(actor, account)):
+    if not permissions.can_decommission(actor, account):
         raise NotAllowed(_("Only the owner, a responsible manager or the communications department may do this."))
     applicable = decommission_items(account)
     unknown = set(items) - set(applicable)
@@ -343,7 +341,7 @@ def decommission_confirm(*, actor, account_id: int, items: list[str]) -> SocialA
 def decision_reference_set(*, actor, decision_id: int, reference: str) -> Decision:
     """Enter the registry's reference number (diarienummer) for a decision record."""
     decision = Decision.objects.select_for_update(of=("self",)).select_related("account__unit").get(pk=decision_id)
-    if not (roles.is_comms(actor) or permissions.manages(actor, decision.account)):
+    if not permissions.can_enter_reference(actor, decision.account):
         raise NotAllowed(_("Only the communications department or a responsible manager may do this."))
     reference = reference.strip()
     if not reference:

@@ -1,14 +1,14 @@
-from django.contrib import messages
+from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
-from accounts import extensions, permissions
+from accounts import extensions
 from accounts.choices import AccountStatus, SenderCheck
 from accounts.forms import AddressForm
 from accounts.models import Handover
@@ -25,7 +25,7 @@ from accounts.services import (
     social_account_draft_create,
     social_account_draft_update,
 )
-from approvals import selectors, services
+from approvals import permissions, selectors, services
 from approvals.choices import DecommissionCheck, Outcome
 from approvals.duplicates import likely_duplicates
 from approvals.forms import (
@@ -41,9 +41,7 @@ from approvals.forms import (
 )
 from approvals.models import Decision
 from approvals.records import decision_record_pdf
-from core.exceptions import ApplicationError, NotAllowed
-from core.views import ServiceFormMixin
-from org import roles
+from core.views import ServiceActionView, ServiceFormMixin
 
 S = AccountStatus
 
@@ -80,7 +78,7 @@ class RequestCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
     success_message = _("The request was saved as a draft.")
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and roles.is_auditor(request.user) and not roles.is_comms(request.user):
+        if request.user.is_authenticated and not permissions.can_request(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -105,7 +103,7 @@ class RequestUpdateView(LoginRequiredMixin, ServiceFormMixin, UpdateView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             account = self.get_object()
-            if account.created_by_id != request.user.pk:
+            if not permissions.is_requester(request.user, account):
                 raise PermissionDenied
             if account.status not in EDITABLE_REQUEST_STATUSES:
                 raise Http404  # a sent, decided or rejected request has no edit page
@@ -135,25 +133,13 @@ class RequestDetailView(LoginRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         account, user = self.object, self.request.user
         status = account.status
-        can_maintain = permissions.can_maintain(user, account)
-        manages = permissions.manages(user, account)
+        may = permissions.actions(user, account)
         context.update(
+            may=may,
             people=people_of(account),
             submissions=account.submissions.select_related("submitted_by").order_by("created_at"),
             decisions=selectors.decisions_of(account),
-            may_edit=account.created_by_id == user.pk and status in (S.DRAFT, S.RETURNED),
-            may_decide=status == S.AWAITING_MANAGER and services.may_decide_as_manager(user, account),
-            may_sign_off=status == S.AWAITING_COMMS and services.may_sign_off(user, account),
-            may_retro=manages and services.retroactive_pending(account),
-            retro_pending=services.retroactive_pending(account),
-            may_set_up=status == S.APPROVED and can_maintain,
-            may_change_address=can_maintain and status in (S.APPROVED, S.ACTIVE, S.DECOMMISSIONING),
-            may_start_decommission=status == S.ACTIVE
-            and (permissions.is_owner(user, account) or manages or roles.is_comms(user)),
-            may_decommission=status == S.DECOMMISSIONING and (can_maintain or manages),
-            may_enter_reference=roles.is_comms(user) or manages,
-            may_change_people=status not in (S.REJECTED, S.DECOMMISSIONED)
-            and (permissions.is_owner(user, account) or manages or roles.is_comms(user)),
+            retro_pending=selectors.retroactive_pending(account),
             pending_handover=account.handovers.filter(status="pending").select_related("to_person").first(),
             person_form=PersonForm(),
             submit_form=SubmitForm(),
@@ -163,20 +149,20 @@ class RequestDetailView(LoginRequiredMixin, DetailView):
             reason_form=ReasonForm(),
         )
         context["retro_form"].fields["outcome"].choices = [c for c in DECISION_ACTIONS if c[0] != Outcome.RETURN]
-        if context["may_decide"]:
+        if may["decide"]:
             context["unit_accounts"] = (
                 social_account_list(user=user).in_unit(account.unit).exclude(pk=account.pk).order_by("name")
             )
-        if context["may_sign_off"]:
+        if may["sign_off"]:
             context["duplicates"] = likely_duplicates(account)
-        if context["may_set_up"] or status == S.ACTIVE:
+        if may["sender_checklist"]:
             state = sender_checklist_state(account)
             context["sender_state"] = [(SenderCheck(item).label, row) for item, row in state.items()]
             context["sender_form"] = ChecklistForm(
                 choices=[(i, SenderCheck(i).label) for i, row in state.items() if row is None]
             )
             context["sender_complete"] = all(state.values())
-        if context["may_decommission"]:
+        if may["decommission"]:
             done = set(account.decommission_confirmations.values_list("item", flat=True))
             items = services.decommission_items(account)
             context["decommission_done"] = [DecommissionCheck(i).label for i in items if i in done]
@@ -186,61 +172,38 @@ class RequestDetailView(LoginRequiredMixin, DetailView):
         return context
 
 
-class AccountActionView(LoginRequiredMixin, View):
+class AccountActionView(LoginRequiredMixin, ServiceActionView):
     """Base of the POST-only state changes: find the account among those the user may see
-    (404 otherwise), validate the form, call one service. A refusal for lack of rights is 403; any
-    other refusal (someone else decided first, something missing) is shown as a message."""
+    (404 otherwise), validate the form, call one service and go back to the request page. A
+    refusal for lack of rights is 403 (core.middleware); any other refusal (someone else decided
+    first, something missing) is shown as a message."""
 
-    http_method_names = ["post"]
-    form_class = None
-    success_message = ""
+    def prepare(self):
+        self.account = get_object_or_404(social_account_list(user=self.request.user), pk=self.kwargs["pk"])
 
-    def get_form(self, account):
-        return self.form_class(self.request.POST)
-
-    def post(self, request, pk):
-        account = get_object_or_404(social_account_list(user=request.user), pk=pk)
-        form = self.get_form(account)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return redirect("approvals:detail", pk=pk)
-        try:
-            self.perform(account, form)
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, self.success_message)
-        return redirect("approvals:detail", pk=pk)
+    def get_redirect_url(self):
+        return reverse("approvals:detail", args=[self.account.pk])
 
 
 class SubmitView(AccountActionView):
     form_class = SubmitForm
     success_message = _("The request was sent. The communications department has been told and your manager asked.")
 
-    def perform(self, account, form):
-        services.request_submit(actor=self.request.user, account_id=account.pk, guidelines_read=True)
+    def perform(self, form):
+        services.request_submit(actor=self.request.user, account_id=self.account.pk, guidelines_read=True)
 
 
 class _DecideView(AccountActionView):
     form_class = DecisionForm
     success_message = _("Your decision was recorded.")
-    expected = S.AWAITING_MANAGER
 
-    def perform(self, account, form):
-        if form.cleaned_data["seen_status"] != account.status:
-            raise ApplicationError(
-                _("This request is now “%(status)s”: someone else has acted on it. Reload the page to see it.")
-                % {"status": account.get_status_display()}
-            )
+    def perform(self, form):
         self.decide(
             actor=self.request.user,
-            account_id=account.pk,
+            account_id=self.account.pk,
             outcome=form.cleaned_data["outcome"],
             comment=form.cleaned_data["comment"],
+            seen_status=form.cleaned_data["seen_status"],
         )
 
 
@@ -260,71 +223,70 @@ class AddressView(AccountActionView):
     form_class = AddressForm
     success_message = _("The account's name and address were saved.")
 
-    def get_form(self, account):
-        return AddressForm(self.request.POST, account=account)
+    def get_form(self):
+        return AddressForm(self.request.POST, account=self.account)
 
-    def perform(self, account, form):
-        social_account_details_change(actor=self.request.user, account_id=account.pk, **form.service_data())
+    def perform(self, form):
+        social_account_details_change(actor=self.request.user, account_id=self.account.pk, **form.service_data())
 
 
 class SenderChecklistView(AccountActionView):
     success_message = _("The checklist was updated.")
 
-    def get_form(self, account):
-        return ChecklistForm(self.request.POST, choices=[(i, i) for i in sender_checklist_items(account)])
+    def get_form(self):
+        return ChecklistForm(self.request.POST, choices=[(i, i) for i in sender_checklist_items(self.account)])
 
-    def perform(self, account, form):
-        sender_checklist_confirm(actor=self.request.user, account_id=account.pk, items=form.cleaned_data["items"])
+    def perform(self, form):
+        sender_checklist_confirm(actor=self.request.user, account_id=self.account.pk, items=form.cleaned_data["items"])
 
 
 class GoLiveView(AccountActionView):
-    form_class = None
+    form_class = forms.Form
     success_message = _("The account is now active.")
 
-    def get_form(self, account):
-        from django import forms
-
-        return forms.Form(self.request.POST)
-
-    def perform(self, account, form):
-        services.account_go_live(actor=self.request.user, account_id=account.pk)
+    def perform(self, form):
+        services.account_go_live(actor=self.request.user, account_id=self.account.pk)
 
 
 class DecommissionStartView(AccountActionView):
     form_class = ReasonForm
     success_message = _("Decommissioning has started. Work through the checklist.")
 
-    def perform(self, account, form):
-        services.decommission_start(actor=self.request.user, account_id=account.pk, reason=form.cleaned_data["reason"])
+    def perform(self, form):
+        services.decommission_start(
+            actor=self.request.user, account_id=self.account.pk, reason=form.cleaned_data["reason"]
+        )
 
 
 class DecommissionChecklistView(AccountActionView):
     success_message = _("The checklist was updated.")
 
-    def get_form(self, account):
-        return ChecklistForm(self.request.POST, choices=[(i, i) for i in services.decommission_items(account)])
+    def get_form(self):
+        return ChecklistForm(self.request.POST, choices=[(i, i) for i in services.decommission_items(self.account)])
 
-    def perform(self, account, form):
-        services.decommission_confirm(actor=self.request.user, account_id=account.pk, items=form.cleaned_data["items"])
+    def perform(self, form):
+        services.decommission_confirm(
+            actor=self.request.user, account_id=self.account.pk, items=form.cleaned_data["items"]
+        )
 
 
-class DecisionReferenceView(LoginRequiredMixin, View):
-    http_method_names = ["post"]
+class DecisionReferenceView(LoginRequiredMixin, ServiceActionView):
+    """The registry's reference number of a decision of an account the user sees (404 otherwise)."""
 
-    def post(self, request, pk):
-        decision = get_object_or_404(Decision.objects.filter(account__in=social_account_list(user=request.user)), pk=pk)
-        form = ReferenceForm(request.POST)
-        if form.is_valid():
-            try:
-                services.decision_reference_set(
-                    actor=request.user, decision_id=decision.pk, reference=form.cleaned_data["reference"]
-                )
-            except NotAllowed as exc:
-                raise PermissionDenied(exc.message) from exc
-            messages.success(request, _("The reference number was saved."))
-        else:
-            messages.error(request, _("Enter the reference number."))
-        return redirect("approvals:detail", pk=decision.account_id)
+    form_class = ReferenceForm
+    success_message = _("The reference number was saved.")
+
+    def prepare(self):
+        visible = Decision.objects.filter(account__in=social_account_list(user=self.request.user))
+        self.decision = get_object_or_404(visible, pk=self.kwargs["pk"])
+
+    def perform(self, form):
+        services.decision_reference_set(
+            actor=self.request.user, decision_id=self.decision.pk, reference=form.cleaned_data["reference"]
+        )
+
+    def get_redirect_url(self):
+        return reverse("approvals:detail", args=[self.decision.account_id])
 
 
 class DecisionPdfView(LoginRequiredMixin, View):
@@ -348,10 +310,10 @@ class HandoverProposeView(AccountActionView):
     form_class = PersonForm
     success_message = _("The new owner has been asked to accept the account.")
 
-    def perform(self, account, form):
+    def perform(self, form):
         handover_propose(
             actor=self.request.user,
-            account_id=account.pk,
+            account_id=self.account.pk,
             to_person=form.cleaned_data["person"],
             note=form.cleaned_data["note"],
         )
@@ -361,25 +323,21 @@ class DeputyChangeView(AccountActionView):
     form_class = PersonForm
     success_message = _("The deputy was changed.")
 
-    def perform(self, account, form):
-        deputy_change(actor=self.request.user, account_id=account.pk, person=form.cleaned_data["person"])
+    def perform(self, form):
+        deputy_change(actor=self.request.user, account_id=self.account.pk, person=form.cleaned_data["person"])
 
 
-class HandoverAnswerView(LoginRequiredMixin, View):
+class HandoverAnswerView(LoginRequiredMixin, ServiceActionView):
     """The offered person accepts or declines. Only they can see the offer (404 for others)."""
 
-    http_method_names = ["post"]
+    form_class = AnswerForm
+    success_message = _("Your answer was recorded.")
 
-    def post(self, request, pk):
-        handover = get_object_or_404(Handover.objects.filter(to_person=request.user), pk=pk)
-        form = AnswerForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Choose accept or decline."))
-            return redirect("approvals:todo")
-        try:
-            handover_answer(actor=request.user, handover_id=handover.pk, accept=form.cleaned_data["accept"])
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Your answer was recorded."))
-        return redirect("approvals:todo")
+    def prepare(self):
+        self.handover = get_object_or_404(Handover.objects.filter(to_person=self.request.user), pk=self.kwargs["pk"])
+
+    def perform(self, form):
+        handover_answer(actor=self.request.user, handover_id=self.handover.pk, accept=form.cleaned_data["accept"])
+
+    def get_redirect_url(self):
+        return reverse("approvals:todo")

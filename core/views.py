@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.views import View
 
-from core.exceptions import ApplicationError
+from core.exceptions import ApplicationError, NotAllowed
 
 
 def form_errors_to_messages(request, form) -> None:
@@ -28,6 +28,8 @@ class ServiceFormMixin:
     def form_valid(self, form):
         try:
             self.object = self.perform(form)
+        except NotAllowed:
+            raise  # core.middleware answers 403
         except ApplicationError as exc:
             form.add_error(None, exc.message)
             return self.form_invalid(form)
@@ -58,6 +60,8 @@ class ServiceActionView(View):
             return HttpResponseRedirect(self.get_redirect_url())
         try:
             self.perform(form)
+        except NotAllowed:
+            raise  # core.middleware answers 403
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:

@@ -9,7 +9,6 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from accounts.selectors import social_account_list
-from core.exceptions import ApplicationError, NotAllowed
 from monitoring import services
 from monitoring.choices import CheckInSource
 from monitoring.models import CheckIn, Finding
@@ -197,18 +196,14 @@ class CheckInViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         account = social_account_list(user=request.user).filter(pk=data["account"]).first()
         if account is None:
             raise exceptions.NotFound()
-        try:
-            checkin, created = services.checkin_record(
-                actor=request.user,
-                account=account,
-                note=data["note"],
-                latest_post_on=data["latest_post_on"],
-                source=CheckInSource.API,
-            )
-        except NotAllowed as exc:
-            raise exceptions.PermissionDenied(exc.message) from exc
-        except ApplicationError as exc:
-            return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
+        # A refusal is 403 or 409 with {"detail": …} (core.api.exception_handler).
+        checkin, created = services.checkin_record(
+            actor=request.user,
+            account=account,
+            note=data["note"],
+            latest_post_on=data["latest_post_on"],
+            source=CheckInSource.API,
+        )
         checkin.created = created
         return Response(
             CheckInRecordedSerializer(checkin).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK

@@ -8,11 +8,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import permissions
 from accounts.choices import AccountStatus
 from accounts.models import SocialAccount
 from audit.services import audit_record
 from core.exceptions import ApplicationError, NotAllowed
+from monitoring import permissions
 from monitoring.choices import CheckInSource, RunStatus
 from monitoring.models import CheckIn, CheckRun, Finding, FollowUp, PingKey, new_ping_token
 from monitoring.rules import RULES
@@ -53,7 +53,7 @@ def checkin_record(
     """Record that the account was monitored today (Stockholm). One check-in per account and day
     counts: a second one returns the first and records nothing (created=False)."""
     now = now or timezone.now()
-    if actor is not None and not permissions.can_maintain(actor, account):
+    if actor is not None and not permissions.can_check_in(actor, account):
         raise NotAllowed(_("Only the account's owner or deputy records its monitoring."))
     if account.status not in MONITORED_STATUSES:
         raise ApplicationError(_("Only active accounts are monitored."))
@@ -95,7 +95,7 @@ def ping_key_for(account: SocialAccount) -> PingKey:
 def ping_key_rotate(*, actor, account_id: int) -> PingKey:
     """Give the account a new ping address; the old one answers 404 from now on."""
     account = SocialAccount.objects.select_for_update().get(pk=account_id)
-    if not permissions.can_maintain(actor, account):
+    if not permissions.can_use_ping_address(actor, account):
         raise NotAllowed(_("Only the account's owner or deputy may do this."))
     key = ping_key_for(account)
     key.token = new_ping_token()
@@ -122,7 +122,7 @@ def follow_up_record(
     """The owner records the yearly follow-up against the goals (PURP-3); the manager is asked to
     acknowledge it."""
     account = SocialAccount.objects.select_for_update().get(pk=account_id)
-    if not permissions.can_maintain(actor, account):
+    if not permissions.can_record_follow_up(actor, account):
         raise NotAllowed(_("Only the account's owner or deputy records its follow-up."))
     if not figures.strip() or not assessment.strip():
         raise ApplicationError(_("Give the figures and an assessment against the goals."))
@@ -146,7 +146,7 @@ def follow_up_record(
 @transaction.atomic
 def follow_up_acknowledge(*, actor, follow_up_id: int) -> FollowUp:
     follow_up = FollowUp.objects.select_for_update(of=("self",)).select_related("account__unit").get(pk=follow_up_id)
-    if not permissions.manages(actor, follow_up.account):
+    if not permissions.can_acknowledge_follow_up(actor, follow_up.account):
         raise NotAllowed(_("Only a responsible manager acknowledges a follow-up."))
     if follow_up.acknowledged_at is None:
         follow_up.acknowledged_by, follow_up.acknowledged_at = actor, timezone.now()

@@ -9,20 +9,19 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView, FormView, TemplateView
 
-from accounts import permissions
 from accounts.selectors import people_of, social_account_list
 from core import charts
-from core.exceptions import ApplicationError, NotAllowed
-from monitoring import selectors, services
+from core.exceptions import ApplicationError
+from core.views import ServiceActionView, ServiceFormMixin
+from monitoring import permissions, selectors, services
 from monitoring.forms import AbsenceForm, CheckInForm, FollowUpForm
 from monitoring.models import CheckIn, FollowUp
 from monitoring.rules import RULES
-from org import roles
 from org.calendar import local_day
 from org.models import Absence
 from org.services import absence_create, absence_delete
@@ -42,41 +41,42 @@ class TodayView(LoginRequiredMixin, TemplateView):
         return context
 
     def post(self, request):
-        form = CheckInForm(request.POST)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return redirect("monitoring:today")
-        data = form.cleaned_data
-        try:
-            if data["account"]:
-                account = get_object_or_404(social_account_list(user=request.user), pk=data["account"])
-                _checkin, created = services.checkin_record(
-                    actor=request.user, account=account, note=data["note"], latest_post_on=data["latest_post_on"]
+        return CheckInView.as_view()(request)
+
+
+class CheckInView(LoginRequiredMixin, ServiceActionView):
+    """The check-in buttons of 'Today' (posted to the same address): one account, or every account
+    the user keeps ("all monitored today")."""
+
+    form_class = CheckInForm
+
+    def perform(self, form):
+        data, request = form.cleaned_data, self.request
+        if data["account"]:
+            account = get_object_or_404(social_account_list(user=request.user), pk=data["account"])
+            _checkin, created = services.checkin_record(
+                actor=request.user, account=account, note=data["note"], latest_post_on=data["latest_post_on"]
+            )
+            messages.success(
+                request,
+                _("%(name)s is recorded as monitored today.") % {"name": account.name}
+                if created
+                else _("%(name)s was already recorded as monitored today.") % {"name": account.name},
+            )
+        else:
+            count = services.checkins_record_all(actor=request.user, note=data["note"])
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s account recorded as monitored today.",
+                    "%(count)s accounts recorded as monitored today.",
+                    count,
                 )
-                messages.success(
-                    request,
-                    _("%(name)s is recorded as monitored today.") % {"name": account.name}
-                    if created
-                    else _("%(name)s was already recorded as monitored today.") % {"name": account.name},
-                )
-            else:
-                count = services.checkins_record_all(actor=request.user, note=data["note"])
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)s account recorded as monitored today.",
-                        "%(count)s accounts recorded as monitored today.",
-                        count,
-                    )
-                    % {"count": count},
-                )
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        return redirect("monitoring:today")
+                % {"count": count},
+            )
+
+    def get_redirect_url(self):
+        return reverse("monitoring:today")
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -110,12 +110,15 @@ class AccountMonitoringView(LoginRequiredMixin, DetailView):
         account, user = self.object, self.request.user
         today = local_day(timezone.now())
         people = people_of(account)
-        can_maintain = permissions.can_maintain(user, account)
+        may = {
+            "ping": permissions.can_use_ping_address(user, account),
+            "follow_up": permissions.can_record_follow_up(user, account),
+            "acknowledge": permissions.can_acknowledge_follow_up(user, account),
+        }
         context.update(
             today=today,
             people=people,
-            can_maintain=can_maintain,
-            manages=permissions.manages(user, account),
+            may=may,
             checkins=CheckIn.objects.filter(account=account).order_by("-day")[:60],
             open_findings=selectors.open_findings_by_account([account.pk]).get(account.pk, []),
             resolved_findings=account.findings.filter(resolved_at__isnull=False).order_by("-resolved_at")[:20],
@@ -131,80 +134,68 @@ class AccountMonitoringView(LoginRequiredMixin, DetailView):
             follow_up_form=FollowUpForm(initial={"period_end": today}),
             checkin_form=CheckInForm(initial={"account": account.pk}),
         )
-        if can_maintain:
+        if may["ping"]:
             key = services.ping_key_for(account)
             context["ping_url"] = self.request.build_absolute_uri(reverse("monitoring:ping", args=[key.token]))
         return context
 
 
-class _AccountPost(LoginRequiredMixin, View):
-    http_method_names = ["post"]
+class _AccountPost(LoginRequiredMixin, ServiceActionView):
+    """A button of an account's monitoring page, on an account the user sees (404 otherwise)."""
 
-    def post(self, request, pk):
-        account = get_object_or_404(social_account_list(user=request.user), pk=pk)
-        try:
-            self.perform(request, account)
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        return redirect("monitoring:account", pk=pk)
+    def prepare(self):
+        self.account = get_object_or_404(social_account_list(user=self.request.user), pk=self.kwargs["pk"])
+
+    def get_redirect_url(self):
+        return reverse("monitoring:account", args=[self.account.pk])
 
 
 class PingRotateView(_AccountPost):
-    def perform(self, request, account):
-        services.ping_key_rotate(actor=request.user, account_id=account.pk)
-        messages.success(request, _("The account has a new ping address; the old one no longer works."))
+    success_message = gettext_lazy("The account has a new ping address; the old one no longer works.")
+
+    def perform(self, form):
+        services.ping_key_rotate(actor=self.request.user, account_id=self.account.pk)
 
 
 class FollowUpCreateView(_AccountPost):
-    def perform(self, request, account):
-        form = FollowUpForm(request.POST)
-        if not form.is_valid():
-            raise ApplicationError(" ".join(e for errors in form.errors.values() for e in errors))
-        services.follow_up_record(actor=request.user, account_id=account.pk, **form.cleaned_data)
-        messages.success(request, _("The follow-up was recorded."))
+    form_class = FollowUpForm
+    success_message = gettext_lazy("The follow-up was recorded.")
+
+    def perform(self, form):
+        services.follow_up_record(actor=self.request.user, account_id=self.account.pk, **form.cleaned_data)
 
 
-class FollowUpAcknowledgeView(LoginRequiredMixin, View):
-    http_method_names = ["post"]
+class FollowUpAcknowledgeView(LoginRequiredMixin, ServiceActionView):
+    success_message = gettext_lazy("The follow-up was acknowledged.")
 
-    def post(self, request, pk):
-        follow_up = get_object_or_404(
-            FollowUp.objects.filter(account__in=social_account_list(user=request.user)), pk=pk
-        )
-        try:
-            services.follow_up_acknowledge(actor=request.user, follow_up_id=follow_up.pk)
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
-        messages.success(request, _("The follow-up was acknowledged."))
-        return redirect("monitoring:account", pk=follow_up.account_id)
+    def prepare(self):
+        visible = FollowUp.objects.filter(account__in=social_account_list(user=self.request.user))
+        self.follow_up = get_object_or_404(visible, pk=self.kwargs["pk"])
+
+    def perform(self, form):
+        services.follow_up_acknowledge(actor=self.request.user, follow_up_id=self.follow_up.pk)
+
+    def get_redirect_url(self):
+        return reverse("monitoring:account", args=[self.follow_up.account_id])
 
 
-class AbsenceView(LoginRequiredMixin, TemplateView):
+class AbsenceView(LoginRequiredMixin, ServiceFormMixin, FormView):
     """The user's own absences; both owner and deputy away on one day is a coverage gap."""
 
     template_name = "monitoring/absences.html"
+    form_class = AbsenceForm
+    success_message = gettext_lazy("The absence was registered.")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(
-            absences=Absence.objects.filter(person=self.request.user).order_by("-first_day"),
-            form=kwargs.get("form") or AbsenceForm(),
-        )
+        context["absences"] = Absence.objects.filter(person=self.request.user).order_by("-first_day")
         return context
 
-    def post(self, request):
-        form = AbsenceForm(request.POST)
-        if form.is_valid():
-            try:
-                absence_create(actor=request.user, **form.cleaned_data)
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("The absence was registered."))
-                return redirect("monitoring:absences")
-        return self.render_to_response(self.get_context_data(form=form))
+    def perform(self, form):
+        return absence_create(actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("monitoring:absences")
 
 
 class AbsenceDeleteView(LoginRequiredMixin, View):
@@ -224,8 +215,7 @@ class ComplianceOverviewView(LoginRequiredMixin, TemplateView):
     template_name = "monitoring/overview.html"
 
     def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if user.is_authenticated and not (roles.sees_everything(user) or roles.is_manager(user)):
+        if request.user.is_authenticated and not permissions.can_see_overview(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

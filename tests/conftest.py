@@ -22,15 +22,15 @@ def auditor(db):
 
 
 @pytest.fixture
-def custodian(db):
-    """An account owner."""
-    return factories.UserFactory(username="custodian")
+def owner(db):
+    """An account owner (staff without a role). The one owner of every test: no directory has its own."""
+    return factories.UserFactory(username="owner", first_name="Olivia", last_name="Ägare")
 
 
 @pytest.fixture
 def deputy(db):
-    """The custodian's deputy (RES-2)."""
-    return factories.UserFactory(username="deputy")
+    """The owner's deputy (RES-2). The one deputy of every test: no directory has its own."""
+    return factories.UserFactory(username="deputy", first_name="David", last_name="Ersättare")
 
 
 @pytest.fixture
@@ -40,13 +40,13 @@ def manager(db):
 
 
 @pytest.fixture
-def evidence_account(custodian, deputy, manager):
+def evidence_account(owner, deputy, manager):
     """An active official account of a group under the manager's department, held by the
-    custodian and the deputy: every logged-in user sees it, but only they, the manager (and comms,
+    owner and the deputy: every logged-in user sees it, but only they, the manager (and comms,
     auditors) see its evidence: screenshots, blocking log, consents."""
     department = factories.UnitFactory(manager=manager)
     group = factories.UnitFactory(parent=department)
-    return factories.staffed_account(owner=custodian, deputy=deputy, unit=group)
+    return factories.staffed_account(owner=owner, deputy=deputy, unit=group)
 
 
 @pytest.fixture

@@ -16,16 +16,6 @@ def unit():
 
 
 @pytest.fixture
-def owner():
-    return factories.UserFactory()
-
-
-@pytest.fixture
-def deputy():
-    return factories.UserFactory()
-
-
-@pytest.fixture
 def data(unit, owner, deputy):
     """A complete registration as the browser posts it."""
     return {

@@ -622,12 +622,12 @@ def test_an_empty_file_and_a_header_without_rows_are_refused(english):
 # import_apply
 
 
-def test_only_comms_may_plan_or_apply_an_import(comms, outsider, auditor, custodian, org):
+def test_only_comms_may_plan_or_apply_an_import(comms, outsider, auditor, owner, org):
     """Only the communications department may run the dry run or the import; others get NotAllowed."""
     plan = plan_of("xlsx", [HEADER, row("KI", "https://instagram.com/ki", org.neuro.name, "person0", "person1")], comms)
     before = state()
 
-    for actor in (outsider, auditor, custodian):
+    for actor in (outsider, auditor, owner):
         with pytest.raises(NotAllowed):
             import_apply(actor=actor, plan=plan)
         with pytest.raises(NotAllowed):
@@ -688,7 +688,7 @@ def test_anonymous_users_are_sent_to_the_login_page(client):
     assert nothing_written(before)
 
 
-@pytest.mark.parametrize("role", ["outsider", "auditor", "custodian"])
+@pytest.mark.parametrize("role", ["outsider", "auditor", "owner"])
 def test_only_comms_may_use_the_import_pages(client, role, request, org):
     """Staff, auditors and account owners get 403 on the upload and the confirmation, and nothing is written."""
     client.force_login(request.getfixturevalue(role))

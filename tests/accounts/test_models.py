@@ -39,12 +39,12 @@ def test_an_account_cannot_have_two_current_deputies(account):
     assert Assignment.objects.filter(account=account).count() == 1
 
 
-def test_deputy_cannot_be_the_owner(account, custodian):
+def test_deputy_cannot_be_the_owner(account, owner):
     """RES-2: the same person cannot be current owner and current deputy of one account."""
-    factories.AssignmentFactory(account=account, person=custodian, role=Role.OWNER)
+    factories.AssignmentFactory(account=account, person=owner, role=Role.OWNER)
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        factories.AssignmentFactory(account=account, person=custodian, role=Role.DEPUTY)
+        factories.AssignmentFactory(account=account, person=owner, role=Role.DEPUTY)
 
     assert list(Assignment.objects.filter(account=account).values_list("role", flat=True)) == [Role.OWNER]
 
@@ -65,16 +65,16 @@ def test_ended_owner_assignments_do_not_count_as_current(account):
     assert Assignment.objects.filter(account=account).current().count() == 1
 
 
-def test_former_owner_may_become_the_deputy(account, custodian):
+def test_former_owner_may_become_the_deputy(account, owner):
     """RES-2: someone whose owner assignment has ended may be the current deputy."""
     now = timezone.now()
     factories.AssignmentFactory(
-        account=account, person=custodian, role=Role.OWNER, started_at=now - datetime.timedelta(days=10), ended_at=now
+        account=account, person=owner, role=Role.OWNER, started_at=now - datetime.timedelta(days=10), ended_at=now
     )
 
-    factories.AssignmentFactory(account=account, person=custodian, role=Role.DEPUTY, started_at=now)
+    factories.AssignmentFactory(account=account, person=owner, role=Role.DEPUTY, started_at=now)
 
-    assert Assignment.objects.filter(account=account, person=custodian).count() == 2
+    assert Assignment.objects.filter(account=account, person=owner).count() == 2
 
 
 def test_assignment_cannot_end_before_it_starts(account):

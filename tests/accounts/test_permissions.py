@@ -11,7 +11,7 @@ from accounts.choices import AccountStatus
 from accounts.selectors import Keepers, current_keepers, social_account_list
 from tests import factories
 
-ROLES = ["comms", "auditor", "custodian", "deputy", "manager", "outsider"]
+ROLES = ["comms", "auditor", "owner", "deputy", "manager", "outsider"]
 
 
 def as_user(request, who):
@@ -21,10 +21,10 @@ def as_user(request, who):
 @pytest.mark.parametrize(
     ("predicate", "allowed"),
     [
-        (permissions.can_maintain, {"comms", "custodian", "deputy"}),
-        (permissions.can_change_keepers, {"comms", "custodian", "manager"}),
-        (permissions.can_upload_snapshot, {"comms", "custodian", "deputy", "manager"}),
-        (permissions.can_see_snapshots, {"comms", "auditor", "custodian", "deputy", "manager"}),
+        (permissions.can_maintain, {"comms", "owner", "deputy"}),
+        (permissions.can_change_keepers, {"comms", "owner", "manager"}),
+        (permissions.can_upload_snapshot, {"comms", "owner", "deputy", "manager"}),
+        (permissions.can_see_snapshots, {"comms", "auditor", "owner", "deputy", "manager"}),
     ],
     ids=lambda p: getattr(p, "__name__", ""),
 )
@@ -40,7 +40,7 @@ def test_registry_and_request_predicates_by_role(request):
     assert {w for w, u in users.items() if permissions.can_edit_registry(u)} == {"comms"}
     assert {w for w, u in users.items() if permissions.can_request(u)} == {
         "comms",
-        "custodian",
+        "owner",
         "deputy",
         "manager",
         "outsider",
@@ -65,27 +65,27 @@ def test_only_the_requester_edits_a_draft_or_returned_request(outsider, comms, s
     assert not permissions.can_edit_request(AnonymousUser(), account)
 
 
-def test_only_the_offered_person_answers_a_handover(evidence_account, custodian, outsider, comms):
-    handover = evidence_account.handovers.create(from_person=custodian, to_person=outsider, requested_by=custodian)
+def test_only_the_offered_person_answers_a_handover(evidence_account, owner, outsider, comms):
+    handover = evidence_account.handovers.create(from_person=owner, to_person=outsider, requested_by=owner)
 
     assert permissions.can_answer_handover(outsider, handover)
-    assert not permissions.can_answer_handover(custodian, handover)
+    assert not permissions.can_answer_handover(owner, handover)
     assert not permissions.can_answer_handover(comms, handover)
     assert not permissions.can_answer_handover(AnonymousUser(), handover)
 
 
-def test_current_keepers(evidence_account, custodian, deputy):
-    assert current_keepers(evidence_account) == Keepers(owner=custodian, deputy=deputy)
+def test_current_keepers(evidence_account, owner, deputy):
+    assert current_keepers(evidence_account) == Keepers(owner=owner, deputy=deputy)
     assert current_keepers(factories.SocialAccountFactory()) == Keepers(owner=None, deputy=None)
 
 
 def test_current_keepers_uses_the_prefetch_even_when_it_is_empty(
-    comms, evidence_account, custodian, deputy, django_assert_num_queries
+    comms, evidence_account, owner, deputy, django_assert_num_queries
 ):
     """The list pages' prefetch answers for every account, one with no keepers too (no query per row)."""
     bare = factories.SocialAccountFactory()
     accounts = {a.pk: a for a in social_account_list(user=comms).filter(pk__in=[evidence_account.pk, bare.pk])}
 
     with django_assert_num_queries(0):
-        assert current_keepers(accounts[evidence_account.pk]) == Keepers(owner=custodian, deputy=deputy)
+        assert current_keepers(accounts[evidence_account.pk]) == Keepers(owner=owner, deputy=deputy)
         assert current_keepers(accounts[bare.pk]) == Keepers(owner=None, deputy=None)

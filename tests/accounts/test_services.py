@@ -17,16 +17,6 @@ pytestmark = pytest.mark.django_db
 S = AccountStatus
 
 
-@pytest.fixture
-def owner():
-    return factories.UserFactory(username="olivia", first_name="Olivia", last_name="Ägare")
-
-
-@pytest.fixture
-def deputy():
-    return factories.UserFactory(username="david", first_name="David", last_name="Ersättare")
-
-
 def fields(**overrides) -> dict:
     """What the registration form hands the service for a new Instagram account."""
     return {
@@ -100,7 +90,7 @@ def test_registering_records_the_account_and_both_assignments(comms, owner, depu
     assert mail.outbox == []
 
 
-@pytest.mark.parametrize("actor_fixture", ["outsider", "auditor", "custodian"])
+@pytest.mark.parametrize("actor_fixture", ["outsider", "auditor", "owner"])
 def test_only_comms_may_register_an_account(actor_fixture, request, owner, deputy):
     """START-2: registering directly is the communications department's task; others are refused, nothing is written."""
     actor = request.getfixturevalue(actor_fixture)

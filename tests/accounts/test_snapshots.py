@@ -80,9 +80,9 @@ def account(evidence_account):
 
 
 @pytest.fixture
-def hidden(custodian):
+def hidden(owner):
     """A decommissioned account, which an outsider cannot see at all."""
-    return factories.staffed_account(owner=custodian, status=AccountStatus.DECOMMISSIONED)
+    return factories.staffed_account(owner=owner, status=AccountStatus.DECOMMISSIONED)
 
 
 def upload_as(actor, account, content=None, *, kind=K.START_PAGE, taken_on=None, name="start.png", note=""):
@@ -99,7 +99,7 @@ def upload_as(actor, account, content=None, *, kind=K.START_PAGE, taken_on=None,
 # The service
 
 
-@pytest.mark.parametrize("who", ["custodian", "deputy", "comms", "manager"])
+@pytest.mark.parametrize("who", ["owner", "deputy", "comms", "manager"])
 def test_owner_deputy_comms_and_manager_can_upload(request, media, account, who):
     actor = request.getfixturevalue(who)
 
@@ -117,8 +117,8 @@ def test_owner_deputy_comms_and_manager_can_upload(request, media, account, who)
         assert f.read() == checked_upload(upload()).content
 
 
-def test_upload_is_stored_under_the_account_with_a_checksum_name_whatever_it_was_called(media, account, custodian):
-    snapshot = upload_as(custodian, account, name="../../etc/passwd.png")
+def test_upload_is_stored_under_the_account_with_a_checksum_name_whatever_it_was_called(media, account, owner):
+    snapshot = upload_as(owner, account, name="../../etc/passwd.png")
 
     sha = snapshot.sha256
     assert snapshot.file.name == f"snapshots/{account.pk}/{sha[:2]}/{sha}.png"
@@ -126,11 +126,11 @@ def test_upload_is_stored_under_the_account_with_a_checksum_name_whatever_it_was
     assert stored_files(media) == [media / "snapshots" / str(account.pk) / sha[:2] / f"{sha}.png"]
 
 
-def test_upload_writes_an_audit_row(media, account, custodian):
-    snapshot = upload_as(custodian, account, note="Inför terminsstart")
+def test_upload_writes_an_audit_row(media, account, owner):
+    snapshot = upload_as(owner, account, note="Inför terminsstart")
 
     event = AuditEvent.objects.for_object(account).get(action="snapshot.upload")
-    assert event.actor == custodian
+    assert event.actor == owner
     assert event.after == {
         "snapshot": snapshot.pk,
         "kind": "start_page",
@@ -141,19 +141,19 @@ def test_upload_writes_an_audit_row(media, account, custodian):
     assert event.note == "Inför terminsstart"
 
 
-def test_pdf_of_the_page_is_stored_as_it_is(media, account, custodian):
-    snapshot = upload_as(custodian, account, pdf(), name="page.pdf")
+def test_pdf_of_the_page_is_stored_as_it_is(media, account, owner):
+    snapshot = upload_as(owner, account, pdf(), name="page.pdf")
 
     assert (snapshot.content_type, snapshot.width) == ("application/pdf", None)
     with snapshot.file.open("rb") as f:
         assert f.read() == pdf()
 
 
-def test_service_accepts_a_file_the_form_has_already_checked(media, account, custodian):
+def test_service_accepts_a_file_the_form_has_already_checked(media, account, owner):
     checked = checked_upload(upload())
 
     snapshot = snapshot_upload(
-        actor=custodian, account_id=account.pk, kind=K.REMOVED_POST, taken_on=TODAY(), uploaded_file=checked
+        actor=owner, account_id=account.pk, kind=K.REMOVED_POST, taken_on=TODAY(), uploaded_file=checked
     )
 
     assert snapshot.sha256 == checked.sha256
@@ -167,53 +167,53 @@ def test_auditor_and_outsider_cannot_upload(request, media, account, who):
     assert nothing_written(media)
 
 
-def test_former_owner_cannot_upload(media, account, custodian):
-    account.assignments.filter(person=custodian).update(ended_at=timezone.now())
+def test_former_owner_cannot_upload(media, account, owner):
+    account.assignments.filter(person=owner).update(ended_at=timezone.now())
 
     with pytest.raises(NotAllowed):
-        upload_as(custodian, account)
+        upload_as(owner, account)
     assert nothing_written(media)
 
 
-def test_screenshot_dated_in_the_future_is_refused(media, account, custodian):
+def test_screenshot_dated_in_the_future_is_refused(media, account, owner):
     with pytest.raises(ApplicationError, match="cannot be in the future"):
-        upload_as(custodian, account, taken_on=TODAY() + datetime.timedelta(days=1))
+        upload_as(owner, account, taken_on=TODAY() + datetime.timedelta(days=1))
 
     assert nothing_written(media)
 
 
-def test_hostile_file_is_refused_by_the_service_with_the_upload_message(media, account, custodian):
+def test_hostile_file_is_refused_by_the_service_with_the_upload_message(media, account, owner):
     with pytest.raises(ApplicationError) as exc:
-        upload_as(custodian, account, b'<svg onload="alert(1)"/>', name="logo.svg")
+        upload_as(owner, account, b'<svg onload="alert(1)"/>', name="logo.svg")
 
     assert exc.value.message == "Upload a PNG, JPEG or WebP image, or a PDF."
     assert exc.value.extra == {"code": "type"}
     assert nothing_written(media)
 
 
-def test_same_screenshot_twice_is_refused(media, account, custodian):
-    upload_as(custodian, account)
+def test_same_screenshot_twice_is_refused(media, account, owner):
+    upload_as(owner, account)
 
     with pytest.raises(ApplicationError, match="This screenshot is already stored."):
-        upload_as(custodian, account, taken_on=TODAY() - datetime.timedelta(days=1))
+        upload_as(owner, account, taken_on=TODAY() - datetime.timedelta(days=1))
 
     assert Snapshot.objects.count() == 1
     assert len(stored_files(media)) == 1
 
 
-def test_same_file_may_be_stored_as_another_kind(media, account, custodian):
-    upload_as(custodian, account, kind=K.START_PAGE)
-    upload_as(custodian, account, kind=K.FINAL_PAGE)
+def test_same_file_may_be_stored_as_another_kind(media, account, owner):
+    upload_as(owner, account, kind=K.START_PAGE)
+    upload_as(owner, account, kind=K.FINAL_PAGE)
 
     assert Snapshot.objects.filter(account=account).count() == 2
 
 
-def test_latest_start_page_ignores_other_kinds(media, account, custodian):
-    upload_as(custodian, account, png("red"), kind=K.START_PAGE, taken_on=TODAY() - datetime.timedelta(days=200))
+def test_latest_start_page_ignores_other_kinds(media, account, owner):
+    upload_as(owner, account, png("red"), kind=K.START_PAGE, taken_on=TODAY() - datetime.timedelta(days=200))
     newest = upload_as(
-        custodian, account, png("blue"), kind=K.BEFORE_CHANGE, taken_on=TODAY() - datetime.timedelta(days=10)
+        owner, account, png("blue"), kind=K.BEFORE_CHANGE, taken_on=TODAY() - datetime.timedelta(days=10)
     )
-    upload_as(custodian, account, png("green"), kind=K.REMOVED_POST, taken_on=TODAY())
+    upload_as(owner, account, png("green"), kind=K.REMOVED_POST, taken_on=TODAY())
 
     assert latest_start_page(account) == newest
 
@@ -226,11 +226,11 @@ def test_latest_start_page_is_none_without_one(account):
 
 
 @pytest.fixture
-def stored(media, account, custodian):
-    return upload_as(custodian, account)
+def stored(media, account, owner):
+    return upload_as(owner, account)
 
 
-@pytest.mark.parametrize("who", ["custodian", "deputy", "comms", "auditor", "manager"])
+@pytest.mark.parametrize("who", ["owner", "deputy", "comms", "auditor", "manager"])
 def test_people_with_a_role_see_the_screenshots(request, stored, who):
     user = request.getfixturevalue(who)
 
@@ -280,8 +280,8 @@ def test_anonymous_is_sent_to_log_in(client, account, stored):
         assert response.url.startswith(reverse("login"))
 
 
-def test_list_shows_the_screenshots_and_the_form_to_the_owner(client, account, custodian, stored):
-    client.force_login(custodian)
+def test_list_shows_the_screenshots_and_the_form_to_the_owner(client, account, owner, stored):
+    client.force_login(owner)
 
     response = client.get(list_url(account))
 
@@ -313,18 +313,18 @@ def test_outsider_gets_404_for_the_list(request, client, outsider, which):
 
 
 def test_list_page_queries_do_not_grow_with_the_screenshots(
-    client, media, account, custodian, django_assert_max_num_queries
+    client, media, account, owner, django_assert_max_num_queries
 ):
     for color in ("red", "green", "blue", "yellow", "white"):
-        upload_as(custodian, account, png(color))
-    client.force_login(custodian)
+        upload_as(owner, account, png(color))
+    client.force_login(owner)
 
     with django_assert_max_num_queries(15):
         response = client.get(list_url(account))
     assert len(response.context["snapshots"]) == 5
 
 
-@pytest.mark.parametrize("who", ["custodian", "deputy", "comms", "manager"])
+@pytest.mark.parametrize("who", ["owner", "deputy", "comms", "manager"])
 def test_permitted_user_uploads_through_the_page(request, client, media, account, who):
     client.force_login(request.getfixturevalue(who))
 
@@ -370,9 +370,9 @@ def test_outsider_gets_404_for_an_upload(request, client, media, outsider, which
     ids=["svg", "11-mb", "truncated", "pdf-javascript"],
 )
 def test_refused_file_is_shown_as_a_form_error_and_nothing_is_written(
-    client, media, account, custodian, content, name, message
+    client, media, account, owner, content, name, message
 ):
-    client.force_login(custodian)
+    client.force_login(owner)
 
     response = client.post(list_url(account), form(content, name))
 
@@ -381,8 +381,8 @@ def test_refused_file_is_shown_as_a_form_error_and_nothing_is_written(
     assert nothing_written(media)
 
 
-def test_future_date_is_a_form_error(client, media, account, custodian):
-    client.force_login(custodian)
+def test_future_date_is_a_form_error(client, media, account, owner):
+    client.force_login(owner)
 
     response = client.post(list_url(account), form(taken_on=(TODAY() + datetime.timedelta(days=1)).isoformat()))
 
@@ -390,8 +390,8 @@ def test_future_date_is_a_form_error(client, media, account, custodian):
     assert nothing_written(media)
 
 
-def test_duplicate_is_a_form_error(client, media, account, custodian, stored):
-    client.force_login(custodian)
+def test_duplicate_is_a_form_error(client, media, account, owner, stored):
+    client.force_login(owner)
 
     response = client.post(list_url(account), form())
 
@@ -399,7 +399,7 @@ def test_duplicate_is_a_form_error(client, media, account, custodian, stored):
     assert Snapshot.objects.count() == 1
 
 
-@pytest.mark.parametrize("who", ["custodian", "deputy", "comms", "auditor", "manager"])
+@pytest.mark.parametrize("who", ["owner", "deputy", "comms", "auditor", "manager"])
 def test_file_is_served_to_people_with_a_role(request, client, stored, who):
     client.force_login(request.getfixturevalue(who))
 
@@ -417,15 +417,15 @@ def test_file_is_not_public_even_for_an_active_official_account(client, stored, 
     assert client.get(file_url(stored)).status_code == 404
 
 
-def test_former_owner_no_longer_gets_the_file(client, stored, custodian):
-    stored.account.assignments.filter(person=custodian, role=Role.OWNER).update(ended_at=timezone.now())
-    client.force_login(custodian)
+def test_former_owner_no_longer_gets_the_file(client, stored, owner):
+    stored.account.assignments.filter(person=owner, role=Role.OWNER).update(ended_at=timezone.now())
+    client.force_login(owner)
 
     assert client.get(file_url(stored)).status_code == 404
 
 
-def test_image_is_served_inline_with_protective_headers(client, stored, custodian):
-    client.force_login(custodian)
+def test_image_is_served_inline_with_protective_headers(client, stored, owner):
+    client.force_login(owner)
 
     response = client.get(file_url(stored))
 
@@ -442,10 +442,10 @@ def cache_directives(response) -> set[str]:
 
 
 @pytest.mark.parametrize("page", ["list", "file", "detail"])
-def test_pages_that_show_evidence_are_never_stored_by_a_cache(client, stored, custodian, page):
+def test_pages_that_show_evidence_are_never_stored_by_a_cache(client, stored, owner, page):
     """Evidence is never kept by a shared cache nor by the browser: the screenshots page, the file
     and the account page (whose panels show evidence) all answer no-store."""
-    client.force_login(custodian)
+    client.force_login(owner)
     url = {
         "list": list_url(stored.account),
         "file": file_url(stored),
@@ -458,9 +458,9 @@ def test_pages_that_show_evidence_are_never_stored_by_a_cache(client, stored, cu
     assert {"private", "no-store"} <= cache_directives(response)
 
 
-def test_pdf_is_served_as_a_download(client, media, account, custodian):
-    snapshot = upload_as(custodian, account, pdf(), name="page.pdf")
-    client.force_login(custodian)
+def test_pdf_is_served_as_a_download(client, media, account, owner):
+    snapshot = upload_as(owner, account, pdf(), name="page.pdf")
+    client.force_login(owner)
 
     response = client.get(file_url(snapshot))
 
@@ -469,7 +469,7 @@ def test_pdf_is_served_as_a_download(client, media, account, custodian):
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
 
 
-def test_file_view_answers_only_get(client, stored, custodian):
-    client.force_login(custodian)
+def test_file_view_answers_only_get(client, stored, owner):
+    client.force_login(owner)
 
     assert client.post(file_url(stored)).status_code == 405

@@ -164,20 +164,20 @@ def test_manager_sees_a_sibling_units_active_official_account(client, org):
 
 
 @pytest.mark.parametrize("role", [Role.OWNER, Role.DEPUTY])
-def test_owner_and_deputy_see_their_own_draft(client, custodian, role):
+def test_owner_and_deputy_see_their_own_draft(client, owner, role):
     """RES-2: the current owner or deputy sees their account in every state, drafts included."""
     draft = factories.SocialAccountFactory(status=S.DRAFT, activated_at=None)
-    factories.AssignmentFactory(account=draft, person=custodian, role=role)
-    client.force_login(custodian)
+    factories.AssignmentFactory(account=draft, person=owner, role=role)
+    client.force_login(owner)
 
     assert listed(client) == {draft.pk}
     assert client.get(detail(draft)).status_code == 200
 
 
-def test_former_owner_no_longer_sees_a_non_active_account(client, comms, custodian):
+def test_former_owner_no_longer_sees_a_non_active_account(client, comms, owner):
     """RES-2: once their assignment has ended, a former owner no longer sees the account while it is not active."""
-    account = factories.staffed_account(owner=custodian, status=S.DECOMMISSIONING)
-    client.force_login(custodian)
+    account = factories.staffed_account(owner=owner, status=S.DECOMMISSIONING)
+    client.force_login(owner)
     assert client.get(detail(account)).status_code == 200
 
     social_account_update(
@@ -223,16 +223,14 @@ def test_detail_of_an_unknown_account_is_404(client, comms):
     assert client.get(reverse("accounts:detail", args=[999999])).status_code == 404
 
 
-def test_my_accounts_lists_current_assignments_only(client, custodian):
+def test_my_accounts_lists_current_assignments_only(client, owner):
     """My accounts holds the accounts where the user is the current owner or deputy, not former ones."""
-    owned = factories.staffed_account(owner=custodian, status=S.DRAFT)
-    deputised = factories.staffed_account(deputy=custodian)
+    owned = factories.staffed_account(owner=owner, status=S.DRAFT)
+    deputised = factories.staffed_account(deputy=owner)
     former = factories.SocialAccountFactory()
-    factories.AssignmentFactory(
-        account=former, person=custodian, started_at=owned.created_at, ended_at=owned.created_at
-    )
+    factories.AssignmentFactory(account=former, person=owner, started_at=owned.created_at, ended_at=owned.created_at)
     factories.staffed_account()
-    client.force_login(custodian)
+    client.force_login(owner)
 
     assert listed(client, MINE) == {owned.pk, deputised.pk}
 
@@ -271,7 +269,7 @@ def test_comms_registers_an_account_through_the_service(client, comms, form_data
     assert AuditEvent.objects.count() == 3
 
 
-@pytest.mark.parametrize("role", ["auditor", "outsider", "custodian"])
+@pytest.mark.parametrize("role", ["auditor", "outsider", "owner"])
 def test_only_comms_may_open_the_registration_page(client, role, request):
     """Auditors (read-only) and other staff get 403 on the registration page."""
     client.force_login(request.getfixturevalue(role))
@@ -322,15 +320,15 @@ def test_registering_an_address_twice_names_the_existing_account(client, comms, 
     assert AuditEvent.objects.count() == 0
 
 
-def test_comms_opens_the_edit_page_with_owner_and_deputy_filled_in(client, comms, custodian):
+def test_comms_opens_the_edit_page_with_owner_and_deputy_filled_in(client, comms, owner):
     """The edit form starts from the account's current owner and deputy."""
-    account = factories.staffed_account(owner=custodian)
+    account = factories.staffed_account(owner=owner)
     client.force_login(comms)
 
     response = client.get(edit(account))
 
     assert response.status_code == 200
-    assert response.context["form"].initial["owner"] == custodian
+    assert response.context["form"].initial["owner"] == owner
 
 
 def test_comms_edits_an_account_through_the_service(client, comms, org, form_data):
@@ -363,10 +361,10 @@ def test_auditor_cannot_edit_an_account_they_can_see(client, auditor):
     assert AuditEvent.objects.count() == 0
 
 
-def test_owner_cannot_edit_their_account_in_the_registry(client, custodian):
+def test_owner_cannot_edit_their_account_in_the_registry(client, owner):
     """The owner sees their account but the registry edit page is the communications department's: 403."""
-    account = factories.staffed_account(owner=custodian)
-    client.force_login(custodian)
+    account = factories.staffed_account(owner=owner)
+    client.force_login(owner)
 
     assert client.get(edit(account)).status_code == 403
 
@@ -538,18 +536,16 @@ def test_classification_filter(client, comms):
     assert listed(client, classification=Classification.STUDENT_AMBASSADOR) == {accounts["student_ambassador"].pk}
 
 
-def test_person_filter_lists_accounts_they_currently_own_or_deputise(client, comms, custodian):
+def test_person_filter_lists_accounts_they_currently_own_or_deputise(client, comms, owner):
     """The person filter lists accounts where the person is the current owner or deputy, not former ones."""
-    owned = factories.staffed_account(owner=custodian)
-    deputised = factories.staffed_account(deputy=custodian)
+    owned = factories.staffed_account(owner=owner)
+    deputised = factories.staffed_account(deputy=owner)
     former = factories.SocialAccountFactory()
-    factories.AssignmentFactory(
-        account=former, person=custodian, started_at=owned.created_at, ended_at=owned.created_at
-    )
+    factories.AssignmentFactory(account=former, person=owner, started_at=owned.created_at, ended_at=owned.created_at)
     factories.staffed_account()
     client.force_login(comms)
 
-    assert listed(client, person=custodian.pk) == {owned.pk, deputised.pk}
+    assert listed(client, person=owner.pk) == {owned.pk, deputised.pk}
 
 
 @pytest.mark.parametrize(
@@ -623,16 +619,16 @@ def test_inventory_queries_do_not_grow_with_the_number_of_accounts(client, comms
     assert many <= 15
 
 
-def test_my_accounts_queries_do_not_grow_with_the_number_of_accounts(client, custodian):
+def test_my_accounts_queries_do_not_grow_with_the_number_of_accounts(client, owner):
     """My accounts runs as many queries for 200 held accounts as for 5."""
     unit = factories.UnitFactory()
     for _ in range(5):
-        factories.staffed_account(owner=custodian, unit=unit)
-    client.force_login(custodian)
+        factories.staffed_account(owner=owner, unit=unit)
+    client.force_login(owner)
     few = queries_for(client, MINE)
 
     for _ in range(195):
-        factories.staffed_account(deputy=custodian, unit=unit)
+        factories.staffed_account(deputy=owner, unit=unit)
     many = queries_for(client, MINE)
 
     assert few == many

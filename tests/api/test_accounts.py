@@ -109,9 +109,9 @@ def list_queries(api, count: int) -> int:
     return len(queries)
 
 
-def test_the_account_list_costs_the_same_queries_for_5_and_50_accounts(custodian, token_client):
+def test_the_account_list_costs_the_same_queries_for_5_and_50_accounts(owner, token_client):
     """A plain member of staff (not comms) so that the visibility query takes its longest form."""
-    api = token_client(custodian)
+    api = token_client(owner)
     api.get(ACCOUNTS)  # the first request also writes last_used_at; not what is measured
 
     few = list_queries(api, 5)

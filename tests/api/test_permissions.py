@@ -47,12 +47,12 @@ def upload(content: bytes, name: str = "start.png"):
 
 
 @pytest.fixture
-def world(custodian):
-    """The custodian's own active account and draft, someone else's public account, someone else's
+def world(owner):
+    """The owner's own active account and draft, someone else's public account, someone else's
     draft and a student-ambassador account, each with an open finding."""
     accounts = {
-        "mine": factories.staffed_account(owner=custodian, name="Mine"),
-        "my_draft": factories.staffed_account(owner=custodian, status=AccountStatus.DRAFT, name="My draft"),
+        "mine": factories.staffed_account(owner=owner, name="Mine"),
+        "my_draft": factories.staffed_account(owner=owner, status=AccountStatus.DRAFT, name="My draft"),
         "public": factories.staffed_account(name="Public"),
         "hidden_draft": factories.staffed_account(status=AccountStatus.DRAFT, name="Hidden draft"),
         "ambassador": factories.staffed_account(classification=Classification.STUDENT_AMBASSADOR, name="Ambassador"),
@@ -71,24 +71,24 @@ def test_every_endpoint_is_401_without_credentials(url, client):
     assert client.get(url).status_code == 401
 
 
-def test_an_owners_token_lists_exactly_the_accounts_the_inventory_shows_them(world, custodian, client, token_client):
+def test_an_owners_token_lists_exactly_the_accounts_the_inventory_shows_them(world, owner, client, token_client):
     """RES-2: the owner sees their own accounts and draft, and the public ones; nothing else."""
-    listed = ids(token_client(custodian).get(ACCOUNTS))
+    listed = ids(token_client(owner).get(ACCOUNTS))
 
     assert listed == {world["mine"].pk, world["my_draft"].pk, world["public"].pk}
-    assert listed == inventory_ids(client, custodian)
+    assert listed == inventory_ids(client, owner)
 
 
-def test_an_owners_token_gets_404_for_an_account_it_may_not_see(world, custodian, token_client):
-    api = token_client(custodian)
+def test_an_owners_token_gets_404_for_an_account_it_may_not_see(world, owner, token_client):
+    api = token_client(owner)
 
     assert api.get(account_url(world["hidden_draft"])).status_code == 404
     assert api.get(account_url(world["ambassador"])).status_code == 404
     assert api.get(account_url(world["mine"])).status_code == 200
 
 
-def test_an_owners_token_sees_only_the_findings_of_accounts_it_sees(world, custodian, token_client):
-    api = token_client(custodian)
+def test_an_owners_token_sees_only_the_findings_of_accounts_it_sees(world, owner, token_client):
+    api = token_client(owner)
     findings = world["findings"]
 
     assert ids(api.get(FINDINGS)) == {findings[k].pk for k in ("mine", "my_draft", "public")}
@@ -104,11 +104,11 @@ def test_auditors_and_comms_see_every_account_and_finding(who, request, world, t
     assert len(ids(api.get(FINDINGS))) == 5
 
 
-def test_the_account_shows_its_current_owner_and_deputy(world, custodian, token_client):
-    body = token_client(custodian).get(account_url(world["mine"])).json()
+def test_the_account_shows_its_current_owner_and_deputy(world, owner, token_client):
+    body = token_client(owner).get(account_url(world["mine"])).json()
 
-    assert body["owner"] == {"id": custodian.pk, "name": str(custodian)}
-    assert body["deputy"]["id"] != custodian.pk
+    assert body["owner"] == {"id": owner.pk, "name": str(owner)}
+    assert body["deputy"]["id"] != owner.pk
 
 
 def test_units_are_visible_to_every_user(world, outsider, token_client):
@@ -120,9 +120,9 @@ def test_units_are_visible_to_every_user(world, outsider, token_client):
 # --- check-ins (MON-1) ---------------------------------------------------------------------------
 
 
-def test_an_owners_check_in_is_201_then_200(world, custodian, token_client):
+def test_an_owners_check_in_is_201_then_200(world, owner, token_client):
     """MON-1: one check-in per account and day; the second answers 200 and writes nothing."""
-    api = token_client(custodian)
+    api = token_client(owner)
 
     first = api.post(CHECKINS, {"account": world["mine"].pk, "note": "all fine"}, content_type="application/json")
     second = api.post(CHECKINS, {"account": world["mine"].pk}, content_type="application/json")
@@ -130,7 +130,7 @@ def test_an_owners_check_in_is_201_then_200(world, custodian, token_client):
     assert (first.status_code, first.json()["created"]) == (201, True)
     assert (second.status_code, second.json()["created"]) == (200, False)
     checkin = CheckIn.objects.get()
-    assert (checkin.person, checkin.source, checkin.note) == (custodian, CheckInSource.API, "all fine")
+    assert (checkin.person, checkin.source, checkin.note) == (owner, CheckInSource.API, "all fine")
 
 
 def test_an_auditors_token_cannot_check_in(world, auditor, token_client):
@@ -141,8 +141,8 @@ def test_an_auditors_token_cannot_check_in(world, auditor, token_client):
     assert CheckIn.objects.count() == 0
 
 
-def test_checking_in_an_invisible_account_is_404(world, custodian, token_client):
-    response = token_client(custodian).post(
+def test_checking_in_an_invisible_account_is_404(world, owner, token_client):
+    response = token_client(owner).post(
         CHECKINS, {"account": world["hidden_draft"].pk}, content_type="application/json"
     )
 
@@ -150,9 +150,9 @@ def test_checking_in_an_invisible_account_is_404(world, custodian, token_client)
     assert CheckIn.objects.count() == 0
 
 
-def test_checking_in_a_draft_one_keeps_is_409(world, custodian, token_client):
+def test_checking_in_a_draft_one_keeps_is_409(world, owner, token_client):
     """MON-1: only active accounts are monitored."""
-    response = token_client(custodian, "en").post(
+    response = token_client(owner, "en").post(
         CHECKINS, {"account": world["my_draft"].pk}, content_type="application/json"
     )
 
@@ -160,10 +160,10 @@ def test_checking_in_a_draft_one_keeps_is_409(world, custodian, token_client):
     assert response.json() == {"detail": "Only active accounts are monitored."}
 
 
-def test_a_latest_post_in_the_future_is_400_with_a_message(world, custodian, token_client):
+def test_a_latest_post_in_the_future_is_400_with_a_message(world, owner, token_client):
     tomorrow = (timezone.localdate() + timezone.timedelta(days=2)).isoformat()
 
-    response = token_client(custodian, "en").post(
+    response = token_client(owner, "en").post(
         CHECKINS, {"account": world["mine"].pk, "latest_post_on": tomorrow}, content_type="application/json"
     )
 
@@ -172,11 +172,11 @@ def test_a_latest_post_in_the_future_is_400_with_a_message(world, custodian, tok
     assert CheckIn.objects.count() == 0
 
 
-def test_the_check_in_list_shows_only_visible_accounts(world, custodian, token_client):
+def test_the_check_in_list_shows_only_visible_accounts(world, owner, token_client):
     factories.CheckInFactory(account=world["mine"])
     factories.CheckInFactory(account=world["hidden_draft"])
 
-    rows = token_client(custodian).get(CHECKINS).json()["results"]
+    rows = token_client(owner).get(CHECKINS).json()["results"]
 
     assert [row["account"] for row in rows] == [world["mine"].pk]
 
@@ -190,26 +190,26 @@ def stored_files() -> set[Path]:
     return {p for p in folder.rglob("*") if p.is_file()} if folder.exists() else set()
 
 
-def test_an_owner_uploads_a_screenshot(world, custodian, token_client):
+def test_an_owner_uploads_a_screenshot(world, owner, token_client):
     """REC-5: the start-page screenshot, checked and stored with its SHA-256 and an audit event."""
     account = world["mine"]
     before = stored_files()
 
-    response = token_client(custodian).post(snapshots_url(account), upload(png()))
+    response = token_client(owner).post(snapshots_url(account), upload(png()))
 
     assert response.status_code == 201, response.content
     snapshot = Snapshot.objects.get()
-    assert (snapshot.account, snapshot.uploaded_by, response.json()["sha256"]) == (account, custodian, snapshot.sha256)
+    assert (snapshot.account, snapshot.uploaded_by, response.json()["sha256"]) == (account, owner, snapshot.sha256)
     assert AuditEvent.objects.filter(action="snapshot.upload").count() == 1
     assert len(stored_files() - before) == 1
 
 
-def test_a_hostile_upload_is_400_and_nothing_is_stored(world, custodian, token_client):
+def test_a_hostile_upload_is_400_and_nothing_is_stored(world, owner, token_client):
     """REC-5: HTML named .png is refused by content, with the upload form's message."""
     account = world["mine"]
     before = stored_files()
 
-    response = token_client(custodian, "en").post(
+    response = token_client(owner, "en").post(
         snapshots_url(account), upload(b"<html><script>alert(1)</script></html>", name="start.png")
     )
 
@@ -235,8 +235,8 @@ def test_screenshots_of_a_public_account_are_404_to_other_staff(world, outsider,
     assert Snapshot.objects.count() == 0
 
 
-def test_uploading_the_same_screenshot_twice_is_409(world, custodian, token_client):
-    api = token_client(custodian)
+def test_uploading_the_same_screenshot_twice_is_409(world, owner, token_client):
+    api = token_client(owner)
     content = png()
 
     api.post(snapshots_url(world["mine"]), upload(content))

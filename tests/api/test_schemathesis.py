@@ -63,11 +63,11 @@ def keep_the_test_connection():
 
 
 @pytest.fixture
-def auth_header(db, custodian, keep_the_test_connection):
+def auth_header(db, owner, keep_the_test_connection):
     """A user with data to see: two accounts of their own (one active, one draft), someone else's
     public account, an invisible draft, findings, yesterday's check-ins and units."""
-    mine = factories.staffed_account(owner=custodian, name="KI Forskning")
-    draft = factories.staffed_account(owner=custodian, status=AccountStatus.DRAFT, name="KI Utkast")
+    mine = factories.staffed_account(owner=owner, name="KI Forskning")
+    draft = factories.staffed_account(owner=owner, status=AccountStatus.DRAFT, name="KI Utkast")
     public = factories.staffed_account(name="KI Nyheter")
     hidden = factories.staffed_account(status=AccountStatus.DRAFT, name="Hemlig")
     accounts = [mine, draft, public, hidden]
@@ -80,7 +80,7 @@ def auth_header(db, custodian, keep_the_test_connection):
         findings=[f.pk for f in findings],
         units=[a.unit_id for a in accounts],
     )
-    _token, secret = api_token_create(actor=custodian, name="schemathesis")
+    _token, secret = api_token_create(actor=owner, name="schemathesis")
     yield {"Authorization": f"Bearer {secret}"}
     KNOWN_IDS.clear()
 

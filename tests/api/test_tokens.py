@@ -28,8 +28,8 @@ def revoke_url(token) -> str:
 # --- the services ------------------------------------------------------------------------------
 
 
-def test_creating_a_token_stores_only_the_digest_of_the_secret(custodian):
-    token, secret = api_token_create(actor=custodian, name="Nightly export")
+def test_creating_a_token_stores_only_the_digest_of_the_secret(owner):
+    token, secret = api_token_create(actor=owner, name="Nightly export")
 
     token.refresh_from_db()
     assert token.digest == hashlib.sha256(secret.encode()).hexdigest()
@@ -37,19 +37,19 @@ def test_creating_a_token_stores_only_the_digest_of_the_secret(custodian):
     row = ApiToken.objects.filter(pk=token.pk).values().get()
     assert all(secret not in str(value) for value in row.values())
     event = AuditEvent.objects.get(action="api_token.create")
-    assert (event.actor, event.after["name"], event.after["prefix"]) == (custodian, "Nightly export", token.prefix)
+    assert (event.actor, event.after["name"], event.after["prefix"]) == (owner, "Nightly export", token.prefix)
     assert secret not in str(event.after)
 
 
-def test_a_token_needs_a_name(custodian, english):
+def test_a_token_needs_a_name(owner, english):
     with pytest.raises(ApplicationError, match="name"):
-        api_token_create(actor=custodian, name="   ")
+        api_token_create(actor=owner, name="   ")
 
     assert ApiToken.objects.count() == 0
 
 
-def test_revoking_someone_elses_token_is_refused_and_changes_nothing(custodian, outsider):
-    token, _secret = api_token_create(actor=custodian, name="mine")
+def test_revoking_someone_elses_token_is_refused_and_changes_nothing(owner, outsider):
+    token, _secret = api_token_create(actor=owner, name="mine")
 
     with pytest.raises(NotAllowed):
         api_token_revoke(actor=outsider, token_id=token.pk)
@@ -59,11 +59,11 @@ def test_revoking_someone_elses_token_is_refused_and_changes_nothing(custodian, 
     assert not AuditEvent.objects.filter(action="api_token.revoke").exists()
 
 
-def test_revoking_twice_records_one_event(custodian):
-    token, _secret = api_token_create(actor=custodian, name="mine")
+def test_revoking_twice_records_one_event(owner):
+    token, _secret = api_token_create(actor=owner, name="mine")
 
-    api_token_revoke(actor=custodian, token_id=token.pk)
-    api_token_revoke(actor=custodian, token_id=token.pk)
+    api_token_revoke(actor=owner, token_id=token.pk)
+    api_token_revoke(actor=owner, token_id=token.pk)
 
     assert AuditEvent.objects.filter(action="api_token.revoke").count() == 1
 
@@ -71,14 +71,14 @@ def test_revoking_twice_records_one_event(custodian):
 # --- authentication ------------------------------------------------------------------------------
 
 
-def test_a_token_authenticates_as_its_user(custodian):
-    _token, secret = api_token_create(actor=custodian, name="script")
+def test_a_token_authenticates_as_its_user(owner):
+    _token, secret = api_token_create(actor=owner, name="script")
 
     assert bearer_client(secret).get(UNITS).status_code == 200
 
 
-def test_the_token_keyword_is_accepted_too(custodian):
-    _token, secret = api_token_create(actor=custodian, name="script")
+def test_the_token_keyword_is_accepted_too(owner):
+    _token, secret = api_token_create(actor=owner, name="script")
 
     response = bearer_client("x").get(UNITS, headers={"Authorization": f"Token {secret}"})
 
@@ -101,9 +101,9 @@ def test_no_credentials_is_401(client):
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_a_revoked_token_is_401(custodian):
-    token, secret = api_token_create(actor=custodian, name="script")
-    api_token_revoke(actor=custodian, token_id=token.pk)
+def test_a_revoked_token_is_401(owner):
+    token, secret = api_token_create(actor=owner, name="script")
+    api_token_revoke(actor=owner, token_id=token.pk)
 
     response = bearer_client(secret, "en").get(UNITS)
 
@@ -111,9 +111,9 @@ def test_a_revoked_token_is_401(custodian):
     assert response.json() == {"detail": "This token has been revoked."}
 
 
-def test_an_expired_token_is_401(custodian):
+def test_an_expired_token_is_401(owner):
     now = timezone.now()
-    token, secret = api_token_create(actor=custodian, name="script", expires_at=now + datetime.timedelta(days=1))
+    token, secret = api_token_create(actor=owner, name="script", expires_at=now + datetime.timedelta(days=1))
     ApiToken.objects.filter(pk=token.pk).update(expires_at=now - datetime.timedelta(seconds=1))
 
     response = bearer_client(secret, "en").get(UNITS)
@@ -122,16 +122,16 @@ def test_an_expired_token_is_401(custodian):
     assert response.json() == {"detail": "This token has expired."}
 
 
-def test_the_token_of_a_deactivated_user_is_401(custodian):
-    _token, secret = api_token_create(actor=custodian, name="script")
-    custodian.is_active = False
-    custodian.save()
+def test_the_token_of_a_deactivated_user_is_401(owner):
+    _token, secret = api_token_create(actor=owner, name="script")
+    owner.is_active = False
+    owner.save()
 
     assert bearer_client(secret).get(UNITS).status_code == 401
 
 
-def test_last_used_is_written_at_most_once_a_minute(custodian):
-    token, secret = api_token_create(actor=custodian, name="script")
+def test_last_used_is_written_at_most_once_a_minute(owner):
+    token, secret = api_token_create(actor=owner, name="script")
     client = bearer_client(secret)
 
     client.get(UNITS)
@@ -158,8 +158,8 @@ def test_the_token_page_requires_login(client):
     assert response.url.startswith(reverse("login"))
 
 
-def test_creating_a_token_on_the_page_shows_the_secret_once(client, custodian):
-    client.force_login(custodian)
+def test_creating_a_token_on_the_page_shows_the_secret_once(client, owner):
+    client.force_login(owner)
 
     response = client.post(PAGE, {"name": "Reporting script", "lifetime": "90"})
 
@@ -175,10 +175,10 @@ def test_creating_a_token_on_the_page_shows_the_secret_once(client, custodian):
     assert token.prefix in later
 
 
-def test_the_page_lists_only_the_users_own_tokens(client, custodian, outsider):
+def test_the_page_lists_only_the_users_own_tokens(client, owner, outsider):
     api_token_create(actor=outsider, name="Someone else's")
-    api_token_create(actor=custodian, name="My own")
-    client.force_login(custodian)
+    api_token_create(actor=owner, name="My own")
+    client.force_login(owner)
 
     content = client.get(PAGE).content.decode()
 
@@ -186,9 +186,9 @@ def test_the_page_lists_only_the_users_own_tokens(client, custodian, outsider):
     assert "Someone else" not in content
 
 
-def test_revoking_on_the_page_asks_first_then_revokes(client, custodian):
-    token, secret = api_token_create(actor=custodian, name="script")
-    client.force_login(custodian)
+def test_revoking_on_the_page_asks_first_then_revokes(client, owner):
+    token, secret = api_token_create(actor=owner, name="script")
+    client.force_login(owner)
 
     confirm = client.get(revoke_url(token))
     token.refresh_from_db()
@@ -202,8 +202,8 @@ def test_revoking_on_the_page_asks_first_then_revokes(client, custodian):
     assert bearer_client(secret).get(UNITS).status_code == 401
 
 
-def test_someone_elses_token_cannot_be_revoked_on_the_page(client, custodian, outsider):
-    token, secret = api_token_create(actor=custodian, name="script")
+def test_someone_elses_token_cannot_be_revoked_on_the_page(client, owner, outsider):
+    token, secret = api_token_create(actor=owner, name="script")
     client.force_login(outsider)
 
     assert client.get(revoke_url(token)).status_code == 404
@@ -213,8 +213,8 @@ def test_someone_elses_token_cannot_be_revoked_on_the_page(client, custodian, ou
     assert bearer_client(secret).get(UNITS).status_code == 200
 
 
-def test_the_page_has_labelled_fields_and_headings(client, custodian):
-    client.force_login(custodian)
+def test_the_page_has_labelled_fields_and_headings(client, owner):
+    client.force_login(owner)
 
     content = client.get(PAGE).content.decode()
 

@@ -1,8 +1,8 @@
 """A small organisation and a request in each state of the approval workflow.
 
 University (manager `dean`) -> department (manager `head`) -> division (no manager), and a
-sibling department (manager `other_head`). `requester`, `owner` and `deputy` are staff without a
-role. `comms`, `auditor` and `outsider` come from tests/conftest.py.
+sibling department (manager `other_head`). `requester` is staff without a role. `owner`, `deputy`,
+`comms`, `auditor` and `outsider` come from tests/conftest.py.
 """
 
 from types import SimpleNamespace
@@ -36,16 +36,6 @@ def other_head(db):
 @pytest.fixture
 def requester(db):
     return factories.UserFactory(username="requester", first_name="Rut", last_name="Sökande")
-
-
-@pytest.fixture
-def owner(db):
-    return factories.UserFactory(username="owner", first_name="Olivia", last_name="Ägare")
-
-
-@pytest.fixture
-def deputy(db):
-    return factories.UserFactory(username="deputy", first_name="David", last_name="Ersättare")
 
 
 @pytest.fixture

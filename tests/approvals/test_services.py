@@ -1,11 +1,14 @@
 import datetime
 import itertools
 import re
+import threading
+import time
 
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.utils import timezone
+from django.db import connections, transaction
+from django.utils import timezone, translation
 
 from accounts.choices import TRANSITIONS, AccountStatus, HandoverStatus, Origin, Role, SenderCheck
 from accounts.models import Assignment, Handover, SenderConfirmation, SocialAccount
@@ -18,7 +21,7 @@ from accounts.services import (
     social_account_draft_update,
     social_account_transition,
 )
-from approvals import services
+from approvals import selectors, services
 from approvals.choices import STEP_CLAUSES, DecommissionCheck, Outcome, Step
 from approvals.models import Decision, DecommissionConfirmation, Submission
 from approvals.services import REQUIRED_FOR_SUBMISSION
@@ -326,6 +329,54 @@ def test_second_of_two_managers_deciding_at_once_is_told_someone_else_acted(awai
     assert status_of(awaiting_manager) == S.AWAITING_COMMS
 
 
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="needs row locks (SELECT … FOR UPDATE), which SQLite does not have; run with DATABASE_URL=postgres://…",
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_managers_deciding_at_the_same_moment_in_two_transactions_record_one_decision(
+    awaiting_manager, head, dean, monkeypatch
+):
+    """RESP-1: two managers deciding at the same moment, each in their own transaction on their own
+    connection. The account's row lock (select_for_update) makes the second wait until the first
+    has committed; it then sees the new state and is refused. Each waits a moment after reading the
+    state, so that without the lock both would read "awaiting manager" and both would decide."""
+    check_state = services._expect
+
+    def slow_check(account, *statuses):
+        check_state(account, *statuses)
+        time.sleep(0.3)
+
+    monkeypatch.setattr(services, "_expect", slow_check)
+    both_in_a_transaction = threading.Barrier(2, timeout=10)
+    outcomes: dict[str, object] = {}
+
+    def decide(manager):
+        try:
+            with translation.override("en"), transaction.atomic():
+                both_in_a_transaction.wait()
+                services.manager_decide(actor=manager, account_id=awaiting_manager.pk, outcome=Outcome.APPROVE)
+            outcomes[manager.username] = "decided"
+        except ApplicationError as exc:
+            outcomes[manager.username] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=decide, args=(m,)) for m in (head, dean)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(str(o) for o in outcomes.values() if o == "decided") == ["decided"]
+    [refusal] = [o for o in outcomes.values() if o != "decided"]
+    assert type(refusal) is ApplicationError
+    assert "someone else has acted" in refusal.message
+    assert Decision.objects.filter(account=awaiting_manager).count() == 1
+    assert AuditEvent.objects.filter(action="decision.manager").count() == 1
+    assert status_of(awaiting_manager) == S.AWAITING_COMMS
+
+
 # The decision record
 
 
@@ -582,7 +633,7 @@ def test_someone_who_does_not_keep_the_account_cannot_put_it_live(approved, owne
 def test_registered_account_awaits_retroactive_approval(registered):
     """START-1: an account registered without a portal decision awaits its manager's approval."""
     assert registered.origin == Origin.REGISTERED
-    assert services.retroactive_pending(registered)
+    assert selectors.retroactive_pending(registered)
 
 
 def test_manager_approves_an_existing_account_retroactively(registered, head):
@@ -590,7 +641,7 @@ def test_manager_approves_an_existing_account_retroactively(registered, head):
     services.retroactive_decide(actor=head, account_id=registered.pk, outcome=Outcome.APPROVE)
 
     registered.refresh_from_db()
-    assert not services.retroactive_pending(registered)
+    assert not selectors.retroactive_pending(registered)
     decision = Decision.objects.get()
     assert (decision.step, decision.outcome, decision.decided_by) == (Step.RETROACTIVE, Outcome.APPROVE, head)
     assert decision.clauses == STEP_CLAUSES[Step.RETROACTIVE]
@@ -605,7 +656,7 @@ def test_existing_account_cannot_be_returned(registered, head):
         services.retroactive_decide(actor=head, account_id=registered.pk, outcome=Outcome.RETURN, comment="Ändra.")
 
     assert counts() == before
-    assert services.retroactive_pending(registered)
+    assert selectors.retroactive_pending(registered)
 
 
 def test_refusing_an_existing_account_starts_its_decommissioning(registered, head):
@@ -628,7 +679,7 @@ def test_only_a_responsible_manager_approves_retroactively(registered, request, 
         services.retroactive_decide(actor=actor, account_id=registered.pk, outcome=Outcome.APPROVE)
 
     assert counts() == before
-    assert services.retroactive_pending(registered)
+    assert selectors.retroactive_pending(registered)
 
 
 # Decommissioning

@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts.choices import AccountStatus, Classification, HandoverStatus, Role
 from accounts.models import Handover, SenderConfirmation, SocialAccount
 from accounts.services import handover_propose, sender_checklist_items, social_account_create
-from approvals import services
+from approvals import selectors, services
 from approvals.choices import Outcome
 from approvals.models import Decision
 from tests import factories
@@ -143,7 +143,7 @@ ENDPOINTS = [
         decision_data(S.ACTIVE),
         forbidden="auditor",
         permitted="head",
-        took_effect=lambda r, a: not services.retroactive_pending(refreshed(a)),
+        took_effect=lambda r, a: not selectors.retroactive_pending(refreshed(a)),
     ),
     Endpoint(
         "address",
@@ -324,7 +324,7 @@ def test_decision_form_is_shown_only_to_an_eligible_manager(client, request, awa
     response = client.get(detail(awaiting_manager))
 
     assert response.status_code == 200
-    assert response.context["may_decide"] is shown
+    assert response.context["may"]["decide"] is shown
     assert (reverse("approvals:decide", args=[awaiting_manager.pk]) in response.content.decode()) is shown
 
 
@@ -336,7 +336,7 @@ def test_manager_sees_no_decision_form_on_their_own_request(client, make_draft, 
 
     response = client.get(detail(account))
 
-    assert response.context["may_decide"] is False
+    assert response.context["may"]["decide"] is False
 
 
 @pytest.mark.parametrize(

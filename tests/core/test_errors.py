@@ -44,6 +44,13 @@ def test_service_action_view_shows_the_refusal_and_goes_back(client):
     assert [str(m) for m in get_messages(response.wsgi_request)] == ["The account is already live."]
 
 
+def test_service_action_view_leaves_not_allowed_to_the_middleware(client):
+    """NotAllowed is an ApplicationError, but it is a 403, never a message."""
+    response = client.post("/action/", {"refuse": "1"})
+    assert response.status_code == 403
+    assert list(get_messages(response.wsgi_request)) == []
+
+
 def test_service_action_view_confirms_success_and_goes_back(client):
     response = client.post("/action/")
     assert response["Location"] == "/back/"

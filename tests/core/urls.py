@@ -31,6 +31,8 @@ def api_conflict(request):
 
 class Action(ServiceActionView):
     def perform(self, form):
+        if self.request.POST.get("refuse"):
+            raise NotAllowed("Only the communications department may do this.")
         if self.request.POST.get("fail"):
             raise ApplicationError("The account is already live.")
         return HttpResponse("unused")

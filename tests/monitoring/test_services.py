@@ -20,9 +20,9 @@ NOW = at(2026, 1, 15, 10, 0)
 
 
 @pytest.fixture
-def account(custodian):
-    """An active account kept by `custodian` (owner) and a deputy."""
-    return factories.staffed_account(owner=custodian, name="KI Forskning")
+def account(owner):
+    """An active account kept by `owner` (owner) and a deputy."""
+    return factories.staffed_account(owner=owner, name="KI Forskning")
 
 
 def audit_actions(target) -> list[str]:
@@ -32,13 +32,11 @@ def audit_actions(target) -> list[str]:
 # --- check-ins -------------------------------------------------------------------------------
 
 
-def test_checking_in_twice_on_one_stockholm_day_keeps_one_check_in(custodian, account):
+def test_checking_in_twice_on_one_stockholm_day_keeps_one_check_in(owner, account):
     """MON-1: one check-in per account and day counts; the second returns the first (created False)
     and changes nothing."""
-    first, created = services.checkin_record(actor=custodian, account=account, now=at(2026, 1, 15, 8), note="morgon")
-    again, created_again = services.checkin_record(
-        actor=custodian, account=account, now=at(2026, 1, 15, 21), note="kväll"
-    )
+    first, created = services.checkin_record(actor=owner, account=account, now=at(2026, 1, 15, 8), note="morgon")
+    again, created_again = services.checkin_record(actor=owner, account=account, now=at(2026, 1, 15, 21), note="kväll")
 
     assert (created, created_again) == (True, False)
     assert again.pk == first.pk
@@ -46,19 +44,19 @@ def test_checking_in_twice_on_one_stockholm_day_keeps_one_check_in(custodian, ac
     assert (checkin.day, checkin.note, checkin.person, checkin.source) == (
         datetime.date(2026, 1, 15),
         "morgon",
-        custodian,
+        owner,
         CheckInSource.WEB,
     )
 
 
-def test_check_ins_either_side_of_midnight_in_stockholm_are_on_two_days(custodian, account):
+def test_check_ins_either_side_of_midnight_in_stockholm_are_on_two_days(owner, account):
     """MON-1, MON-2: 23:59 and 00:01 Stockholm time are two calendar days, although both moments
     fall on 15 January in UTC."""
     before, after = at(2026, 1, 15, 23, 59), at(2026, 1, 16, 0, 1)
     assert before.astimezone(datetime.UTC).date() == after.astimezone(datetime.UTC).date()
 
-    _first, created_first = services.checkin_record(actor=custodian, account=account, now=before)
-    _second, created_second = services.checkin_record(actor=custodian, account=account, now=after)
+    _first, created_first = services.checkin_record(actor=owner, account=account, now=before)
+    _second, created_second = services.checkin_record(actor=owner, account=account, now=after)
 
     assert created_first and created_second
     assert sorted(CheckIn.objects.values_list("day", flat=True)) == [
@@ -100,42 +98,42 @@ def test_a_deputy_whose_assignment_ended_cannot_check_in(account):
 
 
 @pytest.mark.parametrize("status", [AccountStatus.DRAFT, AccountStatus.APPROVED, AccountStatus.DECOMMISSIONED])
-def test_only_live_accounts_are_checked_in(status, custodian):
+def test_only_live_accounts_are_checked_in(status, owner):
     """MON-1: a draft, an approved account not yet live, or a closed account is not monitored."""
-    account = factories.staffed_account(owner=custodian, status=status)
+    account = factories.staffed_account(owner=owner, status=status)
 
     with pytest.raises(ApplicationError):
-        services.checkin_record(actor=custodian, account=account, now=NOW)
+        services.checkin_record(actor=owner, account=account, now=NOW)
 
     assert CheckIn.objects.count() == 0
 
 
-def test_an_account_being_decommissioned_is_still_checked_in(custodian):
+def test_an_account_being_decommissioned_is_still_checked_in(owner):
     """MON-1, DECOM-2: until it is closed someone still watches it."""
-    account = factories.staffed_account(owner=custodian, status=AccountStatus.DECOMMISSIONING)
+    account = factories.staffed_account(owner=owner, status=AccountStatus.DECOMMISSIONING)
 
-    _checkin, created = services.checkin_record(actor=custodian, account=account, now=NOW)
+    _checkin, created = services.checkin_record(actor=owner, account=account, now=NOW)
 
     assert created
 
 
-def test_a_latest_post_in_the_future_is_refused(custodian, account):
+def test_a_latest_post_in_the_future_is_refused(owner, account):
     """DECOM-1: the latest-post date drives the inactivity rule; a date after today is a typo."""
     with pytest.raises(ApplicationError):
-        services.checkin_record(actor=custodian, account=account, now=NOW, latest_post_on=datetime.date(2026, 1, 16))
+        services.checkin_record(actor=owner, account=account, now=NOW, latest_post_on=datetime.date(2026, 1, 16))
 
     assert CheckIn.objects.count() == 0
 
 
-def test_checking_in_all_records_every_kept_live_account_once(custodian, account):
+def test_checking_in_all_records_every_kept_live_account_once(owner, account):
     """MON-1: "all monitored today": every account the user keeps and that is live; not drafts, not
     accounts of others. A second click records nothing new."""
-    deputy_of = factories.staffed_account(deputy=custodian)
-    factories.staffed_account(owner=custodian, status=AccountStatus.DRAFT)
+    deputy_of = factories.staffed_account(deputy=owner)
+    factories.staffed_account(owner=owner, status=AccountStatus.DRAFT)
     factories.staffed_account()
 
-    assert services.checkins_record_all(actor=custodian, now=NOW) == 2
-    assert services.checkins_record_all(actor=custodian, now=NOW) == 0
+    assert services.checkins_record_all(actor=owner, now=NOW) == 2
+    assert services.checkins_record_all(actor=owner, now=NOW) == 0
 
     assert set(CheckIn.objects.values_list("account_id", flat=True)) == {account.pk, deputy_of.pk}
 
@@ -166,11 +164,11 @@ def test_an_unknown_token_records_nothing(account):
     assert CheckIn.objects.count() == 0
 
 
-def test_rotating_the_ping_address_retires_the_old_one(custodian, account):
+def test_rotating_the_ping_address_retires_the_old_one(owner, account):
     """MON-1: after rotation the old address records nothing; the rotation is audited."""
     old = services.ping_key_for(account).token
 
-    new = services.ping_key_rotate(actor=custodian, account_id=account.pk).token
+    new = services.ping_key_rotate(actor=owner, account_id=account.pk).token
 
     assert new != old
     assert services.ping_checkin(token=old, now=NOW) is None
@@ -193,10 +191,10 @@ def test_only_a_keeper_rotates_the_ping_address(outsider, account):
 # --- follow-ups ------------------------------------------------------------------------------
 
 
-def test_the_owner_records_a_follow_up(custodian, account):
+def test_the_owner_records_a_follow_up(owner, account):
     """PURP-3: the yearly follow-up against the goals, audited."""
     follow_up = services.follow_up_record(
-        actor=custodian,
+        actor=owner,
         account_id=account.pk,
         period_end=datetime.date(2025, 12, 31),
         figures=" 1 200 följare ",
@@ -204,7 +202,7 @@ def test_the_owner_records_a_follow_up(custodian, account):
     )
 
     follow_up.refresh_from_db()
-    assert (follow_up.figures, follow_up.recorded_by, follow_up.acknowledged_at) == ("1 200 följare", custodian, None)
+    assert (follow_up.figures, follow_up.recorded_by, follow_up.acknowledged_at) == ("1 200 följare", owner, None)
     assert audit_actions(account) == ["follow_up.record"]
 
 
@@ -224,22 +222,22 @@ def test_only_a_keeper_records_a_follow_up(who, request, account):
     assert audit_actions(account) == []
 
 
-def test_a_follow_up_needs_figures_and_an_assessment(custodian, account):
+def test_a_follow_up_needs_figures_and_an_assessment(owner, account):
     """PURP-3: a follow-up without figures is no follow-up against the goals."""
     with pytest.raises(ApplicationError):
         services.follow_up_record(
-            actor=custodian, account_id=account.pk, period_end=datetime.date(2025, 12, 31), figures=" ", assessment="y"
+            actor=owner, account_id=account.pk, period_end=datetime.date(2025, 12, 31), figures=" ", assessment="y"
         )
 
     assert FollowUp.objects.count() == 0
 
 
-def test_the_manager_above_acknowledges_a_follow_up_once(custodian):
+def test_the_manager_above_acknowledges_a_follow_up_once(owner):
     """PURP-3, RESP-1: the responsible manager of the unit or of a unit above it acknowledges the
     follow-up; a second acknowledgement changes nothing."""
     manager = factories.UserFactory()
     department = factories.UnitFactory(manager=manager)
-    account = factories.staffed_account(owner=custodian, unit=factories.UnitFactory(parent=department))
+    account = factories.staffed_account(owner=owner, unit=factories.UnitFactory(parent=department))
     follow_up = factories.FollowUpFactory(account=account)
 
     services.follow_up_acknowledge(actor=manager, follow_up_id=follow_up.pk)
@@ -252,10 +250,10 @@ def test_the_manager_above_acknowledges_a_follow_up_once(custodian):
     assert audit_actions(account) == ["follow_up.acknowledge"]
 
 
-@pytest.mark.parametrize("who", ["custodian", "outsider", "auditor", "other_manager"])
-def test_only_a_responsible_manager_acknowledges_a_follow_up(who, request, custodian):
+@pytest.mark.parametrize("who", ["owner", "outsider", "auditor", "other_manager"])
+def test_only_a_responsible_manager_acknowledges_a_follow_up(who, request, owner):
     """PURP-3, RESP-1: not the owner, not other staff, not an auditor, not the manager of another unit."""
-    account = factories.staffed_account(owner=custodian, unit=factories.UnitFactory(manager=factories.UserFactory()))
+    account = factories.staffed_account(owner=owner, unit=factories.UnitFactory(manager=factories.UserFactory()))
     other_manager = factories.UserFactory()
     factories.UnitFactory(manager=other_manager)
     actor = other_manager if who == "other_manager" else request.getfixturevalue(who)

@@ -30,9 +30,9 @@ OVERVIEW = reverse("monitoring:overview")
 
 
 @pytest.fixture
-def account(custodian):
-    """An active official account kept by `custodian` (owner) and a deputy."""
-    return factories.staffed_account(owner=custodian, name="KI Forskning")
+def account(owner):
+    """An active official account kept by `owner` (owner) and a deputy."""
+    return factories.staffed_account(owner=owner, name="KI Forskning")
 
 
 def ping_url(token: str) -> str:
@@ -59,15 +59,15 @@ def test_today_requires_login(client):
     assert response.url.startswith(reverse("login"))
 
 
-def test_today_lists_only_the_live_accounts_the_user_keeps(client, custodian, account):
+def test_today_lists_only_the_live_accounts_the_user_keeps(client, owner, account):
     """MON-1: the accounts the user is owner or deputy of, active; not drafts, not accounts they
     used to keep, not other people's."""
-    as_deputy = factories.staffed_account(deputy=custodian, name="KI Utbildning")
-    factories.staffed_account(owner=custodian, status=AccountStatus.DRAFT)
-    former = factories.staffed_account(deputy=custodian)
-    Assignment.objects.filter(account=former, person=custodian).update(ended_at=timezone.now())
+    as_deputy = factories.staffed_account(deputy=owner, name="KI Utbildning")
+    factories.staffed_account(owner=owner, status=AccountStatus.DRAFT)
+    former = factories.staffed_account(deputy=owner)
+    Assignment.objects.filter(account=former, person=owner).update(ended_at=timezone.now())
     factories.staffed_account()
-    client.force_login(custodian)
+    client.force_login(owner)
 
     response = client.get(TODAY_URL)
 
@@ -75,9 +75,9 @@ def test_today_lists_only_the_live_accounts_the_user_keeps(client, custodian, ac
     assert [a.pk for a in response.context["accounts"]] == [account.pk, as_deputy.pk]
 
 
-def test_posting_an_account_records_its_check_in(client, custodian, account):
+def test_posting_an_account_records_its_check_in(client, owner, account):
     """MON-1: one click records today's check-in for that account."""
-    client.force_login(custodian)
+    client.force_login(owner)
 
     response = client.post(TODAY_URL, {"account": account.pk, "note": "Två kommentarer besvarade."})
 
@@ -86,7 +86,7 @@ def test_posting_an_account_records_its_check_in(client, custodian, account):
     checkin = CheckIn.objects.get()
     assert (checkin.account, checkin.person, checkin.note, checkin.source, checkin.day) == (
         account,
-        custodian,
+        owner,
         "Två kommentarer besvarade.",
         CheckInSource.WEB,
         timezone.localdate(),
@@ -94,11 +94,11 @@ def test_posting_an_account_records_its_check_in(client, custodian, account):
     assert client.get(TODAY_URL).context["accounts"][0].checked_today is True
 
 
-def test_posting_all_records_every_kept_account(client, custodian, account):
+def test_posting_all_records_every_kept_account(client, owner, account):
     """MON-1: "all monitored today" checks in every account the user keeps, and only those."""
-    second = factories.staffed_account(deputy=custodian)
+    second = factories.staffed_account(deputy=owner)
     factories.staffed_account()
-    client.force_login(custodian)
+    client.force_login(owner)
 
     response = client.post(TODAY_URL, {"note": ""})
 
@@ -137,13 +137,13 @@ def _keep_accounts(user, n: int) -> None:
         factories.FindingFactory(account=kept, rule="missed-monitoring")
 
 
-def test_the_today_page_runs_the_same_queries_for_3_and_30_accounts(client, custodian):
+def test_the_today_page_runs_the_same_queries_for_3_and_30_accounts(client, owner):
     """The page's queries do not grow with the number of accounts (no query per row)."""
-    client.force_login(custodian)
-    _keep_accounts(custodian, 3)
+    client.force_login(owner)
+    _keep_accounts(owner, 3)
     with CaptureQueriesContext(connection) as few:
         assert len(client.get(TODAY_URL).context["accounts"]) == 3
-    _keep_accounts(custodian, 27)
+    _keep_accounts(owner, 27)
     with CaptureQueriesContext(connection) as many:
         assert len(client.get(TODAY_URL).context["accounts"]) == 30
 
@@ -185,10 +185,10 @@ def test_a_wrong_ping_token_is_404_and_records_nothing(client, account):
     assert CheckIn.objects.count() == 0
 
 
-def test_after_rotation_the_old_ping_address_is_404(client, custodian, account):
+def test_after_rotation_the_old_ping_address_is_404(client, owner, account):
     """MON-1: the owner rotates the address (a leaked bookmark); the old one stops working."""
     old = services.ping_key_for(account).token
-    client.force_login(custodian)
+    client.force_login(owner)
 
     response = client.post(reverse("monitoring:ping-rotate", args=[account.pk]))
 
@@ -230,9 +230,9 @@ def test_the_ping_address_of_a_closed_account_answers_a_client_error(account):
 # --- the check-in API ------------------------------------------------------------------------
 
 
-def test_the_api_records_a_check_in_then_answers_200_for_the_same_day(client, custodian, account):
+def test_the_api_records_a_check_in_then_answers_200_for_the_same_day(client, owner, account):
     """MON-1: 201 when recorded, 200 when today was already recorded; one row."""
-    client.force_login(custodian)
+    client.force_login(owner)
 
     first = post_json(client, {"account": account.pk, "note": "via API"})
     second = post_json(client, {"account": account.pk})
@@ -243,7 +243,7 @@ def test_the_api_records_a_check_in_then_answers_200_for_the_same_day(client, cu
     assert second.status_code == 200
     assert second.json()["created"] is False
     checkin = CheckIn.objects.get()
-    assert (checkin.source, checkin.note, checkin.person) == (CheckInSource.API, "via API", custodian)
+    assert (checkin.source, checkin.note, checkin.person) == (CheckInSource.API, "via API", owner)
 
 
 def test_the_api_is_401_for_anonymous(client, account):
@@ -288,9 +288,9 @@ def test_the_api_is_403_for_an_account_the_user_sees_but_does_not_keep(who, requ
         pytest.param('{"account": 1, "latest_post_on": "yesterday"}', id="bad-date"),
     ],
 )
-def test_the_api_is_400_for_a_bad_body(body, client, custodian, account):
+def test_the_api_is_400_for_a_bad_body(body, client, owner, account):
     """MON-1: a body that is not a JSON object with a valid account and date is 400, nothing written."""
-    client.force_login(custodian)
+    client.force_login(owner)
 
     response = post_json(client, body)
 
@@ -298,10 +298,10 @@ def test_the_api_is_400_for_a_bad_body(body, client, custodian, account):
     assert CheckIn.objects.count() == 0
 
 
-def test_the_api_is_409_for_a_kept_account_that_is_not_live(client, custodian):
+def test_the_api_is_409_for_a_kept_account_that_is_not_live(client, owner):
     """MON-1: the user keeps the draft, but drafts are not monitored: 409, nothing written."""
-    draft = factories.staffed_account(owner=custodian, status=AccountStatus.DRAFT)
-    client.force_login(custodian)
+    draft = factories.staffed_account(owner=owner, status=AccountStatus.DRAFT)
+    client.force_login(owner)
 
     response = post_json(client, {"account": draft.pk})
 
@@ -309,9 +309,9 @@ def test_the_api_is_409_for_a_kept_account_that_is_not_live(client, custodian):
     assert CheckIn.objects.count() == 0
 
 
-def test_the_api_cannot_change_or_delete_check_ins(client, custodian):
+def test_the_api_cannot_change_or_delete_check_ins(client, owner):
     """MON-1: a check-in is recorded once; the API offers no way to change or remove it."""
-    client.force_login(custodian)
+    client.force_login(owner)
 
     assert client.put(API, data="{}", content_type="application/json").status_code == 405
     assert client.delete(API).status_code == 405
@@ -320,28 +320,28 @@ def test_the_api_cannot_change_or_delete_check_ins(client, custodian):
 # --- absences --------------------------------------------------------------------------------
 
 
-def test_registering_an_absence_writes_it_and_its_audit_row(client, custodian):
+def test_registering_an_absence_writes_it_and_its_audit_row(client, owner):
     """MON-2, RES-2: the user registers their own leave; the change is audited."""
-    client.force_login(custodian)
+    client.force_login(owner)
 
     response = client.post(ABSENCES, {"first_day": "2026-07-01", "last_day": "2026-07-21", "note": "Semester"})
 
     assert response.status_code == 302
     absence = Absence.objects.get()
     assert (absence.person, absence.first_day, absence.last_day, absence.note) == (
-        custodian,
+        owner,
         datetime.date(2026, 7, 1),
         datetime.date(2026, 7, 21),
         "Semester",
     )
     event = AuditEvent.objects.for_object(absence).get()
-    assert (event.action, event.actor) == ("absence.create", custodian)
+    assert (event.action, event.actor) == ("absence.create", owner)
     assert [a.pk for a in client.get(ABSENCES).context["absences"]] == [absence.pk]
 
 
-def test_an_absence_that_ends_before_it_starts_is_refused(client, custodian):
+def test_an_absence_that_ends_before_it_starts_is_refused(client, owner):
     """MON-2: last day before the first: the form says so and nothing is written."""
-    client.force_login(custodian)
+    client.force_login(owner)
 
     response = client.post(ABSENCES, {"first_day": "2026-07-21", "last_day": "2026-07-01"})
 
@@ -352,11 +352,11 @@ def test_an_absence_that_ends_before_it_starts_is_refused(client, custodian):
     assert AuditEvent.objects.count() == 0
 
 
-def test_the_absences_page_shows_only_the_users_own(client, custodian, outsider):
+def test_the_absences_page_shows_only_the_users_own(client, owner, outsider):
     """MON-2, RES-2: the page lists the user's own absences; another person's cannot be removed (404)."""
-    mine = factories.AbsenceFactory(person=custodian)
+    mine = factories.AbsenceFactory(person=owner)
     theirs = factories.AbsenceFactory(person=outsider)
-    client.force_login(custodian)
+    client.force_login(owner)
 
     response = client.get(ABSENCES)
 
@@ -365,16 +365,16 @@ def test_the_absences_page_shows_only_the_users_own(client, custodian, outsider)
     assert Absence.objects.filter(pk=theirs.pk).exists()
 
 
-def test_removing_an_absence_is_audited(client, custodian):
+def test_removing_an_absence_is_audited(client, owner):
     """MON-2, RES-2: removing an absence changes who covers an account, so it is audited."""
-    absence = factories.AbsenceFactory(person=custodian)
-    client.force_login(custodian)
+    absence = factories.AbsenceFactory(person=owner)
+    client.force_login(owner)
 
     response = client.post(reverse("monitoring:absence-delete", args=[absence.pk]))
 
     assert response.status_code == 302
     assert not Absence.objects.exists()
-    assert AuditEvent.objects.filter(action="absence.delete", actor=custodian).count() == 1
+    assert AuditEvent.objects.filter(action="absence.delete", actor=owner).count() == 1
 
 
 def test_the_absences_page_requires_login(client):
@@ -395,30 +395,30 @@ FOLLOW_UP = {
 
 
 @pytest.fixture
-def managed(custodian):
+def managed(owner):
     """An account in a division under a department whose head is its responsible manager."""
     head = factories.UserFactory(username="head")
     department = factories.UnitFactory(manager=head)
-    return factories.staffed_account(owner=custodian, unit=factories.UnitFactory(parent=department)), head
+    return factories.staffed_account(owner=owner, unit=factories.UnitFactory(parent=department)), head
 
 
-def test_the_owner_records_a_follow_up_and_the_manager_acknowledges_it(client, custodian, managed):
+def test_the_owner_records_a_follow_up_and_the_manager_acknowledges_it(client, owner, managed):
     """PURP-3, RESP-1: the owner records the yearly follow-up; the manager above acknowledges it."""
     account, head = managed
-    client.force_login(custodian)
+    client.force_login(owner)
 
     response = client.post(reverse("monitoring:follow-up", args=[account.pk]), FOLLOW_UP)
 
     assert response.status_code == 302
     follow_up = FollowUp.objects.get()
-    assert (follow_up.account, follow_up.recorded_by, follow_up.continue_account) == (account, custodian, True)
+    assert (follow_up.account, follow_up.recorded_by, follow_up.continue_account) == (account, owner, True)
     client.force_login(head)
     response = client.post(reverse("monitoring:follow-up-ack", args=[follow_up.pk]))
     assert response.status_code == 302
     follow_up.refresh_from_db()
     assert (follow_up.acknowledged_by, follow_up.acknowledged_at is not None) == (head, True)
     assert list(AuditEvent.objects.for_object(account).order_by("id").values_list("action", "actor__username")) == [
-        ("follow_up.record", custodian.username),
+        ("follow_up.record", owner.username),
         ("follow_up.acknowledge", "head"),
     ]
 
@@ -435,7 +435,7 @@ def test_only_a_keeper_records_a_follow_up(who, request, client, managed):
     assert FollowUp.objects.count() == 0
 
 
-@pytest.mark.parametrize("who", ["custodian", "outsider", "auditor"])
+@pytest.mark.parametrize("who", ["owner", "outsider", "auditor"])
 def test_only_the_responsible_manager_acknowledges_a_follow_up(who, request, client, managed):
     """PURP-3, RESP-1: not the owner who recorded it, not other staff, not an auditor."""
     account, _head = managed
@@ -465,9 +465,9 @@ def test_acknowledging_requires_login(client, managed):
 # --- the account's monitoring page -----------------------------------------------------------
 
 
-def test_the_keeper_sees_the_ping_address_and_others_do_not(client, custodian, outsider, account):
+def test_the_keeper_sees_the_ping_address_and_others_do_not(client, owner, outsider, account):
     """MON-1: the secret address is shown to the account's keepers only; other staff see the page without it."""
-    client.force_login(custodian)
+    client.force_login(owner)
     mine = client.get(reverse("monitoring:account", args=[account.pk]))
     client.force_login(outsider)
     theirs = client.get(reverse("monitoring:account", args=[account.pk]))
@@ -480,11 +480,11 @@ def test_the_keeper_sees_the_ping_address_and_others_do_not(client, custodian, o
 # --- the compliance overview -----------------------------------------------------------------
 
 
-def test_the_compliance_overview_is_not_for_plain_staff(client, outsider, custodian, account):
+def test_the_compliance_overview_is_not_for_plain_staff(client, outsider, owner, account):
     """RESP-1: staff without a role, and account owners, get 403."""
     client.force_login(outsider)
     assert client.get(OVERVIEW).status_code == 403
-    client.force_login(custodian)  # an account owner is not a manager either
+    client.force_login(owner)  # an account owner is not a manager either
     assert client.get(OVERVIEW).status_code == 403
 
 

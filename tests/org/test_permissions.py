@@ -10,9 +10,9 @@ def test_only_comms_edits_units(comms, auditor, manager, outsider):
     assert not any(permissions.can_edit_units(u) for u in (auditor, manager, outsider, AnonymousUser()))
 
 
-def test_absences_are_edited_by_their_person_or_by_comms(comms, auditor, outsider, custodian):
+def test_absences_are_edited_by_their_person_or_by_comms(comms, auditor, outsider, owner):
     assert permissions.can_edit_absences_of(outsider, outsider)
     assert permissions.can_edit_absences_of(comms, outsider)
-    assert not permissions.can_edit_absences_of(custodian, outsider)
+    assert not permissions.can_edit_absences_of(owner, outsider)
     assert not permissions.can_edit_absences_of(auditor, outsider)
     assert not permissions.can_edit_absences_of(AnonymousUser(), outsider)

@@ -61,7 +61,7 @@ def test_unit_create_writes_one_audit_event(comms):
     assert event.after["parent"] is None
 
 
-@pytest.mark.parametrize("actor_fixture", ["outsider", "auditor", "custodian"])
+@pytest.mark.parametrize("actor_fixture", ["outsider", "auditor", "owner"])
 def test_unit_create_by_anyone_but_comms_is_refused(actor_fixture, request):
     """Only the communications department creates units; the refusal writes nothing."""
     actor = request.getfixturevalue(actor_fixture)

@@ -62,7 +62,7 @@ def make_block(account, *, blocked_at, reviewed_at=None, unblocked_at=None) -> B
 # The services
 
 
-@pytest.mark.parametrize("who", ["custodian", "deputy", "manager", "comms"])
+@pytest.mark.parametrize("who", ["owner", "deputy", "manager", "comms"])
 def test_keepers_managers_and_comms_can_record_a_block(request, account, who):
     """CONT-1, REC-1: the owner, deputy, a responsible manager or comms records who was blocked and why."""
     actor = request.getfixturevalue(who)
@@ -80,13 +80,13 @@ def test_keepers_managers_and_comms_can_record_a_block(request, account, who):
     assert block.reviewed_at is None and block.unblocked_at is None
 
 
-def test_recording_a_block_writes_an_audit_row_without_the_visitor(account, custodian):
+def test_recording_a_block_writes_an_audit_row_without_the_visitor(account, owner):
     """The account's history is shown to everyone who sees the account: the visitor's identity
     stays in the access-restricted log, the audit row names the block by id."""
-    block = record(custodian, account)
+    block = record(owner, account)
 
     event = AuditEvent.objects.for_object(account).get(action="block.record")
-    assert event.actor == custodian
+    assert event.actor == owner
     assert event.after["block"] == block.pk
     assert (event.after["action"], event.after["reason"]) == ("block", "c_defamation")
     assert "trollkonto" not in str(event.after)
@@ -101,26 +101,26 @@ def test_auditor_and_outsider_cannot_record_a_block(request, account, who):
     assert not Block.objects.exists() and not AuditEvent.objects.exists()
 
 
-def test_a_breach_of_the_accounts_rules_needs_a_note(account, custodian):
+def test_a_breach_of_the_accounts_rules_needs_a_note(account, owner):
     """CONT-1 or the account's rules: for the latter, the log says which rule."""
     with pytest.raises(ApplicationError, match="which of the account's rules"):
-        record(custodian, account, reason=Category.ACCOUNT_RULES)
+        record(owner, account, reason=Category.ACCOUNT_RULES)
 
     assert not Block.objects.exists()
 
 
-def test_a_block_in_the_future_is_refused(account, custodian):
+def test_a_block_in_the_future_is_refused(account, owner):
     with pytest.raises(ApplicationError, match="cannot be in the future"):
-        record(custodian, account, blocked_at=timezone.now() + DAY)
+        record(owner, account, blocked_at=timezone.now() + DAY)
 
     assert not Block.objects.exists()
 
 
-def test_reviewing_sets_the_review_time_and_writes_an_audit_row(account, custodian):
+def test_reviewing_sets_the_review_time_and_writes_an_audit_row(account, owner):
     """A block that is still justified is reviewed and kept: its six months start again."""
-    block = record(custodian, account)
+    block = record(owner, account)
 
-    blocks.block_review(actor=custodian, block_id=block.pk)
+    blocks.block_review(actor=owner, block_id=block.pk)
 
     block.refresh_from_db()
     assert block.reviewed_at is not None and block.unblocked_at is None
@@ -129,36 +129,36 @@ def test_reviewing_sets_the_review_time_and_writes_an_audit_row(account, custodi
     assert Block.objects.count() == 1
 
 
-def test_unblocking_keeps_the_row_and_writes_an_audit_row(account, custodian, deputy):
+def test_unblocking_keeps_the_row_and_writes_an_audit_row(account, owner, deputy):
     """REC-1: the log is a record; unblocking never deletes the entry."""
-    block = record(custodian, account)
+    block = record(owner, account)
 
     blocks.block_unblock(actor=deputy, block_id=block.pk)
 
     block.refresh_from_db()
     assert block.unblocked_at is not None and block.unblocked_by_repr == str(deputy)
-    assert block.decided_by == custodian  # who decided the block stays on record
+    assert block.decided_by == owner  # who decided the block stays on record
     assert Block.objects.count() == 1
     assert AuditEvent.objects.get(action="block.unblock").after["block"] == block.pk
 
 
-def test_unblocking_twice_or_reviewing_after_unblocking_is_refused(account, custodian):
-    block = record(custodian, account)
-    blocks.block_unblock(actor=custodian, block_id=block.pk)
+def test_unblocking_twice_or_reviewing_after_unblocking_is_refused(account, owner):
+    block = record(owner, account)
+    blocks.block_unblock(actor=owner, block_id=block.pk)
     unblocked_at = Block.objects.get().unblocked_at
 
     with pytest.raises(ApplicationError, match="already been unblocked"):
-        blocks.block_unblock(actor=custodian, block_id=block.pk)
+        blocks.block_unblock(actor=owner, block_id=block.pk)
     with pytest.raises(ApplicationError, match="already been unblocked"):
-        blocks.block_review(actor=custodian, block_id=block.pk)
+        blocks.block_review(actor=owner, block_id=block.pk)
 
     block.refresh_from_db()
     assert (block.unblocked_at, block.reviewed_at) == (unblocked_at, None)
     assert AuditEvent.objects.filter(action__in=["block.unblock", "block.review"]).count() == 1
 
 
-def test_auditor_cannot_review_or_unblock(account, custodian, auditor):
-    block = record(custodian, account)
+def test_auditor_cannot_review_or_unblock(account, owner, auditor):
+    block = record(owner, account)
 
     for service in (blocks.block_review, blocks.block_unblock):
         with pytest.raises(NotAllowed):
@@ -220,12 +220,12 @@ def test_only_active_accounts_are_flagged(account, status):
     assert RULES["block-unreviewed"].violators(now) == set()
 
 
-def test_reviewing_through_the_service_clears_the_finding(account, custodian):
+def test_reviewing_through_the_service_clears_the_finding(account, owner):
     now = timezone.now()
     block = make_block(account, blocked_at=now - 200 * DAY)
     assert RULES["block-unreviewed"].violators(now) == {account.pk}
 
-    blocks.block_review(actor=custodian, block_id=block.pk)
+    blocks.block_review(actor=owner, block_id=block.pk)
 
     assert RULES["block-unreviewed"].violators(timezone.now()) == set()
 
@@ -249,8 +249,8 @@ def form_data(**overrides) -> dict:
     }
 
 
-def test_anonymous_is_sent_to_log_in(client, account, custodian):
-    block = record(custodian, account)
+def test_anonymous_is_sent_to_log_in(client, account, owner):
+    block = record(owner, account)
     urls = [list_url(account), reverse("records:block-review", args=[block.pk])]
     for url in urls:
         response = client.get(url) if url == urls[0] else client.post(url)
@@ -258,9 +258,9 @@ def test_anonymous_is_sent_to_log_in(client, account, custodian):
         assert response.url.startswith(reverse("login"))
 
 
-def test_outsider_gets_404_for_the_log_of_a_public_account(client, account, custodian, outsider):
+def test_outsider_gets_404_for_the_log_of_a_public_account(client, account, owner, outsider):
     """The log is evidence: other staff see the account, not who was blocked on it."""
-    block = record(custodian, account)
+    block = record(owner, account)
     client.force_login(outsider)
 
     assert client.get(list_url(account)).status_code == 404
@@ -272,9 +272,9 @@ def test_outsider_gets_404_for_the_log_of_a_public_account(client, account, cust
     assert Block.objects.count() == 1
 
 
-@pytest.mark.parametrize("who", ["custodian", "deputy", "manager", "comms", "auditor"])
-def test_people_who_see_evidence_see_the_log(request, client, account, custodian, who):
-    record(custodian, account)
+@pytest.mark.parametrize("who", ["owner", "deputy", "manager", "comms", "auditor"])
+def test_people_who_see_evidence_see_the_log(request, client, account, owner, who):
+    record(owner, account)
     client.force_login(request.getfixturevalue(who))
 
     response = client.get(list_url(account))
@@ -285,9 +285,9 @@ def test_people_who_see_evidence_see_the_log(request, client, account, custodian
     assert ("Record a block" in response.content.decode()) is (who != "auditor")
 
 
-def test_auditor_cannot_write_through_the_pages(client, account, custodian, auditor):
+def test_auditor_cannot_write_through_the_pages(client, account, owner, auditor):
     """Auditors read only: every POST is 403 and nothing changes."""
-    block = record(custodian, account)
+    block = record(owner, account)
     client.force_login(auditor)
 
     assert client.post(list_url(account), form_data()).status_code == 403
@@ -299,7 +299,7 @@ def test_auditor_cannot_write_through_the_pages(client, account, custodian, audi
     assert AuditEvent.objects.filter(action="block.record").count() == 1
 
 
-@pytest.mark.parametrize("who", ["custodian", "manager", "comms"])
+@pytest.mark.parametrize("who", ["owner", "manager", "comms"])
 def test_a_permitted_user_records_a_block_through_the_form(request, client, account, who):
     user = request.getfixturevalue(who)
     client.force_login(user)
@@ -317,8 +317,8 @@ def test_a_permitted_user_records_a_block_through_the_form(request, client, acco
     assert AuditEvent.objects.filter(action="block.record").count() == 1
 
 
-def test_the_form_asks_which_rule_for_a_breach_of_the_accounts_rules(client, account, custodian):
-    client.force_login(custodian)
+def test_the_form_asks_which_rule_for_a_breach_of_the_accounts_rules(client, account, owner):
+    client.force_login(owner)
 
     response = client.post(list_url(account), form_data(reason=Category.ACCOUNT_RULES))
 
@@ -327,9 +327,9 @@ def test_the_form_asks_which_rule_for_a_breach_of_the_accounts_rules(client, acc
     assert not Block.objects.exists()
 
 
-def test_review_and_unblock_through_the_pages(client, account, custodian):
-    block = record(custodian, account)
-    client.force_login(custodian)
+def test_review_and_unblock_through_the_pages(client, account, owner):
+    block = record(owner, account)
+    client.force_login(owner)
 
     response = client.post(reverse("records:block-review", args=[block.pk]))
     assert response.status_code == 302 and response.url == list_url(account)
@@ -346,17 +346,17 @@ def test_review_and_unblock_through_the_pages(client, account, custodian):
     assert "already been unblocked" in response.content.decode()
 
 
-def test_review_and_unblock_are_post_only(client, account, custodian):
-    block = record(custodian, account)
-    client.force_login(custodian)
+def test_review_and_unblock_are_post_only(client, account, owner):
+    block = record(owner, account)
+    client.force_login(owner)
 
     assert client.get(reverse("records:block-review", args=[block.pk])).status_code == 405
     assert client.get(reverse("records:block-unblock", args=[block.pk])).status_code == 405
 
 
-def test_an_overdue_review_is_marked_on_the_page(client, account, custodian):
+def test_an_overdue_review_is_marked_on_the_page(client, account, owner):
     make_block(account, blocked_at=timezone.now() - 200 * DAY)
-    client.force_login(custodian)
+    client.force_login(owner)
 
     response = client.get(list_url(account))
 
@@ -364,9 +364,9 @@ def test_an_overdue_review_is_marked_on_the_page(client, account, custodian):
     assert "Review due" in response.content.decode()
 
 
-def test_the_log_page_makes_a_fixed_number_of_queries(client, account, custodian):
+def test_the_log_page_makes_a_fixed_number_of_queries(client, account, owner):
     """Templates never query in loops: five blocks cost what one does."""
-    client.force_login(custodian)
+    client.force_login(owner)
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:

@@ -83,17 +83,17 @@ def record(actor, account, **overrides) -> MediaConsent:
 # The service
 
 
-def test_recording_a_consent_stores_it_and_writes_an_audit_row_without_the_person(account, custodian):
+def test_recording_a_consent_stores_it_and_writes_an_audit_row_without_the_person(account, owner):
     """MEDIA-1, MEDIA-3: who consented, how, when, to what, and the photographer's credit and consent.
     The audit row (shown to everyone who sees the account) names the consent by id only."""
-    consent = record(custodian, account)
+    consent = record(owner, account)
 
     consent.refresh_from_db()
     assert (consent.subject, consent.form, consent.photographer_consents, consent.recorded_by) == (
         "Anna Andersson",
         "oral",
         True,
-        custodian,
+        owner,
     )
     assert not consent.document and consent.document_sha256 == ""
     event = AuditEvent.objects.for_object(account).get(action="consent.record")
@@ -105,35 +105,35 @@ def test_recording_a_consent_stores_it_and_writes_an_audit_row_without_the_perso
     }
 
 
-def test_a_group_informed_with_a_chance_to_object_is_recorded(account, custodian):
+def test_a_group_informed_with_a_chance_to_object_is_recorded(account, owner):
     """MEDIA-2: where many people appear, they are informed and can object."""
-    consent = record(custodian, account, subject="Publiken vid föreläsningen", form=ConsentForm.GROUP_INFORMED)
+    consent = record(owner, account, subject="Publiken vid föreläsningen", form=ConsentForm.GROUP_INFORMED)
 
     assert consent.get_form_display() == "Group informed, with a chance to object"
 
 
-def test_without_the_photographers_consent_nothing_is_written(account, custodian):
+def test_without_the_photographers_consent_nothing_is_written(account, owner):
     """MEDIA-3: the photographer has agreed to publication in social media; otherwise refused."""
     before = stored_files()
 
     with pytest.raises(ApplicationError, match=r"photographer must agree .* \(MEDIA-3\)"):
-        record(custodian, account, photographer_consents=False, form=ConsentForm.WRITTEN, document=upload(pdf()))
+        record(owner, account, photographer_consents=False, form=ConsentForm.WRITTEN, document=upload(pdf()))
 
     assert not MediaConsent.objects.exists() and not AuditEvent.objects.exists()
     assert stored_files() == before
 
 
-def test_a_consent_must_say_how_the_photographer_is_credited(account, custodian):
+def test_a_consent_must_say_how_the_photographer_is_credited(account, owner):
     """MEDIA-3: credited unless agreed otherwise, so the register says which."""
     with pytest.raises(ApplicationError, match="credited"):
-        record(custodian, account, credit="  ")
+        record(owner, account, credit="  ")
 
     assert not MediaConsent.objects.exists()
 
 
-def test_a_consent_dated_in_the_future_is_refused(account, custodian):
+def test_a_consent_dated_in_the_future_is_refused(account, owner):
     with pytest.raises(ApplicationError, match="cannot be in the future"):
-        record(custodian, account, given_on=TODAY() + datetime.timedelta(days=1))
+        record(owner, account, given_on=TODAY() + datetime.timedelta(days=1))
 
     assert not MediaConsent.objects.exists()
 
@@ -146,11 +146,11 @@ def test_auditor_and_outsider_cannot_record_a_consent(request, account, who):
     assert not MediaConsent.objects.exists() and not AuditEvent.objects.exists()
 
 
-def test_a_written_consent_pdf_is_stored_as_it_is_under_its_sha256(account, custodian):
+def test_a_written_consent_pdf_is_stored_as_it_is_under_its_sha256(account, owner):
     content = pdf()
     sha = hashlib.sha256(content).hexdigest()
 
-    consent = record(custodian, account, form=ConsentForm.WRITTEN, document=upload(content, "../../x.pdf"))
+    consent = record(owner, account, form=ConsentForm.WRITTEN, document=upload(content, "../../x.pdf"))
 
     consent.refresh_from_db()
     assert (consent.document_sha256, consent.document_extension) == (sha, "pdf")
@@ -161,11 +161,11 @@ def test_a_written_consent_pdf_is_stored_as_it_is_under_its_sha256(account, cust
     assert AuditEvent.objects.get(action="consent.record").after["document_sha256"] == sha
 
 
-def test_an_svg_document_is_refused_by_the_service_and_nothing_is_written(account, custodian):
+def test_an_svg_document_is_refused_by_the_service_and_nothing_is_written(account, owner):
     before = stored_files()
 
     with pytest.raises(ApplicationError) as exc:
-        record(custodian, account, form=ConsentForm.WRITTEN, document=upload(SVG, "samtycke.svg", "image/svg+xml"))
+        record(owner, account, form=ConsentForm.WRITTEN, document=upload(SVG, "samtycke.svg", "image/svg+xml"))
 
     assert exc.value.message == "Upload a PNG, JPEG or WebP image, or a PDF."
     assert not MediaConsent.objects.exists() and not AuditEvent.objects.exists()
@@ -197,8 +197,8 @@ def form_data(**overrides) -> dict:
 
 
 @pytest.fixture
-def written(account, custodian) -> MediaConsent:
-    return record(custodian, account, form=ConsentForm.WRITTEN, document=upload(pdf()))
+def written(account, owner) -> MediaConsent:
+    return record(owner, account, form=ConsentForm.WRITTEN, document=upload(pdf()))
 
 
 def test_anonymous_is_sent_to_log_in(client, account, written):
@@ -218,7 +218,7 @@ def test_outsider_gets_404_for_the_register_and_the_document_of_a_public_account
     assert MediaConsent.objects.count() == 1
 
 
-@pytest.mark.parametrize("who", ["custodian", "deputy", "manager", "comms", "auditor"])
+@pytest.mark.parametrize("who", ["owner", "deputy", "manager", "comms", "auditor"])
 def test_evidence_viewers_see_the_register_and_get_the_document(request, client, account, written, who):
     client.force_login(request.getfixturevalue(who))
 
@@ -238,9 +238,9 @@ def test_evidence_viewers_see_the_register_and_get_the_document(request, client,
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
 
 
-def test_an_image_document_is_shown_inline(client, account, custodian):
-    consent = record(custodian, account, form=ConsentForm.WRITTEN, document=upload(png(), "s.png", "image/png"))
-    client.force_login(custodian)
+def test_an_image_document_is_shown_inline(client, account, owner):
+    consent = record(owner, account, form=ConsentForm.WRITTEN, document=upload(png(), "s.png", "image/png"))
+    client.force_login(owner)
 
     response = client.get(document_url(consent))
 
@@ -248,9 +248,9 @@ def test_an_image_document_is_shown_inline(client, account, custodian):
     assert response["Content-Disposition"].startswith("inline;")
 
 
-def test_a_consent_without_a_document_has_no_document_page(client, account, custodian):
-    consent = record(custodian, account)
-    client.force_login(custodian)
+def test_a_consent_without_a_document_has_no_document_page(client, account, owner):
+    consent = record(owner, account)
+    client.force_login(owner)
 
     assert client.get(document_url(consent)).status_code == 404
 
@@ -262,8 +262,8 @@ def test_auditor_cannot_record_through_the_page(client, account, auditor):
     assert not MediaConsent.objects.exists()
 
 
-def test_the_owner_records_a_written_consent_with_its_pdf(client, account, custodian):
-    client.force_login(custodian)
+def test_the_owner_records_a_written_consent_with_its_pdf(client, account, owner):
+    client.force_login(owner)
 
     response = client.post(list_url(account), {**form_data(), "document": upload(pdf())})
 
@@ -272,9 +272,9 @@ def test_the_owner_records_a_written_consent_with_its_pdf(client, account, custo
     assert (consent.form, consent.document_sha256) == ("written", hashlib.sha256(pdf()).hexdigest())
 
 
-def test_the_form_refuses_without_the_photographers_consent(client, account, custodian):
+def test_the_form_refuses_without_the_photographers_consent(client, account, owner):
     """MEDIA-3: a clear message on the form, and nothing written."""
-    client.force_login(custodian)
+    client.force_login(owner)
     before = stored_files()
     data = form_data()
     del data["photographer_consents"]  # the box left unticked
@@ -288,8 +288,8 @@ def test_the_form_refuses_without_the_photographers_consent(client, account, cus
     assert not MediaConsent.objects.exists() and stored_files() == before
 
 
-def test_the_form_refuses_an_svg_document_and_writes_nothing(client, account, custodian):
-    client.force_login(custodian)
+def test_the_form_refuses_an_svg_document_and_writes_nothing(client, account, owner):
+    client.force_login(owner)
     before = stored_files()
 
     response = client.post(list_url(account), {**form_data(), "document": upload(SVG, "samtycke.svg", "image/svg+xml")})

@@ -25,7 +25,7 @@ def png_file(name="shot.png") -> SimpleUploadedFile:
 @pytest.mark.parametrize(
     "who, may_record",
     [
-        ("custodian", True),
+        ("owner", True),
         ("deputy", True),
         ("manager", True),
         ("comms", True),
@@ -48,18 +48,18 @@ def test_owners_deputies_managers_and_comms_record_auditors_only_read(request, e
     assert permissions.can_see_evidence(user, evidence_account) is (who != "outsider")
 
 
-def test_the_manager_a_criticism_is_routed_to_may_answer_it(evidence_account, custodian, manager, outsider):
+def test_the_manager_a_criticism_is_routed_to_may_answer_it(evidence_account, owner, manager, outsider):
     """ANS-2: criticism goes to the responsible manager, who may answer it even without recording
     rights on the account; nobody else without them may."""
     inquiry = services.inquiry_log(
-        actor=custodian,
+        actor=owner,
         account_id=evidence_account.pk,
         received_at=timezone.now(),
         kind=InquiryKind.CRITICISM,
         summary="Kritik",
     )
     assert inquiry.routed_to == manager
-    assert permissions.can_answer(custodian, inquiry)
+    assert permissions.can_answer(owner, inquiry)
     assert permissions.can_answer(manager, inquiry)
     assert not permissions.can_answer(outsider, inquiry)
     inquiry.routed_to = outsider
@@ -82,13 +82,13 @@ def test_requests_are_for_comms_and_auditors_weeding_for_comms(request, who, may
     assert permissions.can_weed(user) is may_weed
 
 
-def test_unit_figures_for_those_who_oversee_the_unit(comms, auditor, manager, custodian, evidence_account):
+def test_unit_figures_for_those_who_oversee_the_unit(comms, auditor, manager, owner, evidence_account):
     """ANS-1, RESP-1: the unit's response times for comms, auditors and its managers above."""
     unit = evidence_account.unit
     assert permissions.can_see_unit_figures(comms, unit)
     assert permissions.can_see_unit_figures(auditor, unit)
     assert permissions.can_see_unit_figures(manager, unit)
-    assert not permissions.can_see_unit_figures(custodian, unit)
+    assert not permissions.can_see_unit_figures(owner, unit)
 
 
 def test_an_anonymous_visitor_may_do_nothing(evidence_account):
@@ -114,11 +114,11 @@ def log_request(actor, account, *, days=0):
 
 
 @pytest.fixture
-def evidence(evidence_account, custodian, comms):
+def evidence(evidence_account, owner, comms):
     """One of every kind of evidence on the account, and a request for public records with a bundle."""
     account = evidence_account
     incident = services.incident_log(
-        actor=custodian,
+        actor=owner,
         account_id=account.pk,
         seen_at=timezone.now() - datetime.timedelta(hours=2),
         removed_at=timezone.now() - datetime.timedelta(hours=1),
@@ -128,7 +128,7 @@ def evidence(evidence_account, custodian, comms):
         screenshots=[("removed_post", png_file())],
     )
     blocks.block_record(
-        actor=custodian,
+        actor=owner,
         account_id=account.pk,
         visitor="@troll",
         action=BlockAction.BLOCK,
@@ -136,7 +136,7 @@ def evidence(evidence_account, custodian, comms):
         blocked_at=timezone.now() - datetime.timedelta(hours=1),
     )
     consent = consents.consent_record(
-        actor=custodian,
+        actor=owner,
         account_id=account.pk,
         subject="Anna",
         form=ConsentForm.ORAL,

@@ -8,13 +8,13 @@ from tests import factories
 
 
 @pytest.fixture
-def routed(db, custodian):
+def routed(db, owner):
     manager = factories.UserFactory(username="prefekt")
     unit = factories.UnitFactory(manager=manager, registry_email="registrator@ki.se")
     account = factories.SocialAccountFactory(unit=unit, name="KI Kardiologi")
-    factories.AssignmentFactory(account=account, person=custodian)
+    factories.AssignmentFactory(account=account, person=owner)
     inquiry = services.inquiry_log(
-        actor=custodian,
+        actor=owner,
         account_id=account.pk,
         received_at=timezone.now(),
         kind="criticism",
@@ -40,11 +40,11 @@ def test_criticism_routed_to_a_manager_waits_in_their_to_do_list(client, routed)
     assert reverse("records:inquiries", args=[account.pk]) not in html
 
 
-def test_downloading_a_removed_post_record_is_audited(client, routed, custodian):
+def test_downloading_a_removed_post_record_is_audited(client, routed, owner):
     """REC-4: exporting a record of a removed post is itself an audit event."""
     account, _manager, _inquiry = routed
     incident = services.incident_log(
-        actor=custodian,
+        actor=owner,
         account_id=account.pk,
         seen_at=timezone.now(),
         removed_at=timezone.now(),
@@ -52,7 +52,7 @@ def test_downloading_a_removed_post_record_is_audited(client, routed, custodian)
         category="f_advertising",
         description="Reklam.",
     )
-    client.force_login(custodian)
+    client.force_login(owner)
     response = client.get(reverse("records:incident-pdf", args=[account.pk, incident.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    assert AuditEvent.objects.filter(action="incident.export", actor=custodian).count() == 1
+    assert AuditEvent.objects.filter(action="incident.export", actor=owner).count() == 1

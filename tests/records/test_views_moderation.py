@@ -53,15 +53,10 @@ def department(manager):
 
 
 @pytest.fixture
-def account(custodian, department):
+def account(owner, deputy, department):
     """An active official account: every logged-in user sees it, but not its records."""
     division = factories.UnitFactory(name="Avdelningen", parent=department)
-    return factories.staffed_account(owner=custodian, unit=division, name="KI Forskning")
-
-
-@pytest.fixture
-def deputy(account):
-    return account.assignments.get(role="deputy").person
+    return factories.staffed_account(owner=owner, deputy=deputy, unit=division, name="KI Forskning")
 
 
 def png(color=(200, 10, 10), name="shot.png") -> SimpleUploadedFile:
@@ -147,11 +142,11 @@ WRITES = [
 ]
 
 
-def url_for(name, needs, account, custodian) -> str:
+def url_for(name, needs, account, owner) -> str:
     if needs == "incident":
-        return reverse(name, args=[account.pk, incident_of(account, custodian).pk])
+        return reverse(name, args=[account.pk, incident_of(account, owner).pk])
     if needs == "inquiry":
-        return reverse(name, args=[account.pk, inquiry_of(account, custodian).pk])
+        return reverse(name, args=[account.pk, inquiry_of(account, owner).pk])
     return reverse(name, args=[account.pk])
 
 
@@ -179,31 +174,27 @@ def written_state() -> tuple:
 
 
 @pytest.mark.parametrize(("name", "needs"), GET_PAGES + WRITES)
-def test_anonymous_users_are_sent_to_log_in(client, media, account, custodian, name, needs):
+def test_anonymous_users_are_sent_to_log_in(client, media, account, owner, name, needs):
     """CONT-2, REC-4: records are never public; an anonymous visitor is asked to log in."""
-    url = url_for(name, needs, account, custodian)
+    url = url_for(name, needs, account, owner)
     response = client.get(url) if (name, needs) in GET_PAGES else client.post(url, write_data(name))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 
 
 @pytest.mark.parametrize(("name", "needs"), GET_PAGES)
-def test_outsider_gets_404_for_the_records_of_a_public_account(
-    client, media, account, custodian, outsider, name, needs
-):
+def test_outsider_gets_404_for_the_records_of_a_public_account(client, media, account, owner, outsider, name, needs):
     """CONT-2, REC-4: evidence is never public, even on an active official account every logged-in
     user may see."""
-    url = url_for(name, needs, account, custodian)
+    url = url_for(name, needs, account, owner)
     client.force_login(outsider)
     assert client.get(url).status_code == 404
 
 
 @pytest.mark.parametrize(("name", "needs"), WRITES)
-def test_outsider_gets_404_for_every_write_and_nothing_is_written(
-    client, media, account, custodian, outsider, name, needs
-):
+def test_outsider_gets_404_for_every_write_and_nothing_is_written(client, media, account, owner, outsider, name, needs):
     """CONT-2, REC-4: a user who may not see the records cannot learn of them by writing either."""
-    url = url_for(name, needs, account, custodian)
+    url = url_for(name, needs, account, owner)
     before = written_state()
     client.force_login(outsider)
     assert client.post(url, write_data(name)).status_code == 404
@@ -211,18 +202,18 @@ def test_outsider_gets_404_for_every_write_and_nothing_is_written(
 
 
 @pytest.mark.parametrize(("name", "needs"), GET_PAGES)
-def test_auditor_reads_the_records(client, media, account, custodian, auditor, name, needs):
+def test_auditor_reads_the_records(client, media, account, owner, auditor, name, needs):
     """CONT-2, REC-4: auditors see the records of every account (read-only)."""
-    url = url_for(name, needs, account, custodian)
+    url = url_for(name, needs, account, owner)
     client.force_login(auditor)
     assert client.get(url).status_code == 200
 
 
 @pytest.mark.parametrize("name", ["records:incidents", "records:inquiries"])
-def test_auditor_sees_no_forms(client, media, account, custodian, auditor, name):
+def test_auditor_sees_no_forms(client, media, account, owner, auditor, name):
     """CONT-2, ANS-1: auditors read; the page offers them nothing to log, hand off or answer."""
-    incident_of(account, custodian)
-    inquiry_of(account, custodian)
+    incident_of(account, owner)
+    inquiry_of(account, owner)
     client.force_login(auditor)
     response = client.get(reverse(name, args=[account.pk]))
     assert response.status_code == 200
@@ -231,22 +222,20 @@ def test_auditor_sees_no_forms(client, media, account, custodian, auditor, name)
 
 
 @pytest.mark.parametrize(("name", "needs"), WRITES)
-def test_auditor_gets_403_for_every_write_and_nothing_is_written(
-    client, media, account, custodian, auditor, name, needs
-):
+def test_auditor_gets_403_for_every_write_and_nothing_is_written(client, media, account, owner, auditor, name, needs):
     """CONT-2, REC-4, ANS-1: auditors are read-only."""
-    url = url_for(name, needs, account, custodian)
+    url = url_for(name, needs, account, owner)
     before = written_state()
     client.force_login(auditor)
     assert client.post(url, write_data(name)).status_code == 403
     assert written_state() == before
 
 
-@pytest.mark.parametrize("who", ["custodian", "deputy", "manager", "comms"])
+@pytest.mark.parametrize("who", ["owner", "deputy", "manager", "comms"])
 @pytest.mark.parametrize(("name", "needs"), GET_PAGES)
-def test_keepers_manager_and_comms_see_the_records(request, client, media, account, custodian, who, name, needs):
+def test_keepers_manager_and_comms_see_the_records(request, client, media, account, owner, who, name, needs):
     """CONT-2, REC-4, RESP-1: the owner, the deputy, the responsible manager up the tree and comms see them."""
-    url = url_for(name, needs, account, custodian)
+    url = url_for(name, needs, account, owner)
     client.force_login(request.getfixturevalue(who))
     assert client.get(url).status_code == 200
 
@@ -262,7 +251,7 @@ def test_staff_of_another_unit_manager_gets_404(client, account):
 # Removed posts
 
 
-@pytest.mark.parametrize("who", ["custodian", "manager"])
+@pytest.mark.parametrize("who", ["owner", "manager"])
 def test_logging_a_removed_post_through_the_page_stores_it_and_both_screenshots(request, client, media, account, who):
     """CONT-2, REC-4: the post and KI's reply are kept as dated screenshots with the record."""
     actor = request.getfixturevalue(who)
@@ -278,9 +267,9 @@ def test_logging_a_removed_post_through_the_page_stores_it_and_both_screenshots(
     assert AuditEvent.objects.filter(action="incident.log").count() == 1
 
 
-def test_times_typed_in_the_form_are_read_as_stockholm_time(client, media, account, custodian):
+def test_times_typed_in_the_form_are_read_as_stockholm_time(client, media, account, owner):
     """CONT-2: the seen and removed times are Stockholm wall-clock times (CET here: UTC+1)."""
-    client.force_login(custodian)
+    client.force_login(owner)
     client.post(
         reverse("records:incidents", args=[account.pk]),
         incident_form(seen_at="2026-02-02T09:00", removed_at="2026-02-02T09:30"),
@@ -289,12 +278,12 @@ def test_times_typed_in_the_form_are_read_as_stockholm_time(client, media, accou
     assert incident.removed_at == datetime.datetime(2026, 2, 2, 8, 30, tzinfo=datetime.UTC)
 
 
-def test_a_hostile_svg_upload_shows_the_error_and_writes_nothing(client, media, account, custodian):
+def test_a_hostile_svg_upload_shows_the_error_and_writes_nothing(client, media, account, owner):
     """CONT-2, REC-4: only checked screenshots are kept; a refused file leaves no record, row or file."""
     svg = SimpleUploadedFile(
         "post.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "image/svg+xml"
     )
-    client.force_login(custodian)
+    client.force_login(owner)
 
     response = client.post(reverse("records:incidents", args=[account.pk]), incident_form(post_screenshot=svg))
 
@@ -305,11 +294,11 @@ def test_a_hostile_svg_upload_shows_the_error_and_writes_nothing(client, media, 
     assert not AuditEvent.objects.exists()
 
 
-def test_the_page_lists_removed_posts_with_links_to_their_screenshots(client, media, account, custodian):
+def test_the_page_lists_removed_posts_with_links_to_their_screenshots(client, media, account, owner):
     """CONT-2, REC-4: the list shows category with clause, who logged it and each screenshot."""
-    incident = incident_of(account, custodian)
+    incident = incident_of(account, owner)
     snapshot = incident.evidence.get()
-    client.force_login(custodian)
+    client.force_login(owner)
 
     response = client.get(reverse("records:incidents", args=[account.pk]))
 
@@ -320,11 +309,11 @@ def test_the_page_lists_removed_posts_with_links_to_their_screenshots(client, me
     assert "Not yet handed off" in content
 
 
-def test_hand_off_to_the_registry_queues_the_pdf_to_the_units_registry(client, media, account, custodian):
+def test_hand_off_to_the_registry_queues_the_pdf_to_the_units_registry(client, media, account, owner):
     """CONT-2, REC-4: the dated record goes as a PDF to the registry of the unit where the account
     was established (here the department above the division)."""
-    incident = incident_of(account, custodian)
-    client.force_login(custodian)
+    incident = incident_of(account, owner)
+    client.force_login(owner)
 
     response = client.post(reverse("records:incident-hand-off", args=[account.pk, incident.pk]), {"to": "registry"})
 
@@ -338,11 +327,11 @@ def test_hand_off_to_the_registry_queues_the_pdf_to_the_units_registry(client, m
     assert AuditEvent.objects.filter(action="incident.hand_off").count() == 1
 
 
-def test_a_second_hand_off_is_refused_with_a_message(client, media, account, custodian):
+def test_a_second_hand_off_is_refused_with_a_message(client, media, account, owner):
     """CONT-2: a record is handed off once; the second attempt changes nothing and says why."""
-    incident = incident_of(account, custodian)
-    services.incident_hand_off(actor=custodian, incident_id=incident.pk, to="archive")
-    client.force_login(custodian)
+    incident = incident_of(account, owner)
+    services.incident_hand_off(actor=owner, incident_id=incident.pk, to="archive")
+    client.force_login(owner)
 
     response = client.post(
         reverse("records:incident-hand-off", args=[account.pk, incident.pk]), {"to": "registry"}, follow=True
@@ -353,10 +342,10 @@ def test_a_second_hand_off_is_refused_with_a_message(client, media, account, cus
     assert incident.hand_off == "archive" and not Notification.objects.exists()
 
 
-def test_the_manager_enters_the_registry_reference_number(client, media, account, custodian, manager):
+def test_the_manager_enters_the_registry_reference_number(client, media, account, owner, manager):
     """REC-4, RESP-1: the reference number is entered when it comes back from the registry."""
-    incident = incident_of(account, custodian)
-    services.incident_hand_off(actor=custodian, incident_id=incident.pk, to="registry")
+    incident = incident_of(account, owner)
+    services.incident_hand_off(actor=owner, incident_id=incident.pk, to="registry")
     client.force_login(manager)
 
     client.post(reverse("records:incident-reference", args=[account.pk, incident.pk]), {"reference": "1-99/2026"})
@@ -366,10 +355,10 @@ def test_the_manager_enters_the_registry_reference_number(client, media, account
     assert AuditEvent.objects.filter(action="incident.registry_reference", actor=manager).count() == 1
 
 
-def test_the_record_pdf_is_a_private_download(client, media, account, custodian):
+def test_the_record_pdf_is_a_private_download(client, media, account, owner):
     """CONT-2, REC-4: the record PDF, for those who may see the evidence, is not cached."""
-    incident = incident_of(account, custodian)
-    client.force_login(custodian)
+    incident = incident_of(account, owner)
+    client.force_login(owner)
 
     response = client.get(reverse("records:incident-pdf", args=[account.pk, incident.pk]))
 
@@ -379,21 +368,21 @@ def test_the_record_pdf_is_a_private_download(client, media, account, custodian)
     assert response["Cache-Control"] == "private, no-store"
 
 
-def test_an_incident_of_another_account_is_404(client, media, account, custodian):
+def test_an_incident_of_another_account_is_404(client, media, account, owner):
     """CONT-2: a record is reached only through its own account."""
-    other = factories.staffed_account(owner=custodian)
-    incident = incident_of(other, custodian)
-    client.force_login(custodian)
+    other = factories.staffed_account(owner=owner)
+    incident = incident_of(other, owner)
+    client.force_login(owner)
     assert client.get(reverse("records:incident-pdf", args=[account.pk, incident.pk])).status_code == 404
 
 
 # Questions and comments
 
 
-def test_a_question_received_on_a_saturday_shows_tuesday_0000_as_its_due_time(client, account, custodian):
+def test_a_question_received_on_a_saturday_shows_tuesday_0000_as_its_due_time(client, account, owner):
     """ANS-1: what arrives at a weekend is handled by the end of the next working day: Saturday
     15:00 is due Tuesday 00:00 (the end of Monday)."""
-    client.force_login(custodian)
+    client.force_login(owner)
 
     client.post(reverse("records:inquiries", args=[account.pk]), inquiry_form(received_at="2026-03-07T15:00"))
 
@@ -404,20 +393,20 @@ def test_a_question_received_on_a_saturday_shows_tuesday_0000_as_its_due_time(cl
     assert "by the end of Monday 9 Mar" in content
 
 
-def test_the_page_states_the_reading_of_the_24_hour_rule(client, account, custodian):
+def test_the_page_states_the_reading_of_the_24_hour_rule(client, account, owner):
     """ANS-1: the exact reading of the rule, with its examples, is on the page."""
-    client.force_login(custodian)
+    client.force_login(owner)
     content = client.get(reverse("records:inquiries", args=[account.pk])).content.decode()
     assert "received on Friday at 10:00, due on Monday at 10:00" in content
     assert "received on Saturday at 15:00, due on Tuesday at 00:00, that is, by the end of Monday" in content
     assert "Midsummer Eve" in content
 
 
-def test_an_overdue_question_is_marked(client, account, custodian):
+def test_an_overdue_question_is_marked(client, account, owner):
     """ANS-1: an unanswered question past its due time is marked overdue; one still in time is not."""
-    late = inquiry_of(account, custodian, received=timezone.now() - datetime.timedelta(days=10))
-    fresh = inquiry_of(account, custodian)
-    client.force_login(custodian)
+    late = inquiry_of(account, owner, received=timezone.now() - datetime.timedelta(days=10))
+    fresh = inquiry_of(account, owner)
+    client.force_login(owner)
 
     response = client.get(reverse("records:inquiries", args=[account.pk]))
 
@@ -427,9 +416,9 @@ def test_an_overdue_question_is_marked(client, account, custodian):
     assert f'<tr id="inquiry-{late.pk}" class="table-danger">' in response.content.decode()
 
 
-def test_criticism_is_routed_to_the_manager_who_sees_it_and_answers(client, account, custodian, manager):
+def test_criticism_is_routed_to_the_manager_who_sees_it_and_answers(client, account, owner, manager):
     """ANS-2: criticism of KI goes to the responsible manager, who is told, sees it and answers it."""
-    client.force_login(custodian)
+    client.force_login(owner)
     client.post(reverse("records:inquiries", args=[account.pk]), inquiry_form(kind="criticism"))
     inquiry = Inquiry.objects.get()
     assert inquiry.routed_to == manager and inquiry.needs_registration
@@ -446,22 +435,22 @@ def test_criticism_is_routed_to_the_manager_who_sees_it_and_answers(client, acco
     assert AuditEvent.objects.filter(action="inquiry.answer", actor=manager).count() == 1
 
 
-def test_the_keeper_answers_a_question(client, account, custodian):
+def test_the_keeper_answers_a_question(client, account, owner):
     """ANS-1, ANS-3: the time and a summary of the reply are recorded."""
-    inquiry = inquiry_of(account, custodian)
-    client.force_login(custodian)
+    inquiry = inquiry_of(account, owner)
+    client.force_login(owner)
 
     response = client.post(reverse("records:inquiry-answer", args=[account.pk, inquiry.pk]), answer_form())
 
     assert response.status_code == 302
     inquiry.refresh_from_db()
-    assert inquiry.answered_at is not None and inquiry.answered_by == custodian
+    assert inquiry.answered_at is not None and inquiry.answered_by == owner
 
 
-def test_an_answer_before_the_question_is_a_message_and_changes_nothing(client, account, custodian):
+def test_an_answer_before_the_question_is_a_message_and_changes_nothing(client, account, owner):
     """ANS-1: the service's refusal is shown; the question stays open."""
-    inquiry = inquiry_of(account, custodian)
-    client.force_login(custodian)
+    inquiry = inquiry_of(account, owner)
+    client.force_login(owner)
     data = {**answer_form(), "answered_at": local_input(inquiry.received_at - datetime.timedelta(hours=2))}
 
     response = client.post(reverse("records:inquiry-answer", args=[account.pk, inquiry.pk]), data, follow=True)
@@ -483,7 +472,7 @@ def test_unit_figures_are_for_comms_auditors_and_the_units_manager(request, clie
     assert [a.pk for a, _figures in response.context["rows"]] == [account.pk]
 
 
-@pytest.mark.parametrize("who", ["custodian", "outsider"])
+@pytest.mark.parametrize("who", ["owner", "outsider"])
 def test_unit_figures_are_403_for_others(request, client, account, department, who):
     """ANS-1: a keeper sees the figures of their own account on its page, not the unit's."""
     client.force_login(request.getfixturevalue(who))
@@ -496,9 +485,9 @@ def test_unit_figures_send_anonymous_users_to_log_in(client, department):
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
-def test_unit_figures_count_the_whole_subtree(client, account, department, custodian, manager):
+def test_unit_figures_count_the_whole_subtree(client, account, department, owner, manager):
     """ANS-1: the department's figures include the questions of its divisions' accounts."""
-    inquiry_of(account, custodian)
+    inquiry_of(account, owner)
     client.force_login(manager)
     response = client.get(reverse("records:unit-inquiries", args=[department.pk]))
     assert response.context["figures"]["open"] == 1
@@ -507,12 +496,12 @@ def test_unit_figures_count_the_whole_subtree(client, account, department, custo
 # The panel on the account page
 
 
-def test_moderation_panel_shows_counts_to_those_who_may_see_evidence(media, account, custodian):
+def test_moderation_panel_shows_counts_to_those_who_may_see_evidence(media, account, owner):
     """CONT-2, ANS-1: the account page shows pending removed posts and open and overdue questions."""
-    incident_of(account, custodian)
-    inquiry_of(account, custodian, received=timezone.now() - datetime.timedelta(days=10))
+    incident_of(account, owner)
+    inquiry_of(account, owner, received=timezone.now() - datetime.timedelta(days=10))
     request = RequestFactory().get("/")
-    request.user = custodian
+    request.user = owner
 
     template, context = moderation_panel(request, account)
 
@@ -579,10 +568,10 @@ def _queries_for(client, url) -> int:
         ("records:inquiries", _inquiries),
     ],
 )
-def test_list_pages_use_the_same_number_of_queries_for_3_and_30_rows(client, account, custodian, manager, name, make):
+def test_list_pages_use_the_same_number_of_queries_for_3_and_30_rows(client, account, owner, manager, name, make):
     """CONT-2, ANS-1: the lists read their rows in a fixed number of queries (no query per row)."""
     url = reverse(name, args=[account.pk])
-    client.force_login(custodian)
+    client.force_login(owner)
     make(account, 3, manager)
     few = _queries_for(client, url)
     make(account, 27, manager)

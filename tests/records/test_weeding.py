@@ -157,7 +157,7 @@ def test_setting_the_retention_assessment_is_recorded(db, comms):
     assert event.after == {"research_value": True, "public_interest": False, "note": ""}
 
 
-@pytest.mark.parametrize("who", ["auditor", "custodian"])
+@pytest.mark.parametrize("who", ["auditor", "owner"])
 def test_only_comms_decides_on_weeding(account, who, request):
     """WEED-1: auditors read and owners keep, but only comms weeds; nothing is deleted otherwise."""
     actor = request.getfixturevalue(who)

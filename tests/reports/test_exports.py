@@ -72,10 +72,10 @@ def org():
 
 
 @pytest.fixture
-def inventory(org, custodian):
-    """Accounts across the tree in several states; the custodian owns a draft and an active one."""
-    owned = factories.staffed_account(owner=custodian, unit=org.division, name="Avdelningens Instagram")
-    draft = factories.staffed_account(owner=custodian, unit=org.division, status=AccountStatus.DRAFT, name="Utkast")
+def inventory(org, owner):
+    """Accounts across the tree in several states; the owner owns a draft and an active one."""
+    owned = factories.staffed_account(owner=owner, unit=org.division, name="Avdelningens Instagram")
+    draft = factories.staffed_account(owner=owner, unit=org.division, status=AccountStatus.DRAFT, name="Utkast")
     others = [
         factories.staffed_account(unit=org.department, name="Institutionens kanal"),
         factories.staffed_account(unit=org.sibling, name="Grannens kanal", platform=factories.platform("facebook")),
@@ -119,9 +119,9 @@ def test_inventory_export_has_the_accounts_of_the_page(client, comms, org, inven
     assert ids(csv_rows(client.get(CSV_URL, params))) == page_ids(client, params)
 
 
-def test_owner_exports_only_what_they_see(client, custodian, inventory):
+def test_owner_exports_only_what_they_see(client, owner, inventory):
     """An owner sees their own accounts (drafts too) and the active official channels, nothing else."""
-    client.force_login(custodian)
+    client.force_login(owner)
     exported = ids(csv_rows(client.get(CSV_URL)))
     assert inventory.draft.pk in exported and inventory.owned.pk in exported
     assert exported == page_ids(client, {})
@@ -129,17 +129,17 @@ def test_owner_exports_only_what_they_see(client, custodian, inventory):
     assert not exported & hidden
 
 
-def test_owner_exporting_their_drafts_gets_only_theirs(client, custodian, inventory):
-    client.force_login(custodian)
+def test_owner_exporting_their_drafts_gets_only_theirs(client, owner, inventory):
+    client.force_login(owner)
     assert ids(csv_rows(client.get(CSV_URL, {"status": "draft"}))) == {inventory.draft.pk}
 
 
-def test_inventory_columns_name_the_people_and_the_responsible_manager(client, comms, org, custodian, inventory):
+def test_inventory_columns_name_the_people_and_the_responsible_manager(client, comms, org, owner, inventory):
     """RESP-1: a division without its own manager answers to the department's."""
     client.force_login(comms)
     (row,) = csv_rows(client.get(CSV_URL, {"q": "Avdelningens"}))
     assert row["Account name"] == "Avdelningens Instagram"
-    assert row["Account owner"] == str(custodian)
+    assert row["Account owner"] == str(owner)
     assert row["Deputy"] == str(inventory.owned.assignments.get(role=Role.DEPUTY).person)
     assert row["Responsible manager"] == "Maja Chef"
     assert row["Unit"] == "Avdelningen"
@@ -250,7 +250,7 @@ def post_audit(client, **data):
     return client.post(AUDIT_URL, {"fmt": "csv", **data})
 
 
-@pytest.mark.parametrize("who", ["outsider", "custodian"])
+@pytest.mark.parametrize("who", ["outsider", "owner"])
 def test_audit_trail_is_refused_to_people_without_a_role(client, request, who):
     client.force_login(request.getfixturevalue(who))
     assert client.get(AUDIT_URL).status_code == 403

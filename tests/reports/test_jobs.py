@@ -97,10 +97,10 @@ def test_run_makes_the_file_and_sets_the_download_time(comms, accounts, settings
     assert AuditEvent.objects.filter(action="export.inventory").count() == 1
 
 
-def test_the_job_sees_only_what_its_requester_sees(custodian):
-    mine = factories.staffed_account(owner=custodian, status="draft")
+def test_the_job_sees_only_what_its_requester_sees(owner):
+    mine = factories.staffed_account(owner=owner, status="draft")
     factories.staffed_account(status="draft")
-    job = jobs.export_job_run(start(custodian, fmt="csv").pk)
+    job = jobs.export_job_run(start(owner, fmt="csv").pk)
     with default_storage.open(job.file_name) as handle:
         lines = handle.read().decode("utf-8").splitlines()
     assert len(lines) == 2 and lines[1].startswith(f"{mine.pk},")
