@@ -148,6 +148,10 @@ def request(client: Client, method: str, url: str, data: list[tuple[str, str]]):
             response = client.post(url, payload)
         else:
             response = client.get(url)
+        if response.streaming:
+            # Read a streamed download to its end, inside the transaction; the test client then
+            # closes it (closing it by hand would close PostgreSQL's connection mid-test).
+            response.getvalue()
         transaction.set_rollback(True)
     return response
 
@@ -192,7 +196,6 @@ def crawl(client: Client) -> tuple[list[str], int]:
             continue
         if not response.get("Content-Type", "").startswith("text/html"):
             downloaded.add(path)
-            response.close()  # a file's handle
             continue
         parser = PageParser()
         parser.feed(response.content.decode())
