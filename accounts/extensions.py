@@ -10,6 +10,8 @@ them (NetBox's template extensions, in small). An app registers in its AppConfig
 
 from collections.abc import Callable
 
+from core import hooks
+
 list_annotators: list[Callable] = []
 detail_panels: list[Callable] = []
 # "To do" sections from higher floors: `fn(user) -> (title, accounts, url_name)`, the URL name
@@ -26,12 +28,7 @@ def annotate(accounts) -> list:
 
 
 def panels(request, account) -> list[tuple[str, dict]]:
-    result = []
-    for hook in detail_panels:
-        panel = hook(request, account)
-        if panel:
-            result.append(panel)
-    return result
+    return hooks.panels(detail_panels, request, account)
 
 
 def inventory_actions_for(request) -> list[tuple[str, str]]:

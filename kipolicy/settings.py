@@ -144,6 +144,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "org.context_processors.user_roles",
+                "accounts.context_processors.account_permissions",
             ],
         },
     },

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, FormView, TemplateView
 
+from accounts import permissions as accounts_permissions
 from accounts.selectors import people_of, social_account_list
 from core import charts
 from core.exceptions import ApplicationError
@@ -114,6 +115,7 @@ class AccountMonitoringView(LoginRequiredMixin, DetailView):
             "ping": permissions.can_use_ping_address(user, account),
             "follow_up": permissions.can_record_follow_up(user, account),
             "acknowledge": permissions.can_acknowledge_follow_up(user, account),
+            "see_evidence": accounts_permissions.can_see_snapshots(user, account),
         }
         context.update(
             today=today,

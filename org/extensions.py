@@ -7,13 +7,10 @@
 
 from collections.abc import Callable
 
+from core import hooks
+
 unit_panels: list[Callable] = []
 
 
 def panels(request, unit) -> list[tuple[str, dict]]:
-    result = []
-    for hook in unit_panels:
-        panel = hook(request, unit)
-        if panel:
-            result.append(panel)
-    return result
+    return hooks.panels(unit_panels, request, unit)
