@@ -27,6 +27,7 @@ import tempfile
 import time
 from datetime import datetime, timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -42,6 +43,9 @@ from reports.choices import FILE_EXTENSIONS, JobStatus
 from reports.models import ExportJob
 from reports.registry import registration
 
+# The task that makes one job's file (reports.tasks, which imports this module: never the other way
+# round), queued by its name.
+RUN_TASK = "reports.tasks.export_job_run_task"
 logger = logging.getLogger(__name__)
 
 STORAGE_DIR = "exports"
@@ -101,10 +105,8 @@ def export_job_start(*, actor, kind: str, params: dict, fmt: str) -> ExportJob:
 def _publish(job_id: int) -> None:
     """Ask a worker to make the file. A web request must not fail when the broker is down: the
     job stays queued and `manage.py run_export_jobs` runs it."""
-    from reports.tasks import export_job_run_task
-
     try:
-        export_job_run_task.apply_async(args=[job_id], retry=False, ignore_result=True)
+        current_app.send_task(RUN_TASK, args=[job_id], retry=False, ignore_result=True)
     except Exception:  # noqa: BLE001 - any broker failure
         logger.warning("broker unavailable; export job %s waits for run_export_jobs", job_id, exc_info=True)
 

@@ -3,7 +3,7 @@ from celery import shared_task
 from reports import jobs
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(name=jobs.RUN_TASK, acks_late=True, ignore_result=True)
 def export_job_run_task(job_id: int) -> None:
     """Make the file of one export job (claimed first: a second delivery does nothing)."""
     jobs.export_job_run(job_id)

@@ -227,7 +227,7 @@ def test_large_xlsx_is_offered_as_a_job_and_the_post_starts_it(client, comms, in
         assert page.status_code == 200
         assert "reports/exports_job_confirm.html" in [t.name for t in page.templates]
         assert not export_events().exists()  # a GET makes nothing
-        with mock.patch("reports.tasks.export_job_run_task.apply_async") as publish:
+        with mock.patch("reports.jobs.current_app.send_task") as publish:
             response = client.post(f"{XLSX_URL}?status=active")
     job = ExportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("reports:job-detail", args=[job.pk])

@@ -38,19 +38,20 @@ def start(user, fmt="xlsx", **filters) -> ExportJob:
 
 def test_start_queues_the_job_records_one_event_and_publishes_after_commit(comms, django_capture_on_commit_callbacks):
     with (
-        mock.patch.object(export_job_run_task, "apply_async") as publish,
+        mock.patch.object(jobs.current_app, "send_task") as publish,
         django_capture_on_commit_callbacks(execute=True),
     ):
         job = start(comms, status="active")
     assert job.status == JobStatus.QUEUED and job.requested_by == comms
-    publish.assert_called_once_with(args=[job.pk], retry=False, ignore_result=True)
+    publish.assert_called_once_with(jobs.RUN_TASK, args=[job.pk], retry=False, ignore_result=True)
+    assert export_job_run_task.name == jobs.RUN_TASK  # the name the publisher uses is the task's
     (event,) = AuditEvent.objects.all()
     assert event.action == "export.inventory" and event.after["job"] == job.pk
     assert event.after["filters.status"] == "active"
 
 
 def test_a_broker_failure_leaves_the_job_queued(comms, django_capture_on_commit_callbacks):
-    broken = mock.patch.object(export_job_run_task, "apply_async", side_effect=OSError("broker down"))
+    broken = mock.patch.object(jobs.current_app, "send_task", side_effect=OSError("broker down"))
     with broken, django_capture_on_commit_callbacks(execute=True):
         job = start(comms)
     job.refresh_from_db()
