@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "records",
     "reports",
     "demo",
+    "health_check",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +123,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kipolicy.logs.UserIdMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -314,18 +316,30 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        # WeasyPrint logs every layout step at INFO; only its warnings matter.
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
-
 # Demo data may only be written to a debug installation unless forced.
 DEMO_PASSWORD = "kipolicy-demo"
+
+# --- Operations: health checks, logs, error reporting (issue 11; docs/configuration.md) ---------
+# /health/ (kipolicy/health.py): the last compliance sweep must have finished less than this many
+# minutes ago, or the installation is unhealthy (beat or the workers have stopped).
+HEALTH_SWEEP_MAX_AGE_MINUTES = _int("HEALTH_SWEEP_MAX_AGE_MINUTES", 120)
+# Logs: one JSON object per line (time, level, logger, message, request_id, user_id) unless DEBUG
+# is on or LOG_FORMAT=text; the Celery worker logs through the same handlers.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
+from kipolicy.logs import logging_config  # noqa: E402
+
+LOGGING = logging_config(json=LOG_FORMAT == "json", level=env.str("LOG_LEVEL", default="INFO").upper())
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Sentry: off unless SENTRY_DSN is set (kipolicy/sentry.py).
+SENTRY_DSN = _secret("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from kipolicy.sentry import init as _sentry_init  # noqa: E402
+
+    _sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=None),
+    )

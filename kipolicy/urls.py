@@ -19,4 +19,5 @@ urlpatterns = [
     path("api/v1/", include("kipolicy.api")),
     path("profile/api-tokens/", include("org.urls_tokens")),
     path("admin/", admin.site.urls),
+    path("health/", include("kipolicy.health")),
 ]
