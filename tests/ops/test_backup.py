@@ -93,9 +93,8 @@ def test_a_dump_restores_into_a_fresh_database_with_every_row(restored_database)
     with connection.cursor() as cursor:
         before = row_counts(cursor)
 
-    with connected_to(restored_database):
-        with connection.cursor() as cursor:
-            after = row_counts(cursor)
+    with connected_to(restored_database), connection.cursor() as cursor:
+        after = row_counts(cursor)
         # Here, against the restored database: call_command("verify_audit_chain")
 
     assert sum(before.values()) > 1000  # the demo really is there

@@ -26,7 +26,8 @@ def _merge(base: dict, patch: dict) -> dict:
     """A strategic merge for what our patches use: maps merged key by key, anything else replaced."""
     merged = copy.deepcopy(base)
     for key, value in patch.items():
-        merged[key] = _merge(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) else value
+        both_maps = isinstance(value, dict) and isinstance(merged.get(key), dict)
+        merged[key] = _merge(merged[key], value) if both_maps else value
     return merged
 
 

@@ -63,7 +63,10 @@ def test_an_exception_in_a_view_reaches_sentry_without_personal_data(sentry_serv
     user = factories.UserFactory(username="pii-canary", email="pii-canary@example.org")
     try:
         assert sentry.init(
-            dsn=f"http://publickey@127.0.0.1:{port}/42", environment="ci-test", release="kipolicy@test", traces_sample_rate=None
+            dsn=f"http://publickey@127.0.0.1:{port}/42",
+            environment="ci-test",
+            release="kipolicy@test",
+            traces_sample_rate=None,
         )
         client = Client(raise_request_exception=False)
         client.force_login(user)
