@@ -22,6 +22,14 @@ def auditor(db):
 
 
 @pytest.fixture
+def registrar(db):
+    """The registrar: handles requests for public records (REC-1)."""
+    user = factories.UserFactory(username="registrar-user")
+    user.groups.add(Group.objects.get_or_create(name=roles.REGISTRAR)[0])
+    return user
+
+
+@pytest.fixture
 def owner(db):
     """An account owner (staff without a role). The one owner of every test: no directory has its own."""
     return factories.UserFactory(username="owner", first_name="Olivia", last_name="Ägare")

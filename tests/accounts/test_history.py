@@ -147,10 +147,10 @@ def test_someone_without_a_role_on_the_account_sees_its_lifecycle_and_no_evidenc
     assert "@troll" not in page
 
 
-@pytest.mark.parametrize("who", ["owner", "deputy", "manager", "comms", "auditor"])
+@pytest.mark.parametrize("who", ["owner", "deputy", "manager", "comms", "auditor", "registrar"])
 def test_those_who_may_see_the_evidence_see_the_whole_history(client, recorded, who, request):
-    """Defect 1: the owner, the deputy, the manager of the unit above, comms and auditors see every
-    event, evidence included."""
+    """Defect 1: the owner, the deputy, the manager of the unit above, comms, auditors and
+    registrars see every event, evidence included."""
     page = _history_of(client, request.getfixturevalue(who), recorded["account"])
 
     for action in ACTION_LABELS:

@@ -95,7 +95,7 @@ def test_after_the_request_is_closed_weeding_deletes_the_files_and_keeps_the_dec
         period_start=START,
         period_end=END,
     )
-    disclosure.records_request_close(actor=comms, request_id=req.pk)
+    disclosure.records_request_close(actor=comms, request_id=req.pk, reason="Besvarad.")
     doomed = list(Snapshot.objects.filter(account=account, taken_on__lte=END).order_by("taken_on"))
     storage = Snapshot._meta.get_field("file").storage
 
