@@ -58,6 +58,14 @@ def evidence_account(owner, deputy, manager):
 
 
 @pytest.fixture
+def other_manager(db):
+    """The responsible manager of a unit that is not above the evidence account's."""
+    user = factories.UserFactory(username="other-manager")
+    factories.UnitFactory(manager=user)
+    return user
+
+
+@pytest.fixture
 def outsider(db):
     """KI staff with no role and no account."""
     return factories.UserFactory(username="outsider")

@@ -125,14 +125,6 @@ def other_owner(db):
     return user
 
 
-@pytest.fixture
-def other_manager(db):
-    """The responsible manager of another unit."""
-    user = factories.UserFactory(username="other-manager")
-    factories.UnitFactory(manager=user)
-    return user
-
-
 @pytest.mark.parametrize("who", ["other_owner", "other_manager", "outsider"])
 def test_someone_without_a_role_on_the_account_sees_its_lifecycle_and_no_evidence(client, recorded, who, request):
     """Defect 1: an owner of another account, a manager of another unit and a plain logged-in user
