@@ -83,3 +83,9 @@ def can_upload_snapshot(user, account: SocialAccount) -> bool:
 def can_see_snapshots(user, account: SocialAccount) -> bool:
     """See the account's screenshots and other evidence, which are never public (one query)."""
     return user.is_authenticated and SocialAccount.objects.with_evidence_for(user).filter(pk=account.pk).exists()
+
+
+def can_see_whole_history(user, account: SocialAccount) -> bool:
+    """See every event of the account's audit trail, evidence included (accounts.history): those
+    who may see its evidence. Everyone else who sees the account sees its lifecycle events only."""
+    return can_see_snapshots(user, account)

@@ -8,13 +8,13 @@ from org.models import Unit
 class SocialAccountQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The accounts this user may see (DESIGN.md, who sees what):
-        comms and auditors everything; a manager their units' subtrees; an owner or deputy their
+        comms, auditors and registrars everything; a manager their units' subtrees; an owner or deputy their
         accounts and the requester their requests; any other logged-in user the active official accounts only."""
         from accounts.choices import AccountStatus, Classification
 
         if not user.is_authenticated:
             return self.none()
-        if roles.sees_everything(user):
+        if roles.reads_every_account(user):
             return self
         condition = Q(status=AccountStatus.ACTIVE, classification=Classification.OFFICIAL)
         condition |= Q(assignments__person=user, assignments__ended_at__isnull=True)
@@ -26,9 +26,9 @@ class SocialAccountQuerySet(models.QuerySet):
     def with_evidence_for(self, user):
         """The accounts whose screenshots and other evidence the user may see: those they see
         (visible_to) for a reason other than the account being public. Evidence is never public:
-        comms and auditors, the current owner and deputy, the responsible managers."""
+        comms, auditors and registrars, the current owner and deputy, the responsible managers."""
         qs = self.visible_to(user)
-        if not user.is_authenticated or roles.sees_everything(user):
+        if not user.is_authenticated or roles.reads_every_account(user):
             return qs
         from accounts.models import Assignment
 

@@ -4,7 +4,9 @@ from django.db.models import Model, Prefetch
 from django.shortcuts import get_object_or_404
 
 from accounts.choices import Role
+from accounts.history import LIFECYCLE_ACTIONS
 from accounts.models import Assignment, SocialAccount
+from accounts.permissions import can_see_whole_history
 from audit.models import AuditEvent
 from org.models import Unit
 
@@ -39,8 +41,13 @@ def social_account_history(*, account: SocialAccount):
     return account.assignments.select_related("person").order_by("role", "-started_at")
 
 
-def social_account_audit(*, account: SocialAccount):
-    return AuditEvent.objects.for_object(account).select_related("actor")
+def social_account_audit(*, user, account: SocialAccount):
+    """The account's audit trail as this user may see it: every event for those who may see its
+    evidence, its lifecycle events (accounts.history.LIFECYCLE_ACTIONS) for everyone else."""
+    events = AuditEvent.objects.for_object(account).select_related("actor")
+    if can_see_whole_history(user, account):
+        return events
+    return events.filter(action__in=LIFECYCLE_ACTIONS)
 
 
 class Keepers(NamedTuple):

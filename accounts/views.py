@@ -82,7 +82,8 @@ class AccountDetailView(LoginRequiredMixin, DetailView):
         context.update(
             people=selectors.current_keepers(account),
             history=selectors.social_account_history(account=account),
-            audit_events=selectors.social_account_audit(account=account),
+            audit_events=selectors.social_account_audit(user=self.request.user, account=account),
+            whole_history=permissions.can_see_whole_history(self.request.user, account),
             unit_chain=ancestors,
             manager=manager,
             manager_unit=manager_unit,

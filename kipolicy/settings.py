@@ -147,6 +147,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "org.context_processors.user_roles",
                 "accounts.context_processors.account_permissions",
+                "records.context_processors.records_permissions",
             ],
         },
     },

@@ -1,10 +1,11 @@
-"""Roles. The communications department and auditors are Django groups; a manager is whoever is
-the responsible manager of a unit (RESP-1). The answers are cached on the user object so that a
-request asks the database once."""
+"""Roles. The communications department, auditors and registrars are Django groups; a manager is
+whoever is the responsible manager of a unit (RESP-1). The answers are cached on the user object so
+that a request asks the database once."""
 
 COMMS = "comms"
 AUDITOR = "auditor"
-ROLE_GROUPS = (COMMS, AUDITOR)
+REGISTRAR = "registrar"
+ROLE_GROUPS = (COMMS, AUDITOR, REGISTRAR)
 
 
 def group_names(user) -> frozenset[str]:
@@ -21,6 +22,18 @@ def is_comms(user) -> bool:
 
 def is_auditor(user) -> bool:
     return user.is_authenticated and AUDITOR in group_names(user)
+
+
+def is_registrar(user) -> bool:
+    """The registrar (registrator) logs and answers requests for public records (REC-1)."""
+    return user.is_authenticated and REGISTRAR in group_names(user)
+
+
+def reads_every_account(user) -> bool:
+    """Every account and its evidence, read-only unless another role allows more: comms and
+    auditors, and registrars, who disclose any account's material on request (REC-1). Registrars
+    do not otherwise see everything (reports, the compliance overview, every unit's figures)."""
+    return sees_everything(user) or is_registrar(user)
 
 
 def sees_everything(user) -> bool:

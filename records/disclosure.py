@@ -7,8 +7,8 @@ legal_hold_applies). The portal gathers that material into a ZIP (records.bundle
 secrecy review before anything is handed out, with a manifest of every file's SHA-256 so that
 whoever receives it can check that nothing was changed (records.bundle.verify_manifest).
 
-Who logs and handles requests is records.permissions' to say (today the communications
-department and auditors, until there is a registrar role).
+Who logs and handles requests is records.permissions' to say (the communications department and
+registrars; auditors read). Closing a request lifts its legal hold; who did it and why is recorded.
 """
 
 import datetime
@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import SocialAccount
+from audit.models import AuditEvent
 from audit.services import audit_record
 from core.exceptions import ApplicationError, NotAllowed
 from core.files import deleted_on_error
@@ -34,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 def _refuse(allowed: bool) -> None:
     if not allowed:
-        raise NotAllowed(_("Only the communications department or an auditor may handle requests for public records."))
+        raise NotAllowed(_("Only the communications department or a registrar may handle requests for public records."))
 
 
 def open_requests_for(account, start: datetime.date, end: datetime.date):
@@ -102,12 +103,15 @@ def records_request_log(
 
 
 @transaction.atomic
-def records_request_close(*, actor, request_id: int, note: str = "") -> RecordsRequest:
-    """Close a request once it has been answered: its legal hold is lifted."""
+def records_request_close(*, actor, request_id: int, reason: str) -> RecordsRequest:
+    """Close a request once it has been answered: its legal hold is lifted. Who closed it and why
+    (the reason is required) are kept in the audit event (records_request_closing)."""
     request = RecordsRequest.objects.select_for_update().get(pk=request_id)
     _refuse(permissions.can_close_request(actor, request))
     if request.status != RequestStatus.OPEN:
         raise ApplicationError(_("This request is already closed."))
+    if not reason.strip():
+        raise ApplicationError(_("Give the reason for closing the request: it lifts the legal hold."))
     request.status, request.closed_at = RequestStatus.CLOSED, timezone.now()
     request.save(update_fields=["status", "closed_at", "updated_at"])
     audit_record(
@@ -116,9 +120,14 @@ def records_request_close(*, actor, request_id: int, note: str = "") -> RecordsR
         action="records_request.close",
         before={"status": RequestStatus.OPEN},
         after={"status": RequestStatus.CLOSED},
-        note=note,
+        note=reason.strip(),
     )
     return request
+
+
+def records_request_closing(request: RecordsRequest):
+    """The audit event of the request's closing (who lifted the legal hold, when and why), or None."""
+    return AuditEvent.objects.for_object(request).filter(action="records_request.close").first()
 
 
 @transaction.atomic

@@ -52,6 +52,19 @@ class RecordsRequestForm(_PeriodForm):
         self.fields["received_at"].initial = lambda: timezone.localtime().replace(second=0, microsecond=0)
 
 
+class RequestCloseForm(forms.Form):
+    """Closing a request lifts its legal hold: who did it is the actor, why is this reason. The
+    service refuses a missing reason (records_request_close), so the message is said once."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Why is the request closed?"),
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control", "required": True}),
+        help_text=gettext_lazy("For example: answered and the material handed out on 2 May, or withdrawn."),
+    )
+
+
 class WeedingForm(_PeriodForm):
     basis = forms.CharField(
         label=gettext_lazy("Basis"),

@@ -65,19 +65,20 @@ def can_see_unit_figures(user, unit) -> bool:
     return roles.oversees_unit(user, unit)
 
 
-# Requests for public records (REC-1). Until there is a registrar role, the communications
-# department and auditors log and handle them. Reading and writing are separate predicates so
-# that taking the writes from auditors is a change to can_handle_requests alone.
+# Requests for public records (REC-1): the communications department and registrars handle
+# them; auditors read them (auditors are read-only everywhere, issue 11).
 
 
 def can_see_requests(user) -> bool:
-    """The list of requests, a request's page and its stored bundle."""
-    return roles.is_comms(user) or roles.is_auditor(user)
+    """The list of requests, a request's page and its stored bundle: those who handle them, and
+    auditors."""
+    return can_handle_requests(user) or roles.is_auditor(user)
 
 
 def can_handle_requests(user) -> bool:
-    """Log a request (which puts its material on legal hold)."""
-    return can_see_requests(user)
+    """Log a request (which puts its material on legal hold), make its bundle and close it (which
+    lifts the hold): the communications department and registrars."""
+    return roles.is_comms(user) or roles.is_registrar(user)
 
 
 def can_make_bundle(user, records_request) -> bool:

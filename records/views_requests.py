@@ -1,10 +1,11 @@
 """Pages for requests for public records (REC-1) and for weeding (WEED-1/2).
 
 Requests are seen by those records.permissions.can_see_requests names (the communications
-department and auditors; 403 for everyone else) and logged, bundled and closed by those
-can_handle_requests names. The weeding page of an account is read by those who may see its
-evidence (comms, auditors, the account's managers, owner and deputy) and written by comms; an
-account the user cannot see answers 404. Every page here shows evidence and is never cached.
+department, registrars and auditors; 403 for everyone else) and logged, bundled and closed (with a
+reason, which lifts the legal hold) by those can_handle_requests names: comms and registrars. The
+weeding page of an account is read by those who may see its evidence (comms, registrars, auditors,
+the account's managers, owner and deputy) and written by comms; an account the user cannot see
+answers 404. Every page here shows evidence and is never cached.
 
 The services refuse on the same predicates; their refusals are translated by core.middleware
 (NotAllowed → 403, ApplicationError → a message on the page the user came from) and core.views.
@@ -28,7 +29,7 @@ from core.views import ServiceActionView, ServiceFormMixin
 from records import disclosure, permissions, weeding
 from records.bundle import bundle_scope
 from records.choices import RequestStatus
-from records.forms_requests import RecordsRequestForm, RetentionForm, WeedingForm
+from records.forms_requests import RecordsRequestForm, RequestCloseForm, RetentionForm, WeedingForm
 from records.models import RecordsRequest
 from records.views_moderation import EVIDENCE_NO_STORE
 
@@ -102,6 +103,8 @@ class RequestDetailView(RequestsPageMixin, DetailView):
             may_weed=permissions.can_weed(user),
             may_make_bundle=permissions.can_make_bundle(user, req),
             may_close=permissions.can_close_request(user, req),
+            close_form=RequestCloseForm(),
+            closing=disclosure.records_request_closing(req),
             counts=[
                 (_("Screenshots"), scope["snapshots"].count()),
                 (_("Removed posts"), scope["incidents"].count()),
@@ -141,11 +144,16 @@ class BundleMakeView(_RequestAction):
 
 
 class RequestCloseView(_RequestAction):
+    """Close the request and lift its legal hold, with the reason (required; recorded)."""
+
     allowed = staticmethod(permissions.can_close_request)
+    form_class = RequestCloseForm
     success_message = gettext_lazy("The request was closed; its legal hold is lifted.")
 
     def perform(self, form):
-        disclosure.records_request_close(actor=self.request.user, request_id=self.records_request.pk)
+        disclosure.records_request_close(
+            actor=self.request.user, request_id=self.records_request.pk, reason=form.cleaned_data["reason"]
+        )
 
 
 class BundleDownloadView(RequestsPageMixin, View):

@@ -86,10 +86,12 @@ def weeding_decide(
     1. Lock the account: a request for public records logged at the same moment waits for this
        decision or is seen by it (records_request_log locks its accounts too).
     2. Refuse under a legal hold or a retention assessment (WEED-2).
-    3. A screenshot that is evidence of a removed post may be weeded only when that post's record
+    3. Refuse a period with nothing stored: the decision is the record that material was deleted,
+       and one that deleted nothing (or the same form sent twice) would say otherwise (WEED-1).
+    4. A screenshot that is evidence of a removed post may be weeded only when that post's record
        has been handed off, and not while a request holds the post's own date.
-    4. Unlink the evidence, delete the rows, record the decision and what it deleted.
-    5. Delete the files once the transaction has committed, so that a rollback loses nothing.
+    5. Unlink the evidence, delete the rows, record the decision and what it deleted.
+    6. Delete the files once the transaction has committed, so that a rollback loses nothing.
     """
     _require_comms(actor)
     account = _lock_account(account_id)
@@ -108,6 +110,14 @@ def weeding_decide(
         .filter(account=account, taken_on__gte=period_start, taken_on__lte=period_end)
         .order_by("taken_on", "kind", "pk")
     )
+    if not snapshots:
+        raise ApplicationError(
+            _(
+                "There are no stored screenshots of the account dated from %(start)s to %(end)s: there is nothing "
+                "to weed, and no decision was recorded."
+            )
+            % {"start": period_start, "end": period_end}
+        )
     incidents = list(
         Incident.objects.filter(evidence__in=snapshots).select_related("account").distinct().order_by("pk")
     )

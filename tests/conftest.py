@@ -22,6 +22,14 @@ def auditor(db):
 
 
 @pytest.fixture
+def registrar(db):
+    """The registrar: handles requests for public records (REC-1)."""
+    user = factories.UserFactory(username="registrar-user")
+    user.groups.add(Group.objects.get_or_create(name=roles.REGISTRAR)[0])
+    return user
+
+
+@pytest.fixture
 def owner(db):
     """An account owner (staff without a role). The one owner of every test: no directory has its own."""
     return factories.UserFactory(username="owner", first_name="Olivia", last_name="Ägare")
@@ -47,6 +55,14 @@ def evidence_account(owner, deputy, manager):
     department = factories.UnitFactory(manager=manager)
     group = factories.UnitFactory(parent=department)
     return factories.staffed_account(owner=owner, deputy=deputy, unit=group)
+
+
+@pytest.fixture
+def other_manager(db):
+    """The responsible manager of a unit that is not above the evidence account's."""
+    user = factories.UserFactory(username="other-manager")
+    factories.UnitFactory(manager=user)
+    return user
 
 
 @pytest.fixture

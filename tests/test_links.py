@@ -32,7 +32,7 @@ from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
-DEMO_USERS = ["owner", "deputy", "manager", "comms", "auditor"]
+DEMO_USERS = ["owner", "deputy", "manager", "comms", "auditor", "registrar"]
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 START = "/"
 

@@ -18,6 +18,7 @@ PEOPLE = [
     ("manager", "Maria", "Prefektsson", (), "sv"),
     ("comms", "Karin", "Kommunikatör", (roles.COMMS,), "sv"),
     ("auditor", "Anders", "Revisor", (roles.AUDITOR,), "sv"),
+    ("registrar", "Rita", "Registrator", (roles.REGISTRAR,), "sv"),
     ("univdir", "Ulla", "Förvaltningschef", (), "sv"),
     ("headcomms", "Henrik", "Kommunikationschef", (roles.COMMS,), "sv"),
     ("neurohead", "Nils", "Neurolog", (), "en"),

@@ -16,7 +16,7 @@ from org.models import User
 pytestmark = pytest.mark.django_db
 
 S = AccountStatus
-DEMO_USERS = ("owner", "deputy", "manager", "comms", "auditor")
+DEMO_USERS = ("owner", "deputy", "manager", "comms", "auditor", "registrar")
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +35,11 @@ def test_demo_users_log_in_with_the_demo_password(seeded, username):
 
 
 def test_demo_users_have_their_roles(seeded):
-    """comms is in the communications department's group, auditor in the auditors', manager manages a unit."""
+    """comms is in the communications department's group, auditor in the auditors', registrar in the
+    registrars', manager manages a unit."""
     assert roles.is_comms(User.objects.get(username="comms"))
     assert roles.is_auditor(User.objects.get(username="auditor"))
+    assert roles.is_registrar(User.objects.get(username="registrar"))
     assert roles.is_manager(User.objects.get(username="manager"))
     assert not roles.is_comms(User.objects.get(username="owner"))
 

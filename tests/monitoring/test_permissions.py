@@ -19,14 +19,6 @@ USERS = ["owner", "deputy", "manager", "other_manager", "comms", "auditor", "out
 
 
 @pytest.fixture
-def other_manager(db):
-    """The responsible manager of a unit that is not above the account's."""
-    user = factories.UserFactory(username="other-manager")
-    factories.UnitFactory(manager=user)
-    return user
-
-
-@pytest.fixture
 def follow_up(evidence_account):
     return factories.FollowUpFactory(account=evidence_account)
 

@@ -104,12 +104,12 @@ def scene(db, comms):
     }
 
 
-def test_a_disclosure_bundle_manifest_verifies(scene, auditor):
+def test_a_disclosure_bundle_manifest_verifies(scene, registrar):
     """REC-1: the bundle lists every file with its SHA-256 and size, and recomputing every file's
     SHA-256 finds no problem. The bundle is stored with its own SHA-256 and recorded."""
-    req = log_request(auditor, [scene["a"]])
+    req = log_request(registrar, [scene["a"]])
 
-    req = disclosure.disclosure_bundle_make(actor=auditor, request_id=req.pk)
+    req = disclosure.disclosure_bundle_make(actor=registrar, request_id=req.pk)
 
     req.refresh_from_db()
     with req.bundle.open("rb") as handle:
@@ -126,10 +126,10 @@ def test_a_disclosure_bundle_manifest_verifies(scene, auditor):
     assert event.object_id == str(req.pk) and event.after["sha256"] == req.bundle_sha256
 
 
-def test_the_bundle_is_marked_for_secrecy_review_in_swedish_and_english(scene, auditor):
+def test_the_bundle_is_marked_for_secrecy_review_in_swedish_and_english(scene, registrar):
     """REC-1: nothing is handed out before a secrecy review (OSL)."""
-    req = log_request(auditor, [scene["a"]])
-    req = disclosure.disclosure_bundle_make(actor=auditor, request_id=req.pk)
+    req = log_request(registrar, [scene["a"]])
+    req = disclosure.disclosure_bundle_make(actor=registrar, request_id=req.pk)
 
     with req.bundle.open("rb") as handle:
         readme = unzip(handle.read())["README.txt"].decode()
@@ -138,11 +138,11 @@ def test_the_bundle_is_marked_for_secrecy_review_in_swedish_and_english(scene, a
     assert "MARKERAD FÖR SEKRETESSPRÖVNING" in readme
 
 
-def test_the_bundle_contains_exactly_the_screenshots_in_scope(scene, auditor):
+def test_the_bundle_contains_exactly_the_screenshots_in_scope(scene, registrar):
     """REC-1: the requested accounts' screenshots dated in the period; not those from before it, not
     those of other accounts."""
-    req = log_request(auditor, [scene["a"]])
-    req = disclosure.disclosure_bundle_make(actor=auditor, request_id=req.pk)
+    req = log_request(registrar, [scene["a"]])
+    req = disclosure.disclosure_bundle_make(actor=registrar, request_id=req.pk)
 
     with req.bundle.open("rb") as handle:
         files = unzip(handle.read())
@@ -155,19 +155,19 @@ def test_the_bundle_contains_exactly_the_screenshots_in_scope(scene, auditor):
         assert not any(absent.sha256[:16] in name for name in shots)
 
 
-def test_the_question_csv_does_not_let_a_spreadsheet_run_visitor_text(scene, auditor):
+def test_the_question_csv_does_not_let_a_spreadsheet_run_visitor_text(scene, registrar):
     """A summary beginning with = is written with a leading apostrophe."""
-    req = log_request(auditor, [scene["a"]])
-    req = disclosure.disclosure_bundle_make(actor=auditor, request_id=req.pk)
+    req = log_request(registrar, [scene["a"]])
+    req = disclosure.disclosure_bundle_make(actor=registrar, request_id=req.pk)
     with req.bundle.open("rb") as handle:
         questions = unzip(handle.read())["questions/questions.csv"].decode()
     assert "'=HYPERLINK(1)" in questions
 
 
-def test_a_tampered_bundle_fails_verification(scene, auditor, english):
+def test_a_tampered_bundle_fails_verification(scene, registrar, english):
     """REC-1: a changed file, a file added after the fact and a file removed are each reported."""
-    req = log_request(auditor, [scene["a"]])
-    req = disclosure.disclosure_bundle_make(actor=auditor, request_id=req.pk)
+    req = log_request(registrar, [scene["a"]])
+    req = disclosure.disclosure_bundle_make(actor=registrar, request_id=req.pk)
     with req.bundle.open("rb") as handle:
         files = unzip(handle.read())
 
@@ -181,9 +181,9 @@ def test_a_tampered_bundle_fails_verification(scene, auditor, english):
     assert bundle.verify_manifest(b"not a zip") == ["This is not a ZIP file."]
 
 
-def test_the_same_content_gives_the_same_zip_entries_in_the_same_order(scene, auditor):
+def test_the_same_content_gives_the_same_zip_entries_in_the_same_order(scene, registrar):
     """The bundle is deterministic: files in name order, the manifest last, fixed entry times."""
-    req = log_request(auditor, [scene["a"]])
+    req = log_request(registrar, [scene["a"]])
     now = timezone.now()
     first = bundle.disclosure_bundle_build(req, made_at=now)
     second = bundle.disclosure_bundle_build(req, made_at=now)
@@ -204,24 +204,44 @@ def test_the_legal_hold_covers_open_requests_of_the_account_in_an_overlapping_pe
     assert not disclosure.legal_hold_applies(a, datetime.date(2025, 4, 1), datetime.date(2025, 4, 30))
     assert not disclosure.legal_hold_applies(b, start, end)
 
-    disclosure.records_request_close(actor=comms, request_id=req.pk)
+    disclosure.records_request_close(actor=comms, request_id=req.pk, reason="Besvarad.")
     assert not disclosure.legal_hold_applies(a, start, end)
 
 
-def test_only_comms_or_an_auditor_may_log_a_request(db, outsider):
-    """Nothing is written when someone else tries."""
+@pytest.mark.parametrize("who", ["auditor", "outsider"])
+def test_only_comms_or_a_registrar_may_log_a_request(db, who, request):
+    """Issue 11, defect 3: auditors are read-only; nothing is written when they or anyone else
+    without the role try."""
     account = factories.SocialAccountFactory()
     with pytest.raises(NotAllowed):
-        log_request(outsider, [account])
+        log_request(request.getfixturevalue(who), [account])
     assert not RecordsRequest.objects.exists() and not AuditEvent.objects.exists()
 
 
-def test_logging_a_request_records_its_scope_and_an_audit_row(db, auditor):
+def test_closing_needs_a_reason_and_records_who_and_why(db, registrar, english):
+    """Issue 11, defect 3 (REC-1): lifting a legal hold is recorded with who and why; without a
+    reason it is refused with a clear message and the hold stays."""
     account = factories.SocialAccountFactory()
-    req = log_request(auditor, [account])
+    req = log_request(registrar, [account])
+
+    with pytest.raises(ApplicationError) as refused:
+        disclosure.records_request_close(actor=registrar, request_id=req.pk, reason="  ")
+    assert "reason" in refused.value.message
+    req.refresh_from_db()
+    assert req.status == RequestStatus.OPEN and disclosure.legal_hold_applies(account, TODAY - DAY, TODAY)
+    assert not AuditEvent.objects.filter(action="records_request.close").exists()
+
+    disclosure.records_request_close(actor=registrar, request_id=req.pk, reason=" Besvarad 2 maj. ")
+    event = disclosure.records_request_closing(req)
+    assert (event.actor, event.note, event.after) == (registrar, "Besvarad 2 maj.", {"status": RequestStatus.CLOSED})
+
+
+def test_logging_a_request_records_its_scope_and_an_audit_row(db, registrar):
+    account = factories.SocialAccountFactory()
+    req = log_request(registrar, [account])
 
     req.refresh_from_db()
-    assert req.status == RequestStatus.OPEN and list(req.accounts.all()) == [account] and req.logged_by == auditor
+    assert req.status == RequestStatus.OPEN and list(req.accounts.all()) == [account] and req.logged_by == registrar
     event = AuditEvent.objects.get()
     assert event.action == "records_request.log" and event.after["accounts"] == [account.pk]
 
@@ -235,10 +255,10 @@ def test_a_request_whose_period_ends_before_it_starts_is_refused(db, comms):
 
 def test_closing_twice_is_refused_and_a_closed_request_gets_no_new_bundle(db, comms):
     req = log_request(comms, [factories.SocialAccountFactory()])
-    disclosure.records_request_close(actor=comms, request_id=req.pk)
+    disclosure.records_request_close(actor=comms, request_id=req.pk, reason="Besvarad.")
 
     with pytest.raises(ApplicationError):
-        disclosure.records_request_close(actor=comms, request_id=req.pk)
+        disclosure.records_request_close(actor=comms, request_id=req.pk, reason="Besvarad.")
     with pytest.raises(ApplicationError):
         disclosure.disclosure_bundle_make(actor=comms, request_id=req.pk)
     req.refresh_from_db()
@@ -256,7 +276,7 @@ def test_making_the_bundle_again_replaces_the_stored_file(scene, comms, django_c
     assert first != second and storage.exists(second) and not storage.exists(first)
 
 
-# Pages: a permission matrix (anonymous, a user without the role, auditor, comms).
+# Pages: a permission matrix (anonymous, a user without the role, auditor, registrar, comms).
 
 
 def test_anonymous_users_are_sent_to_log_in(client, db):
@@ -277,22 +297,46 @@ def test_a_user_without_the_role_gets_403_on_request_pages(client, outsider, com
     assert req.status == RequestStatus.OPEN and not req.bundle
 
 
-def test_an_auditor_logs_a_request_through_the_page(client, auditor, english):
-    account = factories.SocialAccountFactory()
+REQUEST_FORM = {
+    "received_at": "2025-05-02T09:30",
+    "requester": "Anonym",
+    "asked_for": "Kommentarer i maj.",
+    "period_start": "2025-05-01",
+    "period_end": "2025-05-31",
+}
+
+
+def test_an_auditor_reads_requests_but_gets_403_for_every_write_and_nothing_is_written(client, scene, comms, auditor):
+    """Issue 11, defect 3: auditors are read-only everywhere. As the demo auditor, POSTing the
+    request form logged a request (a legal hold), /bundle/ made a bundle and /close/ lifted the
+    hold. Now the pages read, offer no form, and every write answers 403 and changes nothing."""
+    req = log_request(comms, [scene["a"]])
     client.force_login(auditor)
+    events_before = AuditEvent.objects.count()
+
+    listing = client.get(reverse("records:request-list"))
+    detail = client.get(reverse("records:request-detail", args=[req.pk]))
+    assert listing.status_code == 200 and not listing.context["may_log"]
+    assert detail.status_code == 200 and not detail.context["may_make_bundle"] and not detail.context["may_close"]
+    assert 'name="reason"' not in detail.content.decode()
+
+    logged = client.post(reverse("records:request-list"), {**REQUEST_FORM, "accounts": [scene["b"].pk]})
+    bundled = client.post(reverse("records:request-bundle-make", args=[req.pk]))
+    closed = client.post(reverse("records:request-close", args=[req.pk]), {"reason": "Besvarad."})
+
+    assert (logged.status_code, bundled.status_code, closed.status_code) == (403, 403, 403)
+    req.refresh_from_db()
+    assert RecordsRequest.objects.count() == 1 and req.status == RequestStatus.OPEN and not req.bundle
+    assert disclosure.legal_hold_applies(scene["a"], TODAY - DAY, TODAY)
+    assert AuditEvent.objects.count() == events_before
+
+
+def test_a_registrar_logs_a_request_through_the_page(client, registrar, english):
+    account = factories.SocialAccountFactory()
+    client.force_login(registrar)
     assert client.get(reverse("records:request-list")).status_code == 200
 
-    response = client.post(
-        reverse("records:request-list"),
-        {
-            "received_at": "2025-05-02T09:30",
-            "requester": "Anonym",
-            "asked_for": "Kommentarer i maj.",
-            "accounts": [account.pk],
-            "period_start": "2025-05-01",
-            "period_end": "2025-05-31",
-        },
-    )
+    response = client.post(reverse("records:request-list"), {**REQUEST_FORM, "accounts": [account.pk]})
 
     req = RecordsRequest.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("records:request-detail", args=[req.pk])
@@ -314,12 +358,54 @@ def test_comms_makes_and_downloads_a_private_bundle(client, scene, comms):
     assert AuditEvent.objects.filter(action="records_request.bundle_download", actor=comms).count() == 1
 
 
-def test_closing_through_the_page_lifts_the_hold(client, comms):
+def test_a_registrar_makes_and_downloads_the_bundle(client, scene, registrar):
+    req = log_request(registrar, [scene["a"]])
+    client.force_login(registrar)
+
+    assert client.post(reverse("records:request-bundle-make", args=[req.pk])).status_code == 302
+    response = client.get(reverse("records:request-bundle", args=[req.pk]))
+
+    assert response.status_code == 200 and bundle.verify_manifest(b"".join(response.streaming_content)) == []
+
+
+@pytest.mark.parametrize("who", ["comms", "registrar"])
+def test_closing_through_the_page_with_a_reason_lifts_the_hold_and_shows_who_and_why(client, who, request):
+    """Issue 11, defect 3: the request page shows who lifted the legal hold and why."""
+    user = request.getfixturevalue(who)
     account = factories.SocialAccountFactory()
-    req = log_request(comms, [account])
-    client.force_login(comms)
+    req = log_request(user, [account])
+    client.force_login(user)
+    url = reverse("records:request-detail", args=[req.pk])
+    assert 'name="reason"' in client.get(url).content.decode()
 
-    client.post(reverse("records:request-close", args=[req.pk]))
+    response = client.post(reverse("records:request-close", args=[req.pk]), {"reason": "Besvarad och utlämnad."})
 
+    assert response.status_code == 302 and response["Location"] == url
     req.refresh_from_db()
     assert req.status == RequestStatus.CLOSED and not disclosure.legal_hold_applies(account, TODAY - DAY, TODAY)
+    page = client.get(url).content.decode()
+    assert "Besvarad och utlämnad." in page and str(user) in page
+
+
+def test_closing_through_the_page_without_a_reason_is_refused_with_a_clear_message(client, registrar):
+    """Issue 11, defect 3: no reason, no closing: the message says what is missing (in the user's
+    language, Swedish by default) and the hold stays."""
+    account = factories.SocialAccountFactory()
+    req = log_request(registrar, [account])
+    client.force_login(registrar)
+
+    response = client.post(reverse("records:request-close", args=[req.pk]), {"reason": ""}, follow=True)
+
+    assert "Ange varför begäran avslutas" in response.content.decode()
+    req.refresh_from_db()
+    assert req.status == RequestStatus.OPEN and disclosure.legal_hold_applies(account, TODAY - DAY, TODAY)
+    assert not AuditEvent.objects.filter(action="records_request.close").exists()
+
+
+@pytest.mark.parametrize("who, shown", [("registrar", True), ("auditor", True), ("comms", True), ("outsider", False)])
+def test_the_navigation_shows_records_requests_to_those_who_may_see_them(client, who, shown, request):
+    """Issue 11, defect 3: "Records requests" is in the navigation of registrars (and comms and
+    auditors), from the predicate its pages answer 403 with."""
+    client.force_login(request.getfixturevalue(who))
+    page = client.get(reverse("approvals:todo")).content.decode()
+    assert (f'href="{reverse("records:request-list")}"' in page) is shown

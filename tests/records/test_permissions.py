@@ -67,19 +67,36 @@ def test_the_manager_a_criticism_is_routed_to_may_answer_it(evidence_account, ow
 
 
 @pytest.mark.parametrize(
-    "who, may_see, may_weed",
-    [("comms", True, True), ("auditor", True, False), ("manager", False, False), ("outsider", False, False)],
+    "who, may_see, may_handle, may_weed",
+    [
+        ("comms", True, True, True),
+        ("registrar", True, True, False),
+        ("auditor", True, False, False),
+        ("manager", False, False, False),
+        ("outsider", False, False, False),
+    ],
 )
-def test_requests_are_for_comms_and_auditors_weeding_for_comms(request, who, may_see, may_weed):
-    """REC-1, WEED-1/2: who sees and handles requests for public records, and who weeds."""
+def test_requests_are_handled_by_comms_and_registrars_read_by_auditors_weeding_for_comms(
+    request, who, may_see, may_handle, may_weed
+):
+    """REC-1, WEED-1/2 (issue 11, defect 3): comms and registrars log, bundle and close requests for
+    public records; auditors only read them; only comms weeds."""
     user = request.getfixturevalue(who)
     req = RecordsRequest()
     assert permissions.can_see_requests(user) is may_see
-    # Today whoever sees requests handles them; issue 11 takes the writes from auditors here.
-    assert permissions.can_handle_requests(user) is may_see
-    assert permissions.can_make_bundle(user, req) is may_see
-    assert permissions.can_close_request(user, req) is may_see
+    assert permissions.can_handle_requests(user) is may_handle
+    assert permissions.can_make_bundle(user, req) is may_handle
+    assert permissions.can_close_request(user, req) is may_handle
     assert permissions.can_weed(user) is may_weed
+
+
+def test_a_registrar_reads_every_account_and_its_evidence_and_writes_none_of_it(registrar, evidence_account):
+    """REC-1: the registrar discloses any account's material, so sees every account and its
+    evidence (the weeding page included); records nothing on it and weeds nothing."""
+    assert permissions.can_see_evidence(registrar, evidence_account)
+    assert not permissions.can_record(registrar, evidence_account)
+    assert not permissions.can_write_blocks(registrar, evidence_account)
+    assert not permissions.can_weed(registrar)
 
 
 def test_unit_figures_for_those_who_oversee_the_unit(comms, auditor, manager, owner, evidence_account):

@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -94,7 +95,7 @@ def test_after_the_request_is_closed_weeding_deletes_the_files_and_keeps_the_dec
         period_start=START,
         period_end=END,
     )
-    disclosure.records_request_close(actor=comms, request_id=req.pk)
+    disclosure.records_request_close(actor=comms, request_id=req.pk, reason="Besvarad.")
     doomed = list(Snapshot.objects.filter(account=account, taken_on__lte=END).order_by("taken_on"))
     storage = Snapshot._meta.get_field("file").storage
 
@@ -320,3 +321,31 @@ def test_comms_sets_the_retention_flags_through_the_page(client, account, comms)
     assert response.status_code == 302
     retention = Retention.objects.get(account=account)
     assert retention.public_interest and not retention.research_value and retention.note == "PO"
+
+
+def test_a_weeding_decision_for_a_period_with_nothing_stored_is_refused_through_the_page(client, account, comms):
+    """WEED-1 (issue 11, defect 9): a decision for a period in which the account has no stored
+    screenshots answered 500 (the empty list of deleted files failed the model's validation). It is
+    refused with a clear message on the page, in the user's language, and nothing is recorded: a
+    weeding decision is the record that material was deleted, and one that deleted nothing (or a
+    form sent twice) would make the register say otherwise."""
+    client.force_login(comms)
+    url = reverse("records:weeding", args=[account.pk])
+    empty_start, empty_end = START - 20 * DAY, START - DAY
+    events_before = AuditEvent.objects.count()
+
+    response = client.post(
+        url, {"period_start": empty_start, "period_end": empty_end, "basis": "Beslut 4/2025", "confirm": "on"}
+    )
+
+    assert response.status_code == 200
+    assert "Det finns inga sparade skärmbilder" in response.content.decode()  # Swedish, the default
+    assert not WeedingDecision.objects.exists() and AuditEvent.objects.count() == events_before
+    assert Snapshot.objects.filter(account=account).count() == 3
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(
+        url, {"period_start": empty_start, "period_end": empty_end, "basis": "Beslut 4/2025", "confirm": "on"}
+    )
+    assert response.status_code == 200 and "There are no stored screenshots" in response.content.decode()
+    assert not WeedingDecision.objects.exists()
