@@ -372,8 +372,8 @@ def test_the_bypass_of_the_security_review_is_refused():
     assert pdf_refusal(review_bypass_pdf()) == ACTIVE
 
 
-# Each way of making a PDF act: (where, what). "catalog" entries go into the catalog's dictionary;
-# the others are object 5, referred to from the catalog's /Names or the page's annotations.
+# Each way of making a PDF act: (what the catalog gets, object 5). Object 6 is an empty dictionary
+# that some of them refer to.
 ACTIVE_CONTENT = {
     "javascript-open-action": (b"/OpenAction 5 0 R", b"<< /S /JavaScript /JS (app.alert(1)) >>"),
     "javascript-name-tree": (b"/Names << /JavaScript 5 0 R >>", b"<< /Names [(a) << /S /JavaScript >>] >>"),

@@ -9,7 +9,6 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
-from django.test import Client
 from django.urls import reverse
 
 from accounts.models import SocialAccount
@@ -17,14 +16,6 @@ from audit.models import AuditEvent
 from records.models import Retention, WeedingDecision
 
 STRONG = "Ljus-Tornado-Fika-42"
-
-
-@pytest.fixture
-def superuser_client(db):
-    user = get_user_model().objects.create_superuser("root", "root@example.org", "Stark-Nyckel-Vinter-91")
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
 
 
 def test_a_superuser_adds_a_user_through_the_admin_and_the_audit_event_holds_no_password(superuser_client):

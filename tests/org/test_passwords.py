@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -61,44 +60,36 @@ def test_the_messages_are_in_swedish_and_english():
         password_validation.validate_password("Sommar-Kipolicy-2026")
 
 
-@pytest.fixture
-def admin_client(db):
-    user = get_user_model().objects.create_superuser("root", "root@example.org", "Stark-Nyckel-Vinter-91")
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
-
-
-def test_the_admin_add_user_form_refuses_the_demo_password_and_accepts_a_strong_one(admin_client):
+def test_the_admin_add_user_form_refuses_the_demo_password_and_accepts_a_strong_one(superuser_client):
     url = reverse("admin:org_user_add")
     form = {"username": "new.person", "usable_password": "true"}
 
-    weak = admin_client.post(url, {**form, "password1": "kipolicy-demo", "password2": "kipolicy-demo"})
+    weak = superuser_client.post(url, {**form, "password1": "kipolicy-demo", "password2": "kipolicy-demo"})
 
     assert weak.status_code == 200
     assert "This is the demo data&#x27;s published password. Choose another." in weak.content.decode()
     assert not get_user_model().objects.filter(username="new.person").exists()
 
-    strong = admin_client.post(url, {**form, "password1": STRONG, "password2": STRONG})
+    strong = superuser_client.post(url, {**form, "password1": STRONG, "password2": STRONG})
 
     assert strong.status_code == 302
     assert get_user_model().objects.get(username="new.person").check_password(STRONG)
 
 
-def test_the_admin_set_password_form_refuses_the_demo_password_and_accepts_a_strong_one(admin_client):
+def test_the_admin_set_password_form_refuses_the_demo_password_and_accepts_a_strong_one(superuser_client):
     user = factories.UserFactory(username="someone")
     user.set_password("Gammal-Nyckel-Host-17")
     user.save()
     url = reverse("admin:auth_user_password_change", args=[user.pk])
 
-    weak = admin_client.post(url, {"password1": "kipolicy-demo", "password2": "kipolicy-demo"})
+    weak = superuser_client.post(url, {"password1": "kipolicy-demo", "password2": "kipolicy-demo"})
 
     assert weak.status_code == 200
     assert "This is the demo data&#x27;s published password. Choose another." in weak.content.decode()
     user.refresh_from_db()
     assert user.check_password("Gammal-Nyckel-Host-17")
 
-    strong = admin_client.post(url, {"password1": STRONG, "password2": STRONG})
+    strong = superuser_client.post(url, {"password1": STRONG, "password2": STRONG})
 
     assert strong.status_code == 302
     user.refresh_from_db()
