@@ -9,8 +9,13 @@ file name, and returns the bytes to store:
 3. Images: read the header, refuse more than MAX_PIXELS *before* decoding, decode fully (a damaged
    or truncated file fails here), and re-encode to the same format. Only pixels survive: no EXIF
    (GPS), ICC, XMP, comments, text chunks or data appended after the image.
-4. PDFs: kept byte for byte, but refused if they carry active content (JavaScript, launch
-   actions, embedded files) or are encrypted, so that what is stored can be opened safely.
+4. PDFs: kept byte for byte, but only if pypdf parses them strictly (a damaged PDF is refused),
+   they are not encrypted, and no object, in object streams too, carries active content
+   (JavaScript, launch or submit actions, an /OpenAction that is an action, additional actions,
+   embedded files, RichMedia, XFA), so that what is stored can be opened safely. The work is
+   bounded (pages, objects, bytes inflated), so a PDF bomb is refused, not followed. The check
+   walks pypdf's parsed objects instead of searching the bytes: a byte search can be fooled by
+   text that looks like PDF syntax, such as a string "(stream)" before an action.
 
 Every refusal is a django.core.exceptions.ValidationError with a message for the uploader, so a
 form shows it as it is; ``code`` says which check failed.
@@ -20,10 +25,9 @@ import contextlib
 import dataclasses
 import hashlib
 import io
-import re
 import warnings
-import zlib
 
+import pypdf
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFile, ImageOps
@@ -223,83 +227,101 @@ def _pixels_only(img: Image.Image, save_as: str) -> Image.Image:
 
 # PDFs
 
-# Names that make a PDF do something when opened, or carry another file inside it.
+# Names that make a PDF do something when it is opened or clicked, or that carry another file or
+# form inside it (ISO 32000-2 12.6 actions and 12.7.8 XFA, 7.11.4 embedded files, Adobe's
+# RichMedia): refused wherever they stand, as a key or as a value (/S /JavaScript). pypdf has
+# decoded #xx escapes already, so /J#61vaScript arrives here as /JavaScript.
 _PDF_ACTIVE_NAMES = frozenset(
-    {b"JavaScript", b"JS", b"Launch", b"EmbeddedFile", b"EmbeddedFiles", b"RichMedia", b"XFA", b"ImportData"}
+    {"/JavaScript", "/JS", "/Launch", "/AA", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia", "/XFA"}
+    | {"/SubmitForm", "/ImportData"}
 )
-# A PDF name: "/" then regular characters; "#xx" escapes any byte (so /J#61vaScript is /JavaScript).
-_PDF_NAME = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]+)")
-_PDF_HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_PDF_FILTERS = frozenset(
-    {b"FlateDecode", b"Fl", b"ASCIIHexDecode", b"AHx", b"ASCII85Decode", b"A85", b"LZWDecode", b"LZW"}
-    | {b"RunLengthDecode", b"RL", b"CCITTFaxDecode", b"CCF", b"JBIG2Decode", b"DCTDecode", b"DCT", b"JPXDecode"}
-    | {b"Crypt"}
-)
-_PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
-# Budget for inflating object streams while looking inside them: a deflate bomb must not take the
-# worker's memory.
-_PDF_INFLATE_BUDGET = 50 * 1024 * 1024
+# /OpenAction is either a destination (an array: "open at page 1, fit width"), which is harmless,
+# or an action (a dictionary), which is refused whatever it does.
+_PDF_OPEN_ACTION = "/OpenAction"
+# Bounds on the work a hostile PDF can ask for (the file itself is at most MAX_UPLOAD_BYTES). A
+# screenshot of a page or a consent form has a few pages and a few hundred objects.
+MAX_PDF_PAGES = 500
+MAX_PDF_OBJECTS = 20_000
+MAX_PDF_NODES = 2_000_000  # names, numbers, strings, arrays and dictionaries visited in all
+MAX_PDF_INFLATED_BYTES = 8 * 1024 * 1024  # object streams decoded, in all (pypdf skips whitespace byte by byte)
+_PDF_LIMITS = {  # pypdf's own limits, per stream (its defaults are 75 MB)
+    "zlib_maximum_output_length": MAX_PDF_INFLATED_BYTES,
+    "lzw_maximum_output_length": MAX_PDF_INFLATED_BYTES,
+    "run_length_maximum_output_length": MAX_PDF_INFLATED_BYTES,
+    "brotli_maximum_output_length": MAX_PDF_INFLATED_BYTES,
+    "array_based_stream_maximum_output_length": MAX_PDF_INFLATED_BYTES,
+    "stream_decoding_work_maximum_length": 4 * MAX_PDF_INFLATED_BYTES,
+    "page_tree_maximum_entries": MAX_PDF_PAGES * 4,
+}
 
 
-def _pdf_names(data) -> set[bytes]:
-    return {_PDF_HEX_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), n) for n in _PDF_NAME.findall(data)}
-
-
-def _pdf_split(data: bytes) -> tuple[bytes, list[tuple[set[bytes], memoryview]]]:
-    """The PDF without its stream bodies (the dictionaries, where actions live), and each stream
-    as (names in its dictionary, body). Stream bodies are left out of the name search because
-    compressed pixels and fonts contain "/JS" by chance."""
-    view = memoryview(data)
-    skeleton, streams, pos = [], [], 0
-    for match in _PDF_STREAM.finditer(data):
-        if match.start() < pos:
-            continue  # "stream" inside a body we already skipped
-        header = data[max(pos, match.start() - 4096) : match.start()]
-        header = header[header.rfind(b" obj") + 1 :]
-        end = data.find(b"endstream", match.end())
-        if end < 0:
-            raise _refuse("pdf_damaged")
-        skeleton.append(view[pos : match.end()])
-        streams.append((_pdf_names(header), view[match.end() : end]))
-        pos = end
-    skeleton.append(view[pos:])
-    return b"".join(skeleton), streams
-
-
-def _pdf_object_streams(streams):
-    """The decoded object streams (/Type /ObjStm), where PDF 1.5 and later keep dictionaries, and
-    so actions, compressed."""
-    budget = _PDF_INFLATE_BUDGET
-    for names, body in streams:
-        if b"ObjStm" not in names:
-            continue
-        filters = names & _PDF_FILTERS
-        if not filters:
-            yield bytes(body)
-            continue
-        if filters - {b"FlateDecode", b"Fl"} or b"DecodeParms" in names:
-            # Another filter, or a predictor after inflating, could hide what is inside: refuse, do not guess.
-            raise _refuse("pdf_unchecked")
-        try:
-            inflated = zlib.decompressobj().decompress(body, budget)
-        except zlib.error:
-            raise _refuse("pdf_damaged") from None
-        budget -= len(inflated)
-        if budget <= 0:
-            raise _refuse("pdf_unchecked")
-        yield inflated
+class _PdfRefused(Exception):
+    def __init__(self, code: str):
+        self.code = code
 
 
 def _check_pdf(data: bytes) -> None:
-    if b"%%EOF" not in data[-1024:]:
-        raise _refuse("pdf_damaged")
-    skeleton, streams = _pdf_split(data)
-    names = _pdf_names(skeleton)
-    if b"Encrypt" in names:
+    """Refuse a PDF that does not parse, is encrypted, is too big a job to check, or carries
+    active content anywhere in its objects (object streams included)."""
+    try:
+        with pypdf.apply_configuration(**_PDF_LIMITS):
+            _inspect_pdf(data)
+    except _PdfRefused as refused:
+        raise _refuse(refused.code) from None
+    except pypdf.errors.LimitReachedError:
+        raise _refuse("pdf_unchecked") from None
+    except Exception:
+        # A parser of hostile input fails in many ways (PdfReadError, ValueError, KeyError,
+        # RecursionError, struct.error, ...): whatever pypdf cannot read strictly is refused.
+        raise _refuse("pdf_damaged") from None
+
+
+def _inspect_pdf(data: bytes) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(data), strict=True)
+    if reader.is_encrypted or "/Encrypt" in reader.trailer:
         # Encrypted objects cannot be inspected, and an archived record must open without a password.
-        raise _refuse("pdf_encrypted")
-    if names & _PDF_ACTIVE_NAMES:
-        raise _refuse("pdf_active")
-    for inflated in _pdf_object_streams(streams):
-        if _pdf_names(inflated) & _PDF_ACTIVE_NAMES:
-            raise _refuse("pdf_active")
+        raise _PdfRefused("pdf_encrypted")
+    if len(reader.pages) > MAX_PDF_PAGES:  # also reads the whole page tree, strictly
+        raise _PdfRefused("pdf_unchecked")
+    listed = [(number, generation) for generation, numbers in reader.xref.items() for number in numbers]
+    listed += [(number, 0) for number in reader.xref_objStm]
+    if len(listed) > MAX_PDF_OBJECTS:
+        raise _PdfRefused("pdf_unchecked")
+    inflated = 0
+    for number in {stream for stream, _index in reader.xref_objStm.values()}:
+        # Decode each object stream once, counting the bytes, before pypdf parses what is in it
+        # (it keeps the decoded data, so nothing is inflated twice).
+        inflated += len(reader.get_object(number).get_data())
+        if inflated > MAX_PDF_INFLATED_BYTES:
+            raise _PdfRefused("pdf_unchecked")
+    for number, generation in listed:
+        reader.get_object(pypdf.generic.IndirectObject(number, generation, reader))
+    # Everything pypdf parsed: the listed objects and every other object it found in an object
+    # stream (a viewer might use one the cross-reference does not list).
+    budget = MAX_PDF_NODES
+    for obj in [reader.trailer, *reader.resolved_objects.values()]:
+        budget = _pdf_walk(obj, budget)
+
+
+def _pdf_walk(obj, budget: int) -> int:
+    """Look at every name, array and dictionary inside obj (without following references: each
+    indirect object is walked on its own); refuse active content. Returns the budget left."""
+    stack = [obj]
+    while stack:
+        node = stack.pop()
+        budget -= 1
+        if budget < 0:
+            raise _PdfRefused("pdf_unchecked")
+        if isinstance(node, pypdf.generic.DictionaryObject):  # stream dictionaries too
+            # dict.items, not DictionaryObject.items: the raw values, references unresolved.
+            for key, value in dict.items(node):
+                if key in _PDF_ACTIVE_NAMES:
+                    raise _PdfRefused("pdf_active")
+                if key == _PDF_OPEN_ACTION and not isinstance(value.get_object(), pypdf.generic.ArrayObject):
+                    raise _PdfRefused("pdf_active")
+                stack.append(value)
+        elif isinstance(node, pypdf.generic.ArrayObject):
+            stack.extend(list.__iter__(node))
+        elif isinstance(node, pypdf.generic.NameObject) and node in _PDF_ACTIVE_NAMES:
+            raise _PdfRefused("pdf_active")
+    return budget

@@ -160,11 +160,14 @@ AUTH_USER_MODEL = "org.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "accounts:inventory"
 LOGOUT_REDIRECT_URL = "login"
+# Passwords (issue 11): checked wherever a password is set through a form (the admin, Django's
+# createsuperuser/changepassword); the demo seed sets its published password directly.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "org.passwords.PortalPasswordValidator"},
 ]
 
 # Swedish first, English second; times shown in Europe/Stockholm.

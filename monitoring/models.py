@@ -1,3 +1,4 @@
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -51,11 +52,14 @@ def new_ping_token() -> str:
 
 
 class PingKey(BaseModel):
-    """The secret in an account's ping address (like healthchecks.io): a bookmark or a script
-    that opens it records today's check-in. Rotating it makes the old address answer 404."""
+    """The secret in an account's ping address (like healthchecks.io): a script POSTs to it, or a
+    person opens it and presses its one button, to record today's check-in (MON-1).
+
+    Only the SHA-256 digest of the secret is stored, as for API tokens (org.ApiToken): the address
+    is shown once, when it is made. Making a new one makes the old address answer 404."""
 
     account = models.OneToOneField("accounts.SocialAccount", on_delete=models.PROTECT, related_name="ping_key")
-    token = models.CharField(max_length=64, unique=True, default=new_ping_token)
+    digest = models.CharField("SHA-256", max_length=64, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("ping address")
@@ -63,6 +67,10 @@ class PingKey(BaseModel):
 
     def __str__(self):
         return f"{self.account}"
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
 
 
 class FollowUp(BaseModel):

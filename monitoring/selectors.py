@@ -6,7 +6,7 @@ from django.db.models.functions import TruncWeek
 
 from accounts.models import SocialAccount
 from accounts.selectors import social_account_list
-from monitoring.models import CheckIn, Finding
+from monitoring.models import CheckIn, Finding, PingKey
 from monitoring.rules import RULES
 from monitoring.services import MONITORED_STATUSES
 from org import roles
@@ -152,3 +152,9 @@ def compliance_overview(*, user, now: datetime.datetime, weeks: int = 8) -> dict
         "open_total": sum(by_rule.values()),
         "findings": [(f, OpenFinding(f)) for f in findings],
     }
+
+
+def ping_key_of(account: SocialAccount) -> PingKey | None:
+    """The account's ping address, if it has one: when it was made, not the address (its secret
+    is not stored)."""
+    return PingKey.objects.filter(account=account).first()

@@ -86,27 +86,29 @@ def checkins_record_all(*, actor, now: datetime.datetime | None = None, note: st
     return sum(checkin_record(actor=actor, account=a, now=now, note=note)[1] for a in accounts)
 
 
-def ping_key_for(account: SocialAccount) -> PingKey:
-    key, _created = PingKey.objects.get_or_create(account=account)
-    return key
-
-
 @transaction.atomic
-def ping_key_rotate(*, actor, account_id: int) -> PingKey:
-    """Give the account a new ping address; the old one answers 404 from now on."""
+def ping_key_rotate(*, actor, account_id: int) -> tuple[PingKey, str]:
+    """Give the account a ping address, or a new one; any old one answers 404 from now on (MON-1).
+
+    Returns the key and its secret token: the secret exists only in this return value (the
+    database keeps its SHA-256, like API tokens), so the caller shows the address once."""
     account = SocialAccount.objects.select_for_update().get(pk=account_id)
     if not permissions.can_use_ping_address(actor, account):
         raise NotAllowed(_("Only the account's owner or deputy may do this."))
-    key = ping_key_for(account)
-    key.token = new_ping_token()
-    key.save(update_fields=["token", "updated_at"])
-    audit_record(actor=actor, target=account, action="ping.rotate")
-    return key
+    token = new_ping_token()
+    key, created = PingKey.objects.update_or_create(account=account, defaults={"digest": PingKey.digest_of(token)})
+    audit_record(actor=actor, target=account, action="ping.create" if created else "ping.rotate")
+    return key, token
+
+
+def ping_key_find(*, token: str) -> PingKey | None:
+    """The ping address a secret token belongs to, or None (looked up by its SHA-256)."""
+    return PingKey.objects.select_related("account").filter(digest=PingKey.digest_of(token)).first()
 
 
 def ping_checkin(*, token: str, now: datetime.datetime | None = None) -> CheckIn | None:
-    """A hit on the secret ping address. Returns None for an unknown token (the view answers 404)."""
-    key = PingKey.objects.select_related("account").filter(token=token).first()
+    """A POST to the secret ping address. Returns None for an unknown token (the view answers 404)."""
+    key = ping_key_find(token=token)
     if key is None:
         return None
     checkin, _created = checkin_record(

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, FormView, TemplateView
 
@@ -80,23 +81,47 @@ class CheckInView(LoginRequiredMixin, ServiceActionView):
         return reverse("monitoring:today")
 
 
+# A script posts without a CSRF token; the secret in the address is the credential.
 @method_decorator(csrf_exempt, name="dispatch")
-class PingView(View):
-    """The secret ping address: a bookmark or a script records today's check-in. A wrong token is
-    404 and records nothing."""
+@method_decorator(never_cache, name="dispatch")  # the address is a secret: no cache keeps the page
+class PingView(TemplateView):
+    """The secret ping address (MON-1). GET and HEAD show a page with one button and record
+    nothing: link previews in Teams or Outlook open the addresses they see and must not check in
+    on someone's behalf. POST records today's check-in: the button, or a script (`curl -X POST`),
+    answered "OK" as text, JSON when asked for (Accept: application/json), or the page for a
+    browser. A wrong token is 404 and records nothing. Search engines are told not to index it."""
 
+    template_name = "monitoring/ping.html"
     http_method_names = ["get", "post", "head"]
 
-    def dispatch(self, request, token):
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def get(self, request, token):
+        key = services.ping_key_find(token=token)
+        if key is None:
+            raise Http404
+        return self.render_to_response({"account": key.account, "checkin": None})
+
+    def post(self, request, token):
         try:
             checkin = services.ping_checkin(token=token)
         except ApplicationError:
             checkin = None  # a closed account's old address records nothing
         if checkin is None:
             raise Http404
+        answer = request.get_preferred_type(["text/plain", "application/json", "text/html"])
+        if answer == "application/json":
+            return JsonResponse({"status": "ok", "day": checkin.day.isoformat()})
+        if answer == "text/html":
+            return self.render_to_response({"account": checkin.account, "checkin": checkin})
         return HttpResponse("OK\n", content_type="text/plain; charset=utf-8")
 
 
+# The page shows evidence (screenshots' links, who was away) and, once, a new ping address.
+@method_decorator(cache_control(private=True, no_store=True), name="dispatch")
 class AccountMonitoringView(LoginRequiredMixin, DetailView):
     """An account's monitoring: check-ins, findings, coverage, follow-ups and its ping address."""
 
@@ -137,8 +162,7 @@ class AccountMonitoringView(LoginRequiredMixin, DetailView):
             checkin_form=CheckInForm(initial={"account": account.pk}),
         )
         if may["ping"]:
-            key = services.ping_key_for(account)
-            context["ping_url"] = self.request.build_absolute_uri(reverse("monitoring:ping", args=[key.token]))
+            context["ping_key"] = selectors.ping_key_of(account)
         return context
 
 
@@ -152,11 +176,17 @@ class _AccountPost(LoginRequiredMixin, ServiceActionView):
         return reverse("monitoring:account", args=[self.account.pk])
 
 
-class PingRotateView(_AccountPost):
-    success_message = gettext_lazy("The account has a new ping address; the old one no longer works.")
+class PingRotateView(AccountMonitoringView):
+    """Make the account's ping address, or a new one. The answer is the monitoring page with the
+    new address, shown this once (only its SHA-256 is stored), as the API token page does."""
 
-    def perform(self, form):
-        services.ping_key_rotate(actor=self.request.user, account_id=self.account.pk)
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        self.object = self.get_object()  # 404 for an account the user does not see
+        _key, token = services.ping_key_rotate(actor=request.user, account_id=self.object.pk)
+        ping_url = request.build_absolute_uri(reverse("monitoring:ping", args=[token]))
+        return self.render_to_response(self.get_context_data(object=self.object, ping_url=ping_url))
 
 
 class FollowUpCreateView(_AccountPost):

@@ -146,6 +146,7 @@ class ConsentDocumentView(LoginRequiredMixin, View):
 # Visitor notice
 
 
+@EVIDENCE_NO_STORE  # not evidence, but every records page answers alike
 class VisitorNoticeView(LoginRequiredMixin, TemplateView):
     """The standard visitor notice (INF-1), in Swedish and English, to copy into the account's
     description: for anyone who may see the account."""

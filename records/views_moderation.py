@@ -242,6 +242,7 @@ class IncidentPdfView(LoginRequiredMixin, View):
         return response
 
 
+@EVIDENCE_NO_STORE  # figures drawn from the unit's questions and comments
 class UnitInquiryFiguresView(LoginRequiredMixin, TemplateView):
     """Response-time figures (ANS-1) for a unit's subtree and for each of its accounts: for the
     communications department, auditors and the unit's responsible managers; 403 for others."""

@@ -1,6 +1,7 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import translation
 
 from org import roles
@@ -83,3 +84,12 @@ def _media_in_a_temporary_folder(tmp_path_factory):
     """Uploaded files (demo screenshots, test uploads) go to a temporary folder, never var/media."""
     with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
         yield
+
+
+@pytest.fixture
+def superuser_client(db):
+    """A client logged in as a superuser, for the Django admin's pages, in English."""
+    user = get_user_model().objects.create_superuser("root", "root@example.org", "Stark-Nyckel-Vinter-91")
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    return client

@@ -18,6 +18,7 @@ from audit.models import AuditEvent
 from core.exceptions import ApplicationError, NotAllowed
 from kipolicy.urls import urlpatterns as project_urlpatterns
 from tests import factories
+from tests.pdf import one_page_pdf, review_bypass_pdf
 
 # Until kipolicy/urls.py includes accounts.snapshot_urls, these tests add it themselves.
 urlpatterns = list(project_urlpatterns)
@@ -37,10 +38,7 @@ def png(color="red", size=(64, 48)) -> bytes:
 
 
 def pdf() -> bytes:
-    return (
-        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-        b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-    )
+    return one_page_pdf()
 
 
 def upload(content: bytes | None = None, name: str = "start.png") -> SimpleUploadedFile:
@@ -182,12 +180,22 @@ def test_screenshot_dated_in_the_future_is_refused(media, account, owner):
     assert nothing_written(media)
 
 
-def test_hostile_file_is_refused_by_the_service_with_the_upload_message(media, account, owner):
+@pytest.mark.parametrize(
+    ("content", "name", "message", "code"),
+    [
+        (b'<svg onload="alert(1)"/>', "logo.svg", "Upload a PNG, JPEG or WebP image, or a PDF.", "type"),
+        (review_bypass_pdf(), "page.pdf", "The PDF contains active content and cannot be accepted.", "pdf_active"),
+    ],
+    ids=["svg", "pdf-with-javascript"],
+)
+def test_hostile_file_is_refused_by_the_service_with_the_upload_message(
+    media, account, owner, content, name, message, code
+):
     with pytest.raises(ApplicationError) as exc:
-        upload_as(owner, account, b'<svg onload="alert(1)"/>', name="logo.svg")
+        upload_as(owner, account, content, name=name)
 
-    assert exc.value.message == "Upload a PNG, JPEG or WebP image, or a PDF."
-    assert exc.value.extra == {"code": "type"}
+    assert exc.value.message == message
+    assert exc.value.extra == {"code": code}
     assert nothing_written(media)
 
 
@@ -362,7 +370,7 @@ def test_outsider_gets_404_for_an_upload(request, client, media, outsider, which
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * (11 * 1024 * 1024), "big.png", "The file is larger than 10 MB."),
         (png()[:40], "cut.png", "The image is damaged or incomplete."),
         (
-            pdf().replace(b"/Pages 2 0 R", b"/Pages 2 0 R /OpenAction << /S /JavaScript /JS (x) >>"),
+            one_page_pdf(catalog=b"/OpenAction << /S /JavaScript /JS (x) >>"),
             "page.pdf",
             "The PDF contains active content and cannot be accepted.",
         ),

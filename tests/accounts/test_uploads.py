@@ -4,6 +4,7 @@ import hashlib
 import io
 import random
 import struct
+import time
 import zlib
 
 import pytest
@@ -12,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, PngImagePlugin
 
 from accounts.uploads import MAX_UPLOAD_BYTES, MESSAGES, CheckedFile, checked_upload
+from tests.pdf import one_page_pdf, pdf_document, review_bypass_pdf
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -58,25 +60,6 @@ def gps_exif() -> bytes:
     gps = exif.get_ifd(0x8825)
     gps.update({1: "N", 2: (59.0, 20.0, 0.0), 3: "E", 4: (18.0, 4.0, 0.0)})
     return exif.tobytes()
-
-
-def pdf_bytes(*objects: bytes, catalog_extra: bytes = b"") -> bytes:
-    """A small one-page PDF; extra objects are numbered from 5."""
-    content = b"BT /F1 12 Tf 20 100 Td (Start page) Tj ET"
-    parts = [
-        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n",
-        b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b" >>\nendobj\n",
-        b"2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n",
-        b"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>\nendobj\n",
-        b"4 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n" % (len(content), content),
-    ]
-    parts += [b"%d 0 obj\n%s\nendobj\n" % (n, obj) for n, obj in enumerate(objects, start=5)]
-    parts.append(b"trailer\n<< /Root 1 0 R >>\n%%EOF\n")
-    return b"".join(parts)
-
-
-def stream(data: bytes, dictionary: bytes = b"") -> bytes:
-    return b"<< %s /Length %d >>\nstream\n%s\nendstream" % (dictionary, len(data), data)
 
 
 # Ordinary files are accepted and described correctly
@@ -242,9 +225,11 @@ def test_size_limit_holds_without_a_declared_size_and_reads_no_further():
 
 
 def test_file_of_exactly_ten_megabytes_is_within_the_limit():
-    small = pdf_bytes()
-    padded = small[:-6] + b"%" + b"x" * (MAX_UPLOAD_BYTES - len(small) - 1) + small[-6:]
-    assert len(padded) == MAX_UPLOAD_BYTES
+    filler = 0
+    padded = one_page_pdf(b"(%s)" % (b"x" * filler))
+    while len(padded) != MAX_UPLOAD_BYTES:  # the offsets' digits grow with the filler: converge
+        filler += MAX_UPLOAD_BYTES - len(padded)
+        padded = one_page_pdf(b"(%s)" % (b"x" * filler))
 
     assert checked_upload(upload(padded, name="page.pdf")).size == MAX_UPLOAD_BYTES
 
@@ -321,9 +306,17 @@ def test_path_in_the_uploaded_name_plays_no_part():
 
 # PDFs
 
+ACTIVE = "The PDF contains active content and cannot be accepted."
+DAMAGED = "The PDF is damaged or incomplete."
+UNCHECKED = "The PDF could not be checked for active content and cannot be accepted."
+
+
+def pdf_refusal(content: bytes) -> str:
+    return refusal(content, name="page.pdf")
+
 
 def test_pdf_is_accepted_unchanged():
-    original = pdf_bytes()
+    original = one_page_pdf()
 
     checked = checked_upload(upload(original, name="page.pdf", content_type="application/pdf"))
 
@@ -338,64 +331,148 @@ def test_pdf_is_accepted_unchanged():
 
 
 def test_pdf_written_by_pillow_with_binary_image_data_is_accepted():
-    # Compressed image data can contain "/JS" by chance; only the dictionaries are searched.
+    # Compressed image data can contain "/JS" by chance; stream contents are not names.
     checked = checked_upload(upload(image_bytes("PDF", (300, 200)), name="page.pdf"))
 
     assert checked.content_type == "application/pdf"
 
 
-def test_pdf_is_refused_where_only_images_are_allowed():
-    assert refusal(pdf_bytes(), name="page.pdf", allow_pdf=False) == "Upload a PNG, JPEG or WebP image."
+def test_pdfs_written_by_fpdf2_and_weasyprint_are_accepted():
+    """The PDFs real tools make pass: fpdf2 (the portal's record PDFs) and WeasyPrint (its reports,
+    PDF 1.7 with compressed object streams)."""
+    import weasyprint
+    from fpdf import FPDF
+
+    fpdf = FPDF()
+    fpdf.add_page()
+    fpdf.set_font("helvetica", size=12)
+    fpdf.cell(text="Startsida, KI Forskning")
+    fpdf.set_link(fpdf.add_link())  # an internal link: a destination, not an action
+    weasy = weasyprint.HTML(string="<h1>Startsida</h1><p><a href='#x'>x</a></p><p id='x'>y</p>").write_pdf()
+
+    for content in (bytes(fpdf.output()), weasy):
+        assert checked_upload(upload(content, name="page.pdf")).content == content
 
 
-@pytest.mark.parametrize(
-    "extra",
-    [
-        b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>",
-        b"/OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >>",
-        b"/OpenAction << /S /Launch /F (cmd.exe) >>",
-        b"/Names << /EmbeddedFiles << /Names [(a.exe) 5 0 R] >> >>",
-        b"/AcroForm << /XFA 5 0 R >>",
-    ],
-    ids=["javascript", "hex-escaped-javascript", "launch", "embedded-file", "xfa"],
-)
-def test_pdf_with_active_content_is_refused(extra):
-    assert (
-        refusal(pdf_bytes(catalog_extra=extra), name="page.pdf")
-        == "The PDF contains active content and cannot be accepted."
-    )
-
-
-def test_pdf_with_javascript_hidden_in_a_compressed_object_stream_is_refused():
-    hidden = zlib.compress(b"6 0 << /S /JavaScript /JS (app.alert(1)) >>")
-    pdf = pdf_bytes(stream(hidden, b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode"))
-
-    assert refusal(pdf, name="page.pdf") == "The PDF contains active content and cannot be accepted."
-
-
-def test_pdf_with_a_clean_object_stream_is_accepted():
-    clean = zlib.compress(b"6 0 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    pdf = pdf_bytes(stream(clean, b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode"))
+def test_pdf_whose_open_action_is_a_destination_is_accepted():
+    """ "Open at page 1, fit the width" is an array, not an action: harmless."""
+    pdf = one_page_pdf(catalog=b"/OpenAction [3 0 R /Fit]")
 
     assert checked_upload(upload(pdf, name="page.pdf")).content == pdf
 
 
-def test_pdf_with_an_object_stream_we_cannot_decode_is_refused():
-    pdf = pdf_bytes(stream(b"<414243>", b"/Type /ObjStm /N 1 /First 4 /Filter /ASCIIHexDecode"))
+def test_pdf_is_refused_where_only_images_are_allowed():
+    assert refusal(one_page_pdf(), name="page.pdf", allow_pdf=False) == "Upload a PNG, JPEG or WebP image."
 
-    assert refusal(pdf, name="page.pdf") == "The PDF could not be checked for active content and cannot be accepted."
+
+def test_the_bypass_of_the_security_review_is_refused():
+    """Issue 11, defect 2: a string "(stream\n)" before the open action and "(endstream)" after it
+    made the old byte search skip the action as if it were a stream's content, and the file was
+    accepted and served byte for byte. Parsed, the catalog holds a JavaScript open action."""
+    assert pdf_refusal(review_bypass_pdf()) == ACTIVE
+
+
+# Each way of making a PDF act: (what the catalog gets, object 5). Object 6 is an empty dictionary
+# that some of them refer to.
+ACTIVE_CONTENT = {
+    "javascript-open-action": (b"/OpenAction 5 0 R", b"<< /S /JavaScript /JS (app.alert(1)) >>"),
+    "javascript-name-tree": (b"/Names << /JavaScript 5 0 R >>", b"<< /Names [(a) << /S /JavaScript >>] >>"),
+    "js-only": (b"/Extra 5 0 R", b"<< /JS (app.alert(1)) >>"),
+    "launch": (b"/OpenAction 5 0 R", b"<< /S /Launch /F (cmd.exe) >>"),
+    "goto-open-action": (b"/OpenAction 5 0 R", b"<< /S /GoTo /D [3 0 R /Fit] >>"),
+    "additional-actions": (b"/Extra 5 0 R", b"<< /AA << /O << /S /URI /URI (https://example.org) >> >> >>"),
+    "embedded-file": (b"/Extra 5 0 R", b"<< /Type /EmbeddedFile /Length 0 >>"),
+    "embedded-files": (b"/Names << /EmbeddedFiles 5 0 R >>", b"<< /Names [(a.exe) 6 0 R] >>"),
+    "rich-media": (b"/Extra 5 0 R", b"<< /Subtype /RichMedia >>"),
+    "xfa": (b"/AcroForm 5 0 R", b"<< /Fields [] /XFA [(template) 6 0 R] >>"),
+    "submit-form": (b"/Extra 5 0 R", b"<< /S /SubmitForm /F (https://example.org) >>"),
+    "import-data": (b"/Extra 5 0 R", b"<< /S /ImportData /F (data.fdf) >>"),
+}
+
+
+@pytest.mark.parametrize("object_stream", [False, True], ids=["plain", "object-stream"])
+@pytest.mark.parametrize("kind", ACTIVE_CONTENT)
+def test_pdf_with_active_content_is_refused(kind, object_stream):
+    """Each forbidden key or action, in a plain object and compressed in an object stream (where
+    a byte search sees only deflated bytes)."""
+    catalog, obj = ACTIVE_CONTENT[kind]
+    pdf = one_page_pdf(obj, b"<< >>", catalog=catalog, object_stream=object_stream)
+    if object_stream:
+        assert b"/S" not in pdf.split(b"/Type /ObjStm")[1].split(b"endstream")[0]  # really compressed
+
+    assert pdf_refusal(pdf) == ACTIVE
+
+
+@pytest.mark.parametrize(
+    "catalog",
+    [
+        b"/OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >>",
+        b"/OpenAction << /S /#4A#61#76#61#53#63#72#69#70#74 /JS (app.alert(1)) >>",
+        b"/N#61mes << /#45mbeddedFiles << /Names [] >> >>",
+        b"/#41#41 << >>",
+    ],
+    ids=["javascript", "all-hex", "embedded-files", "aa"],
+)
+def test_pdf_with_name_escaped_active_content_is_refused(catalog):
+    assert pdf_refusal(one_page_pdf(catalog=catalog)) == ACTIVE
+
+
+def test_pdf_with_a_clean_object_stream_is_accepted():
+    pdf = one_page_pdf(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", object_stream=True)
+
+    assert checked_upload(upload(pdf, name="page.pdf")).content == pdf
 
 
 def test_encrypted_pdf_is_refused():
-    pdf = pdf_bytes().replace(b"<< /Root 1 0 R >>", b"<< /Root 1 0 R /Encrypt 5 0 R >>")
+    """An encrypted PDF's objects cannot be inspected, and an archived record must open without a password."""
+    from pypdf import PdfWriter
 
-    assert refusal(pdf, name="page.pdf") == "The PDF is encrypted or password-protected and cannot be accepted."
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.encrypt(user_password="", owner_password="owner", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+
+    assert pdf_refusal(out.getvalue()) == "The PDF is encrypted or password-protected and cannot be accepted."
 
 
-def test_truncated_pdf_is_refused():
-    pdf = pdf_bytes()
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda pdf: pdf[: len(pdf) // 2],
+        lambda pdf: pdf[:-40],
+        lambda pdf: pdf.replace(b"xref", b"xerf"),
+        lambda pdf: b"%PDF-1.7\n" + random.Random(3).randbytes(5000),
+        lambda pdf: b"%PDF-1.7\n%%EOF\n",
+    ],
+    ids=["half", "no-trailer", "broken-xref", "garbage", "header-only"],
+)
+def test_damaged_pdf_is_refused(damage):
+    """What pypdf cannot read strictly (truncated, no trailer, a broken cross-reference, garbage) is refused."""
+    assert pdf_refusal(damage(one_page_pdf())) == DAMAGED
 
-    assert refusal(pdf[: len(pdf) // 2], name="page.pdf") == "The PDF is damaged or incomplete."
+
+def test_a_deflate_bomb_in_an_object_stream_is_refused_quickly():
+    """A PDF bomb: 100 kB that inflate to 100 MB in an object stream. pypdf stops inflating at
+    the limit; the request does not hang or take the worker's memory."""
+    bad = one_page_pdf(object_stream=True, pad=100 * MB)
+    assert len(bad) < MAX_UPLOAD_BYTES
+
+    began = time.monotonic()
+    assert pdf_refusal(bad) == UNCHECKED
+    assert time.monotonic() - began < 10
+
+
+def test_too_many_pages_are_refused():
+    """The work is bounded: 600 pages (here one page object listed 600 times) is more than a screenshot needs."""
+    kids = b" ".join(b"3 0 R" for _ in range(600))
+    pdf = pdf_document(
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count 600 >>" % kids,
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+    )
+
+    assert pdf_refusal(pdf) == UNCHECKED
 
 
 def test_refusals_are_validation_errors_with_a_code():

@@ -56,9 +56,10 @@ def today_stockholm():
 def test_today_check_ins_and_ping_address(demo, as_user):
     """MON-1, MON-2: "Today" lists every account the owner keeps (owner or deputy, active or being
     decommissioned). "Monitored today" on one of them records today's check-in (Stockholm day) and
-    the row shows it as monitored. The account's monitoring page shows its secret ping address;
-    a script opening it (here urllib, without the browser's session) gets 200 "OK" and records
-    the check-in for the day, while an unknown address is 404. "All monitored today" then records
+    the row shows it as monitored. On the account's monitoring page the owner makes its secret
+    ping address, shown once; opening it records nothing, a script posting to it (here urllib,
+    without the browser's session) gets 200 "OK" and records the check-in for the day, while an
+    unknown address is 404. "All monitored today" then records
     the rest, and nothing is recorded twice."""
     live_server = demo
     owner_user = User.objects.get(username="owner")
@@ -101,10 +102,17 @@ def test_today_check_ins_and_ping_address(demo, as_user):
     row_of(owner, second).get_by_role("link", name=second.name).click()
     expect(owner).to_have_url(live_server.url + reverse("monitoring:account", args=[second.pk]))
     expect(owner.get_by_role("heading", level=2, name=text("Pingadress", "Ping address"))).to_be_visible()
+    with owner.expect_navigation():
+        owner.get_by_role("button", name=text("Skapa en pingadress", "Make a ping address")).click()
     ping_url = owner.locator("#ping-url").inner_text().strip()
-    token = PingKey.objects.get(account=second).token
+    token = ping_url.rstrip("/").rsplit("/", 1)[1]
+    assert PingKey.objects.get(account=second).digest == PingKey.digest_of(token)
     assert ping_url == live_server.url + reverse("monitoring:ping", args=[token]), ping_url
+    # Opening it (a link preview) records nothing; a script's POST does.
     with urllib.request.urlopen(ping_url, timeout=10) as response:  # noqa: S310 - the live server
+        assert response.status == 200 and response.headers["X-Robots-Tag"] == "noindex, nofollow"
+    assert not CheckIn.objects.filter(account=second, day=day).exists()
+    with urllib.request.urlopen(urllib.request.Request(ping_url, method="POST"), timeout=10) as response:  # noqa: S310
         assert response.status == 200
         assert response.read().decode().strip() == "OK"
     ping_checkin = CheckIn.objects.get(account=second, day=day)
@@ -112,7 +120,7 @@ def test_today_check_ins_and_ping_address(demo, as_user):
     with pytest.raises(urllib.error.HTTPError) as wrong:
         urllib.request.urlopen(live_server.url + reverse("monitoring:ping", args=["not-a-token"]), timeout=10)  # noqa: S310
     assert wrong.value.code == 404
-    owner.reload()
+    owner.goto(live_server.url + reverse("monitoring:account", args=[second.pk]))  # not reload: that posts again
     checkins = owner.locator("section[aria-labelledby=h-checkins] table tbody")
     expect(checkins.locator("tr").first).to_contain_text(text("Pingadress", "Ping address"))
 

@@ -1,6 +1,7 @@
 """Monitoring services: check-ins (MON-1/2), ping addresses and follow-ups (PURP-3)."""
 
 import datetime
+import hashlib
 
 import pytest
 
@@ -141,9 +142,9 @@ def test_checking_in_all_records_every_kept_live_account_once(owner, account):
 # --- ping addresses --------------------------------------------------------------------------
 
 
-def test_a_ping_records_a_check_in_with_source_ping(account):
+def test_a_ping_records_a_check_in_with_source_ping(owner, account):
     """MON-1: the secret address records today's check-in for its account."""
-    token = services.ping_key_for(account).token
+    _key, token = services.ping_key_rotate(actor=owner, account_id=account.pk)
 
     checkin = services.ping_checkin(token=token, now=NOW)
 
@@ -156,36 +157,46 @@ def test_a_ping_records_a_check_in_with_source_ping(account):
     )
 
 
-def test_an_unknown_token_records_nothing(account):
+def test_an_unknown_token_records_nothing(owner, account):
     """MON-1: an address that is not an account's records nothing (the view answers 404)."""
-    services.ping_key_for(account)
+    services.ping_key_rotate(actor=owner, account_id=account.pk)
 
     assert services.ping_checkin(token="not-a-token", now=NOW) is None
     assert CheckIn.objects.count() == 0
 
 
+def test_making_a_ping_address_stores_only_its_digest_and_is_audited(owner, account):
+    """Issue 11, defect 10: the secret is returned once; the database keeps its SHA-256."""
+    key, token = services.ping_key_rotate(actor=owner, account_id=account.pk)
+
+    assert key.digest == hashlib.sha256(token.encode()).hexdigest()
+    assert audit_actions(account) == ["ping.create"]
+    assert token not in str(AuditEvent.objects.values().get())
+
+
 def test_rotating_the_ping_address_retires_the_old_one(owner, account):
     """MON-1: after rotation the old address records nothing; the rotation is audited."""
-    old = services.ping_key_for(account).token
+    _key, old = services.ping_key_rotate(actor=owner, account_id=account.pk)
 
-    new = services.ping_key_rotate(actor=owner, account_id=account.pk).token
+    _key, new = services.ping_key_rotate(actor=owner, account_id=account.pk)
 
     assert new != old
+    assert PingKey.objects.count() == 1
     assert services.ping_checkin(token=old, now=NOW) is None
     assert CheckIn.objects.count() == 0
     assert services.ping_checkin(token=new, now=NOW) is not None
-    assert audit_actions(account) == ["ping.rotate"]
+    assert audit_actions(account) == ["ping.create", "ping.rotate"]
 
 
-def test_only_a_keeper_rotates_the_ping_address(outsider, account):
+def test_only_a_keeper_rotates_the_ping_address(owner, outsider, account):
     """MON-1, RES-2: only the owner or deputy gives the account a new address; nothing is audited otherwise."""
-    old = services.ping_key_for(account).token
+    _key, token = services.ping_key_rotate(actor=owner, account_id=account.pk)
 
     with pytest.raises(NotAllowed):
         services.ping_key_rotate(actor=outsider, account_id=account.pk)
 
-    assert PingKey.objects.get(account=account).token == old
-    assert audit_actions(account) == []
+    assert PingKey.objects.get(account=account).digest == PingKey.digest_of(token)
+    assert audit_actions(account) == ["ping.create"]
 
 
 # --- follow-ups ------------------------------------------------------------------------------

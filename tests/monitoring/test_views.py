@@ -1,6 +1,7 @@
 """Monitoring pages and the check-in API: who may do what, what is written, and what is not."""
 
 import datetime
+import hashlib
 import json
 
 import pytest
@@ -16,7 +17,7 @@ from accounts.models import Assignment
 from audit.models import AuditEvent
 from monitoring import services
 from monitoring.choices import CheckInSource
-from monitoring.models import CheckIn, FollowUp
+from monitoring.models import CheckIn, FollowUp, PingKey
 from monitoring.rules import RULES
 from org.models import Absence
 from tests import factories
@@ -153,75 +154,152 @@ def test_the_today_page_runs_the_same_queries_for_3_and_30_accounts(client, owne
 # --- the ping address ------------------------------------------------------------------------
 
 
-def test_a_ping_records_todays_check_in(client, account):
-    """MON-1: opening the secret address (no login) records a check-in with source ping."""
-    token = services.ping_key_for(account).token
+def ping_token(account) -> str:
+    """Make the account's ping address as its owner would; the secret exists only in this answer."""
+    owner = Assignment.objects.get(account=account, role=Role.OWNER, ended_at__isnull=True).person
+    return services.ping_key_rotate(actor=owner, account_id=account.pk)[1]
+
+
+def test_opening_the_ping_address_shows_a_button_and_records_nothing(client, account):
+    """Issue 11, defect 10: a GET (a link preview in Teams or Outlook, or a browser) records no
+    check-in; it shows the account and one button that posts to the same address. The page is
+    kept out of search engines and caches."""
+    token = ping_token(account)
 
     response = client.get(ping_url(token))
 
     assert response.status_code == 200
-    assert response.content == b"OK\n"
+    assert CheckIn.objects.count() == 0
+    page = response.content.decode()
+    assert "KI Forskning" in page and '<form method="post">' in page
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert {"no-store", "private"} <= set(response["Cache-Control"].split(", "))
+
+
+def test_a_head_request_records_nothing(client, account):
+    token = ping_token(account)
+
+    assert client.head(ping_url(token)).status_code == 200
+    assert CheckIn.objects.count() == 0
+
+
+def test_a_post_to_the_ping_address_records_todays_check_in(client, account):
+    """MON-1: a script (curl -X POST, no login, no CSRF token) records a check-in with source ping
+    and gets "OK" as text."""
+    token = ping_token(account)
+
+    response = Client(enforce_csrf_checks=True).post(ping_url(token))
+
+    assert response.status_code == 200
+    assert (response["Content-Type"], response.content) == ("text/plain; charset=utf-8", b"OK\n")
     checkin = CheckIn.objects.get()
     assert (checkin.account, checkin.source, checkin.day) == (account, CheckInSource.PING, timezone.localdate())
 
 
-def test_a_second_ping_on_the_same_day_answers_ok_and_records_nothing_new(client, account):
-    """MON-1: a script may ping many times a day (GET or POST); one check-in a day counts."""
-    token = services.ping_key_for(account).token
+def test_a_post_asking_for_json_gets_json_and_a_browser_gets_the_page(client, account):
+    token = ping_token(account)
 
-    assert client.get(ping_url(token)).status_code == 200
+    as_json = client.post(ping_url(token), HTTP_ACCEPT="application/json")
+    as_page = client.post(
+        ping_url(token), HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert as_json.json() == {"status": "ok", "day": timezone.localdate().isoformat()}
+    assert as_page.status_code == 200 and "is recorded as monitored" in as_page.content.decode("utf-8")
+    assert as_page["X-Robots-Tag"] == "noindex, nofollow"
+
+
+def test_a_second_ping_on_the_same_day_answers_ok_and_records_nothing_new(client, account):
+    """MON-1: a script may ping many times a day; one check-in a day counts."""
+    token = ping_token(account)
+
+    assert client.post(ping_url(token)).status_code == 200
     assert client.post(ping_url(token)).status_code == 200
 
     assert CheckIn.objects.count() == 1
 
 
-def test_a_wrong_ping_token_is_404_and_records_nothing(client, account):
+@pytest.mark.parametrize("method", ["get", "post", "head"])
+def test_a_wrong_ping_token_is_404_and_records_nothing(client, account, method):
     """MON-1: guessing addresses records nothing and reveals nothing."""
-    services.ping_key_for(account)
+    ping_token(account)
 
-    response = client.get(ping_url("wrong-token"))
+    response = getattr(client, method)(ping_url("wrong-token"))
 
     assert response.status_code == 404
     assert CheckIn.objects.count() == 0
 
 
+def test_the_ping_secret_is_stored_only_as_its_sha256(account):
+    """Issue 11, defect 10: like API tokens, the database holds the digest, never the secret."""
+    token = ping_token(account)
+
+    key = PingKey.objects.get(account=account)
+    assert key.digest == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in str(PingKey.objects.values().get())
+
+
+def test_the_new_ping_address_is_shown_once(client, owner, account):
+    """The owner makes the address: the answer shows it (and is not cached); the page afterwards
+    says there is one, but cannot show it again."""
+    client.force_login(owner)
+    url = reverse("monitoring:account", args=[account.pk])
+    before = client.get(url)
+    assert "ping_url" not in before.context and before.context["ping_key"] is None
+
+    made = client.post(reverse("monitoring:ping-rotate", args=[account.pk]))
+
+    assert made.status_code == 200
+    assert {"no-store", "private"} <= set(made["Cache-Control"].split(", "))
+    shown = made.context["ping_url"]
+    token = shown.rstrip("/").rsplit("/", 1)[1]
+    assert f'<code id="ping-url">{shown}</code>' in made.content.decode()
+    assert PingKey.objects.get(account=account).digest == PingKey.digest_of(token)
+    assert AuditEvent.objects.for_object(account).filter(action="ping.create").count() == 1
+    later = client.get(url)
+    assert "ping_url" not in later.context and later.context["ping_key"] is not None
+    assert token not in later.content.decode()
+    assert {"no-store", "private"} <= set(later["Cache-Control"].split(", "))
+
+
 def test_after_rotation_the_old_ping_address_is_404(client, owner, account):
     """MON-1: the owner rotates the address (a leaked bookmark); the old one stops working."""
-    old = services.ping_key_for(account).token
+    old = ping_token(account)
     client.force_login(owner)
 
     response = client.post(reverse("monitoring:ping-rotate", args=[account.pk]))
 
-    assert response.status_code == 302
-    new = account.ping_key.__class__.objects.get(account=account).token
+    assert response.status_code == 200
+    new = response.context["ping_url"].rstrip("/").rsplit("/", 1)[1]
     assert new != old
     assert AuditEvent.objects.for_object(account).filter(action="ping.rotate").count() == 1
     anonymous = Client()
-    assert anonymous.get(ping_url(old)).status_code == 404
+    assert anonymous.post(ping_url(old)).status_code == 404
     assert CheckIn.objects.count() == 0
-    assert anonymous.get(ping_url(new)).status_code == 200
+    assert anonymous.post(ping_url(new)).status_code == 200
     assert CheckIn.objects.count() == 1
 
 
 def test_only_a_keeper_rotates_the_ping_address(client, outsider, account):
     """MON-1, RES-2: staff who see the account but do not keep it get 403; the address stays."""
-    old = services.ping_key_for(account).token
+    token = ping_token(account)
+    digest = PingKey.objects.get(account=account).digest
     client.force_login(outsider)
 
     response = client.post(reverse("monitoring:ping-rotate", args=[account.pk]))
 
     assert response.status_code == 403
-    assert services.ping_key_for(account).token == old
+    assert PingKey.objects.get(account=account).digest == digest == PingKey.digest_of(token)
     assert not AuditEvent.objects.filter(action="ping.rotate").exists()
 
 
 def test_the_ping_address_of_a_closed_account_answers_a_client_error(account):
     """MON-1: the account was decommissioned after its address was bookmarked. The address must
     answer a clean client error and record nothing, not crash with a server error."""
-    token = services.ping_key_for(account).token
+    token = ping_token(account)
     type(account).objects.filter(pk=account.pk).update(status=AccountStatus.DECOMMISSIONED)
 
-    response = Client(raise_request_exception=False).get(ping_url(token))
+    response = Client(raise_request_exception=False).post(ping_url(token))
 
     assert response.status_code in (404, 409, 410)
     assert CheckIn.objects.count() == 0
@@ -466,15 +544,18 @@ def test_acknowledging_requires_login(client, managed):
 
 
 def test_the_keeper_sees_the_ping_address_and_others_do_not(client, owner, outsider, account):
-    """MON-1: the secret address is shown to the account's keepers only; other staff see the page without it."""
+    """MON-1: the ping address section (and its button) is shown to the account's keepers only."""
+    ping_token(account)
     client.force_login(owner)
     mine = client.get(reverse("monitoring:account", args=[account.pk]))
     client.force_login(outsider)
     theirs = client.get(reverse("monitoring:account", args=[account.pk]))
 
     assert mine.status_code == theirs.status_code == 200
-    assert mine.context["ping_url"].endswith(ping_url(account.ping_key.token))
-    assert "ping_url" not in theirs.context
+    assert mine.context["ping_key"] == PingKey.objects.get(account=account)
+    assert "ping_key" not in theirs.context
+    rotate = reverse("monitoring:ping-rotate", args=[account.pk])
+    assert rotate in mine.content.decode() and rotate not in theirs.content.decode()
 
 
 # --- the compliance overview -----------------------------------------------------------------

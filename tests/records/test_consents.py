@@ -21,6 +21,7 @@ from records.choices import ConsentForm
 from records.models import MediaConsent
 from records.visitor_notice import VISITOR_NOTICE_EN, VISITOR_NOTICE_SV, visitor_notice
 from tests import factories
+from tests.pdf import one_page_pdf, review_bypass_pdf
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -28,10 +29,7 @@ TODAY = timezone.localdate
 
 
 def pdf() -> bytes:
-    return (
-        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-        b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-    )
+    return one_page_pdf()
 
 
 def png() -> bytes:
@@ -161,13 +159,22 @@ def test_a_written_consent_pdf_is_stored_as_it_is_under_its_sha256(account, owne
     assert AuditEvent.objects.get(action="consent.record").after["document_sha256"] == sha
 
 
-def test_an_svg_document_is_refused_by_the_service_and_nothing_is_written(account, owner):
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (SVG, "samtycke.svg", "Upload a PNG, JPEG or WebP image, or a PDF."),
+        (review_bypass_pdf(), "samtycke.pdf", "The PDF contains active content and cannot be accepted."),
+    ],
+    ids=["svg", "pdf-with-javascript"],
+)
+def test_a_hostile_document_is_refused_by_the_service_and_nothing_is_written(account, owner, content, name, message):
+    """The consent document goes through the upload check (issue 11, defect 2: the PDF check's bypass)."""
     before = stored_files()
 
     with pytest.raises(ApplicationError) as exc:
-        record(owner, account, form=ConsentForm.WRITTEN, document=upload(SVG, "samtycke.svg", "image/svg+xml"))
+        record(owner, account, form=ConsentForm.WRITTEN, document=upload(content, name))
 
-    assert exc.value.message == "Upload a PNG, JPEG or WebP image, or a PDF."
+    assert exc.value.message == message
     assert not MediaConsent.objects.exists() and not AuditEvent.objects.exists()
     assert stored_files() == before
 

@@ -22,6 +22,7 @@ from records import services
 from records.models import Incident, Inquiry
 from records.views_moderation import moderation_panel
 from tests import factories
+from tests.pdf import review_bypass_pdf
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -278,17 +279,31 @@ def test_times_typed_in_the_form_are_read_as_stockholm_time(client, media, accou
     assert incident.removed_at == datetime.datetime(2026, 2, 2, 8, 30, tzinfo=datetime.UTC)
 
 
-def test_a_hostile_svg_upload_shows_the_error_and_writes_nothing(client, media, account, owner):
-    """CONT-2, REC-4: only checked screenshots are kept; a refused file leaves no record, row or file."""
-    svg = SimpleUploadedFile(
-        "post.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "image/svg+xml"
-    )
+@pytest.mark.parametrize(
+    ("hostile", "message"),
+    [
+        (
+            ("post.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "image/svg+xml"),
+            "Upload a PNG, JPEG or WebP image, or a PDF.",
+        ),
+        (
+            ("post.pdf", review_bypass_pdf(), "application/pdf"),
+            "The PDF contains active content and cannot be accepted.",
+        ),
+    ],
+    ids=["svg", "pdf-with-javascript"],
+)
+def test_a_hostile_upload_shows_the_error_and_writes_nothing(client, media, account, owner, hostile, message):
+    """CONT-2, REC-4: only checked screenshots are kept; a refused file (an SVG with a script, a PDF
+    with JavaScript hidden from the old byte search) leaves no record, row or file."""
     client.force_login(owner)
 
-    response = client.post(reverse("records:incidents", args=[account.pk]), incident_form(post_screenshot=svg))
+    response = client.post(
+        reverse("records:incidents", args=[account.pk]), incident_form(post_screenshot=SimpleUploadedFile(*hostile))
+    )
 
     assert response.status_code == 200
-    assert "Upload a PNG, JPEG or WebP image, or a PDF." in response.context["form"].errors["post_screenshot"]
+    assert message in response.context["form"].errors["post_screenshot"]
     assert not Incident.objects.exists() and not Snapshot.objects.exists()
     assert stored_files(media) == []
     assert not AuditEvent.objects.exists()
