@@ -18,6 +18,7 @@ from accounts import permissions as accounts_permissions
 from accounts.selectors import people_of, social_account_list
 from core import charts
 from core.exceptions import ApplicationError
+from core.throttles import rate_limit
 from core.views import ServiceActionView, ServiceFormMixin
 from monitoring import permissions, selectors, services
 from monitoring.forms import AbsenceForm, CheckInForm, FollowUpForm
@@ -81,6 +82,7 @@ class CheckInView(LoginRequiredMixin, ServiceActionView):
 
 
 @method_decorator(csrf_exempt, name="dispatch")
+@method_decorator(rate_limit("ping"), name="dispatch")  # per IP, wrong tokens included
 class PingView(View):
     """The secret ping address: a bookmark or a script records today's check-in. A wrong token is
     404 and records nothing."""

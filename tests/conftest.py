@@ -1,8 +1,10 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 from django.test import override_settings
 from django.utils import translation
 
+import kipolicy.settings as production
 from org import roles
 from tests import factories
 
@@ -67,3 +69,18 @@ def _media_in_a_temporary_folder(tmp_path_factory):
     """Uploaded files (demo screenshots, test uploads) go to a temporary folder, never var/media."""
     with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Every test starts with empty caches: no rate-limit counts carried over from another test."""
+    for cache in caches.all():
+        cache.clear()
+    yield
+
+
+@pytest.fixture
+def production_rates(settings):
+    """The production rate limits (kipolicy.settings.THROTTLE_RATES); the test settings raise them."""
+    settings.THROTTLE_RATES = production.THROTTLE_RATES
+    return production.THROTTLE_RATES
