@@ -13,9 +13,13 @@
 
 Rates come from settings.THROTTLE_RATES (environment variables, docs/configuration.md) and are
 read on every request, so a test can change them with ``settings``.
+
+When the cache cannot be reached (Redis stopped), requests are let through and a warning is
+logged: a rate limit must not take the portal down with its cache.
 """
 
 import functools
+import logging
 import math
 
 from django.conf import settings
@@ -30,12 +34,23 @@ def client_ip(request) -> str | None:
     return throttling.BaseThrottle().get_ident(request)
 
 
+logger = logging.getLogger(__name__)
+
+
 class _RatesFromSettings:
     """Read the rate of the throttle's scope from settings.THROTTLE_RATES at each request (DRF
-    reads its rates once, when the module is imported)."""
+    reads its rates once, when the module is imported), and let requests through when the cache
+    is down."""
 
     def get_rate(self):
         return settings.THROTTLE_RATES[self.scope]
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except Exception:  # each cache backend raises its own errors (redis, memcached, files)
+            logger.warning("Rate limit %s not applied: the cache cannot be reached.", self.scope, exc_info=True)
+            return True
 
 
 class UserRateThrottle(_RatesFromSettings, throttling.UserRateThrottle):

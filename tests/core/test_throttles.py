@@ -4,6 +4,8 @@ and the ping address, per client IP. Every test runs with the production rates
 really sends the requests: N are allowed, the N+1st answers 429 with Retry-After, and another
 address is still served."""
 
+import uuid
+
 import pytest
 from django.urls import reverse
 
@@ -83,3 +85,42 @@ def test_behind_a_proxy_each_client_is_counted_by_its_forwarded_address(client, 
         assert client.get(url, HTTP_X_FORWARDED_FOR="forged, 198.51.100.1").status_code == 200
     assert_throttled(client.get(url, HTTP_X_FORWARDED_FOR="198.51.100.1"))
     assert client.get(url, HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 200
+
+
+@pytest.fixture
+def unreachable_cache(settings):
+    """A Redis cache at an address where nothing listens (a real connection attempt, refused)."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+
+
+def test_the_public_pages_answer_when_the_cache_is_down(client, db, unreachable_cache, outsider):
+    """Redis stopped (chaos R3): the limited pages and the API keep answering, unlimited for the while."""
+    url = reverse("directory:check-json") + "?q=@ki"
+    for _ in range(allowed("directory-check") + 1):
+        assert client.get(url).status_code == 200
+    assert client.post(reverse("monitoring:ping", args=["guess"])).status_code == 404
+    client.force_login(outsider)
+    assert client.get(reverse("api:unit-list")).status_code == 200
+
+
+def test_the_limit_holds_with_a_real_redis_cache(client, db, settings):
+    """The production cache (CACHE_URL=redis://…): the count lives in Redis, shared by every web
+    process. Skipped when no Redis answers on 127.0.0.1:6379."""
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/2",
+            "KEY_PREFIX": f"test-throttles-{uuid.uuid4()}",  # this test's own keys; they expire in a minute
+        }
+    }
+    url = reverse("monitoring:ping", args=["guess"])
+    for _ in range(allowed("ping")):
+        assert client.post(url).status_code == 404
+    assert_throttled(client.post(url))
