@@ -11,17 +11,20 @@ import pytest
 from tests.test_settings import PROJECT_ROOT, start
 
 
-@pytest.mark.parametrize("value", ["sixty", "60", "60/fortnight", "0/min"])
-def test_a_malformed_rate_is_refused(tmp_path, value):
-    result = start(tmp_path, RATE_LIMIT_DIRECTORY=value)
-    assert result.returncode != 0
-    assert "RATE_LIMIT_DIRECTORY must be requests per s, min, hour or day" in result.stderr
-
-
-def test_an_unknown_cache_scheme_is_refused(tmp_path):
-    result = start(tmp_path, CACHE_URL="mongodb://127.0.0.1/0")
-    assert result.returncode != 0
-    assert "CACHE_URL" in result.stderr
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("RATE_LIMIT_DIRECTORY", "sixty"),
+        ("RATE_LIMIT_PING", "60"),
+        ("RATE_LIMIT_API_USER", "60/fortnight"),
+        ("RATE_LIMIT_API_ANON", "0/min"),
+        ("CACHE_URL", "mongodb://127.0.0.1/0"),
+    ],
+)
+def test_a_malformed_value_stops_the_start_naming_the_variable(tmp_path, variable, value):
+    """A rate that is not N/s, N/min, N/hour or N/day, or a cache URL of an unknown kind."""
+    stderr = start(tmp_path, **{variable: value}).stderr
+    assert f"ImproperlyConfigured: {variable}" in stderr
 
 
 def caches_of(tmp_path, **variables) -> str:
