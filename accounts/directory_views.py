@@ -5,6 +5,9 @@
 - ``directory:accounts-json`` the list as JSON for other KI sites (same filters);
 - ``directory:check-json``    the check as JSON.
 
+Each is rate-limited per client IP (core.throttles: THROTTLE_RATES "directory" for the page and
+the list, "directory-check" for check.json): more answers 429 with Retry-After.
+
 The views parse their input with the forms below and read through accounts.directory, which
 selects only what the accounts show publicly. The shapes are documented in docs/directory.md.
 """
@@ -14,12 +17,14 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from accounts import directory
 from accounts.directory import CheckInputError
+from core.throttles import rate_limit
 
 JSON_VERSION = 1
 # Other KI sites may embed the JSON; a few minutes' staleness is harmless for a directory.
@@ -105,6 +110,7 @@ def _answer_message(answer) -> str:
     return gettext("No. This is not an official KI account in our directory.")
 
 
+@method_decorator(rate_limit("directory"), name="dispatch")
 class DirectoryView(PublicView):
     """The directory page. Works without JavaScript (plain GET forms); with htmx the check form
     replaces only the answer region, which is an aria-live region."""
@@ -151,6 +157,7 @@ def _json(payload: dict, *, status: int = 200, vary_language: bool = False) -> J
     return response
 
 
+@method_decorator(rate_limit("directory", json=True), name="dispatch")
 class DirectoryJsonView(PublicView):
     """The directory as JSON: ``{"version": 1, "count": n, "accounts": [...]}`` (docs/directory.md).
     Language-neutral: units carry both their Swedish and English names."""
@@ -175,6 +182,7 @@ class DirectoryJsonView(PublicView):
         )
 
 
+@method_decorator(rate_limit("directory-check", json=True), name="dispatch")
 class CheckJsonView(PublicView):
     """The check as JSON: ``/directory/check.json?q=<address or handle>`` (docs/directory.md)."""
 

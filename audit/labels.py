@@ -52,4 +52,7 @@ ACTION_LABELS = {
     "export.downloaded": _("Exported file downloaded"),
     "admin.add": _("Added in the admin"),
     "admin.change": _("Changed in the admin"),
+    "login.failed": _("Failed login"),
+    "login.refused": _("Login refused: locked"),
+    "login.locked_out": _("Login locked after repeated failures"),
 }

@@ -6,6 +6,7 @@ machine with no servers: SQLite, Celery on kombu's filesystem broker, console e-
 Every variable is documented in docs/configuration.md.
 """
 
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -102,6 +103,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "core",
     "audit",
     "org",
@@ -129,6 +131,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "audit.middleware.RequestIdMiddleware",
     "core.middleware.ServiceErrorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kipolicy.urls"
@@ -347,3 +350,69 @@ if SENTRY_DSN:
         release=env.str("SENTRY_RELEASE", default="") or None,
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=None),
     )
+
+# --- Brute-force protection and rate limits (issue 11) ---
+# The cache is where the rate limits count requests: it must be shared by every web process.
+# Default: files under VAR_DIR/cache (shared by the gunicorn workers of one machine);
+# CACHE_URL=redis://127.0.0.1:6379/2 in production (docs/configuration.md).
+_cache_url = env.str("CACHE_URL", default="")
+if _cache_url:
+    try:
+        CACHES = {"default": environ.Env.cache_url_config(_cache_url)}
+    except ImproperlyConfigured as exc:
+        raise ImproperlyConfigured(f"CACHE_URL: {exc}; use e.g. redis://127.0.0.1:6379/2") from None
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        }
+    }
+
+# How many reverse proxies in front of the web process append to X-Forwarded-For (0: none, the
+# client is REMOTE_ADDR). One client address for django-axes, the API throttles and the public
+# rate limits (core.throttles.client_ip).
+TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0)
+
+
+def _rate(name: str, default: str) -> str:
+    """A rate such as 60/min: requests per second, minute, hour or day (DRF's format)."""
+    raw = env.str(name, default=default).strip()
+    count, _slash, period = raw.partition("/")
+    if not count.isdigit() or int(count) < 1 or period[:1] not in {"s", "m", "h", "d"}:
+        raise ImproperlyConfigured(f"{name} must be requests per s, min, hour or day, e.g. 60/min, not {raw!r}")
+    return raw
+
+
+# Requests per client: "user" per API user (token or session), "anon" per IP for API requests
+# without valid credentials, the others per IP on the public pages (core.throttles).
+THROTTLE_RATES = {
+    "user": _rate("RATE_LIMIT_API_USER", "600/min"),
+    "anon": _rate("RATE_LIMIT_API_ANON", "60/min"),
+    "directory": _rate("RATE_LIMIT_DIRECTORY", "60/min"),
+    "directory-check": _rate("RATE_LIMIT_DIRECTORY_CHECK", "60/min"),
+    "ping": _rate("RATE_LIMIT_PING", "30/min"),
+}
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["core.throttles.UserRateThrottle", "core.throttles.AnonRateThrottle"]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = THROTTLE_RATES
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "core.throttles.schema_add_throttled_response",
+]
+
+# django-axes: 5 failed logins for one username from one IP lock that pair out for 15 minutes
+# (counted from the failure that locked it; attempts during the lockout do not extend it).
+# axes' backend comes first so that it refuses before the password is checked; the API's token
+# and session authentication do not go through these backends.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = _int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "core.throttles.client_ip"
+AXES_LOCKOUT_CALLABLE = "org.logins.lockout_response"
+AXES_VERBOSE = False
+LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}  # failures and lockouts, not every clean-up

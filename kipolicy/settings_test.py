@@ -11,3 +11,12 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = False
 LANGUAGE_CODE = "sv"
+
+# --- Brute-force protection and rate limits (issue 11) ---
+# Local memory, emptied before every test (tests/conftest.py), so that no test inherits another's
+# counts. The suite, the link crawl and the browser tests request far more than a person would:
+# high rates here; tests/core/test_throttles.py runs each limit with the production rates
+# (kipolicy.settings.THROTTLE_RATES). django-axes keeps its production values.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+THROTTLE_RATES = dict.fromkeys(THROTTLE_RATES, "100000/min")  # noqa: F405
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": THROTTLE_RATES}  # noqa: F405

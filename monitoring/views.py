@@ -19,6 +19,7 @@ from accounts import permissions as accounts_permissions
 from accounts.selectors import people_of, social_account_list
 from core import charts
 from core.exceptions import ApplicationError
+from core.throttles import rate_limit
 from core.views import ServiceActionView, ServiceFormMixin
 from monitoring import permissions, selectors, services
 from monitoring.forms import AbsenceForm, CheckInForm, FollowUpForm
@@ -84,6 +85,7 @@ class CheckInView(LoginRequiredMixin, ServiceActionView):
 # A script posts without a CSRF token; the secret in the address is the credential.
 @method_decorator(csrf_exempt, name="dispatch")
 @method_decorator(never_cache, name="dispatch")  # the address is a secret: no cache keeps the page
+@method_decorator(rate_limit("ping"), name="dispatch")  # per IP, wrong tokens included
 class PingView(TemplateView):
     """The secret ping address (MON-1). GET and HEAD show a page with one button and record
     nothing: link previews in Teams or Outlook open the addresses they see and must not check in

@@ -1,9 +1,11 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 from django.test import Client, override_settings
 from django.utils import translation
 
+import kipolicy.settings as production
 from org import roles
 from tests import factories
 
@@ -93,3 +95,18 @@ def superuser_client(db):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Every test starts with empty caches: no rate-limit counts carried over from another test."""
+    for cache in caches.all():
+        cache.clear()
+    yield
+
+
+@pytest.fixture
+def production_rates(settings):
+    """The production rate limits (kipolicy.settings.THROTTLE_RATES); the test settings raise them."""
+    settings.THROTTLE_RATES = production.THROTTLE_RATES
+    return production.THROTTLE_RATES
