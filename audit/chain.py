@@ -56,12 +56,15 @@ def row_hash(prev_hash: str, row: dict, content_type_label) -> str:
 
 @dataclass(frozen=True)
 class Break:
-    """The first row where the chain does not hold."""
+    """The first place where the chain does not hold. reason: "content" (the row no longer matches
+    its hash: it was changed), "link" (its prev_hash is not the previous row's hash: a row before
+    it was removed or inserted), "head" (the newest row a previous verification saw is gone or
+    changed: rows were removed from the end)."""
 
     id: int
-    created_at: datetime.datetime
-    reason: str  # "content": the row differs from its hash; "link": its prev_hash is not the previous row's hash
-    previous_id: int | None
+    created_at: datetime.datetime | None
+    reason: str
+    previous_id: int | None = None
 
     @property
     def key(self) -> str:
@@ -69,14 +72,22 @@ class Break:
         return f"{self.id}:{self.reason}"
 
 
-def verify(rows: Iterator[tuple[int, str, str, dict]], content_type_label) -> tuple[int, Break | None]:
-    """Walk (id, prev_hash, hash, content) in id order; returns (rows checked, first break or None)."""
+def verify(rows: Iterator[dict], content_type_label, known_head: tuple[int, str] | None = None) -> tuple[int, Break | None]:
+    """Walk the rows (dicts of id, prev_hash, hash and CONTENT_FIELDS) in id order; returns (rows
+    checked, first break or None). known_head: (id, hash) of the newest row an earlier run saw."""
     checked, previous_hash, previous_id = 0, GENESIS, None
-    for pk, prev_hash, stored, content in rows:
+    head_seen = known_head is None
+    for row in rows:
         checked += 1
-        if prev_hash != previous_hash:
-            return checked, Break(pk, content["created_at"], "link", previous_id)
-        if row_hash(prev_hash, content, content_type_label) != stored:
-            return checked, Break(pk, content["created_at"], "content", previous_id)
-        previous_hash, previous_id = stored, pk
+        if row["prev_hash"] != previous_hash:
+            return checked, Break(row["id"], row["created_at"], "link", previous_id)
+        if row_hash(row["prev_hash"], row, content_type_label) != row["hash"]:
+            return checked, Break(row["id"], row["created_at"], "content", previous_id)
+        if known_head and row["id"] == known_head[0]:
+            if row["hash"] != known_head[1]:
+                return checked, Break(row["id"], row["created_at"], "head", previous_id)
+            head_seen = True
+        previous_hash, previous_id = row["hash"], row["id"]
+    if not head_seen:
+        return checked, Break(known_head[0], None, "head", previous_id)
     return checked, None

@@ -85,3 +85,22 @@ def audit_record(
         event.hash = chain.row_hash(prev_hash, content, lambda _id: f"{content_type.app_label}.{content_type.model}")
         event.save()
     return event
+
+
+def audit_chain_verify(*, known_head: tuple[int, str] | None = None, chunk_size: int = 2000):
+    """Recompute the whole chain, streaming in id order (constant memory). Returns (events checked,
+    the first chain.Break or None, (id, hash) of the newest event or None)."""
+    rows = AuditEvent.objects.order_by("id").values("id", "prev_hash", "hash", *chain.CONTENT_FIELDS)
+    head: list = [None]
+
+    def tracked():
+        for row in rows.iterator(chunk_size=chunk_size):
+            head[0] = (row["id"], row["hash"])
+            yield row
+
+    def label(content_type_id):
+        content_type = ContentType.objects.get_for_id(content_type_id)
+        return f"{content_type.app_label}.{content_type.model}"
+
+    checked, broken = chain.verify(tracked(), label, known_head)
+    return checked, broken, head[0]

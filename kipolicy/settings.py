@@ -329,3 +329,10 @@ LOGGING = {
 
 # Demo data may only be written to a debug installation unless forced.
 DEMO_PASSWORD = "kipolicy-demo"
+
+# --- Audit trail (issue 11, defect 7): the daily verification of the hash chain -------------
+# every day at 03:30: recompute the audit trail's hash chain; a break is mailed to comms once
+CELERY_BEAT_SCHEDULE["verify-audit-chain"] = {
+    "task": "monitoring.tasks.audit_chain_verify_task",
+    "schedule": crontab(hour=3, minute=30),
+}
