@@ -72,9 +72,9 @@ class Break:
         return f"{self.id}:{self.reason}"
 
 
-def verify(rows: Iterator[dict], content_type_label, known_head: tuple[int, str] | None = None) -> tuple[int, Break | None]:
-    """Walk the rows (dicts of id, prev_hash, hash and CONTENT_FIELDS) in id order; returns (rows
-    checked, first break or None). known_head: (id, hash) of the newest row an earlier run saw."""
+def verify(rows: Iterator[dict], content_type_label, known_head: tuple[int, str] | None = None):
+    """Walk the rows (dicts of id, prev_hash, hash and CONTENT_FIELDS) in id order; returns
+    (rows checked, the first Break or None). known_head: (id, hash) of the newest row an earlier run saw."""
     checked, previous_hash, previous_id = 0, GENESIS, None
     head_seen = known_head is None
     for row in rows:

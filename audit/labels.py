@@ -61,5 +61,7 @@ ACTION_LABELS = {
 CHAIN_BREAK_REASONS = {
     "content": _("the event no longer matches its hash: it was changed after it was written"),
     "link": _("its link to the event before it does not match: an event before it was removed or inserted"),
-    "head": _("the newest event seen by the previous verification is gone or changed: events were removed from the end"),
+    "head": _(
+        "the newest event seen by the previous verification is gone or changed: events were removed from the end"
+    ),
 }

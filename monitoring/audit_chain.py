@@ -19,9 +19,11 @@ JOB = "verify_audit_chain"
 
 def _last_known_head() -> tuple[int, str] | None:
     """The newest event the last intact run saw: rows removed from the end are found by its absence."""
-    for counts in CheckRun.objects.filter(job=JOB, status=RunStatus.OK).order_by("-started_at").values_list(
-        "counts", flat=True
-    )[:30]:
+    for counts in (
+        CheckRun.objects.filter(job=JOB, status=RunStatus.OK)
+        .order_by("-started_at")
+        .values_list("counts", flat=True)[:30]
+    ):
         if counts.get("head_id"):
             return counts["head_id"], counts["head_hash"]
     return None
