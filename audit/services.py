@@ -30,6 +30,10 @@ def _plain(value):
     return str(value)
 
 
+def _values(values: dict | None) -> dict:
+    return {k: _plain(v) for k, v in (values or {}).items() if not isinstance(v, models.Manager)}
+
+
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict:
     """The named fields of obj as JSON-safe values (foreign keys as their text)."""
     return {name: _plain(getattr(obj, name)) for name in fields}
@@ -54,7 +58,9 @@ def audit_record(
     """Record one audit event. The only way the portal writes to the audit trail.
 
     Call it inside the transaction of the change it records, so that both land or neither does.
-    Background jobs pass actor=None and actor_repr="system:<task>".
+    Background jobs pass actor=None and actor_repr="system:<task>". Many-to-many managers are
+    left out of before/after (they would read "auth.Group.None"): the admin records those
+    changes by name after saving them (AuditedAdminMixin.save_related).
     """
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
@@ -75,8 +81,8 @@ def audit_record(
             content_type=content_type,
             object_id=str(target.pk),
             object_repr=str(target)[:300],
-            before={k: _plain(v) for k, v in (before or {}).items()},
-            after={k: _plain(v) for k, v in (after or {}).items()},
+            before=_values(before),
+            after=_values(after),
             note=note,
             request_id=request_id.get(),
             prev_hash=prev_hash,
