@@ -55,4 +55,16 @@ ACTION_LABELS = {
     "login.failed": _("Failed login"),
     "login.refused": _("Login refused: locked"),
     "login.locked_out": _("Login locked after repeated failures"),
+    "admin.delete": _("Deleted in the admin"),
+    "admin.relations": _("Memberships or permissions changed in the admin"),
+    "admin.password": _("Password changed in the admin"),
+}
+
+# Why verify_audit_chain stopped (audit.chain.Break.reason).
+CHAIN_BREAK_REASONS = {
+    "content": _("the event no longer matches its hash: it was changed after it was written"),
+    "link": _("its link to the event before it does not match: an event before it was removed or inserted"),
+    "head": _(
+        "the newest event seen by the previous verification is gone or changed: events were removed from the end"
+    ),
 }

@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from audit import chain
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -21,17 +24,22 @@ class AuditEventQuerySet(models.QuerySet):
 
 class AuditEvent(models.Model):
     """One state change or change of responsibility: who did what to which object, with the
-    fields before and after. Append-only: code never updates or deletes these rows."""
+    fields before and after. Append-only: code never updates or deletes these rows, and the
+    database refuses to (triggers, migration 0004). Each row is chained to the one before it
+    (prev_hash, hash: audit/chain.py)."""
 
-    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    # Set by audit_record, not auto_now_add: the time is part of the hashed content.
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # PROTECT: a user who acted is deactivated, never deleted (deleting would rewrite the trail).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("who"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
+    actor_username = models.CharField(_("username"), max_length=150, blank=True)
     actor_repr = models.CharField(_("who"), max_length=200)
     action = models.CharField(_("action"), max_length=80)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
@@ -41,6 +49,8 @@ class AuditEvent(models.Model):
     after = models.JSONField(_("after"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
     request_id = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, default=chain.GENESIS)
+    hash = models.CharField(_("hash"), max_length=64, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 

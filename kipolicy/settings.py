@@ -416,3 +416,10 @@ AXES_CLIENT_IP_CALLABLE = "core.throttles.client_ip"
 AXES_LOCKOUT_CALLABLE = "org.logins.lockout_response"
 AXES_VERBOSE = False
 LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}  # failures and lockouts, not every clean-up
+
+# --- Audit trail (issue 11, defect 7): the daily verification of the hash chain -------------
+# every day at 03:30: recompute the audit trail's hash chain; a break is mailed to comms once
+CELERY_BEAT_SCHEDULE["verify-audit-chain"] = {
+    "task": "monitoring.tasks.audit_chain_verify_task",
+    "schedule": crontab(hour=3, minute=30),
+}

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from monitoring import reminders, services
+from monitoring.audit_chain import audit_chain_check
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -25,3 +26,9 @@ def escalations_send_task() -> dict:
 def weekly_digest_task() -> dict:
     """Monday 07:00: the communications department's digest."""
     return reminders.weekly_digest_queue()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def audit_chain_verify_task() -> dict:
+    """03:30 daily: recompute the audit trail's hash chain; mail comms once per break."""
+    return audit_chain_check()

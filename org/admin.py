@@ -1,8 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin_mixins import AuditedAdminMixin
+from audit.services import audit_record
 from org.models import Absence, Unit, User
 
 
@@ -10,6 +15,29 @@ from org.models import Absence, Unit, User
 class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     fieldsets = (*BaseUserAdmin.fieldsets, (_("Portal"), {"fields": ("language",)}))
     list_display = ["username", "first_name", "last_name", "email", "language", "is_active"]
+
+    def user_change_password(self, request, id, form_url=""):
+        """The admin's "change password" page: record who changed whose password (never the password)."""
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                user = self.get_object(request, unquote(id))
+                audit_record(
+                    actor=request.user,
+                    target=user,
+                    action="admin.password",
+                    after={"usable_password": user.has_usable_password()},
+                )
+        return response
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """A user who acted is kept (the audit trail refers to them): say what to do instead."""
+        user = self.get_object(request, unquote(object_id))
+        if user is not None and self.get_deleted_objects([user], request)[3]:
+            messages.warning(
+                request, _("A user who has acted in the portal cannot be deleted: deactivate them instead.")
+            )
+        return super().delete_view(request, object_id, extra_context)
 
 
 @admin.register(Unit)
@@ -31,3 +59,12 @@ class AbsenceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["person", "first_day", "last_day", "note"]
     raw_id_fields = ["person"]
     date_hierarchy = "first_day"
+
+
+# Roles are groups (comms, auditor): their permissions and deletion are audited like any change.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(AuditedAdminMixin, BaseGroupAdmin):
+    pass
