@@ -70,18 +70,26 @@ def _database(url: str) -> dict:
     return config
 
 
-DEBUG = _bool("DEBUG", True)
+# Off unless asked for: `make run` (scripts/run.sh) sets DEBUG=true for development.
+DEBUG = _bool("DEBUG", False)
 
 SECRET_KEY = _secret("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "insecure-development-key-only-for-debug"
-
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+if not DEBUG:
+    # A production start without its key or host names stops here, with one line naming what is missing.
+    _missing = [
+        name
+        for name, value in [("SECRET_KEY (or SECRET_KEY_FILE)", SECRET_KEY), ("ALLOWED_HOSTS", ALLOWED_HOSTS)]
+        if not value
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"{' and '.join(_missing)} must be set when DEBUG is off; "
+            "see docs/configuration.md (for development, set DEBUG=true)"
+        )
+if not SECRET_KEY:
+    SECRET_KEY = "insecure-development-key-only-for-debug"
 if not ALLOWED_HOSTS:
-    if not DEBUG:
-        raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off")
     ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

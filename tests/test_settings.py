@@ -27,12 +27,12 @@ CONFIG_VARIABLES = (
 )
 
 
-def start(tmp_path, **variables) -> subprocess.CompletedProcess:
-    """Run django.setup() with kipolicy.settings and the given variables; files go under tmp_path."""
+def start(tmp_path, code="import django; django.setup()", **variables) -> subprocess.CompletedProcess:
+    """Run django.setup() (or `code`) with kipolicy.settings and the given variables; files go under tmp_path."""
     env = {k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}
     env.update(DJANGO_SETTINGS_MODULE="kipolicy.settings", VAR_DIR=str(tmp_path), **variables)
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+        [sys.executable, *(["-c", code] if isinstance(code, str) else code)],
         cwd=PROJECT_ROOT,
         env=env,
         capture_output=True,
@@ -54,9 +54,44 @@ def test_a_good_configuration_starts(tmp_path, production):
     assert result.returncode == 0, result.stderr
 
 
-def test_the_defaults_start_a_development_installation(tmp_path):
-    """With nothing set, the settings load in debug mode on SQLite under VAR_DIR."""
+def test_with_nothing_set_the_portal_refuses_to_start(tmp_path):
+    """With no environment at all, DEBUG is off and the settings refuse to load without a key and
+    host names (no published development key in production), naming both and the documentation."""
     result = start(tmp_path)
+
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("django.core.exceptions.ImproperlyConfigured: ")
+    assert "SECRET_KEY" in last_line and "ALLOWED_HOSTS" in last_line and "docs/configuration.md" in last_line
+
+
+def test_manage_py_says_what_is_missing_in_one_line(tmp_path):
+    """manage.py prints the configuration error as one line, not a traceback."""
+    result = start(tmp_path, code=["manage.py", "check"], ALLOWED_HOSTS="sociala-medier.ki.se")
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Error: SECRET_KEY (or SECRET_KEY_FILE) must be set when DEBUG is off; "
+        "see docs/configuration.md (for development, set DEBUG=true)"
+    ]
+
+
+def test_debug_is_off_unless_asked_for(tmp_path):
+    """With a key and host names but no DEBUG, the portal runs with DEBUG off."""
+    result = start(
+        tmp_path,
+        code="from django.conf import settings; print(settings.DEBUG, settings.SESSION_COOKIE_SECURE)",
+        SECRET_KEY="a-long-random-production-secret",
+        ALLOWED_HOSTS="sociala-medier.ki.se",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True"]
+
+
+def test_debug_true_starts_a_development_installation(tmp_path):
+    """DEBUG=true (what `make run` sets) loads without a key, on SQLite under VAR_DIR."""
+    result = start(tmp_path, DEBUG="true")
 
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "celery").is_dir()
@@ -64,7 +99,7 @@ def test_the_defaults_start_a_development_installation(tmp_path):
 
 def test_an_unknown_database_scheme_is_refused(tmp_path):
     """DATABASE_URL with a scheme no backend knows stops start-up and names DATABASE_URL."""
-    result = start(tmp_path, DATABASE_URL="foo://bar")
+    result = start(tmp_path, DEBUG="true", DATABASE_URL="foo://bar")
 
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
