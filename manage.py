@@ -9,7 +9,7 @@ if __name__ == "__main__":
     from django.core.management import execute_from_command_line
 
     try:
-        settings.INSTALLED_APPS  # load the settings: a configuration error is one line, not a traceback
+        settings.INSTALLED_APPS  # noqa: B018  (loads the settings: a configuration error is one line, not a traceback)
     except ImproperlyConfigured as exc:
         sys.exit(f"Error: {exc}")
     execute_from_command_line(sys.argv)
