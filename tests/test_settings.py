@@ -3,6 +3,8 @@
 Each case starts a fresh interpreter, because settings are read once per process."""
 
 import os
+import re
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +26,10 @@ CONFIG_VARIABLES = (
     "MEDIA_ROOT",
     "EMAIL_URL",
     "BEHIND_TLS_PROXY",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
 )
 
 
@@ -152,3 +158,53 @@ def test_an_unreadable_secret_key_file_is_refused(tmp_path, production):
 
     assert result.returncode != 0
     assert "SECRET_KEY_FILE" in result.stderr
+
+
+def documented_production_settings() -> dict[str, str]:
+    """The variables of the block in docs/deployment.md, "Production security settings"."""
+    text = (PROJECT_ROOT / "docs" / "deployment.md").read_text()
+    section = text.split("## Production security settings", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", section, re.DOTALL).group(1)
+    return dict(re.findall(r"^([A-Z_]+)=(\S*)$", block, re.MULTILINE))
+
+
+def test_check_deploy_finds_nothing_with_the_documented_production_settings(tmp_path):
+    """`manage.py check --deploy` gives 0 warnings with the production settings as documented,
+    the key (there a mounted file) being 50 random characters."""
+    variables = documented_production_settings()
+    assert {"DEBUG", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"} <= variables.keys()
+    key_file = tmp_path / "secret_key"
+    key_file.write_text(secrets.token_urlsafe(50))
+    variables["SECRET_KEY_FILE"] = str(key_file)
+
+    result = start(tmp_path, code=["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **variables)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_without_the_https_settings(tmp_path):
+    """Without them, check --deploy names HSTS and the SSL redirect (the defaults suit a trial)."""
+    result = start(
+        tmp_path,
+        code=["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="sociala-medier.ki.se",
+    )
+
+    assert result.returncode != 0
+    assert "security.W004" in result.stderr and "security.W008" in result.stderr
+
+
+def test_development_cookies_keep_their_plain_names(tmp_path):
+    """With DEBUG on (plain http://127.0.0.1) the cookies cannot be Secure, so not __Host- either."""
+    result = start(
+        tmp_path,
+        code="from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE)",
+        DEBUG="true",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["sessionid", "csrftoken", "False"]
