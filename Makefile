@@ -12,6 +12,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
+# Development: `make setup`, `make run` and `make messages` run in debug mode unless DEBUG is set (the portal's
+# default is DEBUG off, which needs SECRET_KEY and ALLOWED_HOSTS: docs/configuration.md).
+setup run messages: export DEBUG ?= true
+
 setup: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py compile_locale
@@ -19,13 +23,13 @@ setup: $(STAMP)
 
 ## run: set up, seed the demo on first start, then serve on 127.0.0.1:$(PORT) with a Celery worker and beat
 run: setup
-	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py seed_demo --if-empty
 	PORT=$(PORT) scripts/run.sh
 
 ## test: the whole suite (DATABASE_URL picks the database; SQLite by default)
 test: $(STAMP)
-	$(PY) manage.py compile_locale
-	$(PY) manage.py collectstatic --noinput --verbosity 0
+	DJANGO_SETTINGS_MODULE=kipolicy.settings_test $(PY) manage.py compile_locale
+	DJANGO_SETTINGS_MODULE=kipolicy.settings_test $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -13,6 +13,13 @@ from org.api import UnitViewSet
 from reports.api import ComplianceView
 
 
+class SwaggerView(SpectacularSwaggerView):
+    """Swagger UI whose start script is a static file (static/js/swagger-ui-init.js), not inline
+    code: the Content-Security-Policy allows scripts only from the portal's own files."""
+
+    template_name = "api/swagger_ui.html"
+
+
 class Router(DefaultRouter):
     include_root_view = False  # the documentation at docs/ is the index
 
@@ -30,5 +37,5 @@ urlpatterns = [
     # Both need a logged-in user (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]): the schema answers
     # 401 to anyone else, the documentation page sends a browser to the login page.
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
+    path("docs/", login_required(SwaggerView.as_view(url_name="api:schema")), name="docs"),
 ]

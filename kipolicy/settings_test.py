@@ -2,7 +2,10 @@
 
 import os
 
+# DEBUG is off by default and then the settings need a key and host names: give tests their own,
+# so that neither `make test` nor pytest needs a real key or DEBUG=true.
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
 from kipolicy.settings import *  # noqa: E402,F403
 

@@ -97,10 +97,33 @@ def browser(collected_static, serialized_db):
     playwright.stop()
 
 
+# What the browser refused because of the Content-Security-Policy during the current test (Chromium
+# reports each refusal on the console); ``csp_violations`` fails the test if there is any.
+CSP_VIOLATIONS: list[str] = []
+
+
+def _record_csp_violation(message):
+    if "Content Security Policy" in message.text:
+        CSP_VIOLATIONS.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+
+@pytest.fixture(autouse=True)
+def csp_violations():
+    """Fail a browser test when a page it opened broke the Content-Security-Policy (an inline
+    script or style, a resource from elsewhere): the page would not work as written."""
+    CSP_VIOLATIONS.clear()
+    yield CSP_VIOLATIONS
+    violations = list(CSP_VIOLATIONS)
+    CSP_VIOLATIONS.clear()
+    assert violations == [], "the Content-Security-Policy blocked:\n" + "\n".join(violations)
+
+
 def new_context(browser):
-    """A browser context as a Swedish user in Stockholm sees the portal."""
+    """A browser context as a Swedish user in Stockholm sees the portal; the console of each of
+    its pages is watched for Content-Security-Policy violations."""
     ctx = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm")
     ctx.set_default_timeout(10_000)
+    ctx.on("console", _record_csp_violation)
     return ctx
 
 
