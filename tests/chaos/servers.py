@@ -310,9 +310,11 @@ class Processes:
             args += ["--beat", "-s", str(self.log_dir / f"beat-schedule-{name}-{self.count}")]
         return self.start(f"worker-{name}", *args, env=env)
 
-    def beat(self, name: str) -> subprocess.Popen:
+    def beat(self, name: str, env: dict | None = None) -> subprocess.Popen:
+        """`celery beat` alone, with a schedule file of its own."""
         schedule = str(self.log_dir / f"beat-schedule-{name}")
-        return self.start(f"beat-{name}", "-m", "celery", "-A", "kipolicy", "beat", "--loglevel=INFO", "-s", schedule)
+        args = ["-m", "celery", "-A", "kipolicy", "beat", "--loglevel=INFO", "-s", schedule]
+        return self.start(f"beat-{name}", *args, env=env)
 
     def manage(self, name: str, *args: str, env: dict | None = None, timeout: float = 120) -> int:
         """Run a management command to its end (bounded); returns its exit status."""
