@@ -128,8 +128,9 @@ def test_r3_pages_api_and_check_ins_work_while_redis_is_down_and_email_goes_out_
     with capsys.disabled():
         print(
             f"\nR3: Redis down {back - stopped:.0f} s; {len(statuses)} requests, statuses {sorted(set(statuses))}, "
-            f"slowest {max(latencies)[0]:.2f} s ({max(latencies)[1]}); {len(queued)} e-mails queued meanwhile, delivered {recovery:.1f} s "
-            f"after Redis came back"
+            f"slowest {max(latencies)[0]:.2f} s ({max(latencies)[1]}); {len(queued)} e-mails queued meanwhile, "
+            f"delivered {recovery:.1f} s"
+            " after Redis came back"
         )
     assert set(sent) == queued
     assert set(sent.values()) == {1}
