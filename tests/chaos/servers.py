@@ -244,6 +244,13 @@ class SmtpSink:
         with self.lock:
             return Counter(self.notification_ids)
 
+    def message_ids_by_notification(self) -> dict[int, set[str]]:
+        with self.lock:
+            result: dict[int, set[str]] = {}
+            for pk, mid in zip(self.notification_ids, self.message_ids, strict=True):
+                result.setdefault(pk, set()).add(mid)
+            return result
+
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
