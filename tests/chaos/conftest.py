@@ -6,13 +6,11 @@ redis-server; R4 also needs PostgreSQL's server binaries. Without them the tests
 """
 
 import shutil
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
-from tests.chaos.servers import PostgresCluster, Processes, RedisServer, SmtpSink, postgres_bin_dir
+from tests.chaos.servers import PostgresCluster, Processes, RedisServer, SmtpSink, database_url, postgres_bin_dir
 
 
 def pytest_collection_modifyitems(items):
@@ -26,15 +24,6 @@ def pytest_collection_modifyitems(items):
                         "database); run with DATABASE_URL=postgres://…"
                     )
                 )
-
-
-def subprocess_database_url() -> str:
-    """The test database (test_<name>), as a subprocess's DATABASE_URL."""
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        auth += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{quote(db['NAME'], safe='')}"
 
 
 @pytest.fixture
@@ -79,7 +68,7 @@ def processes(tmp_path, redis_server, smtp_sink):
     pool = Processes(
         tmp_path,
         {
-            "DATABASE_URL": subprocess_database_url(),
+            "DATABASE_URL": database_url(),
             "CELERY_BROKER_URL": redis_server.url,
             "CELERY_RESULT_BACKEND": redis_server.url,
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_sink.port}",

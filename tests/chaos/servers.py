@@ -30,6 +30,7 @@ from collections import Counter
 from email import message_from_bytes
 from email.policy import default as default_policy
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 
@@ -52,6 +53,17 @@ def wait_until(condition, what: str, timeout: float, interval: float = 0.1, on_t
             return
         time.sleep(interval)
     pytest.fail(f"timed out after {timeout} s waiting for {what}" + (f"\n{on_timeout()}" if on_timeout else ""))
+
+
+def database_url() -> str:
+    """The test database (test_<name>), as a subprocess's DATABASE_URL."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    auth = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        auth += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{quote(db['NAME'], safe='')}"
 
 
 def postgres_bin_dir() -> Path | None:
@@ -335,6 +347,19 @@ class Processes:
         kill_group(process, sig)
         if process in self.running:
             self.running.remove(process)
+
+    def wait_for_outbox(self, what: str, timeout: float) -> float:
+        """Wait until every outbox row is sent; returns how long it took."""
+        from notifications.models import Notification
+
+        started = time.monotonic()
+        wait_until(
+            lambda: not Notification.objects.filter(sent_at__isnull=True).exists(),
+            what,
+            timeout=timeout,
+            on_timeout=self.log_tail,
+        )
+        return time.monotonic() - started
 
     def died(self) -> list[subprocess.Popen]:
         return [p for p in self.running if p.poll() is not None]

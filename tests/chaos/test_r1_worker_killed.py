@@ -20,9 +20,9 @@ import time
 
 import pytest
 
-from notifications import services as outbox
 from notifications.models import Notification
 from tests.chaos.servers import wait_until
+from tests.notifications.helpers import queue_emails
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -31,22 +31,9 @@ KILLS = 20
 LEASE_SECONDS = 3
 
 
-def _queue(n: int) -> list[int]:
-    return [
-        outbox.notification_queue(
-            template="reminder-snapshot",
-            dedupe_key=f"chaos-r1:{i}",
-            to_email=f"r1-{i}@ki.se",
-            language="sv",
-            context={"accounts": []},
-        ).pk
-        for i in range(n)
-    ]
-
-
 def test_r1_a_worker_killed_20_times_loses_and_repeats_no_email(processes, smtp_sink, capsys):
     smtp_sink.delay = 0.04
-    ids = _queue(ROWS)
+    ids = queue_emails(ROWS, "chaos-r1")
     seed = random.randrange(10**6)
     rng = random.Random(seed)
     env = {"NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS": str(LEASE_SECONDS)}
@@ -72,15 +59,8 @@ def test_r1_a_worker_killed_20_times_loses_and_repeats_no_email(processes, smtp_
     left_claimed = Notification.objects.filter(sent_at__isnull=True, claimed_at__isnull=False).count()
 
     # Recovery: one worker, left alone, delivers the rest (claims left by the kills included).
-    recovery_started = time.monotonic()
     worker = processes.worker("r1-final", env=env)
-    wait_until(
-        lambda: not Notification.objects.filter(sent_at__isnull=True).exists(),
-        "every e-mail to be delivered after the last kill",
-        timeout=120,
-        on_timeout=processes.log_tail,
-    )
-    recovery = time.monotonic() - recovery_started
+    recovery = processes.wait_for_outbox("every e-mail to be delivered after the last kill", timeout=120)
     time.sleep(LEASE_SECONDS + 2)  # more sender runs, past a lease: none may send anything again
     processes.kill(worker)
 

@@ -54,12 +54,7 @@ def test_r5_two_beats_make_each_periodic_effect_once(processes, smtp_sink, capsy
     for beat in beats:
         processes.kill(beat)
     ran = time.monotonic() - started
-    wait_until(
-        lambda: not Notification.objects.filter(sent_at__isnull=True).exists(),
-        "the workers to deliver the queued e-mails",
-        timeout=90,
-        on_timeout=processes.log_tail,
-    )
+    processes.wait_for_outbox("the workers to deliver the queued e-mails", timeout=90)
     time.sleep(3)  # the queued tasks drain: nothing more may be sent
     for worker in workers:
         processes.kill(worker)
