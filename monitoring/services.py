@@ -4,6 +4,7 @@ import datetime
 import logging
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,8 +28,18 @@ MONITORED_STATUSES = (AccountStatus.ACTIVE, AccountStatus.DECOMMISSIONING)
 @contextmanager
 def job_run(job: str, now: datetime.datetime | None = None):
     """Record a run of a periodic job (started, finished, counts, error): evidence that monitoring
-    itself ran. Yields the counts dict for the job to fill."""
-    run = CheckRun.objects.create(job=job, started_at=now or timezone.now())
+    itself ran. Yields the counts dict for the job to fill.
+
+    A run whose process died, or whose database went away under it (R4 in docs/reliability.md),
+    cannot record its own failure and stays "running". The next run of the job closes such runs
+    once they are older than the task time limit (no task runs longer), as failed."""
+    now = now or timezone.now()
+    CheckRun.objects.filter(
+        job=job,
+        status=RunStatus.RUNNING,
+        started_at__lt=now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT),
+    ).update(finished_at=now, status=RunStatus.FAILED, error="abandoned: the run ended without recording its end")
+    run = CheckRun.objects.create(job=job, started_at=now)
     counts: dict = {}
     try:
         yield counts

@@ -4,14 +4,16 @@ send_notifications command) delivers them. Detection and delivery are separate s
 notifications.tasks imports this module, never the other way round: the kick after a commit
 queues the delivery task by its name (SEND_TASK)."""
 
+import hashlib
 import logging
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 
 from celery import current_app
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
@@ -120,43 +122,73 @@ def _due(now: datetime):
 def notifications_send(*, now: datetime | None = None, batch: int = 100) -> int:
     """Deliver due outbox rows; returns how many were sent.
 
-    Each row is claimed with a conditional update before sending: when two workers race, the one
-    whose update changed no row skips it (another worker got there first). A failure releases
-    the claim and schedules a retry with exponential backoff.
+    1. Claim a row with a conditional update (a lease of CLAIM_TIMEOUT, counted as an attempt):
+       when two workers race, the one whose update changed no row skips it (another worker got
+       there first). A worker killed while it holds the lease leaves the row to be retried when
+       the lease ends, at most MAX_ATTEMPTS times in all (a message that kills its worker every
+       time cannot loop for ever).
+    2. Hand it to the mail server over one connection per run, under a Message-ID derived from
+       the row (message_id), the same on every attempt.
+    3. Mark it sent as soon as the server has accepted it, before anything else (not after
+       closing the connection): the window in which a kill makes a resend is one UPDATE long,
+       and a resend in it carries the same Message-ID. docs/reliability.md says what "exactly
+       once" means at the boundary with SMTP.
+
+    A failure releases the claim and schedules a retry with exponential backoff.
     """
     now = now or timezone.now()
     sent = 0
-    for row_id, claimed_at in list(_due(now).order_by("created_at").values_list("id", "claimed_at")[:batch]):
-        won = Notification.objects.filter(pk=row_id, sent_at__isnull=True, claimed_at=claimed_at).update(claimed_at=now)
-        if not won:
-            continue
-        notification = Notification.objects.get(pk=row_id)
-        try:
-            _deliver(notification)
-        except Exception as exc:  # noqa: BLE001 - SMTP errors of any kind are retried
-            attempts = notification.attempts + 1
-            Notification.objects.filter(pk=row_id).update(
-                claimed_at=None,
-                attempts=attempts,
-                last_error=str(exc)[:2000],
-                next_attempt_at=now + timedelta(minutes=2**attempts),
+    due = list(_due(now).order_by("created_at").values_list("id", "claimed_at")[:batch])
+    if not due:
+        return 0
+    connection = get_connection()
+    try:
+        for row_id, claimed_at in due:
+            won = Notification.objects.filter(pk=row_id, sent_at__isnull=True, claimed_at=claimed_at).update(
+                claimed_at=now, attempts=F("attempts") + 1
             )
-            logger.warning("sending notification %s failed (attempt %s)", row_id, attempts, exc_info=True)
-            continue
-        Notification.objects.filter(pk=row_id).update(sent_at=timezone.now(), attempts=notification.attempts + 1)
-        sent += 1
+            if not won:
+                continue
+            notification = Notification.objects.get(pk=row_id)
+            try:
+                _deliver(notification, connection)
+            except Exception as exc:  # noqa: BLE001 - SMTP errors of any kind are retried
+                Notification.objects.filter(pk=row_id).update(
+                    claimed_at=None,
+                    last_error=str(exc)[:2000],
+                    next_attempt_at=now + timedelta(minutes=2**notification.attempts),
+                )
+                logger.warning("sending notification %s failed (attempt %s)", row_id, notification.attempts)
+                connection.close()  # the next message opens a fresh connection
+                continue
+            Notification.objects.filter(pk=row_id).update(sent_at=timezone.now())
+            sent += 1
+    finally:
+        connection.close()
     return sent
 
 
-def _deliver(notification: Notification) -> None:
+def message_id(notification: Notification) -> str:
+    """The e-mail's Message-ID: derived from the row (its id, and a digest of its dedupe key and
+    creation time, so that ids restarted in another database never collide), hence the same
+    when the row is sent again after a worker died in the middle of it."""
+    digest = hashlib.sha256(f"{notification.dedupe_key}|{notification.created_at.isoformat()}".encode()).hexdigest()
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "kipolicy.invalid"
+    return f"<notification.{notification.pk}.{digest[:16]}@{domain}>"
+
+
+def _deliver(notification: Notification, connection) -> None:
     message = EmailMultiAlternatives(
         subject=notification.subject,
         body=notification.body_text,
         to=[notification.to_email],
-        headers={"X-KI-Notification": str(notification.pk)},
+        headers={"X-KI-Notification": str(notification.pk), "Message-ID": message_id(notification)},
+        connection=connection,
     )
     if notification.body_html:
         message.attach_alternative(notification.body_html, "text/html")
     if notification.attachment_name and notification.attachment_data is not None:
         message.attach(notification.attachment_name, bytes(notification.attachment_data), notification.attachment_type)
-    message.send()
+    connection.open()  # once per run: a no-op while the connection is open
+    if not message.send():
+        raise RuntimeError("the mail backend sent nothing")

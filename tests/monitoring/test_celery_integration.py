@@ -20,11 +20,9 @@ import uuid
 import warnings
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
@@ -34,6 +32,8 @@ from monitoring.models import CheckRun, Finding
 from notifications import services as outbox
 from notifications.models import Notification
 from tests import factories
+from tests.chaos.servers import database_url
+from tests.notifications.helpers import queue_emails
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 BASE_DIR = Path(settings.BASE_DIR)
@@ -66,15 +66,6 @@ def broker():
     client.close()
 
 
-def _database_url() -> str:
-    """The test database (test_<name>), as the worker's DATABASE_URL."""
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        auth += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{quote(db['NAME'], safe='')}"
-
-
 class Workers:
     """Starts `celery worker --beat --pool=solo` processes, each in its own process group (the
     embedded beat is a child process), and stops whatever is still running at the end."""
@@ -89,7 +80,7 @@ class Workers:
             "PYTHONPATH": os.pathsep.join(filter(None, [str(BASE_DIR), os.environ.get("PYTHONPATH")])),
             "CELERY_BROKER_URL": broker_url,
             "CELERY_RESULT_BACKEND": broker_url,
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": database_url(),
             "CONN_MAX_AGE": "0",
             "VAR_DIR": str(tmp_path / "var"),
             "KI_TEST_EMAIL_DIR": str(self.mail_dir),
@@ -212,16 +203,7 @@ def test_the_beat_sweeps_and_the_reminder_is_delivered_once(workers):
 
 
 def _queue(n: int) -> list[int]:
-    return [
-        outbox.notification_queue(
-            template="reminder-snapshot",
-            dedupe_key=f"crash-test:{i}",
-            to_email=f"crash{i}@ki.se",
-            language="sv",
-            context={"accounts": []},
-        ).pk
-        for i in range(n)
-    ]
+    return queue_emails(n, "crash-test")
 
 
 def test_a_worker_killed_while_delivering_sends_each_email_exactly_once(workers):

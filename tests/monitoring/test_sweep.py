@@ -2,6 +2,7 @@
 records each run as a CheckRun, and runs a fixed number of queries whatever the number of accounts."""
 
 import dataclasses
+import datetime
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -152,6 +153,24 @@ def test_a_rule_that_raises_fails_the_run_and_propagates(monkeypatch):
     assert run.status == RunStatus.FAILED
     assert "the rule query broke" in run.error
     assert run.finished_at is not None
+
+
+def test_a_run_cut_off_without_recording_its_end_is_closed_as_failed_by_the_next_run(settings):
+    """MON-1 (evidence that monitoring ran), R4: a sweep whose database restarted under it could
+    not record its failure; once it is older than the task time limit the next sweep records it
+    as failed, and a run still within the limit (perhaps still working) is left alone."""
+    limit = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    cut = CheckRun.objects.create(job="sweep_compliance", started_at=NOW - limit - DAY)
+    recent = CheckRun.objects.create(job="sweep_compliance", started_at=NOW - limit / 2)
+    other_job = CheckRun.objects.create(job="daily_reminders", started_at=NOW - limit - DAY)
+
+    services.compliance_sweep(now=NOW)
+
+    cut.refresh_from_db()
+    assert (cut.status, cut.finished_at) == (RunStatus.FAILED, NOW)
+    assert "abandoned" in cut.error
+    assert CheckRun.objects.get(pk=recent.pk).status == RunStatus.RUNNING
+    assert CheckRun.objects.get(pk=other_job.pk).status == RunStatus.RUNNING
 
 
 def _accounts(n: int, unit) -> None:

@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from notifications.models import Notification
-from notifications.services import CLAIM_TIMEOUT, notification_queue, notifications_send
+from notifications.services import CLAIM_TIMEOUT, MAX_ATTEMPTS, notification_queue, notifications_send
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +22,13 @@ class FailingBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages):
         raise smtplib.SMTPException("451 try again later")
+
+
+class DyingBackend(BaseEmailBackend):
+    """The worker dies (SIGKILL, out of memory) while it hands the message over."""
+
+    def send_messages(self, email_messages):
+        raise SystemExit("killed")
 
 
 @pytest.fixture
@@ -240,3 +247,36 @@ def test_queueing_an_email_does_not_contact_the_broker_by_default(db, django_cap
         )
     assert row is not None and row.sent_at is None
     assert callbacks == []
+
+
+def test_a_resend_after_a_lost_claim_carries_the_same_message_id(account, recipient, now):
+    """COMMS-1, R1: a worker killed after the server took the message but before the row was marked
+    sent sends it again when the claim times out: under the same Message-ID, so the resend is
+    recognisable as the same e-mail (docs/reliability.md)."""
+    notification = queue(account, recipient)
+    notifications_send(now=now)
+    # As if the worker had died before writing sent_at:
+    Notification.objects.filter(pk=notification.pk).update(sent_at=None)
+
+    assert notifications_send(now=now + CLAIM_TIMEOUT + datetime.timedelta(seconds=1)) == 1
+
+    first, second = (m.message()["Message-ID"] for m in mail.outbox)
+    assert first == second
+    assert first.startswith(f"<notification.{notification.pk}.")
+
+
+def test_a_claim_that_died_with_its_worker_counts_as_an_attempt(account, recipient, now, settings):
+    """COMMS-1: a worker that dies holding the claim has used an attempt, so that a message that
+    kills its worker every time is given up after MAX_ATTEMPTS instead of being retried for ever."""
+    notification = queue(account, recipient)
+    Notification.objects.filter(pk=notification.pk).update(attempts=MAX_ATTEMPTS - 1)
+    settings.EMAIL_BACKEND = f"{__name__}.DyingBackend"
+    with pytest.raises(SystemExit):
+        notifications_send(now=now)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    assert notifications_send(now=now + CLAIM_TIMEOUT + datetime.timedelta(seconds=1)) == 0
+
+    notification.refresh_from_db()
+    assert (notification.attempts, notification.sent_at) == (MAX_ATTEMPTS, None)
+    assert mail.outbox == []
