@@ -369,7 +369,7 @@ def test_a_registrar_makes_and_downloads_the_bundle(client, scene, registrar):
 
 
 @pytest.mark.parametrize("who", ["comms", "registrar"])
-def test_closing_through_the_page_with_a_reason_lifts_the_hold_and_shows_who_and_why(client, who, request):
+def test_closing_through_the_page_with_a_reason_lifts_the_hold_and_shows_who_and_why(db, client, who, request):
     """Issue 11, defect 3: the request page shows who lifted the legal hold and why."""
     user = request.getfixturevalue(who)
     account = factories.SocialAccountFactory()
@@ -403,7 +403,7 @@ def test_closing_through_the_page_without_a_reason_is_refused_with_a_clear_messa
 
 
 @pytest.mark.parametrize("who, shown", [("registrar", True), ("auditor", True), ("comms", True), ("outsider", False)])
-def test_the_navigation_shows_records_requests_to_those_who_may_see_them(client, who, shown, request):
+def test_the_navigation_shows_records_requests_to_those_who_may_see_them(db, client, who, shown, request):
     """Issue 11, defect 3: "Records requests" is in the navigation of registrars (and comms and
     auditors), from the predicate its pages answer 403 with."""
     client.force_login(request.getfixturevalue(who))
