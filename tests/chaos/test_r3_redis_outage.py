@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.services import social_account_draft_create
 from monitoring.models import CheckIn
-from monitoring.services import ping_key_for
+from monitoring.services import ping_key_rotate
 from notifications.models import Notification
 from org.api_tokens import api_token_create
 from tests import factories
@@ -45,7 +45,8 @@ def _world():
         name="KI R3 Bevakad", owner=owner, unit=department, activated_at=timezone.now() - datetime.timedelta(days=3)
     )
     _token, secret = api_token_create(actor=owner, name="r3")
-    return draft, monitored, secret, ping_key_for(monitored).token
+    _key, ping_token = ping_key_rotate(actor=owner, account_id=monitored.pk)
+    return draft, monitored, secret, ping_token
 
 
 def _log_in(base: str, username: str) -> requests.Session:
