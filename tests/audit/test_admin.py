@@ -66,11 +66,11 @@ def test_group_membership_changes_are_recorded_by_name(admin_client, admin_user)
 
 
 def test_group_permission_changes_are_recorded_by_name(admin_client):
-    group = Group.objects.create(name="registrar")
+    group = Group.objects.create(name="archive")
     permission = Permission.objects.get(codename="view_auditevent")
 
     response = admin_client.post(
-        reverse("admin:auth_group_change", args=[group.pk]), {"name": "registrar", "permissions": [permission.pk]}
+        reverse("admin:auth_group_change", args=[group.pk]), {"name": "archive", "permissions": [permission.pk]}
     )
 
     assert response.status_code == 302
