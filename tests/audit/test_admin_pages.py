@@ -5,6 +5,7 @@ import datetime
 import json
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -54,6 +55,10 @@ def demo_data(django_db_setup, django_db_blocker):
             basis="RA-MS 2021:6",
             decided_by_repr="comms",
         )
+        # One failed login, so that django-axes' admin pages have a row to open.
+        failure = {"username": "nobody", "ip_address": "127.0.0.1", "user_agent": "test", "path_info": "/login/"}
+        AccessAttempt.objects.create(**failure, http_accept="*/*", get_data="", post_data="", failures_since_start=1)
+        AccessFailureLog.objects.create(**failure, http_accept="*/*", locked_out=False)
         yield
         transaction.set_rollback(True)
 
