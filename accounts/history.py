@@ -38,7 +38,8 @@ EVIDENCE_ACTIONS = frozenset(
         "handover.accepted",
         "handover.declined",
         "snapshot.upload",  # SHA-256 of each screenshot (REC-4, REC-5)
-        "ping.rotate",
+        "ping.",  # the ping address made or renewed (MON-1)
+        "login.",  # failed and refused logins (about people, never shown on an account's page)
         "follow_up.record",  # PURP-3
         "follow_up.acknowledge",
         "incident.",  # removed posts: category, downloads, hand-off, reference (CONT-2, REC-3/4)

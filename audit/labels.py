@@ -19,6 +19,7 @@ ACTION_LABELS = {
     "handover.accepted": _("Handover accepted"),
     "handover.declined": _("Handover declined"),
     "snapshot.upload": _("Screenshot uploaded"),
+    "ping.create": _("Ping address made"),
     "ping.rotate": _("New ping address"),
     "follow_up.record": _("Follow-up recorded"),
     "follow_up.acknowledge": _("Follow-up acknowledged"),

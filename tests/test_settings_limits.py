@@ -23,14 +23,14 @@ from tests.test_settings import PROJECT_ROOT, start
 )
 def test_a_malformed_value_stops_the_start_naming_the_variable(tmp_path, variable, value):
     """A rate that is not N/s, N/min, N/hour or N/day, or a cache URL of an unknown kind."""
-    stderr = start(tmp_path, **{variable: value}).stderr
+    stderr = start(tmp_path, DEBUG="true", **{variable: value}).stderr
     assert f"ImproperlyConfigured: {variable}" in stderr
 
 
 def caches_of(tmp_path, **variables) -> str:
     """settings.CACHES["default"] as the settings build it from these variables alone."""
     env = {k: v for k, v in os.environ.items() if k != "CACHE_URL"}
-    env.update(DJANGO_SETTINGS_MODULE="kipolicy.settings", VAR_DIR=str(tmp_path), **variables)
+    env.update(DJANGO_SETTINGS_MODULE="kipolicy.settings", VAR_DIR=str(tmp_path), DEBUG="true", **variables)
     code = "import django; django.setup(); from django.conf import settings; print(settings.CACHES['default'])"
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60

@@ -89,5 +89,5 @@ def test_an_exception_in_a_view_reaches_sentry_without_personal_data(sentry_serv
     assert '"environment":"ci-test"' in text.replace(" ", "")
     assert "kipolicy@test" in text
     assert "pii-canary" not in text  # send_default_pii=False: no user name or e-mail
-    assert client.cookies["sessionid"].value not in text
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value not in text
     assert not sentry_sdk.get_client().is_active()
