@@ -14,6 +14,10 @@ EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_TIMEOUT = 10
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+# The test's web server speaks plain HTTP on 127.0.0.1: the production cookies (Secure, __Host-)
+# would never come back from the test's HTTP client, and every login would fail its CSRF check.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+SESSION_COOKIE_NAME, CSRF_COOKIE_NAME = "sessionid", "csrftoken"
 
 _SENDER = {"task": "notifications.tasks.notifications_send_task", "schedule": 1.0}
 CELERY_BEAT_SCHEDULE = {"send-notifications": _SENDER}
