@@ -14,6 +14,8 @@ import pytest
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Every variable the settings read that could leak in from the developer's shell.
 CONFIG_VARIABLES = (
+    # Set by the browser tests' conftest for the test process only; a started portal must not see it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     "DATABASE_URL",
     "DEBUG",
     "SECRET_KEY",
