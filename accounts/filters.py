@@ -5,7 +5,21 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import AccountStatus, Classification
 from accounts.models import Assignment, Platform
+from org.fields import PersonField
 from org.models import Unit
+
+
+class PersonFilter(django_filters.ModelChoiceFilter):
+    """A person, chosen by search (org.fields.PersonField): the page holds only the chosen one.
+    The queryset (extra["queryset"]) still decides whom the filter accepts; people who have left
+    may still hold an account, so the search offers them too."""
+
+    field_class = PersonField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("include_inactive", True)
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
 
 
 class InventoryFilter(django_filters.FilterSet):
@@ -18,7 +32,7 @@ class InventoryFilter(django_filters.FilterSet):
     platform = django_filters.ModelChoiceFilter(label=_("Platform"), queryset=Platform.objects.all())
     status = django_filters.ChoiceFilter(label=_("Status"), choices=AccountStatus.choices)
     classification = django_filters.ChoiceFilter(label=_("Classification"), choices=Classification.choices)
-    person = django_filters.ModelChoiceFilter(
+    person = PersonFilter(
         label=_("Owner or deputy"),
         queryset=get_user_model().objects.filter(assignments__ended_at__isnull=True).distinct(),
         method="held_by",
