@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import AccountStatus, Classification
 from accounts.models import Assignment, Platform
+from core.widgets import SearchSelect
 from org.fields import PersonField
 from org.models import Unit
 
@@ -58,7 +59,8 @@ class InventoryFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.form.fields.values():
-            css = "form-select" if hasattr(field, "choices") else "form-control"
+            is_select = hasattr(field, "choices") and not isinstance(field.widget, SearchSelect)
+            css = "form-select" if is_select else "form-control"
             field.widget.attrs.setdefault("class", css)
 
     def search(self, queryset, name, value):

@@ -97,6 +97,13 @@ class _SearchFieldMixin:
                 return matches[0]
             if matches:
                 raise ValidationError(self.error_messages["ambiguous"], code="ambiguous", params={"value": text})
+        if _as_id(text):
+            # An id the field may show but not accept (a person who has left): say who, not the id.
+            shown = self.display_queryset().filter(pk=text).first()
+            if shown is not None:
+                raise ValidationError(
+                    self.error_messages["unavailable"], code="unavailable", params={"value": self.label_of(shown)}
+                )
         raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text})
 
 
@@ -106,6 +113,7 @@ class SearchModelChoiceField(_SearchFieldMixin, forms.ModelChoiceField):
     widget = SearchSelect
     default_error_messages = {
         "ambiguous": _("“%(value)s” matches more than one; choose from the list."),
+        "unavailable": _("%(value)s cannot be chosen here."),
     }
 
     def to_python(self, value):
@@ -123,6 +131,7 @@ class SearchModelMultipleChoiceField(_SearchFieldMixin, forms.ModelMultipleChoic
     widget = SearchSelectMultiple
     default_error_messages = {
         "ambiguous": _("“%(value)s” matches more than one; choose from the list."),
+        "unavailable": _("%(value)s cannot be chosen here."),
     }
 
     def clean(self, value):

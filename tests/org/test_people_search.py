@@ -150,3 +150,10 @@ def test_widget_keeps_what_was_typed_when_it_named_no_one(db):
 def test_inactive_people_searchable_where_the_field_accepts_them(db):
     html = _Form.make({}, include_inactive=True)["person"].as_widget()
     assert f'data-url="{URL}?inactive=1"' in html
+
+
+def test_field_names_the_person_who_has_left_when_their_id_is_sent(db, english):
+    gone = factories.UserFactory(username="gone", first_name="Greta", last_name="Gången", is_active=False)
+    form = _Form.make({"person": str(gone.pk)})
+    assert not form.is_valid()
+    assert form.errors["person"] == ["Greta Gången (gone) cannot be chosen here."]
