@@ -1,6 +1,5 @@
 """The registry in the REST API: accounts (read, with the inventory's filters) and screenshot uploads."""
 
-import django_filters
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +12,7 @@ from rest_framework.response import Response
 
 from accounts import permissions, selectors, snapshots
 from accounts.choices import SnapshotKind
-from accounts.filters import InventoryFilter
+from accounts.filters import InventoryFilter, PersonFilter
 from accounts.models import IDENTITY_FIELDS, PURPOSE_FIELDS, RESOURCE_FIELDS, Platform, Snapshot, SocialAccount
 from accounts.uploads import checked_upload
 from org.api import OptionalURLField, PersonSerializer, error_responses
@@ -21,7 +20,7 @@ from org.models import Unit
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class _PersonFilter(django_filters.ModelChoiceFilter):
+class _PersonFilter(PersonFilter):
     """The inventory's owner-or-deputy filter, documented as the user id it takes."""
 
 

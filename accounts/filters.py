@@ -5,7 +5,22 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import AccountStatus, Classification
 from accounts.models import Assignment, Platform
+from core.widgets import SearchSelect
+from org.fields import PersonField
 from org.models import Unit
+
+
+class PersonFilter(django_filters.ModelChoiceFilter):
+    """A person, chosen by search (org.fields.PersonField): the page holds only the chosen one.
+    The queryset (extra["queryset"]) still decides whom the filter accepts; people who have left
+    may still hold an account, so the search offers them too."""
+
+    field_class = PersonField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("include_inactive", True)
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
 
 
 class InventoryFilter(django_filters.FilterSet):
@@ -18,7 +33,7 @@ class InventoryFilter(django_filters.FilterSet):
     platform = django_filters.ModelChoiceFilter(label=_("Platform"), queryset=Platform.objects.all())
     status = django_filters.ChoiceFilter(label=_("Status"), choices=AccountStatus.choices)
     classification = django_filters.ChoiceFilter(label=_("Classification"), choices=Classification.choices)
-    person = django_filters.ModelChoiceFilter(
+    person = PersonFilter(
         label=_("Owner or deputy"),
         queryset=get_user_model().objects.filter(assignments__ended_at__isnull=True).distinct(),
         method="held_by",
@@ -44,7 +59,8 @@ class InventoryFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.form.fields.values():
-            css = "form-select" if hasattr(field, "choices") else "form-control"
+            is_select = hasattr(field, "choices") and not isinstance(field.widget, SearchSelect)
+            css = "form-select" if is_select else "form-control"
             field.widget.attrs.setdefault("class", css)
 
     def search(self, queryset, name, value):

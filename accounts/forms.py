@@ -1,11 +1,11 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import IDENTITY_FIELDS, PURPOSE_FIELDS, RESOURCE_FIELDS, Platform, SocialAccount
 from accounts.urlparse import UnrecognisedURL, recognise
+from org.fields import PersonField
 
 # Platform and handle are recognised from the pasted address (clean_url), not entered.
 ADDRESS_FIELDS = ("platform", "handle")
@@ -47,14 +47,12 @@ class OwnerDeputyFormMixin(forms.Form):
     """The owner and the deputy of an account: two active members of staff, never the same
     person (RES-2)."""
 
-    owner = forms.ModelChoiceField(
+    owner = PersonField(
         label=_("Account owner"),
-        queryset=get_user_model().objects.filter(is_active=True),
         help_text=_("Monitors the account every day (RES-2, MON-1)."),
     )
-    deputy = forms.ModelChoiceField(
+    deputy = PersonField(
         label=_("Deputy"),
-        queryset=get_user_model().objects.filter(is_active=True),
         help_text=_("Stands in for the owner; cannot be the owner (RES-2)."),
     )
 

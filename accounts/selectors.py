@@ -1,6 +1,6 @@
 from typing import NamedTuple
 
-from django.db.models import Model, Prefetch
+from django.db.models import Model, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from accounts.choices import Role
@@ -25,6 +25,24 @@ def _with_people(qs):
 def social_account_list(*, user):
     """The inventory as this user may see it (404 for anything outside it)."""
     return _with_people(SocialAccount.objects.visible_to(user))
+
+
+ACCOUNT_SEARCH_LIMIT = 20
+
+
+def social_account_search(*, user, query: str, limit: int = ACCOUNT_SEARCH_LIMIT):
+    """The accounts this user may see whose name or handle contains every word of ``query``, or
+    whose number it is; at most ``limit``, by name (the account pickers, core.fields)."""
+    words = query.split()[:5]
+    if len(query.strip()) < 2 and not query.strip().isdigit():
+        return SocialAccount.objects.none()
+    accounts = SocialAccount.objects.visible_to(user)
+    for word in words:
+        condition = Q(name__icontains=word) | Q(handle__icontains=word)
+        if word.isdigit() and len(word) <= 18:
+            condition |= Q(pk=int(word))
+        accounts = accounts.filter(condition)
+    return accounts.select_related("platform").order_by("name", "pk")[:limit]
 
 
 def social_account_mine(*, user):

@@ -1,12 +1,12 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PURPOSE_FIELDS, RESOURCE_FIELDS, TEXTAREAS, OwnerDeputyFormMixin
 from accounts.models import SocialAccount
 from approvals.choices import Outcome
+from org.fields import PersonField
 
 
 class RequestForm(OwnerDeputyFormMixin, forms.ModelForm):
@@ -112,7 +112,7 @@ class ReferenceForm(forms.Form):
 class PersonForm(forms.Form):
     """Choose a member of staff: the new owner of a handover, or a new deputy."""
 
-    person = forms.ModelChoiceField(label=_("Person"), queryset=get_user_model().objects.filter(is_active=True))
+    person = PersonField(label=_("Person"))
     note = forms.CharField(label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -72,20 +72,31 @@ class IpRateThrottle(_RatesFromSettings, throttling.SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
 
 
+class UserOrIpRateThrottle(IpRateThrottle):
+    """Per logged-in user in a named scope (per client IP for anyone else): for pages that only
+    staff reach, where one campus address may stand for many people."""
+
+    def get_cache_key(self, request, view):
+        user = getattr(request, "user", None)
+        ident = f"user-{user.pk}" if user is not None and user.is_authenticated else client_ip(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
 def retry_after(throttle) -> int:
     """Whole seconds until the client may try again (at least 1)."""
     return max(1, math.ceil(throttle.wait() or 1))
 
 
-def rate_limit(scope: str, *, json: bool = False):
-    """Decorate a view: more than THROTTLE_RATES[scope] requests from one IP answer 429 with
-    Retry-After, as JSON ``{"detail": …}`` (json=True) or as a page in the site's layout. For a
-    class-based view, use it with ``method_decorator(…, name="dispatch")``."""
+def rate_limit(scope: str, *, json: bool = False, per_user: bool = False):
+    """Decorate a view: more than THROTTLE_RATES[scope] requests from one IP (from one logged-in
+    user with per_user=True) answer 429 with Retry-After, as JSON ``{"detail": …}`` (json=True)
+    or as a page in the site's layout. For a class-based view, use it with
+    ``method_decorator(…, name="dispatch")``."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
-            throttle = IpRateThrottle(scope)
+            throttle = UserOrIpRateThrottle(scope) if per_user else IpRateThrottle(scope)
             if throttle.allow_request(request, None):
                 return view(request, *args, **kwargs)
             seconds = retry_after(throttle)

@@ -10,3 +10,72 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's own argument name
         super().__init__(attrs=attrs, format=format)
+
+
+class SearchSelect(forms.Widget):
+    """A choice among more objects than a page can list (people, accounts): the page holds only
+    the chosen object(s), and static/js/search-select.js turns the field into an ARIA 1.2
+    combobox whose options come from a search endpoint (``data-url``, JSON
+    ``{"results": [{"id", "label", "detail"}]}``).
+
+    Without JavaScript it is an honest text field: it shows the chosen object's typed form (a
+    username, an account number) and the field (core.fields.SearchModelChoiceField) accepts
+    what is typed there. The widget is given its objects by that field, through the
+    ModelChoiceIterator Django puts in ``self.choices``; it never iterates the choices."""
+
+    template_name = "core/widgets/search_select.html"
+    allow_multiple_selected = False
+
+    def __init__(self, attrs=None, *, url: str = "", placeholder: str = ""):
+        super().__init__(attrs)
+        self.url = url
+        self.placeholder = placeholder
+
+    def _field(self):
+        return self.choices.field
+
+    def format_value(self, value):
+        """The submitted or initial value as a list: model instances (an initial value) or
+        strings (ids or typed text); the field's chosen() tells them apart."""
+        if value is None or value == "":
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        return [v if hasattr(v, "_meta") else str(v) for v in values if v is not None and v != ""]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        field = self._field()
+        found, unresolved = field.chosen(context["widget"]["value"])
+        widget = context["widget"]
+        widget["attrs"].setdefault("class", "form-control")
+        widget["attrs"].update({"autocomplete": "off", "spellcheck": "false"})
+        if self.placeholder:
+            widget["attrs"].setdefault("placeholder", self.placeholder)
+        widget["url"] = str(field.search_url or self.url)
+        widget["multiple"] = self.allow_multiple_selected
+        widget["chosen"] = [{"id": obj.pk, "label": field.label_of(obj), "text": field.text_of(obj)} for obj in found]
+        widget["typed"] = " ".join(unresolved)
+        widget["fallback_hint"] = field.fallback_hint
+        return context
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class SearchSelectMultiple(SearchSelect):
+    """SearchSelect for several objects: the chosen ones are checked checkboxes (unchecking one
+    removes it, with or without JavaScript), and the combobox adds more."""
+
+    allow_multiple_selected = True
+
+    def value_from_datadict(self, data, files, name):
+        try:
+            return data.getlist(name)
+        except AttributeError:
+            return data.get(name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # no checkbox checked means "none", as for CheckboxSelectMultiple
+
+    def use_required_attribute(self, initial):
+        return False  # the text box may stay empty when boxes are checked; the field checks

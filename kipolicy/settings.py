@@ -392,13 +392,15 @@ def _rate(name: str, default: str) -> str:
 
 
 # Requests per client: "user" per API user (token or session), "anon" per IP for API requests
-# without valid credentials, the others per IP on the public pages (core.throttles).
+# without valid credentials, "people-search" per logged-in user (the person and account pickers),
+# the others per IP on the public pages (core.throttles).
 THROTTLE_RATES = {
     "user": _rate("RATE_LIMIT_API_USER", "600/min"),
     "anon": _rate("RATE_LIMIT_API_ANON", "60/min"),
     "directory": _rate("RATE_LIMIT_DIRECTORY", "60/min"),
     "directory-check": _rate("RATE_LIMIT_DIRECTORY_CHECK", "60/min"),
     "ping": _rate("RATE_LIMIT_PING", "30/min"),
+    "people-search": _rate("RATE_LIMIT_PEOPLE_SEARCH", "120/min"),
 }
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["core.throttles.UserRateThrottle", "core.throttles.AnonRateThrottle"]
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = THROTTLE_RATES

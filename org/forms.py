@@ -3,6 +3,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from org.fields import PersonField
 from org.models import Unit
 
 
@@ -10,6 +11,7 @@ class UnitForm(forms.ModelForm):
     class Meta:
         model = Unit
         fields = ("name", "name_en", "kind", "parent", "manager", "registry_email")
+        field_classes = {"manager": PersonField}  # chosen by search: never a list of everyone
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.fields import AccountMultipleField
 from accounts.models import SocialAccount
 from accounts.selectors import social_account_list
 from core.widgets import DateInput
@@ -40,11 +41,7 @@ class RecordsRequestForm(_PeriodForm):
         help_text=gettext_lazy("Anyone may ask anonymously; write what the requester gave."),
     )
     asked_for = forms.CharField(label=gettext_lazy("What is asked for"), widget=forms.Textarea(attrs={"rows": 3}))
-    accounts = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Accounts"),
-        queryset=SocialAccount.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-    )
+    accounts = AccountMultipleField(label=gettext_lazy("Accounts"), queryset=SocialAccount.objects.none())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

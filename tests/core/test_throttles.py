@@ -23,6 +23,7 @@ def test_the_production_rates_are_the_documented_defaults():
         "directory": "60/min",
         "directory-check": "60/min",
         "ping": "30/min",
+        "people-search": "120/min",
     }
 
 

@@ -231,3 +231,17 @@ def e2e_media_root(settings, tmp_path_factory):
     before ``demo`` seeds; the live server reads the same settings."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     return settings.MEDIA_ROOT
+
+
+def pick(box, typed: str, option_name):
+    """Choose in a search picker (core.widgets.SearchSelect) as a keyboard user does: type into the
+    combobox ``box``, ArrowDown to the option named ``option_name`` (text or pattern), Enter."""
+    box.fill("")
+    box.press_sequentially(typed, delay=20)
+    option = box.page.get_by_role("option", name=option_name)
+    option.wait_for()
+    for _ in range(21):  # the search answers at most 20 matches
+        box.press("ArrowDown")
+        if option.get_attribute("aria-selected") == "true":
+            break
+    box.press("Enter")

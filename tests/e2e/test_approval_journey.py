@@ -20,6 +20,7 @@ from accounts.urlparse import recognise
 from approvals.models import Decision
 from audit.models import AuditEvent
 from org.models import User
+from tests.e2e.conftest import pick
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
@@ -86,7 +87,9 @@ def fill_request(page, *, name, platform, unit=MEDS, deputy="deputy", hours="3")
         field(page, key).fill(value)
     if hours is not None:
         field(page, "hours_per_week").fill(hours)
-    field(page, "deputy").select_option(label=str(User.objects.get(username=deputy)))
+    person = User.objects.get(username=deputy)
+    box = page.locator("main form").get_by_role("combobox", name=label(*FIELDS["deputy"]))
+    pick(box, person.username, f"{person.get_full_name()} ({person.username})")
 
 
 def messages(page):
