@@ -1,6 +1,6 @@
 from typing import NamedTuple
 
-from django.db.models import Model, Prefetch
+from django.db.models import Count, Model, Prefetch
 from django.shortcuts import get_object_or_404
 
 from accounts.choices import Role
@@ -25,6 +25,20 @@ def _with_people(qs):
 def social_account_list(*, user):
     """The inventory as this user may see it (404 for anything outside it)."""
     return _with_people(SocialAccount.objects.visible_to(user))
+
+
+def social_account_counts_by_unit(*, user, unit: Unit) -> dict[str, int]:
+    """How many accounts this user may see in each unit of the unit's subtree, by unit path (units
+    without any left out). One grouped query; its rows follow the units, not the accounts, so a
+    caller sums a child's subtree from them by path prefix without asking again."""
+    rows = (
+        SocialAccount.objects.visible_to(user)
+        .in_unit(unit)
+        .order_by()
+        .values_list("unit__path")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)
 
 
 def social_account_mine(*, user):
