@@ -137,8 +137,10 @@ def directory_entries(rows, units: dict[str, Unit] | None = None) -> list[Direct
     """Turn public rows (from :func:`directory_rows`) into entries. Unless ``units`` (by path)
     already holds their units, one query reads them and the units above them."""
     rows = list(rows)
-    if units is None or any(row["unit_path"] not in units for row in rows):
-        units = _units_by_path({row["unit_path"] for row in rows})
+    paths = {row["unit_path"] for row in rows}
+    if units is None or not paths <= units.keys():
+        units = _units_by_path(paths)
+    chains = {path: _chain(path, units) for path in paths}  # once per unit, not per account
     return [
         DirectoryEntry(
             name=row["name"],
@@ -148,7 +150,7 @@ def directory_entries(rows, units: dict[str, Unit] | None = None) -> list[Direct
             platform_slug=row["platform_slug"],
             platform_name=row["platform_name"],
             unit=units[row["unit_path"]],
-            unit_chain=_chain(row["unit_path"], units),
+            unit_chain=chains[row["unit_path"]],
         )
         for row in rows
     ]

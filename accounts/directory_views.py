@@ -299,33 +299,37 @@ class _Line:
         return value
 
 
-def _csv_row(entry: directory.DirectoryEntry) -> list[str]:
-    cells = [
-        entry.name,
-        entry.platform_slug,
-        entry.handle,
-        entry.url,
-        entry.classification,
-        "true" if entry.is_official else "false",
+def _csv_unit_cells(entry: directory.DirectoryEntry) -> list[str]:
+    """The unit's columns, the same for every account of the unit."""
+    chain = entry.unit_chain
+    return [
         str(entry.unit.pk),
         entry.unit.name,
         entry.unit.name_en,
-        HIERARCHY_SEPARATOR.join(u.name for u in entry.unit_chain),
-        HIERARCHY_SEPARATOR.join(u.name_en or u.name for u in entry.unit_chain),
+        HIERARCHY_SEPARATOR.join(u.name for u in chain),
+        HIERARCHY_SEPARATOR.join(u.name_en or u.name for u in chain),
     ]
-    # Names and handles come from people: none may reach a spreadsheet as a formula.
-    return [guard_formula(cell) for cell in cells]
 
 
 def _csv_lines(rows, units_by_path):
-    """The file's lines, encoded: the header, then one chunk of rows at a time."""
+    """The file's lines, encoded: the header, then one chunk of rows at a time. Every cell goes
+    through the formula guard: names and handles come from people, and none may reach a
+    spreadsheet as a formula."""
     writer = csv.writer(_Line(), lineterminator="\r\n")
     # The byte-order mark tells spreadsheet programs that the file is UTF-8.
     yield ("\ufeff" + writer.writerow(CSV_COLUMNS)).encode()
+    unit_cells: dict[str, list[str]] = {}  # by unit path: built once per unit, not per account
     stream = rows.iterator(chunk_size=CSV_CHUNK_SIZE)
     while chunk := list(islice(stream, CSV_CHUNK_SIZE)):
-        entries = directory.directory_entries(chunk, units_by_path)
-        yield "".join(writer.writerow(_csv_row(entry)) for entry in entries).encode()
+        lines = []
+        for entry in directory.directory_entries(chunk, units_by_path):
+            path = entry.unit.path
+            if path not in unit_cells:
+                unit_cells[path] = [guard_formula(cell) for cell in _csv_unit_cells(entry)]
+            own = [entry.name, entry.platform_slug, entry.handle, entry.url, entry.classification]
+            official = "true" if entry.is_official else "false"
+            lines.append(writer.writerow([guard_formula(cell) for cell in own] + [official] + unit_cells[path]))
+        yield "".join(lines).encode()
 
 
 @method_decorator(rate_limit("directory"), name="dispatch")
