@@ -7,8 +7,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Social media accounts")
 
     def ready(self):
-        # The unit page (org) shows the accounts of the unit's subtree through org's hook.
-        from accounts.views import unit_accounts_panel
+        # The unit page (org) shows the accounts of the unit's subtree, and how many are below each
+        # unit under it, through org's hooks.
+        from accounts.views import subunit_account_counts, unit_accounts_panel
         from org import extensions
 
         extensions.unit_panels.append(unit_accounts_panel)
+        extensions.subunit_columns.append(subunit_account_counts)

@@ -11,19 +11,23 @@ Selectors:
 - :func:`directory_accounts` -- the one queryset of directory-visible accounts (active, and
   official or student ambassador);
 - :func:`directory_units` / :func:`directory_platforms` -- what the filters offer;
-- :func:`directory_list` -- the filtered, searched list as :class:`DirectoryEntry` rows;
+- :func:`directory_search` -- the searched and filtered accounts (to count), and
+  :func:`directory_rows` -- their public rows in list order, for a page (``Paginator``) or a
+  stream (``iterator()``); :func:`directory_entries` turns rows into :class:`DirectoryEntry`
+  objects, and :func:`directory_list` does it all for the whole list at once;
 - :func:`directory_check` -- "is this an official KI account?" for a pasted address or handle.
 
-Each runs a fixed number of queries, whatever the number of accounts.
+Each runs a fixed number of queries, whatever the number of accounts, and none reads every
+account to answer: the filters' choices probe the accounts' unit and platform indexes once per unit
+or platform, and a page of the list is read in the order of an index (name, then id).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import groupby
 
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts import urlparse
@@ -38,12 +42,13 @@ __all__ = [
     "CheckAnswer",
     "CheckInputError",
     "DirectoryEntry",
-    "DirectoryGroup",
     "directory_accounts",
     "directory_check",
-    "directory_groups",
+    "directory_entries",
     "directory_list",
     "directory_platforms",
+    "directory_rows",
+    "directory_search",
     "directory_units",
 ]
 
@@ -123,12 +128,19 @@ def _chain(unit_path: str, units: dict[str, Unit]) -> tuple[Unit, ...]:
     return tuple(units[p] for p in Unit(path=unit_path).ancestor_paths() if p in units)
 
 
-def _entries(accounts, units: dict[str, Unit] | None = None) -> list[DirectoryEntry]:
-    """Turn a queryset of accounts into entries: one query for the accounts' public columns and,
-    unless ``units`` (by path) already holds them, one for their units and the units above."""
-    rows = list(accounts.values(*_PUBLIC_COLUMNS, unit_path=F("unit__path"), **_PUBLIC_ANNOTATIONS))
-    if units is None or any(row["unit_path"] not in units for row in rows):
-        units = _units_by_path({row["unit_path"] for row in rows})
+def _rows(accounts):
+    """The public columns of these accounts (and of their platform), with the unit's path."""
+    return accounts.values(*_PUBLIC_COLUMNS, unit_path=F("unit__path"), **_PUBLIC_ANNOTATIONS)
+
+
+def directory_entries(rows, units: dict[str, Unit] | None = None) -> list[DirectoryEntry]:
+    """Turn public rows (from :func:`directory_rows`) into entries. Unless ``units`` (by path)
+    already holds their units, one query reads them and the units above them."""
+    rows = list(rows)
+    paths = {row["unit_path"] for row in rows}
+    if units is None or not paths <= units.keys():
+        units = _units_by_path(paths)
+    chains = {path: _chain(path, units) for path in paths}  # once per unit, not per account
     return [
         DirectoryEntry(
             name=row["name"],
@@ -138,34 +150,42 @@ def _entries(accounts, units: dict[str, Unit] | None = None) -> list[DirectoryEn
             platform_slug=row["platform_slug"],
             platform_name=row["platform_name"],
             unit=units[row["unit_path"]],
-            unit_chain=_chain(row["unit_path"], units),
+            unit_chain=chains[row["unit_path"]],
         )
         for row in rows
     ]
 
 
+def _entries(accounts, units: dict[str, Unit] | None = None) -> list[DirectoryEntry]:
+    """Entries for a queryset of accounts: one query for the accounts and, unless ``units``
+    holds them, one for their units and the units above."""
+    return directory_entries(_rows(accounts), units)
+
+
 def directory_units() -> list[Unit]:
     """The units the unit filter offers: those with directory accounts and every unit above
     them (filtering by a faculty finds its departments' accounts). Two queries; ordered as a
-    tree, by path."""
-    paths = directory_accounts().values_list("unit__path", flat=True).distinct()
+    tree, by path.
+
+    The first asks, unit by unit, whether one directory account exists (an index probe each,
+    accounts_unit_status), so its cost follows the number of units, not of accounts."""
+    listed = Unit.objects.filter(Exists(directory_accounts().filter(unit=OuterRef("pk"))))
+    paths = listed.values_list("path", flat=True)
     return sorted(_units_by_path(set(paths)).values(), key=lambda u: u.path)
 
 
 def directory_platforms():
-    """The platforms on which the directory has accounts (one query)."""
-    return Platform.objects.filter(pk__in=directory_accounts().values("platform")).order_by("name")
+    """The platforms on which the directory has accounts (one query, an index probe per platform)."""
+    return Platform.objects.filter(Exists(directory_accounts().filter(platform=OuterRef("pk")))).order_by("name")
 
 
-def directory_list(
-    *, q: str = "", unit: Unit | None = None, platform: str = "", units: dict[str, Unit] | None = None
-) -> list[DirectoryEntry]:
-    """The directory, searched and filtered, ordered by platform and name (group with
-    :func:`directory_groups`).
+def directory_search(*, q: str = "", unit: Unit | None = None, platform: str = ""):
+    """The directory's accounts, searched and filtered: a queryset of accounts, for counting
+    (``count()`` reads no other table unless the search needs the unit's name). Read their public
+    columns with :func:`directory_rows`.
 
     ``q`` matches the account's name, handle or address and the unit's Swedish or English name;
-    ``unit`` keeps that unit and every unit below it; ``platform`` is a platform slug. Pass the
-    ``units`` (by path) from :func:`directory_units` to save the unit query. Two queries at most."""
+    ``unit`` keeps that unit and every unit below it; ``platform`` is a platform slug."""
     accounts = directory_accounts()
     q = q.strip()
     if q:
@@ -180,34 +200,26 @@ def directory_list(
         accounts = accounts.in_unit(unit)
     if platform:
         accounts = accounts.filter(platform__slug=platform)
-    return _entries(accounts.order_by("platform__name", "name", "handle", "pk"), units)
+    return accounts
 
 
-@dataclass(frozen=True)
-class DirectoryGroup:
-    """The accounts of one unit, for the page's "by unit, then platform" layout."""
+def directory_rows(accounts):
+    """The public rows (dicts, not models) of these accounts (from :func:`directory_search`),
+    ordered by account name and id. Nothing is read until the queryset is: slice it for a page or
+    stream it with ``iterator()``; turn rows into entries with :func:`directory_entries`.
 
-    unit: Unit
-    unit_chain: tuple[Unit, ...]
-    entries: list[DirectoryEntry]
-
-    @property
-    def parents(self) -> tuple[Unit, ...]:
-        return self.unit_chain[:-1]
+    Why name and id: a page of the unfiltered directory is then the first rows of an index on
+    (name, id) rather than a sort of every listed account (docs/directory.md, "Queries")."""
+    return _rows(accounts.order_by("name", "pk"))
 
 
-def directory_groups(entries: list[DirectoryEntry]) -> list[DirectoryGroup]:
-    """Group entries by unit, units ordered by their chain of names in the active language (so a
-    department follows its faculty); entries keep their platform-then-name order."""
-
-    def chain_key(entry: DirectoryEntry):
-        return tuple(u.display_name.casefold() for u in entry.unit_chain), entry.unit.pk
-
-    ordered = sorted(entries, key=chain_key)  # stable: keeps the platform order within a unit
-    return [
-        DirectoryGroup(unit=items[0].unit, unit_chain=items[0].unit_chain, entries=items)
-        for items in (list(group) for _key, group in groupby(ordered, key=lambda e: e.unit.pk))
-    ]
+def directory_list(
+    *, q: str = "", unit: Unit | None = None, platform: str = "", units: dict[str, Unit] | None = None
+) -> list[DirectoryEntry]:
+    """The whole directory, searched and filtered, as entries, read at once: for small lists and
+    tests (pages and exports slice or stream :func:`directory_rows` instead). Pass the ``units``
+    (by path) from :func:`directory_units` to save the unit query."""
+    return directory_entries(directory_rows(directory_search(q=q, unit=unit, platform=platform)), units)
 
 
 # ----------------------------------------------------------------------------------------------

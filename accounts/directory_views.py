@@ -1,34 +1,54 @@
 """The public directory's pages: open to anyone, logged in or not, GET only (PRIV-3, SEND-1).
 
-- ``directory:index``         the HTML page: the list by unit and platform, search and filters,
+- ``directory:index``         the HTML page: the list in pages of PAGE_SIZE, search and filters,
                               and the "is this an official KI account?" check;
-- ``directory:accounts-json`` the list as JSON for other KI sites (same filters);
+- ``directory:accounts-json`` the list as JSON for other KI sites (same filters, in pages);
+- ``directory:accounts-csv``  the whole list as a streamed CSV file (same filters);
 - ``directory:check-json``    the check as JSON.
 
-Each is rate-limited per client IP (core.throttles: THROTTLE_RATES "directory" for the page and
-the list, "directory-check" for check.json): more answers 429 with Retry-After.
+Each is rate-limited per client IP (core.throttles: THROTTLE_RATES "directory" for the page, the
+JSON list and the CSV, "directory-check" for check.json): more answers 429 with Retry-After.
+
+No page grows with the directory: the HTML and the JSON read one page of rows (and count them),
+the CSV streams from a server-side cursor. A page number that is not a whole number, or lies past
+the last page, answers 404 (page 1 of an empty list is an empty page).
 
 The views parse their input with the forms below and read through accounts.directory, which
 selects only what the accounts show publicly. The shapes are documented in docs/directory.md.
 """
 
+import csv
+from itertools import islice
+
 from django import forms
 from django.conf import settings
-from django.http import JsonResponse
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from accounts import directory
 from accounts.directory import CheckInputError
+from core.formulas import guard_formula
 from core.throttles import rate_limit
 
 JSON_VERSION = 1
 # Other KI sites may embed the JSON; a few minutes' staleness is harmless for a directory.
 JSON_MAX_AGE = 300
+# Accounts per page: the HTML page, and the JSON list unless it asks for another page_size (at
+# most JSON_MAX_PAGE_SIZE; more is capped, as DRF's max_page_size does).
+PAGE_SIZE = 50
+JSON_PAGE_SIZE = 100
+JSON_MAX_PAGE_SIZE = 500
+# Rows the CSV reads from its server-side cursor at a time.
+CSV_CHUNK_SIZE = 2000
+FILTER_PARAMS = ("q", "unit", "platform")
 
 
 class SearchInput(forms.TextInput):
@@ -63,13 +83,22 @@ class DirectoryFilterForm(forms.Form):
             field.widget.attrs["class"] = "form-select" if name in ("unit", "platform") else "form-control"
 
     def filters(self) -> dict:
-        """Keyword arguments for directory.directory_list (call after is_valid())."""
+        """Keyword arguments for directory.directory_rows (call after is_valid())."""
         data = self.cleaned_data
         return {
             "q": data.get("q") or "",
             "unit": self.units_by_id.get(data.get("unit")),
             "platform": data.get("platform") or "",
         }
+
+
+class JsonPageSizeForm(forms.Form):
+    """accounts.json's page size: a whole number from 1; above JSON_MAX_PAGE_SIZE it is capped."""
+
+    page_size = forms.IntegerField(required=False, min_value=1)
+
+    def size(self) -> int:
+        return min(self.cleaned_data.get("page_size") or JSON_PAGE_SIZE, JSON_MAX_PAGE_SIZE)
 
 
 class CheckForm(forms.Form):
@@ -110,10 +139,43 @@ def _answer_message(answer) -> str:
     return gettext("No. This is not an official KI account in our directory.")
 
 
+class _Paginator(Paginator):
+    """Pages of public rows, counted on the accounts themselves: the count then needs none of the
+    joins that the rows' platform and unit columns do."""
+
+    def __init__(self, accounts, per_page: int):
+        super().__init__(directory.directory_rows(accounts), per_page)
+        self.accounts = accounts
+
+    @cached_property
+    def count(self) -> int:
+        return self.accounts.count()
+
+
+def _page(accounts, number, per_page: int):
+    """Page ``number`` (default 1) of the accounts' public rows: one COUNT and one query for the
+    page's rows. Http404 for a number that is not a whole number from 1 or lies past the last
+    page (page 1 of an empty list is an empty page)."""
+    try:
+        return _Paginator(accounts, per_page).page(number or 1)
+    except InvalidPage:
+        raise Http404(gettext("There is no such page.")) from None
+
+
+def _filter_query(request) -> str:
+    """The request's search and filters as a query string, for links to the other pages."""
+    query = request.GET.copy()
+    for key in list(query):
+        if key not in FILTER_PARAMS:
+            del query[key]
+    return query.urlencode()
+
+
 @method_decorator(rate_limit("directory"), name="dispatch")
 class DirectoryView(PublicView):
     """The directory page. Works without JavaScript (plain GET forms); with htmx the check form
-    replaces only the answer region, which is an aria-live region."""
+    replaces only the answer region, which is an aria-live region. The list shows PAGE_SIZE
+    accounts a page; the page links keep the search and the filters."""
 
     template_name = "accounts/directory.html"
     answer_template_name = "accounts/directory_answer.html"
@@ -130,19 +192,25 @@ class DirectoryView(PublicView):
         if request.htmx and request.htmx.target == "check-answer":
             return render(request, self.answer_template_name, check_context)
 
-        filter_data = request.GET if any(k in request.GET for k in ("q", "unit", "platform")) else None
+        filter_data = request.GET if any(k in request.GET for k in FILTER_PARAMS) else None
         filter_form, units_by_path = _filter_form(filter_data)
-        if filter_form.is_bound and not filter_form.is_valid():
-            entries = []
-        else:
+        page = None
+        if not filter_form.is_bound or filter_form.is_valid():
             filters = filter_form.filters() if filter_form.is_bound else {}
-            entries = directory.directory_list(**filters, units=units_by_path)
+            page = _page(directory.directory_search(**filters), request.GET.get("page"), PAGE_SIZE)
+            page.object_list = directory.directory_entries(page.object_list, units_by_path)
+        query_string = _filter_query(request) if filter_form.is_bound else ""
         context = {
             **check_context,
             "filter_form": filter_form,
             "filtered": filter_form.is_bound,
-            "count": len(entries),
-            "groups": directory.directory_groups(entries),
+            "count": page.paginator.count if page else 0,
+            "page_obj": page,
+            "paginator": page.paginator if page else None,
+            "is_paginated": bool(page and page.paginator.num_pages > 1),
+            "entries": page.object_list if page else [],
+            "query_string": query_string,
+            "list_query": f"?{query_string}" if query_string else "",
         }
         return render(request, self.template_name, context)
 
@@ -150,24 +218,43 @@ class DirectoryView(PublicView):
 def _json(payload: dict, *, status: int = 200, vary_language: bool = False) -> JsonResponse:
     """A public JSON response: any origin may read it (CORS) and caches may keep it briefly."""
     response = JsonResponse(payload, status=status, json_dumps_params={"ensure_ascii": False})
-    response["Access-Control-Allow-Origin"] = "*"
-    patch_cache_control(response, public=True, max_age=JSON_MAX_AGE)
+    _public(response)
     if vary_language:  # messages follow the visitor's language (header or language cookie)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
     return response
 
 
+def _public(response):
+    response["Access-Control-Allow-Origin"] = "*"
+    patch_cache_control(response, public=True, max_age=JSON_MAX_AGE)
+    return response
+
+
+def _page_url(request, number: int | None) -> str | None:
+    """The absolute address of page ``number`` of this list (None for no such page)."""
+    if number is None:
+        return None
+    query = request.GET.copy()
+    query["page"] = str(number)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
 @method_decorator(rate_limit("directory", json=True), name="dispatch")
 class DirectoryJsonView(PublicView):
-    """The directory as JSON: ``{"version": 1, "count": n, "accounts": [...]}`` (docs/directory.md).
-    Language-neutral: units carry both their Swedish and English names."""
+    """The directory as JSON, a page at a time: ``{"version": 1, "count": n, "next": url,
+    "previous": url, "accounts": [...]}`` (docs/directory.md). Language-neutral: units carry both
+    their Swedish and English names."""
 
     def get(self, request):
         form, units_by_path = _filter_form(request.GET)
-        if not form.is_valid():
-            return _json({"version": JSON_VERSION, "errors": form.errors.get_json_data()}, status=400)
+        size_form = JsonPageSizeForm(request.GET)
+        if not (form.is_valid() & size_form.is_valid()):  # both, so that every error is reported
+            errors = {**form.errors.get_json_data(), **size_form.errors.get_json_data()}
+            return _json({"version": JSON_VERSION, "errors": errors}, status=400)
         filters = form.filters()
-        entries = directory.directory_list(**filters, units=units_by_path)
+        page_size = size_form.size()
+        page = _page(directory.directory_search(**filters), request.GET.get("page"), page_size)
+        entries = directory.directory_entries(page.object_list, units_by_path)
         return _json(
             {
                 "version": JSON_VERSION,
@@ -176,10 +263,93 @@ class DirectoryJsonView(PublicView):
                     "unit": filters["unit"].pk if filters["unit"] else None,
                     "platform": filters["platform"] or None,
                 },
-                "count": len(entries),
+                "count": page.paginator.count,
+                "page": page.number,
+                "pages": page.paginator.num_pages,
+                "page_size": page_size,
+                "next": _page_url(request, page.next_page_number() if page.has_next() else None),
+                "previous": _page_url(request, page.previous_page_number() if page.has_previous() else None),
                 "accounts": [entry.as_json() for entry in entries],
             }
         )
+
+
+# The CSV's columns: the JSON's fields, flat. The header is language-neutral, like the JSON.
+CSV_COLUMNS = (
+    "name",
+    "platform",
+    "handle",
+    "url",
+    "classification",
+    "official",
+    "unit_id",
+    "unit",
+    "unit_en",
+    "hierarchy",
+    "hierarchy_en",
+)
+# Between the units of a hierarchy cell, top first.
+HIERARCHY_SEPARATOR = " > "
+
+
+class _Line:
+    """A file-like object whose write() hands back the line, for csv.writer in a generator."""
+
+    def write(self, value):
+        return value
+
+
+def _csv_unit_cells(entry: directory.DirectoryEntry) -> list[str]:
+    """The unit's columns, the same for every account of the unit."""
+    chain = entry.unit_chain
+    return [
+        str(entry.unit.pk),
+        entry.unit.name,
+        entry.unit.name_en,
+        HIERARCHY_SEPARATOR.join(u.name for u in chain),
+        HIERARCHY_SEPARATOR.join(u.name_en or u.name for u in chain),
+    ]
+
+
+def _csv_lines(rows, units_by_path):
+    """The file's lines, encoded: the header, then one chunk of rows at a time. Every cell goes
+    through the formula guard: names and handles come from people, and none may reach a
+    spreadsheet as a formula."""
+    writer = csv.writer(_Line(), lineterminator="\r\n")
+    # The byte-order mark tells spreadsheet programs that the file is UTF-8.
+    yield ("\ufeff" + writer.writerow(CSV_COLUMNS)).encode()
+    unit_cells: dict[str, list[str]] = {}  # by unit path: built once per unit, not per account
+    stream = rows.iterator(chunk_size=CSV_CHUNK_SIZE)
+    while chunk := list(islice(stream, CSV_CHUNK_SIZE)):
+        lines = []
+        for entry in directory.directory_entries(chunk, units_by_path):
+            path = entry.unit.path
+            if path not in unit_cells:
+                unit_cells[path] = [guard_formula(cell) for cell in _csv_unit_cells(entry)]
+            own = [entry.name, entry.platform_slug, entry.handle, entry.url, entry.classification]
+            official = "true" if entry.is_official else "false"
+            lines.append(writer.writerow([guard_formula(cell) for cell in own] + [official] + unit_cells[path]))
+        yield "".join(lines).encode()
+
+
+@method_decorator(rate_limit("directory"), name="dispatch")
+class DirectoryCsvView(PublicView):
+    """The whole directory (with the page's filters) as one CSV file, streamed: rows are read
+    from a server-side cursor CSV_CHUNK_SIZE at a time while the response is sent, so neither the
+    memory nor the time before the first byte grows with the directory. Public data only (the
+    directory's columns): no audit event, unlike the inventory's exports of personal data."""
+
+    def get(self, request):
+        form, units_by_path = _filter_form(request.GET)
+        if not form.is_valid():
+            message = "\n".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items())
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        rows = directory.directory_rows(directory.directory_search(**form.filters()))
+        response = StreamingHttpResponse(_csv_lines(rows, units_by_path), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="kipolicy_directory_{timezone.localdate():%Y-%m-%d}.csv"'
+        )
+        return _public(response)
 
 
 @method_decorator(rate_limit("directory-check", json=True), name="dispatch")

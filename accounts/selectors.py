@@ -1,6 +1,6 @@
 from typing import NamedTuple
 
-from django.db.models import Model, Prefetch, Q
+from django.db.models import Count, Model, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from accounts.choices import Role
@@ -43,6 +43,20 @@ def social_account_search(*, user, query: str, limit: int = ACCOUNT_SEARCH_LIMIT
             condition |= Q(pk=int(word))
         accounts = accounts.filter(condition)
     return accounts.select_related("platform").order_by("name", "pk")[:limit]
+
+
+def social_account_counts_by_unit(*, user, unit: Unit) -> dict[str, int]:
+    """How many accounts this user may see in each unit of the unit's subtree, by unit path (units
+    without any left out). One grouped query; its rows follow the units, not the accounts, so a
+    caller sums a child's subtree from them by path prefix without asking again."""
+    rows = (
+        SocialAccount.objects.visible_to(user)
+        .in_unit(unit)
+        .order_by()
+        .values_list("unit__path")
+        .annotate(n=Count("*"))  # no column: PostgreSQL may count from the unit index alone
+    )
+    return dict(rows)
 
 
 def social_account_mine(*, user):

@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -230,7 +231,43 @@ class AccountImportConfirmView(RegistryEditorRequiredMixin, View):
         request.session[IMPORT_SESSION_KEY] = pending
 
 
+# Accounts a page in the unit page's panel.
+UNIT_PANEL_PAGE_SIZE = 25
+
+
+def _unit_counts(request, unit) -> dict[str, int]:
+    """selectors.social_account_counts_by_unit for this request's user, asked once per request:
+    the "Units below" column and the accounts panel of one unit page share the answer."""
+    memo = request.__dict__.setdefault("_accounts_unit_counts", {})
+    if unit.pk not in memo:
+        memo[unit.pk] = selectors.social_account_counts_by_unit(user=request.user, unit=unit)
+    return memo[unit.pk]
+
+
+def subunit_account_counts(request, unit, children):
+    """org.extensions sub-unit column: the accounts the user may see in each child's subtree."""
+    by_path = _unit_counts(request, unit)
+    counts = {child.pk: sum(n for path, n in by_path.items() if path.startswith(child.path)) for child in children}
+    return _("Accounts (with the units below)"), counts
+
+
 def unit_accounts_panel(request, unit):
-    """org.extensions unit panel: the accounts of the unit and every unit below it that the user may see."""
+    """org.extensions unit panel: the accounts of the unit and every unit below it that the user
+    may see, UNIT_PANEL_PAGE_SIZE a page (``?page=``; a page past the last answers 404)."""
     accounts = selectors.social_account_list(user=request.user).in_unit(unit).order_by("name", "id")
-    return "accounts/includes/_unit_accounts_panel.html", {"accounts": extensions.annotate(accounts)}
+    paginator = Paginator(accounts, UNIT_PANEL_PAGE_SIZE)
+    # The count is the sum of the per-unit counts the sub-unit column needs anyway: no COUNT query.
+    paginator.count = sum(_unit_counts(request, unit).values())
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage:
+        raise Http404(_("There is no such page.")) from None
+    query = request.GET.copy()
+    query.pop("page", None)
+    return "accounts/includes/_unit_accounts_panel.html", {
+        "accounts": extensions.annotate(page.object_list),
+        "page_obj": page,
+        "paginator": paginator,
+        "is_paginated": paginator.num_pages > 1,
+        "query_string": query.urlencode(),
+    }

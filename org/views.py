@@ -35,9 +35,15 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
         unit = self.object
         ancestors = list(Unit.objects.ancestors_of(unit).select_related("manager"))
         manager, manager_unit = selectors.responsible_manager(unit, ancestors)
+        # The units right below: bounded by the organisation, not the inventory, so all of them;
+        # the apps above add a column each (the number of accounts below) in one query.
+        children = list(unit.children.select_related("manager").order_by("name"))
+        subunit_columns, subunit_rows = extensions.subunit_table(self.request, unit, children)
         context.update(
             ancestors=ancestors[:-1],
-            children=unit.children.select_related("manager").order_by("name"),
+            children=children,
+            subunit_columns=subunit_columns,
+            subunit_rows=subunit_rows,
             panels=extensions.panels(self.request, unit),
             manager=manager,
             manager_unit=manager_unit,

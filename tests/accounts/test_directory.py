@@ -6,6 +6,7 @@ never presents a student-ambassador account as an official channel (PRIV-3)."""
 
 import json
 import re
+from urllib.parse import parse_qsl
 
 import pytest
 from django.db import connection
@@ -13,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from accounts import directory
+from accounts import directory, directory_views
 from accounts.choices import AccountStatus, Classification
 from tests import factories
 
@@ -210,7 +211,7 @@ def test_json_accounts_carry_only_the_public_fields(client, ki_instagram):
     """The documented JSON shape, and nothing more: the keys of an account are fixed."""
     payload = client.get(LIST_JSON).json()
 
-    assert set(payload) == {"version", "filters", "count", "accounts"}
+    assert set(payload) == {"version", "filters", "count", "page", "pages", "page_size", "next", "previous", "accounts"}
     assert payload["version"] == 1
     assert payload["count"] == 1
     (entry,) = payload["accounts"]
@@ -471,22 +472,22 @@ def test_filters_offer_only_units_and_platforms_of_the_directory(client, spread)
     assert 'class="invalid-feedback' in page_html(client, unit=empty.pk)
 
 
-def test_the_page_groups_by_unit_then_platform(client, spread):
-    """Each unit is a section with its heading, the units above it and a captioned table whose
-    rows are ordered by platform; units follow the tree (a division after its department)."""
+def test_the_page_lists_accounts_by_name_with_their_units(client, spread):
+    """One captioned table, rows ordered by account name, each with its platform, its unit and
+    the units above it (for context)."""
     html = page_html(client)
-    headings = re.findall(r'<h3 class="h5 mb-1" id="h-unit-\d+">(.*?)</h3>', html)
-    assert headings == [
-        "Institutionen för medicin, Solna",
-        "Avdelningen för kardiologi",
-        "Kommunikationsavdelningen",
-    ]
-    cardio = html[html.index(">Avdelningen för kardiologi</h3>") : html.index(">Kommunikationsavdelningen</h3>")]
-    assert "Institutionen för medicin, Solna" in cardio  # the unit above, for context
-    assert "<caption" in cardio
-    assert re.findall(r"<tr data-classification=\"\w+\">\s*<td>(\w+)</td>", cardio) == ["Facebook", "Instagram"]
+    table = html[html.index("<table") : html.index("</table>")]
+    assert "<caption" in table
+    assert table.count('<th scope="col">') == 5
+    names = re.findall(r'<th scope="row">([^<]+)', table)
+    # By name in the database's collation (which orders "KI S…" and "Kar…" its own way).
+    assert sorted(names) == ["KI Kardiologi", "KI Kardiologi", "KI Student Life", "Karolinska Institutet", "MedS Solna"]
+    assert names.index("MedS Solna") == 4
+    cardio = table[table.index(">KI Kardiologi<") :]
+    cardio = cardio[: cardio.index("</tr>")]
+    assert "Avdelningen för kardiologi" in cardio
+    assert "Karolinska Institutet › Institutionen för medicin, Solna" in cardio
     assert html.count("<h1") == 1
-    assert '<th scope="col">' in html
 
 
 def test_counts_are_announced(client, spread):
@@ -585,8 +586,8 @@ def test_english_answer(client, ki_instagram):
 
 def test_english_unit_names_in_the_selector(ki_instagram, english):
     """Unit names follow the active language (translation.override), falling back to Swedish."""
-    (group,) = directory.directory_groups(directory.directory_list())
-    assert [u.display_name for u in group.unit_chain] == [
+    (entry,) = directory.directory_list()
+    assert [u.display_name for u in entry.unit_chain] == [
         "Karolinska Institutet",
         "University Administration",
         "Communications Office",
@@ -662,14 +663,14 @@ def test_query_count_does_not_grow_with_the_accounts(client, units, url, params)
     many = _count_queries(client, url, params)
 
     assert few == many
-    assert many <= 6
+    assert many <= 7
 
 
 def test_the_unit_filter_adds_no_query(client, units, django_assert_num_queries):
     _make_accounts(10, units)
-    # Units with their chain (2), platforms (1), the accounts (1): the chosen unit comes from the
-    # filter's own list.
-    with django_assert_num_queries(4):
+    # Units with their chain (2), platforms (1), the count and the page of accounts (2): the
+    # chosen unit comes from the filter's own list.
+    with django_assert_num_queries(5):
         client.get(PAGE, {"unit": units["meds"].pk})
 
 
@@ -688,3 +689,179 @@ def test_directory_modules_stay_on_the_accounts_floor():
         source = (Path(settings.BASE_DIR) / "accounts" / name).read_text()
         imported = set(re.findall(r"^\s*(?:from|import) (\w+)", source, re.M))
         assert not imported & {"monitoring", "approvals", "records", "reports"}, name
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages, the JSON's pages and the CSV (issue 12: no page grows with the directory)
+# ---------------------------------------------------------------------------------------------
+
+CSV = reverse("directory:accounts-csv")
+
+
+@pytest.fixture
+def five(units):
+    """Five listed Instagram accounts (A…E) in the cardiology division, one Facebook account and
+    one draft; pages of two."""
+    for letter in "ABCDE":
+        account(name=f"Konto {letter}", handle=f"konto{letter.lower()}", unit=units["cardio"])
+    account(name="Konto F", handle="kontof", platform=factories.platform("facebook"), unit=units["comms"])
+    account(AccountStatus.DRAFT, name="Konto utkast", handle="kontoutkast", unit=units["cardio"])
+    return units
+
+
+@pytest.fixture
+def pages_of_two(monkeypatch):
+    monkeypatch.setattr(directory_views, "PAGE_SIZE", 2)
+
+
+def page_names(html: str) -> list[str]:
+    return re.findall(r'<th scope="row">([^<]+)', html)
+
+
+def pagination(html: str) -> str:
+    start = html.rindex("<nav", 0, html.index('<ul class="pagination">'))
+    return html[start : html.index("</nav>", start)]
+
+
+def test_the_page_shows_one_page_of_accounts_and_the_total(client, five, pages_of_two):
+    html = page_html(client, EN)
+
+    assert page_names(html) == ["Konto A", "Konto B"]
+    assert "6 accounts, page 1 of 3" in html
+
+
+def test_the_page_links_keep_the_search_and_filters(client, five, pages_of_two):
+    """Page links carry q, unit and platform (not the check), and the current page is marked."""
+    html = page_html(client, q="konto", platform="instagram", unit=five["meds"].pk, check="@kontoa", page=2)
+
+    assert page_names(html) == ["Konto C", "Konto D"]
+    nav = pagination(html)
+    assert nav.startswith('<nav aria-label="Sidor">')
+    assert 'aria-current="page"' in nav
+    links = re.findall(r'href="\?([^"]+)"', nav)
+    assert len(links) == 2  # previous and next
+    for link in links:
+        params = dict(parse_qsl(link.replace("&amp;", "&")))
+        assert params.keys() == {"q", "unit", "platform", "page"}
+        assert (params["q"], params["unit"], params["platform"]) == ("konto", str(five["meds"].pk), "instagram")
+    assert sorted(dict(parse_qsl(link.replace("&amp;", "&")))["page"] for link in links) == ["1", "3"]
+
+
+def test_the_last_page_has_no_next_link(client, five, pages_of_two):
+    html = page_html(client, EN, page=3)
+    assert page_names(html) == ["Konto E", "Konto F"]
+    assert "Next" not in pagination(html)
+    assert "Previous" in pagination(html)
+
+
+def test_one_page_needs_no_pagination(client, five):
+    html = page_html(client)
+    assert len(page_names(html)) == 6
+    assert 'class="pagination"' not in html
+
+
+@pytest.mark.parametrize("page", ["4", "0", "-1", "abc"])
+def test_a_page_that_does_not_exist_answers_404(client, five, pages_of_two, page):
+    """A page past the last, or a page number that is not a whole number from 1: 404, for the
+    page and the JSON alike (docs/directory.md)."""
+    assert client.get(PAGE, {"page": page}).status_code == 404
+    assert client.get(LIST_JSON, {"page": page, "page_size": 2}).status_code == 404
+
+
+def test_page_one_of_an_empty_list_is_an_empty_page(client, five):
+    html = page_html(client, EN, q="no such account")
+    assert "No accounts match the search." in html
+    payload = client.get(LIST_JSON, {"q": "no such account"}).json()
+    assert (payload["count"], payload["accounts"], payload["next"]) == (0, [], None)
+
+
+def test_the_json_list_comes_in_pages_with_links(client, five):
+    """count, page, pages, page_size, next and previous (absolute, keeping the filters);
+    following next gives every account exactly once."""
+    payload = client.get(LIST_JSON, {"platform": "instagram", "page_size": 2}).json()
+    assert (payload["count"], payload["page"], payload["pages"], payload["page_size"]) == (5, 1, 3, 2)
+    assert payload["previous"] is None
+    assert payload["next"].startswith("http://testserver/directory/accounts.json?")
+    assert "platform=instagram" in payload["next"]
+
+    names = [a["name"] for a in payload["accounts"]]
+    while payload["next"]:
+        payload = client.get(payload["next"]).json()
+        names += [a["name"] for a in payload["accounts"]]
+    assert names == ["Konto A", "Konto B", "Konto C", "Konto D", "Konto E"]
+    assert payload["page"] == 3
+    assert "page=2" in payload["previous"]
+
+
+def test_the_json_page_size_defaults_and_is_capped(client, five):
+    assert client.get(LIST_JSON).json()["page_size"] == directory_views.JSON_PAGE_SIZE
+    capped = client.get(LIST_JSON, {"page_size": 100_000}).json()
+    assert capped["page_size"] == directory_views.JSON_MAX_PAGE_SIZE
+    assert len(capped["accounts"]) == 6
+
+
+@pytest.mark.parametrize("size", ["0", "abc"])
+def test_a_bad_json_page_size_is_a_400_with_the_error(client, five, size):
+    response = client.get(LIST_JSON, {"page_size": size})
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"page_size"}
+
+
+def csv_lines(response) -> list[list[str]]:
+    import csv
+    import io
+
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+def test_the_csv_streams_the_whole_directory(client, five, pages_of_two):
+    """Every listed account (more than a page), no draft, the JSON's fields flat, as an
+    attachment named for the day; public like the JSON."""
+    response = client.get(CSV)
+
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert re.fullmatch(
+        r'attachment; filename="kipolicy_directory_\d{4}-\d{2}-\d{2}\.csv"', response["Content-Disposition"]
+    )
+    assert response["Access-Control-Allow-Origin"] == "*"
+    header, *rows = csv_lines(response)
+    assert tuple(header) == directory_views.CSV_COLUMNS
+    assert [row[0] for row in rows] == ["Konto A", "Konto B", "Konto C", "Konto D", "Konto E", "Konto F"]
+    first = dict(zip(header, rows[0], strict=True))
+    assert first == {
+        "name": "Konto A",
+        "platform": "instagram",
+        "handle": "kontoa",
+        "url": "https://instagram.com/kontoa",
+        "classification": "official",
+        "official": "true",
+        "unit_id": str(five["cardio"].pk),
+        "unit": "Avdelningen för kardiologi",
+        "unit_en": "Division of Cardiology",
+        "hierarchy": "Karolinska Institutet > Institutionen för medicin, Solna > Avdelningen för kardiologi",
+        "hierarchy_en": "Karolinska Institutet > Department of Medicine > Division of Cardiology",
+    }
+
+
+def test_the_csv_takes_the_page_filters(client, five):
+    rows = csv_lines(client.get(CSV, {"platform": "facebook"}))[1:]
+    assert [row[0] for row in rows] == ["Konto F"]
+    assert client.get(CSV, {"platform": "vimeo"}).status_code == 400
+
+
+def test_the_csv_guards_against_formulas(client, units):
+    """A name that a spreadsheet would run as a formula is written as text."""
+    account(name='=HYPERLINK("https://evil.example")', handle="formula", unit=units["comms"])
+    (row,) = csv_lines(client.get(CSV))[1:]
+    assert row[0] == '\'=HYPERLINK("https://evil.example")'
+
+
+def test_the_page_links_to_the_csv_and_the_json_with_its_filters(client, five):
+    assert f'href="{CSV}"' in page_html(client)
+    html = page_html(client, platform="facebook")
+    assert f'href="{CSV}?platform=facebook"' in html
+    assert f'href="{LIST_JSON}?platform=facebook"' in html

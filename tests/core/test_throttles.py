@@ -32,11 +32,12 @@ def test_the_production_rates_are_the_documented_defaults():
     [
         ("directory", reverse("directory:index") + "?q=nothing-matches", 200),
         ("directory", reverse("directory:accounts-json") + "?q=nothing-matches", 200),
+        ("directory", reverse("directory:accounts-csv") + "?q=nothing-matches", 200),
         ("directory-check", reverse("directory:check-json") + "?q=@karolinskainstitutet", 200),
     ],
 )
 def test_the_public_directory_limits_each_address(client, db, scope, url, ok):
-    """The public directory (page and list, one count) and its check.json: N requests a minute from
+    """The public directory (page, JSON list and CSV, one count) and its check.json: N requests a minute from
     one address, then 429 with Retry-After and a message in the visitor's language; another
     address is still served."""
     for _ in range(allowed(scope)):

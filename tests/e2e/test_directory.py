@@ -137,3 +137,33 @@ def test_the_check_works_without_javascript(demo, browser):
         assert "KI Kardiologi" in row_names(page)
     finally:
         context.close()
+
+
+def test_the_list_comes_in_pages_that_keep_the_search(demo, page, monkeypatch):
+    """With pages of five: the pagination (a labelled nav, the current page marked) leads to the
+    next page with the search kept, the page links back, and axe finds nothing serious."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from accounts import directory_views
+
+    monkeypatch.setattr(directory_views, "PAGE_SIZE", 5)
+    page.goto(directory_url(demo) + "?q=KI")
+    first = row_names(page)
+    assert len(first) == 5, first
+    nav = page.locator("main nav.pagination, main nav:has(ul.pagination)")
+    expect(nav).to_have_attribute("aria-label", "Sidor")
+    expect(nav.locator("[aria-current=page]")).to_contain_text("Sida 1 av")
+    found = [describe("directory page 1", v) for v in serious_violations(Axe().run(page))]
+
+    with page.expect_navigation():
+        nav.get_by_role("link", name="Nästa").click()
+    expect(page).to_have_url(re.compile(r"[?&]q=KI&page=2$"))
+    second = row_names(page)
+    assert second and not set(second) & set(first[:1]), (first, second)
+    expect(nav.locator("[aria-current=page]")).to_contain_text("Sida 2 av")
+    found += [describe("directory page 2", v) for v in serious_violations(Axe().run(page))]
+
+    with page.expect_navigation():
+        nav.get_by_role("link", name="Föregående").click()
+    assert row_names(page) == first
+    assert not found, "axe found serious/critical violations:\n" + "\n".join(found)

@@ -141,3 +141,102 @@ def test_unit_page_queries_do_not_grow_with_the_number_of_accounts(client, comms
     many = queries_for(client, unit_page(department))
 
     assert few == many
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages (issue 12): the accounts panel a page at a time, the units below with their counts
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pages_of_two(monkeypatch):
+    from accounts import views as account_views
+
+    monkeypatch.setattr(account_views, "UNIT_PANEL_PAGE_SIZE", 2)
+
+
+def panel_names(response) -> list[str]:
+    return [a.name for a in response.context["accounts"]]
+
+
+def test_unit_page_shows_the_accounts_a_page_at_a_time(client, comms, department, pages_of_two):
+    below = Unit.objects.get(name="Forskargruppen")
+    for letter in "ABCDE":
+        factories.SocialAccountFactory(name=f"Konto {letter}", unit=below if letter in "BD" else department)
+    client.force_login(comms)
+
+    first = client.get(unit_page(department), headers={"accept-language": "en"})
+    last = client.get(unit_page(department) + "?page=3")
+
+    assert panel_names(first) == ["Konto A", "Konto B"]
+    html = first.content.decode()
+    assert "5 accounts, page 1 of 3" in html
+    nav = html[html.index('<nav aria-label="Pages">') :]
+    assert 'aria-current="page"' in nav[: nav.index("</nav>")]
+    assert '?page=2"' in nav[: nav.index("</nav>")]
+    assert panel_names(last) == ["Konto E"]
+
+
+@pytest.mark.parametrize("page", ["4", "0", "abc"])
+def test_a_unit_page_past_the_last_answers_404(client, comms, department, pages_of_two, page):
+    for _ in range(5):
+        factories.SocialAccountFactory(unit=department)
+    client.force_login(comms)
+    assert client.get(unit_page(department), {"page": page}).status_code == 404
+
+
+def test_units_below_are_listed_with_the_accounts_of_their_subtrees(client, comms, department):
+    """Each unit right below shows how many accounts it and its own units below hold."""
+    division = Unit.objects.get(name="Avdelningen")
+    group = Unit.objects.get(name="Forskargruppen")
+    empty = factories.UnitFactory(parent=department, name="Tomma enheten")
+    factories.SocialAccountFactory(unit=department)
+    factories.SocialAccountFactory(unit=division)
+    factories.SocialAccountFactory(unit=group)
+    factories.SocialAccountFactory(unit=group)
+    client.force_login(comms)
+
+    response = client.get(unit_page(department))
+
+    assert response.context["subunit_columns"] == ["Konton (med enheterna under)"]
+    counts = {child.name: values for child, values in response.context["subunit_rows"]}
+    assert counts == {"Avdelningen": [3], "Tomma enheten": [0]}
+    assert response.context["paginator"].count == 4
+    assert empty.pk
+
+
+def test_units_below_count_only_what_the_user_may_see(client, outsider, department):
+    """PRIV-3: staff with no role count (and see) the active official accounts only."""
+    division = Unit.objects.get(name="Avdelningen")
+    factories.SocialAccountFactory(unit=division, status=S.ACTIVE)
+    factories.SocialAccountFactory(unit=division, status=S.DRAFT, activated_at=None)
+    client.force_login(outsider)
+
+    response = client.get(unit_page(department))
+
+    assert [values for _child, values in response.context["subunit_rows"]] == [[1]]
+    assert response.context["paginator"].count == 1
+
+
+def test_a_manager_sees_the_drafts_of_their_subtree_only(client, manager, evidence_account):
+    """On the root's page a manager sees their own department's draft, not another department's;
+    the counts say the same."""
+    mine = evidence_account.unit.parent  # the department the manager answers for
+    root = factories.UnitFactory(name="Roten")
+    other = factories.UnitFactory(parent=root, name="Annan institution")
+    Unit.objects.filter(pk=mine.pk).update(parent=root)
+    # Keep the materialised paths as the service would: the department (and its group) under the root.
+    for unit in Unit.objects.filter(path__startswith=mine.path):
+        Unit.objects.filter(pk=unit.pk).update(path=root.path + unit.path, depth=unit.depth + 1)
+    own_draft = factories.SocialAccountFactory(unit=mine, status=S.DRAFT, activated_at=None, name="Eget utkast")
+    factories.SocialAccountFactory(unit=other, status=S.DRAFT, activated_at=None, name="Annat utkast")
+    public = factories.SocialAccountFactory(unit=other, status=S.ACTIVE, name="Annat aktivt")
+    client.force_login(manager)
+
+    response = client.get(unit_page(root))
+
+    assert sorted(panel_names(response)) == sorted([own_draft.name, evidence_account.name, public.name])
+    assert "Annat utkast" not in response.content.decode()
+    counts = {child.name: values for child, values in response.context["subunit_rows"]}
+    assert counts[other.name] == [1]
+    assert counts[Unit.objects.get(pk=mine.pk).name] == [2]
