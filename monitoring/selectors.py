@@ -1,11 +1,12 @@
 import datetime
 from collections import defaultdict
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.db.models.functions import TruncWeek
+from django.utils.functional import cached_property
 
 from accounts.models import SocialAccount
-from accounts.selectors import social_account_list
 from monitoring.models import CheckIn, Finding, PingKey
 from monitoring.rules import RULES
 from monitoring.services import MONITORED_STATUSES
@@ -81,10 +82,11 @@ def coverage_calendar(account: SocialAccount, owner, deputy, *, today: datetime.
 
 def weekly_coverage(accounts, *, today: datetime.date, weeks: int) -> list[tuple[datetime.date, float | None]]:
     """Monitoring coverage per week (MON-1/2) for the last `weeks` weeks up to yesterday: days with
-    a check-in divided by the accounts active during the week times its days. Two queries."""
+    a check-in divided by the accounts active during the week times its days. Two queries, each an
+    aggregate over `accounts` (a queryset of accounts), never a list of them in Python."""
     monday = today - datetime.timedelta(days=today.weekday())
     mondays = [monday - datetime.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
-    accounts = SocialAccount.objects.filter(pk__in=accounts, activated_at__isnull=False)
+    accounts = accounts.filter(activated_at__isnull=False)
     counts = accounts.aggregate(
         **{
             f"w{i}": Count(
@@ -111,46 +113,89 @@ def weekly_coverage(accounts, *, today: datetime.date, weeks: int) -> list[tuple
     return result
 
 
-def compliance_overview(*, user, now: datetime.datetime, weeks: int = 8) -> dict:
-    """Open findings by rule and by unit, and findings opened per week, over what the user may see."""
-    visible = social_account_list(user=user)
-    if not roles.sees_everything(user):
-        # A manager's overview is their units' subtrees, not every public account of KI.
-        visible = visible.filter(unit__in=Unit.objects.managed_by(user))
-    visible = visible.values("pk")
-    open_findings = Finding.objects.filter(resolved_at__isnull=True, account__in=visible)
-    by_rule = {row["rule"]: row["n"] for row in open_findings.values("rule").annotate(n=Count("id"))}
+OVERVIEW_PAGE_SIZE = 50
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its count: the overview already has it from the counts by rule, so the
+    page costs one LIMIT/OFFSET query and no second COUNT over every open finding."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count
+
+
+def overview_findings(*, user):
+    """The open findings the user's compliance overview covers: every one for those who see
+    everything; a manager's are their units' subtrees (RESP-1), not every public account of KI.
+    For the first, no join with the accounts at all: the counts by rule are then read from the
+    partial index monitoring_open_by_rule alone."""
+    open_findings = Finding.objects.filter(resolved_at__isnull=True)
+    if roles.sees_everything(user):
+        return open_findings
+    return open_findings.filter(account__unit__in=Unit.objects.managed_by(user))
+
+
+def _overview_accounts(*, user):
+    accounts = SocialAccount.objects.all()
+    if roles.sees_everything(user):
+        return accounts
+    return accounts.filter(unit__in=Unit.objects.managed_by(user))
+
+
+def compliance_overview(*, user, now: datetime.datetime, weeks: int = 8, page=1) -> dict:
+    """Open findings by rule and by unit, findings opened and resolved per week, the weekly
+    coverage, and one page of the open findings, over what the user may see. Every figure is an
+    aggregate in SQL (GROUP BY), so the number of queries and the size of the answer do not grow
+    with the accounts; the list of open findings is paged (OVERVIEW_PAGE_SIZE a page), in the
+    order of the index monitoring_open_by_rule (rule, account)."""
+    open_findings = overview_findings(user=user)
+    by_rule = {row["rule"]: row["n"] for row in open_findings.order_by().values("rule").annotate(n=Count("*"))}
     rules = [(rule, by_rule.get(rule_id, 0)) for rule_id, rule in RULES.items()]
     by_unit = list(
         open_findings.values("account__unit__pk", "account__unit__name")
-        .annotate(n=Count("id"), accounts=Count("account", distinct=True))
+        .annotate(n=Count("*"), accounts=Count("account", distinct=True))
         .order_by("-n", "account__unit__name")
     )
     since = now - datetime.timedelta(weeks=weeks)
+    all_findings = Finding.objects.all()
+    if not roles.sees_everything(user):
+        all_findings = all_findings.filter(account__unit__in=Unit.objects.managed_by(user))
     trend = list(
-        Finding.objects.filter(account__in=visible, opened_at__gte=since)
+        all_findings.filter(opened_at__gte=since)
         .annotate(week=TruncWeek("opened_at"))
         .values("week")
-        .annotate(opened=Count("id"))
+        .annotate(opened=Count("*"))
         .order_by("week")
     )
     resolved = {
         row["week"]: row["n"]
-        for row in Finding.objects.filter(account__in=visible, resolved_at__gte=since)
+        for row in all_findings.filter(resolved_at__gte=since)
         .annotate(week=TruncWeek("resolved_at"))
         .values("week")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
     }
     for row in trend:
         row["resolved"] = resolved.get(row["week"], 0)
-    findings = open_findings.select_related("account__platform", "account__unit").order_by("rule", "opened_at")[:500]
+    open_total = sum(by_rule.values())
+    paginator = _CountedPaginator(
+        open_findings.select_related("account__platform", "account__unit").order_by("rule", "account_id"),
+        OVERVIEW_PAGE_SIZE,
+        count=open_total,
+    )
+    findings_page = paginator.get_page(page)
     return {
         "rules": rules,
         "by_unit": by_unit,
         "trend": trend,
-        "coverage": weekly_coverage(visible, today=local_day(now), weeks=weeks),
-        "open_total": sum(by_rule.values()),
-        "findings": [(f, OpenFinding(f)) for f in findings],
+        "coverage": weekly_coverage(_overview_accounts(user=user).values("pk"), today=local_day(now), weeks=weeks),
+        "open_total": open_total,
+        "findings": [(f, OpenFinding(f)) for f in findings_page.object_list],
+        "findings_page": findings_page,
     }
 
 
