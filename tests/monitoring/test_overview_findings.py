@@ -1,5 +1,6 @@
-"""The compliance overview's figures are aggregates over the user's scope, and its list of open
-findings is paged (issue 12): what each page shows and what each user's figures cover."""
+"""The compliance overview's figures are aggregates over the user's scope, kept until the next
+sweep, and its list of open findings is paged (issue 12): what each page shows, what each user's
+figures cover and when they are brought up to date."""
 
 import datetime
 
@@ -8,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from monitoring import selectors
+from monitoring.choices import RunStatus
+from monitoring.models import CheckRun
 from tests import factories
 
 OVERVIEW = reverse("monitoring:overview")
@@ -116,3 +119,44 @@ def test_the_weekly_coverage_of_a_manager_counts_their_accounts_only(manager, de
     coverage = dict(selectors.compliance_overview(user=manager, now=now)["coverage"])
 
     assert coverage[monday] == 1
+
+
+def test_the_figures_are_kept_until_the_next_sweep(client, comms):
+    """Findings change only when the sweep runs: the counts are computed once per sweep (and day)
+    and shown with the time of that sweep; a finished sweep brings them up to date."""
+    factories.FindingFactory()
+    client.force_login(comms)
+    assert client.get(OVERVIEW).context["open_total"] == 1
+
+    factories.FindingFactory()
+    assert client.get(OVERVIEW).context["open_total"] == 1  # the same sweep: the kept figures
+    now = timezone.now()
+    CheckRun.objects.create(job=selectors.SWEEP_JOB, started_at=now, finished_at=now, status=RunStatus.OK)
+    response = client.get(OVERVIEW, headers={"accept-language": "en"})
+
+    assert response.context["open_total"] == 2
+    assert response.context["sweep"].finished_at == now
+    assert "The figures are those of the latest compliance check" in response.content.decode()
+
+
+def test_a_running_or_failed_sweep_keeps_the_figures_of_the_last_finished_one(client, comms):
+    client.force_login(comms)
+    factories.FindingFactory()
+    assert client.get(OVERVIEW).context["open_total"] == 1
+    factories.FindingFactory()
+    now = timezone.now()
+    CheckRun.objects.create(job=selectors.SWEEP_JOB, started_at=now, status=RunStatus.RUNNING)
+    CheckRun.objects.create(job=selectors.SWEEP_JOB, started_at=now, finished_at=now, status=RunStatus.FAILED)
+
+    assert client.get(OVERVIEW).context["open_total"] == 1
+
+
+def test_each_manager_has_figures_of_their_own(client, manager, other_manager, department):
+    """The kept figures are per scope: another manager's overview is not served from them."""
+    dept, _group, _elsewhere = department
+    factories.FindingFactory(account=factories.SocialAccountFactory(unit=dept))
+    client.force_login(manager)
+    assert client.get(OVERVIEW).context["open_total"] == 1
+
+    client.force_login(other_manager)
+    assert client.get(OVERVIEW).context["open_total"] == 0

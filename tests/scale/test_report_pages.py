@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import Role
+from monitoring import selectors
 from records.models import Block, Incident, Inquiry
 from reports import compliance, report_files
 from reports.models import ExportJob
@@ -90,13 +91,13 @@ def grower(units, before: int, after: int):
 WHO = ["comms", "auditor", "manager"]
 
 
+@pytest.mark.parametrize("cached", [False, True], ids=["computed", "cached"])
 @pytest.mark.parametrize("who", WHO)
-def test_the_compliance_overview_is_flat(client, users, tree, who, monkeypatch):
+def test_the_compliance_overview_is_flat(client, users, tree, who, cached, monkeypatch):
     """The overview's figures are aggregates, and its open findings come a page at a time: after the
-    growth there are more findings than fit on a page."""
-    from monitoring import selectors
-
+    growth there are more findings than fit on a page. Computed (no cache) and from the cache."""
     monkeypatch.setattr(selectors, "OVERVIEW_PAGE_SIZE", 10)
+    monkeypatch.setattr(selectors, "OVERVIEW_CACHE_SECONDS", 3600 if cached else 0)
     grow = grower(tree, 4, 16)
     client.force_login(users[who])
     assert_flat(client, reverse("monitoring:overview"), grow)
