@@ -255,7 +255,11 @@ class ComplianceOverviewView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(selectors.compliance_overview(user=self.request.user, now=timezone.now()))
+        context.update(
+            selectors.compliance_overview(
+                user=self.request.user, now=timezone.now(), page=self.request.GET.get("page") or 1
+            )
+        )
         context["max_trend"] = max([r["opened"] for r in context["trend"]] + [1])
         context["coverage_chart"] = charts.column_chart(
             [(date_format(week, "SHORT_DATE_FORMAT"), share) for week, share in context["coverage"]],

@@ -13,8 +13,10 @@ the PDF.
 """
 
 import datetime
+import heapq
 from collections import defaultdict
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +29,7 @@ from org.models import Unit
 from reports import account_figures as af
 from reports import permissions
 from reports.figures import DAY, FIGURES, RANKING_HOW, Period
-from reports.rollup import UnitTotals, ranked_unit_rows, totals_row
+from reports.rollup import UnitTotals, account_attention, ranked_unit_rows, totals_row
 
 CHUNK = 500
 
@@ -81,8 +83,8 @@ class ComplianceReport:
     def scope_label(self) -> str:
         return self.unit.display_name if self.unit else str(_("Karolinska Institutet (all units)"))
 
-    def account_rows(self):
-        """The account table, row by row, ordered by unit and name."""
+    def account_rows(self, chunk: int = CHUNK):
+        """The account table, row by row, ordered by unit and name, read `chunk` accounts at a time."""
         self._units.clear()
         self._weeks.clear()
         self.open_by_rule.clear()
@@ -90,9 +92,9 @@ class ComplianceReport:
         # listed first: memory stays the same for 10 000 accounts and for 100 000.
         ids = self.accounts().order_by("unit__path", "name", "pk").values_list("pk", flat=True)
         batch = []
-        for pk in ids.iterator(chunk_size=CHUNK):
+        for pk in ids.iterator(chunk_size=chunk):
             batch.append(pk)
-            if len(batch) == CHUNK:
+            if len(batch) == chunk:
                 yield from self._chunk(batch)
                 batch = []
         if batch:
@@ -101,6 +103,14 @@ class ComplianceReport:
 
     def materialise(self) -> list[dict]:
         return list(self.account_rows())
+
+    def rows_needing_attention(self, limit: int) -> list[dict]:
+        """The whole pass, keeping only the `limit` account rows that need attention most
+        (rollup.account_attention): the screen's account table. The pass reads every account in one
+        chunk: the screen makes reports of at most REPORTS_INLINE_MAX_ACCOUNTS accounts, so its
+        queries are the same for 10 accounts and for 2 000."""
+        chunk = max(CHUNK, settings.REPORTS_INLINE_MAX_ACCOUNTS)
+        return heapq.nsmallest(limit, self.account_rows(chunk=chunk), key=account_attention)
 
     def _chunk(self, ids: list[int]):
         accounts = {

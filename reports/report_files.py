@@ -17,6 +17,8 @@ from reports.models import ExportJob
 
 KIND = "compliance"
 PDF_MAX_ACCOUNT_ROWS = 2000
+SCREEN_ACCOUNTS = 25
+SCREEN_UNITS = 25
 TABLES = ("accounts", "units")
 
 
@@ -120,6 +122,16 @@ def pdf_context(report: ComplianceReport, rows: list[dict]) -> dict:
             [(u["unit"], u["findings_open"]) for u in units[:20]], title=str(_("Open findings by unit"))
         ),
     }
+
+
+def screen_context(report: ComplianceReport, *, count: int) -> dict:
+    """What the report page shows: the PDF's first page, charts and summary, but of the tables
+    only the SCREEN_ACCOUNTS accounts and SCREEN_UNITS units that need attention most. Every row is
+    in the downloads; a page that listed them all would grow with the scope (2 MB for 1 000
+    accounts). `count` is the report's number of accounts, which the page has already counted."""
+    context = pdf_context(report, report.rows_needing_attention(SCREEN_ACCOUNTS))
+    context.update(units=context["units"][:SCREEN_UNITS], unit_count=len(context["units"]), account_count=count)
+    return context
 
 
 def write_pdf(report: ComplianceReport, fileobj, progress=None) -> None:

@@ -94,6 +94,14 @@ def _manager_name(unit: Unit) -> str:
     return (manager.get_full_name() or manager.username) if manager else ""
 
 
+def account_attention(row: dict) -> tuple:
+    """An account row's place when accounts are ranked by where attention is needed, as the units
+    are: the most findings open at the end first, then the lowest coverage, then the most days
+    missed, then by name."""
+    coverage = row["coverage"] if row["coverage"] is not None else 1
+    return (-row["findings_open"], coverage, -row["days_missed"], row["account"])
+
+
 def ranked_unit_rows(units) -> list[dict]:
     """One row per unit (UnitTotals), ranked: the highest share of accounts with open findings
     first, then the lowest coverage, then the most days missed."""

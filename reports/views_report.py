@@ -3,7 +3,9 @@
 Who may: the communications department and auditors for any unit or the whole university, a
 responsible manager for their units and those below (RESP-1); anyone else gets 403, like the
 compliance overview. A report over more than REPORTS_INLINE_MAX_ACCOUNTS accounts is not drawn on
-screen: its files are made by an export job (a POST), with progress shown on the job's page.
+screen: its files are made by an export job (a POST), with progress shown on the job's page. On
+screen the tables hold the accounts and units that need attention most
+(report_files.screen_context); every row is in the downloads.
 Each download records one audit event (REC-1), as every export does.
 """
 
@@ -139,7 +141,7 @@ class ReportView(_ReportMixin, View):
             if count > settings.REPORTS_INLINE_MAX_ACCOUNTS:
                 context["too_large"] = True
             else:
-                context.update(report_files.pdf_context(report, report.materialise()))
+                context.update(report_files.screen_context(report, count=count))
         return render(request, "reports/compliance.html", context)
 
 
