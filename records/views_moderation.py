@@ -256,11 +256,17 @@ class UnitInquiryFiguresView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user, now = self.request.user, timezone.now()
         inquiries = selectors.unit_inquiries(user=user, unit=self.unit)
-        by_account = selectors.response_figures_by_account(inquiries, now=now)
-        accounts = list(social_account_list(user=user).in_unit(self.unit).order_by("name", "pk"))
+        # The unit's accounts a page at a time, each with its figures (one query for the page).
+        accounts = social_account_list(user=user).in_unit(self.unit).prefetch_related(None).order_by("name", "pk")
+        page = paginate(self.request, accounts)
+        accounts = list(page.object_list)
+        by_account = selectors.response_figures_by_account(
+            inquiries.filter(account__in=[a.pk for a in accounts]), now=now
+        )
         context.update(
             unit=self.unit,
             figures=selectors.response_figures(inquiries, now=now),
+            page_obj=page,
             rows=[(account, by_account.get(account.pk)) for account in accounts],
         )
         return context
