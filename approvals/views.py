@@ -51,6 +51,8 @@ S = AccountStatus
 
 # The to-do page shows this many of each section, with a link to the whole section.
 TODO_LATEST = 10
+# The request page of a manager deciding shows this many of the unit's other accounts.
+UNIT_ACCOUNTS_SHOWN = 20
 # Offers wait for one person's answer, one per account offered: a bound, not a page.
 HANDOVERS_SHOWN = 50
 
@@ -204,9 +206,18 @@ class RequestDetailView(LoginRequiredMixin, DetailView):
         )
         context["retro_form"].fields["outcome"].choices = [c for c in DECISION_ACTIONS if c[0] != Outcome.RETURN]
         if may["decide"]:
-            context["unit_accounts"] = (
-                social_account_list(user=user).in_unit(account.unit).exclude(pk=account.pk).order_by("name")
+            # The first of the unit's other accounts, and how many there are: the inventory,
+            # filtered by the unit, lists them all.
+            unit_accounts = (
+                social_account_list(user=user)
+                .in_unit(account.unit)
+                .exclude(pk=account.pk)
+                .prefetch_related(None)
+                .order_by("name", "pk")
             )
+            context["unit_accounts"] = unit_accounts[:UNIT_ACCOUNTS_SHOWN]
+            context["unit_accounts_count"] = unit_accounts.count()
+            context["unit_accounts_shown"] = UNIT_ACCOUNTS_SHOWN
         if may["sign_off"]:
             context["duplicates"] = likely_duplicates(account)
         if may["sender_checklist"]:

@@ -120,7 +120,9 @@ def add_weeding(account, n: int) -> None:
 def test_the_blocking_log(client, evidence_account, who, request):
     add_blocks(evidence_account, 30)
     client.force_login(request.getfixturevalue(who))
-    assert_bounded(client, reverse("records:blocks", args=[evidence_account.pk]), lambda: add_blocks(evidence_account, 40))
+    assert_bounded(
+        client, reverse("records:blocks", args=[evidence_account.pk]), lambda: add_blocks(evidence_account, 40)
+    )
 
 
 @pytest.mark.parametrize("who", ["owner", "auditor"])
