@@ -4,6 +4,7 @@ They shape input for records.disclosure and records.weeding; the services decide
 """
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +29,18 @@ class _PeriodForm(forms.Form):
         return cleaned
 
 
+# The request form offers at most this many accounts found by the search.
+ACCOUNT_CHOICES = 50
+
+
+def account_search(accounts, find: str):
+    """The accounts whose name, handle or address contains the text; none for no text."""
+    find = find.strip()
+    if not find:
+        return accounts.none()
+    return accounts.filter(Q(name__icontains=find) | Q(handle__icontains=find) | Q(url__icontains=find))
+
+
 class RecordsRequestForm(_PeriodForm):
     """A request as received: when, from whom (as given), what, and the accounts and period it covers."""
 
@@ -46,9 +59,19 @@ class RecordsRequestForm(_PeriodForm):
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, find: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["accounts"].queryset = social_account_list(user=user).order_by("name", "pk")
+        field = self.fields["accounts"]
+        # Any account the user sees may be chosen (the field validates against all of them),
+        # but the list offers only those the search found and those already chosen: never the
+        # whole inventory, which would make the page grow with it.
+        field.queryset = social_account_list(user=user).prefetch_related(None).order_by("name", "pk")
+        chosen = [
+            pk for pk in (self.data.getlist(self.add_prefix("accounts")) if self.is_bound else []) if pk.isdigit()
+        ]
+        found = list(account_search(field.queryset, find).values_list("pk", flat=True)[:ACCOUNT_CHOICES])
+        offered = field.queryset.filter(pk__in=[*chosen, *found])
+        field.widget.choices = [(a.pk, field.label_from_instance(a)) for a in offered]
         self.fields["received_at"].initial = lambda: timezone.localtime().replace(second=0, microsecond=0)
 
 

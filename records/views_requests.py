@@ -30,7 +30,14 @@ from core.views import ServiceActionView, ServiceFormMixin
 from records import disclosure, permissions, weeding
 from records.bundle import bundle_scope
 from records.choices import RequestStatus
-from records.forms_requests import RecordsRequestForm, RequestCloseForm, RetentionForm, WeedingForm
+from records.forms_requests import (
+    ACCOUNT_CHOICES,
+    RecordsRequestForm,
+    RequestCloseForm,
+    RetentionForm,
+    WeedingForm,
+    account_search,
+)
 from records.models import RecordsRequest
 from records.views_moderation import EVIDENCE_NO_STORE
 
@@ -61,7 +68,7 @@ class RequestListView(RequestsPageMixin, ServiceFormMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+        return {**super().get_form_kwargs(), "user": self.request.user, "find": self.request.GET.get("find", "")}
 
     def perform(self, form):
         data = form.cleaned_data
@@ -83,7 +90,11 @@ class RequestListView(RequestsPageMixin, ServiceFormMixin, FormView):
         requests = RecordsRequest.objects.prefetch_related("accounts").order_by("-received_at", "-pk")
         context["page_obj"] = page = paginate(self.request, requests)
         context["requests"] = page.object_list
-        context["may_log"] = permissions.can_handle_requests(self.request.user)
+        context["may_log"] = may_log = permissions.can_handle_requests(self.request.user)
+        if may_log:
+            find = self.request.GET.get("find", "").strip()
+            visible = social_account_list(user=self.request.user)
+            context.update(find=find, found=account_search(visible, find).count() if find else 0, shown=ACCOUNT_CHOICES)
         return context
 
 

@@ -207,3 +207,30 @@ def test_screenshots(client, evidence_account, who, request):
     client.force_login(request.getfixturevalue(who))
     assert_bounded(client, reverse("snapshots:list", args=[evidence_account.pk]), lambda: grow(40))
     assert Snapshot.objects.count() == 70
+
+
+def test_the_request_form_offers_the_accounts_found_not_the_inventory(client, registrar):
+    """REC-1: the form to log a request offers the accounts the search found (at most 50) and
+    those already chosen, never every account: the page does not grow with the inventory."""
+    wanted = factories.SocialAccountFactory(name="KI Kardiologi", handle="kikardiologi")
+    url = reverse("records:request-list")
+
+    def grow(n):
+        for _ in range(n):
+            factories.SocialAccountFactory()
+
+    grow(30)
+    client.force_login(registrar)
+    assert_bounded(client, url, lambda: grow(40))
+    assert_bounded(client, url + "?find=KI+account", lambda: grow(40))
+
+    def offered(response) -> list[int]:
+        return [int(value) for value, _label in response.context["form"].fields["accounts"].widget.choices]
+
+    assert offered(client.get(url)) == []
+    assert offered(client.get(url, {"find": "kardio"})) == [wanted.pk]
+    many = client.get(url, {"find": "KI account"})
+    assert len(offered(many)) == 50 and many.context["found"] == 110
+    # A refused form keeps the accounts chosen, found or not.
+    refused = client.post(url + "?find=nothing-like-it", {"accounts": [wanted.pk]})
+    assert refused.status_code == 200 and offered(refused) == [wanted.pk]
