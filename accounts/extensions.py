@@ -14,8 +14,9 @@ from core import hooks
 
 list_annotators: list[Callable] = []
 detail_panels: list[Callable] = []
-# "To do" sections from higher floors: `fn(user) -> (title, accounts, url_name)`, the URL name
-# taking the account's pk (the to-do page lives in approvals, below records).
+# "To do" sections from higher floors: `fn(user) -> (key, title, accounts, url_name)`, the key a
+# slug naming the section (its page is /todo/<key>/), accounts a queryset with a total order, the
+# URL name taking the account's pk (the to-do page lives in approvals, below records).
 todo_providers: list[Callable] = []
 inventory_actions: list[Callable] = []
 

@@ -69,8 +69,8 @@ def social_account_get(*, user, pk: int) -> SocialAccount:
 
 
 def social_account_history(*, account: SocialAccount):
-    """Who held each role, and when, most recent first."""
-    return account.assignments.select_related("person").order_by("role", "-started_at")
+    """Who held each role, and when, the most recent first (pages cut it: the id breaks ties)."""
+    return account.assignments.select_related("person").order_by("-started_at", "-pk")
 
 
 def social_account_audit(*, user, account: SocialAccount):

@@ -24,6 +24,7 @@ from django.views.generic import FormView
 from accounts import permissions, snapshots
 from accounts.choices import SnapshotKind
 from accounts.uploads import IMAGE_CONTENT_TYPES, PDF_CONTENT_TYPE, checked_upload
+from core.pagination import paginate
 from core.views import ServiceFormMixin
 from core.widgets import DateInput
 
@@ -97,9 +98,12 @@ class SnapshotListView(LoginRequiredMixin, ServiceFormMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["page_obj"] = page = paginate(
+            self.request, snapshots.snapshot_list(user=self.request.user, account=self.account)
+        )
         context.update(
             account=self.account,
-            snapshots=snapshots.snapshot_list(user=self.request.user, account=self.account),
+            snapshots=page.object_list,
             latest_start_page=snapshots.latest_start_page(self.account),
             can_upload=self.can_upload,
         )

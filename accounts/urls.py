@@ -11,5 +11,6 @@ urlpatterns = [
     path("import/", views.AccountImportView.as_view(), name="import"),
     path("import/confirm/", views.AccountImportConfirmView.as_view(), name="import-confirm"),
     path("<int:pk>/", views.AccountDetailView.as_view(), name="detail"),
+    path("<int:pk>/history/", views.AccountHistoryView.as_view(), name="history"),
     path("<int:pk>/edit/", views.AccountUpdateView.as_view(), name="update"),
 ]

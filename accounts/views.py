@@ -19,10 +19,14 @@ from accounts.filters import InventoryFilter
 from accounts.forms import SocialAccountForm
 from accounts.import_forms import ImportUploadForm
 from core.exceptions import ApplicationError
+from core.pagination import PAGE_SIZE, paginate
 from core.views import ServiceFormMixin
 from org.mixins import RegistryEditorRequiredMixin
 from org.models import Unit
 from org.selectors import responsible_manager
+
+# The account page shows this many of the latest owner/deputy changes and audit events.
+LATEST = 10
 
 
 class InventoryView(LoginRequiredMixin, ListView):
@@ -30,7 +34,7 @@ class InventoryView(LoginRequiredMixin, ListView):
 
     template_name = "accounts/socialaccount_list.html"
     context_object_name = "accounts"
-    paginate_by = 25
+    paginate_by = PAGE_SIZE
 
     def get_queryset(self):
         qs = selectors.social_account_list(user=self.request.user).order_by("name", "id")
@@ -38,15 +42,17 @@ class InventoryView(LoginRequiredMixin, ListView):
         if not self.filterset.is_bound:
             return qs
         # An invalid filter shows its error and no accounts, never the unfiltered inventory.
-        return self.filterset.qs if self.filterset.is_valid() else qs.none()
+        if not self.filterset.is_valid():
+            return qs.none()
+        qs = self.filterset.qs
+        # A sort by a column whose values repeat (status, platform, unit) would let an account
+        # move between pages, or show on two: the id breaks the ties.
+        return qs if "id" in qs.query.order_by else qs.order_by(*qs.query.order_by, "id")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
         context["accounts"] = extensions.annotate(context["accounts"])
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query_string"] = query.urlencode()
         context["inventory_actions"] = extensions.inventory_actions_for(self.request)
         return context
 
@@ -56,6 +62,7 @@ class MyAccountsView(LoginRequiredMixin, ListView):
 
     template_name = "accounts/my_accounts.html"
     context_object_name = "accounts"
+    paginate_by = PAGE_SIZE
 
     def get_queryset(self):
         return selectors.social_account_mine(user=self.request.user).order_by("name", "id")
@@ -80,16 +87,47 @@ class AccountDetailView(LoginRequiredMixin, DetailView):
         account = self.object
         ancestors = list(Unit.objects.ancestors_of(account.unit).select_related("manager"))
         manager, manager_unit = responsible_manager(account.unit, ancestors)
+        # The latest of each history only, however long the account has lived: the whole of both
+        # is on its history page, a page at a time.
+        history = selectors.social_account_history(account=account)
+        audit_events = selectors.social_account_audit(user=self.request.user, account=account)
         context.update(
             people=selectors.current_keepers(account),
-            history=selectors.social_account_history(account=account),
-            audit_events=selectors.social_account_audit(user=self.request.user, account=account),
+            history=history[:LATEST],
+            history_count=history.count(),
+            audit_events=audit_events[:LATEST],
+            audit_count=audit_events.count(),
+            latest=LATEST,
             whole_history=permissions.can_see_whole_history(self.request.user, account),
             unit_chain=ancestors,
             manager=manager,
             manager_unit=manager_unit,
             can_edit=permissions.can_edit_registry(self.request.user),
             panels=extensions.panels(self.request, account),
+        )
+        return context
+
+
+# Never cached: the audit trail is evidence for those who may see it.
+@method_decorator(never_cache, name="dispatch")
+class AccountHistoryView(LoginRequiredMixin, DetailView):
+    """The account's owners and deputies over time and its audit trail, each a page at a time
+    (the account page shows the latest of each): 404 for an account the user may not see, and
+    the lifecycle events only for those who may not see its evidence (accounts.history)."""
+
+    template_name = "accounts/socialaccount_history.html"
+    context_object_name = "account"
+
+    def get_queryset(self):
+        return selectors.social_account_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        account, user = self.object, self.request.user
+        context.update(
+            people_page=paginate(self.request, selectors.social_account_history(account=account), param="people"),
+            page_obj=paginate(self.request, selectors.social_account_audit(user=user, account=account)),
+            whole_history=permissions.can_see_whole_history(user, account),
         )
         return context
 

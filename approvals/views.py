@@ -1,3 +1,5 @@
+from typing import NamedTuple
+
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -41,34 +43,88 @@ from approvals.forms import (
 )
 from approvals.models import Decision
 from approvals.records import decision_record_pdf
+from core.pagination import paginate
 from core.views import ServiceActionView, ServiceFormMixin
 
 S = AccountStatus
 
 
+# The to-do page shows this many of each section, with a link to the whole section.
+TODO_LATEST = 10
+# The request page of a manager deciding shows this many of the unit's other accounts.
+UNIT_ACCOUNTS_SHOWN = 20
+# Offers wait for one person's answer, one per account offered: a bound, not a page.
+HANDOVERS_SHOWN = 50
+
+
+class TodoSection(NamedTuple):
+    """One section of the to-do page: its key (in the address of the whole section), title, the
+    accounts shown, how many there are in all, and the URL name of an account's page."""
+
+    key: str
+    title: str
+    accounts: list
+    total: int
+    url_name: str
+
+
+def _todo_sections(user) -> list[tuple[str, str, object, str]]:
+    """(key, title, queryset, URL name) of every section, this floor's and those of higher floors
+    (accounts.extensions.todo_providers). The querysets shed the inventory's prefetch of owners
+    and deputies: the to-do page does not show them."""
+    todo = selectors.todo_for(user=user)
+    detail = "approvals:detail"
+    sections = [
+        ("my_requests", _("Your requests to finish and send"), todo["my_requests"], detail),
+        ("to_decide", _("Requests for you to decide (START-1)"), todo["to_decide"], detail),
+        ("retroactive", _("Existing accounts for you to approve retroactively"), todo["retroactive"], detail),
+        (
+            "to_sign_off",
+            _("Requests for the communications department to sign off (START-2)"),
+            todo["to_sign_off"],
+            detail,
+        ),
+        ("to_go_live", _("Approved accounts to set up and put live"), todo["to_go_live"], detail),
+        ("decommissioning", _("Accounts being decommissioned"), todo["decommissioning"], detail),
+        *(provider(user) for provider in extensions.todo_providers),
+    ]
+    return [(key, title, qs.prefetch_related(None), url_name) for key, title, qs, url_name in sections]
+
+
 class TodoView(LoginRequiredMixin, TemplateView):
-    """Everything that waits for the user: requests to finish, to decide, to sign off, to put live."""
+    """Everything that waits for the user: requests to finish, to decide, to sign off, to put live.
+    Each section shows its first TODO_LATEST accounts and how many there are (two queries however
+    many wait), with a link to the whole section a page at a time."""
 
     template_name = "approvals/todo.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        todo = selectors.todo_for(user=self.request.user)
         context["handovers"] = (
             Handover.objects.filter(to_person=self.request.user, status="pending")
             .select_related("account__platform", "requested_by")
-            .order_by("created_at")
+            .order_by("created_at", "pk")[:HANDOVERS_SHOWN]
         )
-        detail = "approvals:detail"
         context["sections"] = [
-            (_("Your requests to finish and send"), todo["my_requests"], detail),
-            (_("Requests for you to decide (START-1)"), todo["to_decide"], detail),
-            (_("Existing accounts for you to approve retroactively"), todo["retroactive"], detail),
-            (_("Requests for the communications department to sign off (START-2)"), todo["to_sign_off"], detail),
-            (_("Approved accounts to set up and put live"), todo["to_go_live"], detail),
-            (_("Accounts being decommissioned"), todo["decommissioning"], detail),
-            *(provider(self.request.user) for provider in extensions.todo_providers),
+            TodoSection(key, title, list(qs[:TODO_LATEST]), qs.count(), url_name)
+            for key, title, qs, url_name in _todo_sections(self.request.user)
         ]
+        context["latest"] = TODO_LATEST
+        return context
+
+
+class TodoSectionView(LoginRequiredMixin, TemplateView):
+    """One section of the to-do page in full, a page at a time (404 for a section that is not one)."""
+
+    template_name = "approvals/todo_section.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        found = [s for s in _todo_sections(self.request.user) if s[0] == kwargs["section"]]
+        if not found:
+            raise Http404
+        key, title, qs, url_name = found[0]
+        context.update(key=key, title=title, url_name=url_name, page_obj=paginate(self.request, qs))
         return context
 
 
@@ -151,9 +207,18 @@ class RequestDetailView(LoginRequiredMixin, DetailView):
         )
         context["retro_form"].fields["outcome"].choices = [c for c in DECISION_ACTIONS if c[0] != Outcome.RETURN]
         if may["decide"]:
-            context["unit_accounts"] = (
-                social_account_list(user=user).in_unit(account.unit).exclude(pk=account.pk).order_by("name")
+            # The first of the unit's other accounts, and how many there are: the inventory,
+            # filtered by the unit, lists them all.
+            unit_accounts = (
+                social_account_list(user=user)
+                .in_unit(account.unit)
+                .exclude(pk=account.pk)
+                .prefetch_related(None)
+                .order_by("name", "pk")
             )
+            context["unit_accounts"] = unit_accounts[:UNIT_ACCOUNTS_SHOWN]
+            context["unit_accounts_count"] = unit_accounts.count()
+            context["unit_accounts_shown"] = UNIT_ACCOUNTS_SHOWN
         if may["sign_off"]:
             context["duplicates"] = likely_duplicates(account)
         if may["sender_checklist"]:

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import TruncWeek
 from django.utils.functional import cached_property
 
@@ -50,20 +50,22 @@ def annotate_open_findings(accounts: list[SocialAccount]) -> None:
 
 
 def today_accounts(*, user, now: datetime.datetime):
-    """The accounts the user keeps that are monitored, with whether today is checked in."""
+    """The accounts the user keeps that are monitored, with whether today is checked in and the
+    day of the latest check-in (each a subquery on the account's (account, day) index, not a join
+    over every check-in). The caller attaches the open findings to the page it shows
+    (annotate_open_findings)."""
     today = local_day(now)
-    accounts = list(
+    checkins = CheckIn.objects.filter(account=OuterRef("pk"))
+    return (
         SocialAccount.objects.held_by(user)
         .filter(status__in=MONITORED_STATUSES)
         .select_related("platform", "unit")
         .annotate(
-            checked_today=Exists(CheckIn.objects.filter(account=OuterRef("pk"), day=today)),
-            last_checkin=Max("checkins__day"),
+            checked_today=Exists(checkins.filter(day=today)),
+            last_checkin=Subquery(checkins.order_by("-day").values("day")[:1]),
         )
         .order_by("name", "id")
     )
-    annotate_open_findings(accounts)
-    return accounts
 
 
 def coverage_calendar(account: SocialAccount, owner, deputy, *, today: datetime.date, days: int = 30):

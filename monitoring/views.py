@@ -19,6 +19,7 @@ from accounts import permissions as accounts_permissions
 from accounts.selectors import people_of, social_account_list
 from core import charts
 from core.exceptions import ApplicationError
+from core.pagination import paginate
 from core.throttles import rate_limit
 from core.views import ServiceActionView, ServiceFormMixin
 from monitoring import permissions, selectors, services
@@ -29,6 +30,10 @@ from org.calendar import local_day
 from org.models import Absence
 from org.services import absence_create, absence_delete
 
+TODAY_PAGE = 50
+CHECKINS_PAGE = 31
+FOLLOW_UPS_PAGE = 10
+
 
 class TodayView(LoginRequiredMixin, TemplateView):
     """'Today': every account the user keeps, with one click to record it as monitored (MON-1/2)."""
@@ -38,9 +43,11 @@ class TodayView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
-        context.update(
-            today=local_day(now), accounts=selectors.today_accounts(user=self.request.user, now=now), form=CheckInForm()
-        )
+        # A page of accounts at a time; "All monitored today" still records every one of them.
+        page = paginate(self.request, selectors.today_accounts(user=self.request.user, now=now), per_page=TODAY_PAGE)
+        accounts = list(page.object_list)
+        selectors.annotate_open_findings(accounts)
+        context.update(today=local_day(now), page_obj=page, accounts=accounts, form=CheckInForm())
         return context
 
     def post(self, request):
@@ -148,7 +155,9 @@ class AccountMonitoringView(LoginRequiredMixin, DetailView):
             today=today,
             people=people,
             may=may,
-            checkins=CheckIn.objects.filter(account=account).order_by("-day")[:60],
+            checkins_page=paginate(
+                self.request, CheckIn.objects.filter(account=account).order_by("-day", "-pk"), per_page=CHECKINS_PAGE
+            ),
             open_findings=selectors.open_findings_by_account([account.pk]).get(account.pk, []),
             resolved_findings=account.findings.filter(resolved_at__isnull=False).order_by("-resolved_at")[:20],
             rules=RULES,
@@ -159,7 +168,12 @@ class AccountMonitoringView(LoginRequiredMixin, DetailView):
                 today=today,
                 days=settings.MONITORING_COVERAGE_LOOKAHEAD_DAYS,
             ),
-            follow_ups=account.follow_ups.select_related("recorded_by", "acknowledged_by"),
+            follow_ups_page=paginate(
+                self.request,
+                account.follow_ups.select_related("recorded_by", "acknowledged_by").order_by("-period_end", "-pk"),
+                per_page=FOLLOW_UPS_PAGE,
+                param="follow_ups",
+            ),
             follow_up_form=FollowUpForm(initial={"period_end": today}),
             checkin_form=CheckInForm(initial={"account": account.pk}),
         )
@@ -222,7 +236,8 @@ class AbsenceView(LoginRequiredMixin, ServiceFormMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["absences"] = Absence.objects.filter(person=self.request.user).order_by("-first_day")
+        page = paginate(self.request, Absence.objects.filter(person=self.request.user).order_by("-first_day", "-pk"))
+        context.update(page_obj=page, absences=page.object_list)
         return context
 
     def perform(self, form):

@@ -45,6 +45,8 @@ class RecordsRequestForm(_PeriodForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # Any account the user sees may be chosen; the picker searches them (/accounts/search/)
+        # and renders only those chosen, so the page does not grow with the inventory.
         self.fields["accounts"].queryset = social_account_list(user=user).order_by("name", "pk")
         self.fields["received_at"].initial = lambda: timezone.localtime().replace(second=0, microsecond=0)
 

@@ -64,6 +64,8 @@ class Incident(RegisteredRecord):
         indexes = [
             # The incident-unregistered rule: incidents not yet handed off.
             models.Index(fields=["removed_at"], name="records_incident_pending", condition=Q(hand_off="")),
+            # The account's removed posts, a page at a time (records.selectors.incident_list).
+            models.Index(fields=["account", "-removed_at", "-id"], name="records_incident_page"),
         ]
 
     def __str__(self):
@@ -115,6 +117,18 @@ class Inquiry(RegisteredRecord):
         indexes = [
             # The inquiry-overdue rule: unanswered inquiries by due time.
             models.Index(fields=["due_at"], name="records_inquiry_open", condition=Q(answered_at__isnull=True)),
+            # The account's questions a page at a time: the open ones by due time, those answered
+            # newest first (records.views_moderation.InquiryListView).
+            models.Index(
+                fields=["account", "due_at", "id"],
+                name="records_inquiry_open_page",
+                condition=Q(answered_at__isnull=True),
+            ),
+            models.Index(
+                fields=["account", "-received_at", "-id"],
+                name="records_inquiry_answered_page",
+                condition=Q(answered_at__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -153,7 +167,9 @@ class Block(BaseModel):
             models.CheckConstraint(condition=Q(action__in=BlockAction.values), name="records_block_action_valid"),
         ]
         indexes = [
-            models.Index(fields=["account"], name="records_block_active", condition=Q(unblocked_at__isnull=True))
+            models.Index(fields=["account"], name="records_block_active", condition=Q(unblocked_at__isnull=True)),
+            # The account's blocking log, a page at a time (records.blocks.block_list).
+            models.Index(fields=["account", "-blocked_at", "-id"], name="records_block_page"),
         ]
 
     def __str__(self):
@@ -273,6 +289,8 @@ class MediaConsent(BaseModel):
         constraints = [
             models.CheckConstraint(condition=Q(form__in=ConsentForm.values), name="records_consent_form_valid"),
         ]
+        # The account's register, a page at a time (records.consents.consent_list).
+        indexes = [models.Index(fields=["account", "-given_on", "-id"], name="records_consent_page")]
 
     def __str__(self):
         return f"{self.account}: {self.subject}"

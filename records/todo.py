@@ -8,4 +8,4 @@ def routed_criticism(user):
     """To-do section: accounts with criticism of KI routed to this manager and not yet answered (ANS-2)."""
     routed = Inquiry.objects.filter(routed_to=user, answered_at__isnull=True).values("account")
     accounts = social_account_list(user=user).filter(pk__in=routed).order_by("name", "id")
-    return _("Criticism of KI routed to you (ANS-2)"), accounts, "records:inquiries"
+    return "routed_criticism", _("Criticism of KI routed to you (ANS-2)"), accounts, "records:inquiries"

@@ -22,6 +22,7 @@ from django.views.generic import TemplateView
 
 from accounts.selectors import social_account_get
 from accounts.uploads import PDF_CONTENT_TYPE
+from core.pagination import paginate
 from core.views import ServiceActionView
 from records import blocks, consents, permissions
 from records.forms_blocks import BlockForm, MediaConsentForm
@@ -52,7 +53,8 @@ class BlockListView(EvidenceFormPage):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
-        rows = list(blocks.block_list(account=self.account))
+        context["page_obj"] = page = paginate(self.request, blocks.block_list(account=self.account))
+        rows = list(page.object_list)
         for block in rows:
             block.review_overdue = blocks.is_review_overdue(block, now)
         context.update(account=self.account, blocks=rows, can_write=self.can_write)
@@ -109,11 +111,8 @@ class ConsentListView(EvidenceFormPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(
-            account=self.account,
-            consents=consents.consent_list(account=self.account),
-            can_write=self.can_write,
-        )
+        context["page_obj"] = page = paginate(self.request, consents.consent_list(account=self.account))
+        context.update(account=self.account, consents=page.object_list, can_write=self.can_write)
         return context
 
 

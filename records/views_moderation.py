@@ -15,7 +15,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -29,6 +28,7 @@ from django.views.generic import FormView, TemplateView
 
 from accounts.selectors import registry_email_for, social_account_list
 from accounts.snapshots import snapshot_account_get
+from core.pagination import paginate
 from core.views import ServiceActionView, ServiceFormMixin
 from org.calendar import STOCKHOLM
 from org.selectors import unit_list
@@ -36,8 +36,6 @@ from records import permissions, selectors, services
 from records.choices import Category, HandOff
 from records.forms_moderation import HandOffForm, IncidentForm, InquiryAnswerForm, InquiryForm, ReferenceForm
 from records.models import Incident, Inquiry
-
-PAGE_SIZE = 25
 
 # Evidence is never kept by a shared cache or the browser's: a class view decorated with this
 # answers "Cache-Control: private, no-store" (so do its redirects after a POST).
@@ -48,13 +46,6 @@ def _due_by_end_of(due: datetime.datetime) -> datetime.date | None:
     """The day a due time of 00:00 ends, for saying "by the end of Monday" beside "Tuesday 00:00"."""
     local = timezone.localtime(due, STOCKHOLM)
     return local.date() - datetime.timedelta(days=1) if local.time() == datetime.time.min else None
-
-
-def _page(request, queryset) -> dict:
-    """The context includes/_pagination.html expects."""
-    paginator = Paginator(queryset, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    return {"paginator": paginator, "page_obj": page, "is_paginated": page.has_other_pages()}
 
 
 @EVIDENCE_NO_STORE
@@ -102,9 +93,9 @@ class IncidentListView(_RecordsPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(_page(self.request, selectors.incident_list(account=self.account)))
+        context["page_obj"] = page = paginate(self.request, selectors.incident_list(account=self.account))
         context.update(
-            incidents=context["page_obj"].object_list,
+            incidents=page.object_list,
             registry_email=registry_email_for(self.account) if self.can_write else "",
             HandOff=HandOff,
             rules_category=Category.ACCOUNT_RULES,
@@ -136,7 +127,11 @@ class InquiryListView(_RecordsPage):
         context = super().get_context_data(**kwargs)
         user, now = self.request.user, timezone.now()
         inquiries = selectors.inquiry_list(account=self.account)
-        open_inquiries = list(inquiries.filter(answered_at__isnull=True).order_by("due_at", "pk"))
+        # Two lists, each a page at a time: the open ones (most urgent first) and those answered.
+        open_page = paginate(
+            self.request, inquiries.filter(answered_at__isnull=True).order_by("due_at", "pk"), param="open"
+        )
+        open_inquiries = list(open_page.object_list)
         for inquiry in open_inquiries:
             inquiry.overdue = inquiry.is_overdue(now)
             inquiry.due_by_end_of = _due_by_end_of(inquiry.due_at)
@@ -145,12 +140,13 @@ class InquiryListView(_RecordsPage):
             inquiry.account = self.account
             if self.can_write or permissions.can_answer(user, inquiry):
                 inquiry.answer_form = InquiryAnswerForm(auto_id=f"id_answer{inquiry.pk}_%s")
-        context.update(_page(self.request, inquiries.filter(answered_at__isnull=False)))
-        answered = list(context["page_obj"].object_list)
+        context["page_obj"] = page = paginate(self.request, inquiries.filter(answered_at__isnull=False))
+        answered = list(page.object_list)
         for inquiry in answered:
             inquiry.within_rule = inquiry.answered_at <= inquiry.due_at
             inquiry.due_by_end_of = _due_by_end_of(inquiry.due_at)
         context.update(
+            open_page=open_page,
             open_inquiries=open_inquiries,
             answered_inquiries=answered,
             figures=selectors.response_figures(Inquiry.objects.filter(account=self.account), now=now),
@@ -260,11 +256,17 @@ class UnitInquiryFiguresView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user, now = self.request.user, timezone.now()
         inquiries = selectors.unit_inquiries(user=user, unit=self.unit)
-        by_account = selectors.response_figures_by_account(inquiries, now=now)
-        accounts = list(social_account_list(user=user).in_unit(self.unit).order_by("name", "pk"))
+        # The unit's accounts a page at a time, each with its figures (one query for the page).
+        accounts = social_account_list(user=user).in_unit(self.unit).prefetch_related(None).order_by("name", "pk")
+        page = paginate(self.request, accounts)
+        accounts = list(page.object_list)
+        by_account = selectors.response_figures_by_account(
+            inquiries.filter(account__in=[a.pk for a in accounts]), now=now
+        )
         context.update(
             unit=self.unit,
             figures=selectors.response_figures(inquiries, now=now),
+            page_obj=page,
             rows=[(account, by_account.get(account.pk)) for account in accounts],
         )
         return context

@@ -25,6 +25,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView
 
 from accounts.selectors import social_account_list
+from core.pagination import paginate
 from core.views import ServiceActionView, ServiceFormMixin
 from records import disclosure, permissions, weeding
 from records.bundle import bundle_scope
@@ -79,7 +80,9 @@ class RequestListView(RequestsPageMixin, ServiceFormMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["requests"] = RecordsRequest.objects.prefetch_related("accounts").order_by("-received_at", "-pk")
+        requests = RecordsRequest.objects.prefetch_related("accounts").order_by("-received_at", "-pk")
+        context["page_obj"] = page = paginate(self.request, requests)
+        context["requests"] = page.object_list
         context["may_log"] = permissions.can_handle_requests(self.request.user)
         return context
 
@@ -215,11 +218,12 @@ class WeedingView(_AccountWeedingMixin, ServiceFormMixin, FormView):
         context = super().get_context_data(**kwargs)
         account = self.account
         retention = weeding.retention_of(account)
+        context["page_obj"] = page = paginate(self.request, weeding.weeding_decisions(account))
         context.update(
             account=account,
             may_weed=permissions.can_weed(self.request.user),
             may_see_requests=permissions.can_see_requests(self.request.user),
-            decisions=weeding.weeding_decisions(account),
+            decisions=page.object_list,
             retention=retention,
             holds=RecordsRequest.objects.filter(status=RequestStatus.OPEN, accounts=account).order_by("received_at"),
             stored_count=account.snapshots.count(),

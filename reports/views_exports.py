@@ -25,6 +25,7 @@ from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, FormView, ListView
 
 from core.exceptions import ApplicationError
+from core.pagination import PAGE_SIZE
 from core.widgets import DateInput
 from org.calendar import local_day
 from org.models import Unit
@@ -221,7 +222,7 @@ class JobListView(LoginRequiredMixin, ListView):
 
     template_name = "reports/job_list.html"
     context_object_name = "jobs"
-    paginate_by = 25
+    paginate_by = PAGE_SIZE
 
     def get_queryset(self):
         return jobs.export_job_list(user=self.request.user)

@@ -117,10 +117,20 @@ def recorded(evidence_account, owner, comms):
 
 
 def _history_of(client, user, account) -> str:
+    """The account's audit trail as the user is shown it: the latest events on the account page,
+    and every page of its history page."""
     client.force_login(user)
     response = client.get(reverse("accounts:detail", args=[account.pk]))
     assert response.status_code == 200
-    return response.content.decode().split('id="h-audit"', 1)[1]
+    shown = [response.content.decode().split('id="h-audit"', 1)[1]]
+    url, page = reverse("accounts:history", args=[account.pk]), 1
+    while True:
+        response = client.get(url, {"page": page})
+        assert response.status_code == 200
+        shown.append(response.content.decode().split('id="h-audit"', 1)[1])
+        if not response.context["page_obj"].has_next():
+            return "".join(shown)
+        page += 1
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from accounts.models import SenderConfirmation, SocialAccount
 from accounts.urlparse import recognise
+from accounts.views import LATEST
 from approvals.models import Decision
 from audit.models import AuditEvent
 from org.models import User
@@ -384,11 +385,16 @@ def test_request_returned_resubmitted_approved_signed_off_and_put_live(demo, as_
     expect(rows.first).to_contain_text(name)
     expect(rows.first.locator(".status-badge")).to_have_text(text("Aktiv", "Active"))
 
-    # -- The account's page: the history shows each step, who took it.
+    # -- The account's page: its latest events, and a link to the whole history, which shows
+    # each step and who took it.
     rows.first.get_by_role("link", name=name).click()
     expect(owner).to_have_url(live_server.url + account.get_absolute_url())
     history = owner.locator("section[aria-labelledby=h-audit] table tbody")
     events = AuditEvent.objects.for_object(account)
+    assert events.count() > LATEST
+    expect(history.locator("tr")).to_have_count(LATEST)
+    owner.locator("section[aria-labelledby=h-audit]").get_by_role("link", name=re.compile(str(events.count()))).click()
+    expect(owner).to_have_url(live_server.url + reverse("accounts:history", args=[account.pk]))
     expect(history.locator("tr")).to_have_count(events.count())
     shown = history.inner_text()
     # Each step in words, in Swedish (ACTION_LABELS), never as an internal code.

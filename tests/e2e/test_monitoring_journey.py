@@ -277,5 +277,7 @@ def test_accessibility_axe_monitoring_and_approvals(demo, as_user):
     check(comms, "request page, awaiting comms (comms)", reverse("approvals:detail", args=[awaiting_comms.pk]))
     expect(comms.locator("main form[action$='/sign-off/']")).to_have_count(1)
     check(comms, "to-do (comms)", reverse("approvals:todo"))
+    check(comms, "to-do section (comms)", reverse("approvals:todo-section", args=["to_sign_off"]))
+    check(comms, "account history (comms)", reverse("accounts:history", args=[monitored.pk]))
 
     assert not found, "serious/critical axe violations or dangling ARIA references:\n" + "\n".join(found)
