@@ -48,6 +48,12 @@ def parse_args(argv=None):
     p.add_argument("--sample", type=int, default=500, help="accounts the naive evaluator checks (default 500)")
     p.add_argument("--database-url", default=DEFAULT_URL, help=f"benchmark database (default {DEFAULT_URL})")
     p.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    p.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse the database a --keep run seeded (same --accounts): migrate it, delete the findings, "
+        "sweep again; implies --keep",
+    )
     p.add_argument("--seed", type=int, default=20240601, help="random seed of the generated data")
     p.add_argument("--days", type=int, default=30, help="days of check-in history to seed (default 30)")
     p.add_argument("--repeat", type=int, default=2, help="steady-state sweeps after the first (default 2)")
@@ -78,6 +84,13 @@ def recreate_database(url: str) -> None:
             print(f"database {name} exists (an earlier --keep run?): dropping it to seed afresh")
             conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def database_exists(url: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(_maintenance_url(url), autocommit=True) as conn:
+        return bool(conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [_db_name(url)]).fetchone())
 
 
 def drop_database(url: str) -> None:
@@ -616,6 +629,39 @@ class Seeder:
         return sum(counts.values())
 
 
+class Reused:
+    """What a --reuse run needs of an earlier seeding: kept in a table of the benchmark database
+    (bench_seeded), so that the sweep sees the data at the moment they were laid out around. The
+    findings are deleted, so that the first sweep opens them all again."""
+
+    def __init__(self, n, n_extra, days, checkins):
+        self.n, self.n_extra, self.days = n, n_extra, days
+        self.account_ids = list(range(1, n + n_extra + 1))
+        self.counts = {"check-ins": checkins}
+
+    @staticmethod
+    def save(seeder) -> None:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE bench_seeded (now timestamptz, n int, n_extra int, days int, checkins int)")
+            cursor.execute(
+                "INSERT INTO bench_seeded VALUES (%s, %s, %s, %s, %s)",
+                [seeder.now, seeder.n, seeder.n_extra, seeder.days, seeder.counts["check-ins"]],
+            )
+
+    @classmethod
+    def load(cls):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT now, n, n_extra, days, checkins FROM bench_seeded")
+            now, n, n_extra, days, checkins = cursor.fetchone()
+            cursor.execute("TRUNCATE monitoring_finding")
+            cursor.execute("VACUUM (ANALYZE)")
+        return cls(n, n_extra, days, checkins), now
+
+
 # --------------------------------------------------------------------------- records (the records rules)
 
 
@@ -909,7 +955,11 @@ def main(argv=None) -> int:
     if not bench_url_ok(url):
         return 2
     var_dir = tempfile.mkdtemp(prefix="kipolicy-bench-")
-    recreate_database(url)
+    if args.reuse and database_exists(url):
+        args.keep = True
+    else:
+        args.reuse = False
+        recreate_database(url)
     try:
         return run(args, url, var_dir)
     finally:
@@ -946,14 +996,22 @@ def run(args, url: str, var_dir: str) -> int:
     call_command("migrate", verbosity=0, interactive=False)
     print(f"migrate: {time.perf_counter() - start:.1f} s")
 
-    # The sweep runs at noon (Stockholm) today; the data are laid out around that moment.
-    now = day_start(local_day(timezone.now())) + datetime.timedelta(hours=12)
-    print(f"seeding {args.accounts:,} active accounts, {args.days} days of check-ins (seed {args.seed}), now = {now}")
-    seeder = Seeder(args.accounts, args.seed, now, days=args.days)
-    start = time.perf_counter()
-    seeder.run()
-    seed_seconds = time.perf_counter() - start
-    print(f"seeding: {seed_seconds:.1f} s ({sum(seeder.counts.values()):,} rows)")
+    if args.reuse:
+        seeder, now = Reused.load()
+        args.accounts, args.days, seed_seconds = seeder.n, seeder.days, 0.0
+        print(f"reusing the seeded data: {seeder.n:,} active accounts, {seeder.days} days, now = {now}")
+    else:
+        # The sweep runs at noon (Stockholm) today; the data are laid out around that moment.
+        now = day_start(local_day(timezone.now())) + datetime.timedelta(hours=12)
+        print(
+            f"seeding {args.accounts:,} active accounts, {args.days} days of check-ins (seed {args.seed}), now = {now}"
+        )
+        seeder = Seeder(args.accounts, args.seed, now, days=args.days)
+        start = time.perf_counter()
+        seeder.run()
+        seed_seconds = time.perf_counter() - start
+        print(f"seeding: {seed_seconds:.1f} s ({sum(seeder.counts.values()):,} rows)")
+        Reused.save(seeder)
 
     n = args.accounts
     sweeps = []
