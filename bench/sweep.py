@@ -124,8 +124,10 @@ def statement_kind(sql: str) -> str:
     head = sql.lstrip()[:60].upper()
     if "MONITORING_CHECKRUN" in sql.upper()[:200]:
         return "job-run record"
-    if head.startswith('INSERT INTO "MONITORING_FINDING"'):
+    if head.startswith(('INSERT INTO "MONITORING_FINDING"', "INSERT INTO MONITORING_FINDING")):
         return "insert new findings"
+    if head.startswith('INSERT INTO "MONITORING_RULEEVALUATION"'):
+        return "record rule evaluations"
     if head.startswith('UPDATE "MONITORING_FINDING" SET "LAST_SEEN_AT"'):
         return "mark open findings seen"
     if head.startswith('UPDATE "MONITORING_FINDING"'):
@@ -657,7 +659,7 @@ class Reused:
         with connection.cursor() as cursor:
             cursor.execute("SELECT now, n, n_extra, days, checkins FROM bench_seeded")
             now, n, n_extra, days, checkins = cursor.fetchone()
-            cursor.execute("TRUNCATE monitoring_finding")
+            cursor.execute("TRUNCATE monitoring_finding, monitoring_ruleevaluation")
             cursor.execute("VACUUM (ANALYZE)")
         return cls(n, n_extra, days, checkins), now
 
