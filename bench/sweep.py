@@ -692,6 +692,9 @@ def seed_records(account_ids, now: datetime.datetime, *, seed: int = 0, user_ids
 
     rng = random.Random(seed)
     people = list(user_ids or [])
+    # Arithmetic in UTC: on the Stockholm wall clock, adding hours across a change to summer
+    # time can give a removal before the post was seen (the records_removed_after_seen check).
+    now = now.astimezone(datetime.UTC)
 
     def person():
         return rng.choice(people) if people else None
