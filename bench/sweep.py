@@ -20,7 +20,8 @@
 6. Prints a table; with --explain (or when the target is missed) EXPLAIN ANALYZE of the slowest
    rule queries. Drops the database unless --keep.
 
-Target (2-core machine, 100 000 accounts): sweep < 10 s, and >= 20x faster per account than naive.
+Target (2-core machine, 100 000 accounts, also with --days 365): steady-state sweep <= 2 s, first sweep
+<= 5 s (issue 12; it was < 10 s before), and >= 20x faster per account than naive.
 See bench/README.md and docs/performance.md.
 """
 
@@ -38,7 +39,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kipolicy_bench"
-TARGET_SECONDS_PER_100K = 10.0
+TARGET_SECONDS_PER_100K = 2.0  # the steady-state sweep
+TARGET_FIRST_SECONDS_PER_100K = 5.0  # the first sweep, which opens every finding
 TARGET_RATIO = 20.0
 
 
@@ -1114,13 +1116,16 @@ def run(args, url: str, var_dir: str) -> int:
     print(f"\nagreement on the sample: {'ALL RULES AGREE' if all_agree else 'DISAGREEMENT (see above)'}")
 
     target_seconds = TARGET_SECONDS_PER_100K * n / 100_000
-    scaled = "" if n == 100_000 else " (scaled linearly from the target at 100 000; fixed costs dominate small runs)"
-    met_time = t2 < target_seconds
+    target_first = TARGET_FIRST_SECONDS_PER_100K * n / 100_000
+    scaled = "" if n == 100_000 else " (scaled linearly from the targets at 100 000; fixed costs dominate small runs)"
+    met_time = t2 <= target_seconds and t1 <= target_first
     met_ratio = ratio >= TARGET_RATIO
     print(
-        f"target: steady-state sweep < {target_seconds:.1f} s{scaled}: "
-        f"{'met' if met_time else 'MISSED'} (#2 {t2:.2f} s; #1 {t1:.2f} s); "
-        f">= {TARGET_RATIO:.0f}x faster per account than naive: {'met' if met_ratio else 'MISSED'} ({ratio:,.0f}x)"
+        f"target{scaled}: steady-state sweep <= {target_seconds:.1f} s: "
+        f"{'met' if t2 <= target_seconds else 'MISSED'} (#2 {t2:.2f} s, best {steady_best:.2f} s); "
+        f"first sweep <= {target_first:.1f} s: {'met' if t1 <= target_first else 'MISSED'} ({t1:.2f} s); "
+        f">= {TARGET_RATIO:.0f}x faster per account than naive: {'met' if met_ratio else 'MISSED'} ({ratio:,.0f}x); "
+        f"{load()}"
     )
 
     if args.explain or (n >= 100_000 and not (met_time and met_ratio)):

@@ -3,6 +3,8 @@ records each run as a CheckRun, and runs a fixed number of queries whatever the 
 
 import dataclasses
 import datetime
+import threading
+import time
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -322,3 +324,42 @@ def test_the_check_in_rules_read_check_ins_through_an_index(rule_id):
     assert "Seq Scan on monitoring_checkin" not in plan, plan
     index = {"missed-monitoring": "monitoring_checkin_day", "inactive-channel": "monitoring_checkin_post"}[rule_id]
     assert index in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two sweeps on two connections; SQLite has one writer")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # serialized: keeps the migrations' platforms
+def test_two_sweeps_at_once_both_succeed_and_open_each_finding_once(monkeypatch):
+    """RES-2, MON-1: the new findings are inserted without ON CONFLICT; the rule's RuleEvaluation
+    row, locked first in each rule's transaction, makes the second sweep wait and then see the
+    first one's findings, so neither fails on the unique constraint. (Each insert is delayed, so
+    that without the lock both sweeps would read the open findings before either commits.)"""
+    for _ in range(10):
+        factories.SocialAccountFactory(activated_at=NOW - 3 * DAY)
+    insert = services._findings_open
+
+    def slow_insert(**kwargs):
+        if kwargs["account_ids"]:
+            time.sleep(0.2)
+        return insert(**kwargs)
+
+    monkeypatch.setattr(services, "_findings_open", slow_insert)
+    start, errors, results = threading.Barrier(2), [], []
+
+    def sweep():
+        try:
+            start.wait()
+            results.append(services.compliance_sweep(now=NOW))
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert set(CheckRun.objects.values_list("status", flat=True)) == {RunStatus.OK}
+    assert sum(r["opened"] for r in results) == Finding.objects.count() == len(open_findings()) >= 20
