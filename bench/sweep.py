@@ -646,7 +646,7 @@ class Seeder:
     def records(self):
         """Questions, removed posts and blocks for the records rules (seed_records)."""
         counts = seed_records(self.account_ids, self.now, seed=self.rng.randrange(2**32), user_ids=self.user_ids)
-        self.counts.update({f"  {k}": v for k, v in counts.items()})
+        print("  " + ", ".join(f"{n:,} {table}" for table, n in counts.items()) + ":", flush=True)
         return sum(counts.values())
 
 
