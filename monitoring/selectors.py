@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import TruncWeek
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from accounts.models import SocialAccount
@@ -120,6 +121,7 @@ def weekly_coverage(accounts, *, today: datetime.date, weeks: int) -> list[tuple
 
 OVERVIEW_PAGE_SIZE = 50
 OVERVIEW_CACHE_SECONDS = 3600
+OVERVIEW_WEEKS = 8
 SWEEP_JOB = "sweep_compliance"  # the job_run of monitoring.services.compliance_sweep
 
 
@@ -136,28 +138,27 @@ class _CountedPaginator(Paginator):
         return self._count
 
 
-def overview_findings(*, user):
+def _overview_units(user):
+    """The units a user's overview covers: None for those who see everything (no join with the
+    accounts at all), a manager's units' subtrees otherwise (RESP-1)."""
+    return None if roles.sees_everything(user) else Unit.objects.managed_by(user)
+
+
+def overview_findings(*, user=None, units=None):
     """The open findings the user's compliance overview covers: every one for those who see
     everything; a manager's are their units' subtrees (RESP-1), not every public account of KI.
     For the first, no join with the accounts at all: the counts by rule are then read from the
-    open-findings index alone."""
+    open-findings index alone. ``units`` (None: all) stands in for the user when there is none."""
+    if user is not None:
+        units = _overview_units(user)
     open_findings = Finding.objects.filter(resolved_at__isnull=True)
-    if roles.sees_everything(user):
-        return open_findings
-    return open_findings.filter(account__unit__in=Unit.objects.managed_by(user))
+    return open_findings if units is None else open_findings.filter(account__unit__in=units)
 
 
-def _overview_accounts(*, user):
-    accounts = SocialAccount.objects.all()
-    if roles.sees_everything(user):
-        return accounts
-    return accounts.filter(unit__in=Unit.objects.managed_by(user))
-
-
-def _overview_figures(*, user, now: datetime.datetime, weeks: int) -> dict:
+def _overview_figures(*, units, now: datetime.datetime, weeks: int) -> dict:
     """The overview's aggregates (GROUP BY in SQL, nothing per account in Python): open findings
     by rule and by unit, findings opened and resolved per week, and the weekly coverage."""
-    open_findings = overview_findings(user=user)
+    open_findings = overview_findings(units=units)
     by_rule = {row["rule"]: row["n"] for row in open_findings.order_by().values("rule").annotate(n=Count("*"))}
     by_unit = list(
         open_findings.values("account__unit__pk", "account__unit__name")
@@ -166,8 +167,10 @@ def _overview_figures(*, user, now: datetime.datetime, weeks: int) -> dict:
     )
     since = now - datetime.timedelta(weeks=weeks)
     all_findings = Finding.objects.all()
-    if not roles.sees_everything(user):
-        all_findings = all_findings.filter(account__unit__in=Unit.objects.managed_by(user))
+    accounts = SocialAccount.objects.all()
+    if units is not None:
+        all_findings = all_findings.filter(account__unit__in=units)
+        accounts = accounts.filter(unit__in=units)
     trend = list(
         all_findings.filter(opened_at__gte=since)
         .annotate(week=TruncWeek("opened_at"))
@@ -188,7 +191,7 @@ def _overview_figures(*, user, now: datetime.datetime, weeks: int) -> dict:
         "by_rule": by_rule,
         "by_unit": by_unit,
         "trend": trend,
-        "coverage": weekly_coverage(_overview_accounts(user=user), today=local_day(now), weeks=weeks),
+        "coverage": weekly_coverage(accounts, today=local_day(now), weeks=weeks),
     }
 
 
@@ -197,7 +200,26 @@ def last_sweep() -> CheckRun | None:
     return CheckRun.objects.filter(job=SWEEP_JOB, status=RunStatus.OK).order_by("-started_at").first()
 
 
-def compliance_overview(*, user, now: datetime.datetime, weeks: int = 8, page=1) -> dict:
+def _cached_figures(*, units, managed, now: datetime.datetime, weeks: int) -> dict:
+    """The overview's figures for one scope (``managed``: the paths of a manager's units; None
+    for everything), from the cache when the latest sweep and the day are the same."""
+    sweep = last_sweep()
+    scope = "all" if managed is None else hashlib.sha256("|".join(sorted(managed)).encode()).hexdigest()[:16]
+    key = f"monitoring:overview:{scope}:{sweep.pk if sweep else 0}:{local_day(now).isoformat()}:{weeks}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = _overview_figures(units=units, now=now, weeks=weeks)
+        cache.set(key, figures, OVERVIEW_CACHE_SECONDS)
+    return {**figures, "sweep": sweep}
+
+
+def overview_warm(now: datetime.datetime | None = None) -> None:
+    """Compute the whole-KI overview's figures into the cache right after a sweep, so that the
+    first comms user or auditor to open the overview does not pay for them."""
+    _cached_figures(units=None, managed=None, now=now or timezone.now(), weeks=OVERVIEW_WEEKS)
+
+
+def compliance_overview(*, user, now: datetime.datetime, weeks: int = OVERVIEW_WEEKS, page=1) -> dict:
     """Open findings by rule and by unit, findings opened and resolved per week, the weekly
     coverage, and one page of the open findings, over what the user may see.
 
@@ -208,20 +230,14 @@ def compliance_overview(*, user, now: datetime.datetime, weeks: int = 8, page=1)
     day, whichever is first (at most OVERVIEW_CACHE_SECONDS): the page then costs the same at
     1 000 accounts and at 100 000. The list of open findings is read live, a page
     (OVERVIEW_PAGE_SIZE) at a time, in the order of the open-findings index (rule, account)."""
-    sweep = last_sweep()
-    if roles.sees_everything(user):
-        scope = "all"
-    else:
-        scope = hashlib.sha256("|".join(sorted(roles.managed_unit_paths(user))).encode()).hexdigest()[:16]
-    key = f"monitoring:overview:{scope}:{sweep.pk if sweep else 0}:{local_day(now).isoformat()}:{weeks}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = _overview_figures(user=user, now=now, weeks=weeks)
-        cache.set(key, figures, OVERVIEW_CACHE_SECONDS)
+    units = _overview_units(user)
+    managed = None if units is None else roles.managed_unit_paths(user)
+    figures = _cached_figures(units=units, managed=managed, now=now, weeks=weeks)
+    sweep = figures["sweep"]
     by_rule = figures["by_rule"]
     open_total = sum(by_rule.values())
     paginator = _CountedPaginator(
-        overview_findings(user=user)
+        overview_findings(units=units)
         .select_related("account__platform", "account__unit")
         .order_by("rule", "account_id"),
         OVERVIEW_PAGE_SIZE,

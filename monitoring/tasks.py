@@ -1,13 +1,16 @@
 from celery import shared_task
 
-from monitoring import reminders, services
+from monitoring import reminders, selectors, services
 from monitoring.audit_chain import audit_chain_check
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def compliance_sweep_task() -> dict:
-    """Hourly: evaluate every rule (idempotent; safe when two workers run it)."""
-    return services.compliance_sweep()
+    """Hourly: evaluate every rule (idempotent; safe when two workers run it), then compute the
+    whole-KI compliance overview's figures into the cache."""
+    counts = services.compliance_sweep()
+    selectors.overview_warm()
+    return counts
 
 
 @shared_task(acks_late=True, ignore_result=True)

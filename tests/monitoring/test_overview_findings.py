@@ -5,12 +5,15 @@ figures cover and when they are brought up to date."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from monitoring import selectors
 from monitoring.choices import RunStatus
 from monitoring.models import CheckRun
+from monitoring.tasks import compliance_sweep_task
 from tests import factories
 
 OVERVIEW = reverse("monitoring:overview")
@@ -160,3 +163,22 @@ def test_each_manager_has_figures_of_their_own(client, manager, other_manager, d
 
     client.force_login(other_manager)
     assert client.get(OVERVIEW).context["open_total"] == 0
+
+
+def test_the_sweep_task_computes_the_overview_figures_for_the_first_visitor(client, comms):
+    """MON-1: the hourly sweep task ends by computing the whole-KI overview's figures into the
+    cache, so the first comms user after a sweep reads them instead of counting every finding;
+    its figures include what that sweep opened."""
+    factories.SocialAccountFactory()  # no owner, no deputy: the sweep opens findings
+    client.force_login(comms)
+    client.get(OVERVIEW)  # computed and cached for the state before the sweep
+    compliance_sweep_task()
+    with CaptureQueriesContext(connection) as after_sweep:
+        response = client.get(OVERVIEW)
+    selectors.cache.clear()
+    with CaptureQueriesContext(connection) as uncached:
+        client.get(OVERVIEW)
+
+    assert response.context["open_total"] >= 2
+    assert {rule.id: n for rule, n in response.context["rules"]}["no-owner"] == 1
+    assert len(after_sweep) < len(uncached)
