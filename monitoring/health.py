@@ -17,8 +17,7 @@ from health_check.exceptions import ServiceUnavailable
 
 from monitoring.choices import RunStatus
 from monitoring.models import CheckRun
-
-SWEEP_JOB = "sweep_compliance"
+from monitoring.services import SWEEP_JOB
 
 
 def last_sweep_finished_at() -> datetime.datetime | None:

@@ -13,7 +13,7 @@ from accounts.models import SocialAccount
 from monitoring.choices import RunStatus
 from monitoring.models import CheckIn, CheckRun, Finding, PingKey
 from monitoring.rules import RULES
-from monitoring.services import MONITORED_STATUSES
+from monitoring.services import MONITORED_STATUSES, SWEEP_JOB
 from org import roles
 from org.calendar import day_start, local_day
 from org.models import Absence, Unit
@@ -122,7 +122,6 @@ def weekly_coverage(accounts, *, today: datetime.date, weeks: int) -> list[tuple
 OVERVIEW_PAGE_SIZE = 50
 OVERVIEW_CACHE_SECONDS = 3600
 OVERVIEW_WEEKS = 8
-SWEEP_JOB = "sweep_compliance"  # the job_run of monitoring.services.compliance_sweep
 
 
 class _CountedPaginator(Paginator):

@@ -24,6 +24,7 @@ from org.calendar import local_day
 logger = logging.getLogger(__name__)
 
 # Accounts that can be checked in: those that exist on their platform.
+SWEEP_JOB = "sweep_compliance"  # the CheckRun.job of compliance_sweep (health, overview)
 MONITORED_STATUSES = (AccountStatus.ACTIVE, AccountStatus.DECOMMISSIONING)
 
 
@@ -185,7 +186,7 @@ def compliance_sweep(*, now: datetime.datetime | None = None) -> dict:
     """
     now = now or timezone.now()
     counts = {"opened": 0, "resolved": 0, "open": 0}
-    with job_run("sweep_compliance", now) as run_counts:
+    with job_run(SWEEP_JOB, now) as run_counts:
         evaluated = dict(RuleEvaluation.objects.values_list("rule", "evaluated_at"))
         for rule in RULES.values():
             violating = rule.violators(now)
