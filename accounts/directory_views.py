@@ -204,6 +204,7 @@ class DirectoryView(PublicView):
             **check_context,
             "filter_form": filter_form,
             "filtered": filter_form.is_bound,
+            "page_url_drop": ("check",),  # page links keep the search and filters, not the check
             "count": page.paginator.count if page else 0,
             "page_obj": page,
             "paginator": page.paginator if page else None,
