@@ -9,7 +9,8 @@
 2. Seeds it with COPY: ~200 units in a tree with managers, N/20 people, N active accounts (plus 1 %
    non-governed ones), owners, deputies and ended assignments, absences (~5 % of people, clustered
    by unit so that owner and deputy overlap), 30 days (--days) of check-ins with gaps (~2.4 M rows at
-   100 000), screenshots, sender confirmations and follow-ups. Then VACUUM ANALYZE.
+   100 000), screenshots, sender confirmations and follow-ups, and the records rules' data (questions,
+   removed posts, blocks: seed_records, shared with bench/http.py). Then VACUUM ANALYZE.
 3. Times monitoring.services.compliance_sweep: the first run opens every finding, then R (default 2)
    idempotent steady-state runs; counts the statements and splits the time by kind (rule queries,
    reading open findings, inserting, resolving, marking seen, Python); then each rule's query alone.
@@ -19,7 +20,8 @@
 6. Prints a table; with --explain (or when the target is missed) EXPLAIN ANALYZE of the slowest
    rule queries. Drops the database unless --keep.
 
-Target (2-core machine, 100 000 accounts): sweep < 10 s, and >= 20x faster per account than naive.
+Target (2-core machine, 100 000 accounts, also with --days 365): steady-state sweep <= 2 s, first sweep
+<= 5 s (issue 12; it was < 10 s before), and >= 20x faster per account than naive.
 See bench/README.md and docs/performance.md.
 """
 
@@ -37,7 +39,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kipolicy_bench"
-TARGET_SECONDS_PER_100K = 10.0
+TARGET_SECONDS_PER_100K = 2.0  # the steady-state sweep
+TARGET_FIRST_SECONDS_PER_100K = 5.0  # the first sweep, which opens every finding
 TARGET_RATIO = 20.0
 
 
@@ -47,6 +50,12 @@ def parse_args(argv=None):
     p.add_argument("--sample", type=int, default=500, help="accounts the naive evaluator checks (default 500)")
     p.add_argument("--database-url", default=DEFAULT_URL, help=f"benchmark database (default {DEFAULT_URL})")
     p.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    p.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse the database a --keep run seeded (same --accounts): migrate it, delete the findings, "
+        "sweep again; implies --keep",
+    )
     p.add_argument("--seed", type=int, default=20240601, help="random seed of the generated data")
     p.add_argument("--days", type=int, default=30, help="days of check-in history to seed (default 30)")
     p.add_argument("--repeat", type=int, default=2, help="steady-state sweeps after the first (default 2)")
@@ -77,6 +86,13 @@ def recreate_database(url: str) -> None:
             print(f"database {name} exists (an earlier --keep run?): dropping it to seed afresh")
             conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def database_exists(url: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(_maintenance_url(url), autocommit=True) as conn:
+        return bool(conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [_db_name(url)]).fetchone())
 
 
 def drop_database(url: str) -> None:
@@ -110,8 +126,10 @@ def statement_kind(sql: str) -> str:
     head = sql.lstrip()[:60].upper()
     if "MONITORING_CHECKRUN" in sql.upper()[:200]:
         return "job-run record"
-    if head.startswith('INSERT INTO "MONITORING_FINDING"'):
+    if head.startswith(('INSERT INTO "MONITORING_FINDING"', "INSERT INTO MONITORING_FINDING")):
         return "insert new findings"
+    if head.startswith('INSERT INTO "MONITORING_RULEEVALUATION"'):
+        return "record rule evaluations"
     if head.startswith('UPDATE "MONITORING_FINDING" SET "LAST_SEEN_AT"'):
         return "mark open findings seen"
     if head.startswith('UPDATE "MONITORING_FINDING"'):
@@ -263,6 +281,7 @@ class Seeder:
         self._step("snapshots", self.snapshots)
         self._step("sender confirmations", self.sender_confirmations)
         self._step("follow-ups", self.follow_ups)
+        self._step("records", self.records)
         start = time.perf_counter()
         validate_foreign_keys(self.seeded_models())
         self.timings["foreign keys"] = time.perf_counter() - start
@@ -607,6 +626,152 @@ class Seeder:
         fields += ["recorded_by"]
         return copy_rows(FollowUp, fields, rows)
 
+    def records(self):
+        """Questions, removed posts and blocks for the records rules (seed_records)."""
+        counts = seed_records(self.account_ids, self.now, seed=self.rng.randrange(2**32), user_ids=self.user_ids)
+        self.counts.update({f"  {k}": v for k, v in counts.items()})
+        return sum(counts.values())
+
+
+class Reused:
+    """What a --reuse run needs of an earlier seeding: kept in a table of the benchmark database
+    (bench_seeded), so that the sweep sees the data at the moment they were laid out around. The
+    findings are deleted, so that the first sweep opens them all again."""
+
+    def __init__(self, n, n_extra, days, checkins):
+        self.n, self.n_extra, self.days = n, n_extra, days
+        self.account_ids = list(range(1, n + n_extra + 1))
+        self.counts = {"check-ins": checkins}
+
+    @staticmethod
+    def save(seeder) -> None:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE bench_seeded (now timestamptz, n int, n_extra int, days int, checkins int)")
+            cursor.execute(
+                "INSERT INTO bench_seeded VALUES (%s, %s, %s, %s, %s)",
+                [seeder.now, seeder.n, seeder.n_extra, seeder.days, seeder.counts["check-ins"]],
+            )
+
+    @classmethod
+    def load(cls):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT now, n, n_extra, days, checkins FROM bench_seeded")
+            now, n, n_extra, days, checkins = cursor.fetchone()
+            cursor.execute("TRUNCATE monitoring_finding, monitoring_ruleevaluation")
+            cursor.execute("VACUUM (ANALYZE)")
+        return cls(n, n_extra, days, checkins), now
+
+
+# --------------------------------------------------------------------------- records (the records rules)
+
+
+def seed_records(account_ids, now: datetime.datetime, *, seed: int = 0, user_ids=None) -> dict[str, int]:
+    """Seed the data the three records rules read, with COPY, for the given accounts (PostgreSQL).
+
+    Shared with bench/http.py. Django must be set up and the accounts (and the users in
+    `user_ids`, if given: they become who logged or decided) must exist. Deterministic for a
+    seed. Returns rows per table: {"inquiries": …, "incidents": …, "blocks": …}.
+
+    - questions and comments (records.Inquiry, rule inquiry-overdue, ANS-1): 30 % of the accounts
+      have 1-4 from the last 90 days, due by `org.calendar.answer_due`; nearly all are answered,
+      about 1 in 25 is open, and an open one is overdue if its due time has passed (about 3 % of
+      the accounts);
+    - removed posts (records.Incident, rule incident-unregistered, CONT-2/REC-3/REC-4): 10 % of
+      the accounts have 1-3 from the last year; 90 % are handed off (registry or archive), the
+      rest not, some of those within the two working days they have (about 1 % of the accounts);
+    - blocks (records.Block, rule block-unreviewed, CONT-1/REC-1): 8 % of the accounts have 1-3
+      from the last two years; some are unblocked, some reviewed, some never reviewed (about
+      3 % of the accounts have one in force and unreviewed for more than six months).
+
+    Foreign-key triggers are off during the COPY (copy_rows), so the seeded keys are checked
+    here afterwards."""
+    from org.calendar import answer_due
+    from records.models import Block, Incident, Inquiry
+
+    rng = random.Random(seed)
+    people = list(user_ids or [])
+    # Arithmetic in UTC: on the Stockholm wall clock, adding hours across a change to summer
+    # time can give a removal before the post was seen (the records_removed_after_seen check).
+    now = now.astimezone(datetime.UTC)
+
+    def person():
+        return rng.choice(people) if people else None
+
+    inquiries, incidents, blocks = [], [], []
+    kinds = ["question"] * 6 + ["criticism", "complaint", "other"]
+    categories = ["a_personal_data", "c_defamation", "d_incitement", "f_advertising", "rules", "rules"]
+    for a in account_ids:
+        if rng.random() < 0.30:
+            for _ in range(rng.randint(1, 4)):
+                received = now - datetime.timedelta(days=rng.uniform(0, 90))
+                due = answer_due(received)
+                answered_at = None
+                if rng.random() >= 0.04:
+                    answered_at = min(now, received + datetime.timedelta(hours=rng.uniform(0.2, 60)))
+                registered = rng.random() < 0.05
+                hand_off = "registry" if registered and answered_at else ""
+                inquiries.append(
+                    (received, received, hand_off, answered_at if hand_off else None, "", "")
+                    + (a, received, due, "", rng.choice(kinds), "Bench question", registered, None, person())
+                    + (answered_at, "Answered" if answered_at else "", None)
+                )
+        if rng.random() < 0.10:
+            for _ in range(rng.randint(1, 3)):
+                seen = now - datetime.timedelta(days=rng.uniform(0, 365))
+                removed = seen + datetime.timedelta(hours=rng.uniform(0, 6))
+                removed = min(removed, now)
+                handed = rng.random() < 0.9
+                hand_off = rng.choice(["registry", "archive"]) if handed else ""
+                handed_at = min(now, removed + datetime.timedelta(days=rng.uniform(0, 2))) if handed else None
+                incidents.append(
+                    (removed, removed, hand_off, handed_at, "", "", a, seen, removed, "", "visitor")
+                    + (rng.choice(categories), "Bench removed post", person(), "Bench Person")
+                )
+        if rng.random() < 0.08:
+            for _ in range(rng.randint(1, 3)):
+                blocked = now - datetime.timedelta(days=rng.uniform(0, 730))
+                age = (now - blocked).days
+                reviewed = unblocked = None
+                r = rng.random()
+                if r < 0.3:  # unblocked since
+                    unblocked = blocked + datetime.timedelta(days=rng.uniform(0, age))
+                elif r < 0.6 and age > 1:  # reviewed since, recently or long ago
+                    reviewed = blocked + datetime.timedelta(days=rng.uniform(1, age))
+                blocks.append(
+                    (blocked, blocked, a, f"visitor{len(blocks)}", "", rng.choice(["block", "block", "mute"]))
+                    + (rng.choice(categories), "", blocked, person(), "Bench Person", reviewed, unblocked)
+                    + ("Bench Person" if unblocked else "",)
+                )
+    registered = ["created_at", "updated_at", "hand_off", "handed_off_at", "registry_email", "registry_reference"]
+    counts = {
+        "inquiries": copy_rows(
+            Inquiry,
+            registered
+            + ["account", "received_at", "due_at", "link", "kind", "summary", "needs_registration", "routed_to"]
+            + ["logged_by", "answered_at", "reply_summary", "answered_by"],
+            inquiries,
+        ),
+        "incidents": copy_rows(
+            Incident,
+            registered
+            + ["account", "seen_at", "removed_at", "link", "poster", "category", "description", "logged_by"]
+            + ["logged_by_repr"],
+            incidents,
+        ),
+        "blocks": copy_rows(
+            Block,
+            ["created_at", "updated_at", "account", "visitor", "visitor_url", "action", "reason", "reason_note"]
+            + ["blocked_at", "decided_by", "decided_by_repr", "reviewed_at", "unblocked_at", "unblocked_by_repr"],
+            blocks,
+        ),
+    }
+    validate_foreign_keys([Inquiry, Incident, Block])
+    return counts
+
 
 # --------------------------------------------------------------------------- the naive evaluator
 
@@ -699,6 +864,36 @@ def naive_violations(account_id: int, now: datetime.datetime) -> set[str]:
         unit = unit.parent
     if unit is None:
         broken.add("manager-missing")
+    return broken | naive_records_violations(account, now)
+
+
+def naive_records_violations(account, now: datetime.datetime) -> set[str]:
+    """The records rules for one (active) account, one question at a time: every question not
+    yet answered and its due time; every removed post not handed off, counting the working days
+    since its removal day by day; every block in force and its latest review."""
+    from org.calendar import is_working_day, local_day
+    from records.models import Block, Incident, Inquiry
+
+    broken: set[str] = set()
+    for inquiry in Inquiry.objects.filter(account=account):
+        if inquiry.answered_at is None and inquiry.due_at < now:  # ANS-1
+            broken.add("inquiry-overdue")
+    today = local_day(now)
+    for incident in Incident.objects.filter(account=account):
+        if incident.hand_off:
+            continue
+        # CONT-2, REC-4: two whole working days after the day of removal have passed (today's
+        # does not count until it is over).
+        day, working_days = local_day(incident.removed_at), 0
+        while day < today - datetime.timedelta(days=1):
+            day += datetime.timedelta(days=1)
+            working_days += is_working_day(day)
+        if working_days >= 2:
+            broken.add("incident-unregistered")
+    review_after = datetime.timedelta(days=182)  # CONT-1, REC-1: six months
+    for block in Block.objects.filter(account=account):
+        if block.unblocked_at is None and (block.reviewed_at or block.blocked_at) < now - review_after:
+            broken.add("block-unreviewed")
     return broken
 
 
@@ -712,6 +907,9 @@ NAIVE_RULES = (
     "sender-unverified",
     "inactive-channel",
     "manager-missing",
+    "inquiry-overdue",
+    "incident-unregistered",
+    "block-unreviewed",
 )
 
 
@@ -764,7 +962,11 @@ def main(argv=None) -> int:
     if not bench_url_ok(url):
         return 2
     var_dir = tempfile.mkdtemp(prefix="kipolicy-bench-")
-    recreate_database(url)
+    if args.reuse and database_exists(url):
+        args.keep = True
+    else:
+        args.reuse = False
+        recreate_database(url)
     try:
         return run(args, url, var_dir)
     finally:
@@ -801,14 +1003,22 @@ def run(args, url: str, var_dir: str) -> int:
     call_command("migrate", verbosity=0, interactive=False)
     print(f"migrate: {time.perf_counter() - start:.1f} s")
 
-    # The sweep runs at noon (Stockholm) today; the data are laid out around that moment.
-    now = day_start(local_day(timezone.now())) + datetime.timedelta(hours=12)
-    print(f"seeding {args.accounts:,} active accounts, {args.days} days of check-ins (seed {args.seed}), now = {now}")
-    seeder = Seeder(args.accounts, args.seed, now, days=args.days)
-    start = time.perf_counter()
-    seeder.run()
-    seed_seconds = time.perf_counter() - start
-    print(f"seeding: {seed_seconds:.1f} s ({sum(seeder.counts.values()):,} rows)")
+    if args.reuse:
+        seeder, now = Reused.load()
+        args.accounts, args.days, seed_seconds = seeder.n, seeder.days, 0.0
+        print(f"reusing the seeded data: {seeder.n:,} active accounts, {seeder.days} days, now = {now}")
+    else:
+        # The sweep runs at noon (Stockholm) today; the data are laid out around that moment.
+        now = day_start(local_day(timezone.now())) + datetime.timedelta(hours=12)
+        print(
+            f"seeding {args.accounts:,} active accounts, {args.days} days of check-ins (seed {args.seed}), now = {now}"
+        )
+        seeder = Seeder(args.accounts, args.seed, now, days=args.days)
+        start = time.perf_counter()
+        seeder.run()
+        seed_seconds = time.perf_counter() - start
+        print(f"seeding: {seed_seconds:.1f} s ({sum(seeder.counts.values()):,} rows)")
+        Reused.save(seeder)
 
     n = args.accounts
     sweeps = []
@@ -906,13 +1116,16 @@ def run(args, url: str, var_dir: str) -> int:
     print(f"\nagreement on the sample: {'ALL RULES AGREE' if all_agree else 'DISAGREEMENT (see above)'}")
 
     target_seconds = TARGET_SECONDS_PER_100K * n / 100_000
-    scaled = "" if n == 100_000 else " (scaled linearly from the target at 100 000; fixed costs dominate small runs)"
-    met_time = t2 < target_seconds
+    target_first = TARGET_FIRST_SECONDS_PER_100K * n / 100_000
+    scaled = "" if n == 100_000 else " (scaled linearly from the targets at 100 000; fixed costs dominate small runs)"
+    met_time = t2 <= target_seconds and t1 <= target_first
     met_ratio = ratio >= TARGET_RATIO
     print(
-        f"target: steady-state sweep < {target_seconds:.1f} s{scaled}: "
-        f"{'met' if met_time else 'MISSED'} (#2 {t2:.2f} s; #1 {t1:.2f} s); "
-        f">= {TARGET_RATIO:.0f}x faster per account than naive: {'met' if met_ratio else 'MISSED'} ({ratio:,.0f}x)"
+        f"target{scaled}: steady-state sweep <= {target_seconds:.1f} s: "
+        f"{'met' if t2 <= target_seconds else 'MISSED'} (#2 {t2:.2f} s, best {steady_best:.2f} s); "
+        f"first sweep <= {target_first:.1f} s: {'met' if t1 <= target_first else 'MISSED'} ({t1:.2f} s); "
+        f">= {TARGET_RATIO:.0f}x faster per account than naive: {'met' if met_ratio else 'MISSED'} ({ratio:,.0f}x); "
+        f"{load()}"
     )
 
     if args.explain or (n >= 100_000 and not (met_time and met_ratio)):

@@ -65,6 +65,8 @@ class FindingSerializer(serializers.ModelSerializer):
     clauses = serializers.SerializerMethodField()
     severity = serializers.SerializerMethodField()
     is_open = serializers.BooleanField(read_only=True)
+    # Annotated by Finding.objects.with_last_seen(): the sweep does not rewrite open findings.
+    last_seen_at = serializers.DateTimeField(source="last_seen", read_only=True)
 
     class Meta:
         model = Finding
@@ -112,7 +114,11 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = FindingFilter
 
     def get_queryset(self):
-        return Finding.objects.filter(account__in=_visible_account_ids(self.request.user)).select_related("account")
+        return (
+            Finding.objects.filter(account__in=_visible_account_ids(self.request.user))
+            .with_last_seen()
+            .select_related("account")
+        )
 
 
 # Check-ins

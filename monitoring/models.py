@@ -3,7 +3,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.choices import CheckInSource, RunStatus
@@ -41,6 +42,9 @@ class CheckIn(BaseModel):
                 name="monitoring_checkin_post",
                 condition=Q(latest_post_on__isnull=False),
             ),
+            # The missed-monitoring rule: the check-ins of the last two days, a range scan that
+            # does not read the rest of the history (docs/performance.md, change 6).
+            models.Index(fields=["day", "account"], name="monitoring_checkin_day"),
         ]
 
     def __str__(self):
@@ -99,9 +103,32 @@ class FollowUp(BaseModel):
         return f"{self.account} {self.period_end}"
 
 
+class FindingQuerySet(models.QuerySet):
+    def with_last_seen(self):
+        """Annotate `last_seen`: when the sweep last saw the finding hold (MON-1 evidence).
+
+        The sweep does not rewrite every open finding on every run (docs/performance.md, change
+        5). It records when it evaluated each rule (RuleEvaluation) and writes `last_seen_at` only
+        when a finding is opened or resolved. An open finding was seen by the latest evaluation
+        of its rule, or when it was opened if that is later; a resolved one keeps the time stored
+        when it was resolved (the last evaluation that still saw it)."""
+        evaluated = RuleEvaluation.objects.filter(rule=OuterRef("rule")).values("evaluated_at")[:1]
+        seen_again = Greatest("last_seen_at", Coalesce(Subquery(evaluated), "last_seen_at"))
+        return self.annotate(
+            last_seen=Case(
+                When(resolved_at__isnull=True, then=seen_again),
+                default=F("last_seen_at"),
+                output_field=models.DateTimeField(),
+            )
+        )
+
+
 class Finding(BaseModel):
     """An account breaks a compliance rule: opened by the sweep, seen again on every run while it
-    holds, resolved when it no longer does. At most one open finding per account and rule."""
+    holds, resolved when it no longer does. At most one open finding per account and rule.
+
+    `last_seen_at` is written when the finding is opened and when it is resolved; while it is
+    open, the time it was last seen is its rule's RuleEvaluation (`with_last_seen()`)."""
 
     account = models.ForeignKey(
         "accounts.SocialAccount", verbose_name=_("account"), on_delete=models.PROTECT, related_name="findings"
@@ -111,20 +138,21 @@ class Finding(BaseModel):
     last_seen_at = models.DateTimeField(_("last seen"))
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    # No index on created_at (BaseModel has one): nothing looks findings up by it, and the first
+    # sweep inserts ~200 000 of them (docs/performance.md).
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = FindingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
         ordering = ["-opened_at"]
         constraints = [
+            # Also the index of the sweep's query, the open findings of a rule (so rule first).
+            # Findings by account use the foreign key's index.
             models.UniqueConstraint(
-                "account", "rule", condition=Q(resolved_at__isnull=True), name="monitoring_one_open_finding"
-            ),
-        ]
-        indexes = [
-            # The sweep's query: open findings of a rule.
-            models.Index(
-                fields=["rule", "account"], name="monitoring_open_by_rule", condition=Q(resolved_at__isnull=True)
+                "rule", "account", condition=Q(resolved_at__isnull=True), name="monitoring_one_open_finding"
             ),
         ]
 
@@ -134,6 +162,22 @@ class Finding(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+
+class RuleEvaluation(models.Model):
+    """When the compliance sweep last evaluated a rule (one row per rule). Written in the same
+    transaction as the rule's findings, so every finding still open after it was seen to hold at
+    `evaluated_at`: the "last seen" of the open findings, without rewriting them each hour."""
+
+    rule = models.CharField(_("rule"), max_length=40, unique=True)
+    evaluated_at = models.DateTimeField(_("evaluated"))
+
+    class Meta:
+        verbose_name = _("rule evaluation")
+        verbose_name_plural = _("rule evaluations")
+
+    def __str__(self):
+        return f"{self.rule} {self.evaluated_at:%Y-%m-%d %H:%M}"
 
 
 class CheckRun(models.Model):

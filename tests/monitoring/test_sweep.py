@@ -3,16 +3,20 @@ records each run as a CheckRun, and runs a fixed number of queries whatever the 
 
 import dataclasses
 import datetime
+import threading
+import time
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils.dateparse import parse_datetime
 
 from accounts.choices import Role
 from accounts.models import Assignment
 from monitoring import services
+from monitoring.api import FindingSerializer
 from monitoring.choices import RunStatus
-from monitoring.models import CheckRun, Finding
+from monitoring.models import CheckRun, Finding, RuleEvaluation
 from monitoring.rules import RULES
 from org.calendar import local_day
 from tests import factories
@@ -42,25 +46,69 @@ def test_the_sweep_opens_a_finding_for_each_account_and_rule_it_breaks():
     assert set(Finding.objects.values_list("opened_at", flat=True)) == {NOW}
 
 
+def finding_rows():
+    """Every column of every finding, to show that a sweep wrote none of them."""
+    return {f["id"]: f for f in Finding.objects.values()}
+
+
 def test_sweeping_twice_changes_nothing_but_last_seen():
     """RES-2: the second run opens nothing, keeps the same Finding rows with the same opened_at, and
-    only moves last_seen_at."""
+    only moves their "last seen" (MON-1), which it records per rule, not by rewriting each row."""
     account = factories.SocialAccountFactory(activated_at=NOW - 3 * DAY)
     services.compliance_sweep(now=NOW)
-    before = {f.pk: (f.account_id, f.rule, f.opened_at) for f in Finding.objects.all()}
+    before = finding_rows()
     later = NOW + DAY / 24
 
     counts = services.compliance_sweep(now=later)
 
-    after = {f.pk: (f.account_id, f.rule, f.opened_at) for f in Finding.objects.all()}
-    assert after == before
-    assert {rule for _a, rule, _o in after.values()} >= {"no-owner", "no-deputy"}
-    assert all(account_id == account.pk for account_id, _r, _o in after.values())
+    assert finding_rows() == before  # no finding row written: not even last_seen_at or updated_at
+    assert {f["rule"] for f in before.values()} >= {"no-owner", "no-deputy"}
+    assert all(f["account_id"] == account.pk for f in before.values())
     assert counts["opened"] == 0
     assert counts["resolved"] == 0
     assert counts["open"] == len(before)
-    assert set(Finding.objects.values_list("last_seen_at", flat=True)) == {later}
+    assert set(Finding.objects.with_last_seen().values_list("last_seen", flat=True)) == {later}
+    assert set(RuleEvaluation.objects.values_list("rule", "evaluated_at")) == {(rule, later) for rule in RULES}
     assert not Finding.objects.filter(resolved_at__isnull=False).exists()
+
+
+def test_a_resolved_finding_keeps_the_last_sweep_that_saw_it():
+    """MON-1, RES-2: a finding seen by three sweeps and resolved by the fourth was last seen by the
+    third; an untouched open finding of another rule is seen by the fourth."""
+    account = factories.SocialAccountFactory(activated_at=NOW - 3 * DAY)
+    hour = DAY / 24
+    for k in range(3):
+        services.compliance_sweep(now=NOW + k * hour)
+    assign(account, factories.UserFactory(), Role.OWNER, since=NOW)
+
+    services.compliance_sweep(now=NOW + 3 * hour)
+
+    seen = dict(Finding.objects.with_last_seen().values_list("rule", "last_seen"))
+    resolved = Finding.objects.get(rule="no-owner")
+    assert resolved.resolved_at == NOW + 3 * hour
+    assert resolved.last_seen_at == seen["no-owner"] == NOW + 2 * hour
+    assert seen["no-deputy"] == NOW + 3 * hour
+    assert Finding.objects.get(rule="no-deputy").last_seen_at == NOW  # stored once, when opened
+
+
+def test_the_first_sweep_opens_exactly_the_violators_of_each_rule():
+    """RES-2: the set-based insert (one INSERT … SELECT on PostgreSQL) opens one finding per
+    violating account and rule, and none for the others; it does not double an open one."""
+    unit = factories.UnitFactory()
+    _accounts(8, unit)
+    compliant = compliant_account(NOW, unit=unit)
+    already = factories.FindingFactory(account=compliant, rule="no-owner", opened_at=NOW - DAY)
+
+    counts = services.compliance_sweep(now=NOW)
+
+    expected = {(a, rule_id) for rule_id, rule in RULES.items() for a in rule.violators(NOW)}
+    assert open_findings() == expected
+    assert (compliant.pk, "no-owner") not in expected
+    already.refresh_from_db()
+    assert already.resolved_at == NOW  # resolved, not opened again
+    assert counts["opened"] == len(expected)
+    opened = Finding.objects.filter(resolved_at__isnull=True)
+    assert set(opened.values_list("opened_at", "last_seen_at").distinct()) == {(NOW, NOW)}
 
 
 def test_a_check_in_resolves_the_finding_and_a_later_miss_opens_a_new_one():
@@ -116,7 +164,7 @@ def test_an_open_finding_made_elsewhere_is_not_opened_twice():
     existing.refresh_from_db()
     assert Finding.objects.filter(account=account, rule="no-owner").get() == existing
     assert existing.opened_at == NOW - 5 * DAY
-    assert existing.last_seen_at == NOW
+    assert Finding.objects.with_last_seen().get(pk=existing.pk).last_seen == NOW
 
 
 def test_each_sweep_is_recorded_as_a_check_run_with_its_counts():
@@ -233,3 +281,85 @@ def test_appointing_an_owner_resolves_only_that_rule():
 
     assert Finding.objects.get(account=account, rule="no-owner").resolved_at == NOW + DAY / 24
     assert Finding.objects.get(account=account, rule="no-deputy").resolved_at is None
+
+
+def test_the_api_shows_when_an_open_finding_was_last_seen():
+    """MON-1: the API's last_seen_at of an open finding is the latest sweep, though the row was
+    written only when the finding was opened."""
+    account = factories.SocialAccountFactory(activated_at=NOW - 3 * DAY)
+    services.compliance_sweep(now=NOW)
+    services.compliance_sweep(now=NOW + DAY)
+
+    finding = Finding.objects.with_last_seen().get(account=account, rule="no-owner")
+
+    assert finding.last_seen_at == NOW
+    data = FindingSerializer(finding).data
+    assert parse_datetime(data["last_seen_at"]) == NOW + DAY
+    assert parse_datetime(data["opened_at"]) == NOW
+
+
+def _plan(rule_id: str) -> str:
+    """The PostgreSQL plan of a rule's query, with sequential scans discouraged: a table that can
+    only be read whole still shows a Seq Scan."""
+    with CaptureQueriesContext(connection) as captured:
+        RULES[rule_id].violators(NOW)
+    (sql,) = [q["sql"] for q in captured if q["sql"].lstrip().upper().startswith("SELECT")]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads a PostgreSQL query plan (EXPLAIN)")
+@pytest.mark.parametrize("rule_id", ["missed-monitoring", "inactive-channel"])
+def test_the_check_in_rules_read_check_ins_through_an_index(rule_id):
+    """MON-1, MON-2, DECOM-1: missed-monitoring reads the last two days through
+    monitoring_checkin_day and inactive-channel the post dates through monitoring_checkin_post,
+    so neither reads the whole check-in history (docs/performance.md, changes 3 and 6)."""
+    account = compliant_account(NOW)
+    factories.CheckInFactory(account=account, day=local_day(NOW) - 3 * DAY)
+
+    plan = _plan(rule_id)
+
+    assert "Seq Scan on monitoring_checkin" not in plan, plan
+    index = {"missed-monitoring": "monitoring_checkin_day", "inactive-channel": "monitoring_checkin_post"}[rule_id]
+    assert index in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two sweeps on two connections; SQLite has one writer")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # serialized: keeps the migrations' platforms
+def test_two_sweeps_at_once_both_succeed_and_open_each_finding_once(monkeypatch):
+    """RES-2, MON-1: the new findings are inserted without ON CONFLICT; the rule's RuleEvaluation
+    row, locked first in each rule's transaction, makes the second sweep wait and then see the
+    first one's findings, so neither fails on the unique constraint. (Each insert is delayed, so
+    that without the lock both sweeps would read the open findings before either commits.)"""
+    for _ in range(10):
+        factories.SocialAccountFactory(activated_at=NOW - 3 * DAY)
+    insert = services._findings_open
+
+    def slow_insert(**kwargs):
+        if kwargs["account_ids"]:
+            time.sleep(0.2)
+        return insert(**kwargs)
+
+    monkeypatch.setattr(services, "_findings_open", slow_insert)
+    start, errors, results = threading.Barrier(2), [], []
+
+    def sweep():
+        try:
+            start.wait()
+            results.append(services.compliance_sweep(now=NOW))
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert set(CheckRun.objects.values_list("status", flat=True)) == {RunStatus.OK}
+    assert sum(r["opened"] for r in results) == Finding.objects.count() == len(open_findings()) >= 20
