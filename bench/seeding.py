@@ -4,8 +4,8 @@
     python bench/seeding.py --database-url URL --accounts N [--days D] [--seed K] [--reuse] [--json FILE]
 
 It reuses bench/sweep.py's seeding (COPY: units, people, accounts, owners and deputies, absences,
-check-ins, screenshots, sender confirmations, follow-ups; and its records when sweep.py has
-`seed_records`), then adds what the pages need:
+check-ins, screenshots, sender confirmations, follow-ups, questions, removed posts and blocks),
+then adds what the pages need:
 
 - three people who log in with a password: ``bench-comms`` (the communications department),
   the responsible manager of the department with the most accounts, and an owner with a typical
@@ -38,7 +38,7 @@ from sweep import bench_url_ok, configure_django, load, recreate_database  # noq
 PASSWORD = "bench-password-not-a-secret"  # the bench users' password (bench databases only)
 PENDING_REQUESTS = 30
 COMMS_USERNAME = "bench-comms"
-META_VERSION = "1"  # bump when the seeding changes, so that --reuse seeds afresh
+META_VERSION = "2"  # bump when the seeding changes, so that --reuse seeds afresh
 
 
 def parse_args(argv=None):
@@ -53,7 +53,7 @@ def parse_args(argv=None):
 
 
 def wanted_meta(args) -> dict:
-    records = "yes" if hasattr(sweep, "seed_records") else "no"
+    records = "yes" if hasattr(sweep.Seeder, "records") else "no"
     return {"version": META_VERSION, "accounts": str(args.accounts), "days": str(args.days), "seed": str(args.seed)} | {
         "records": records
     }
@@ -149,6 +149,12 @@ def seed_pending_requests(department_id: int, manager_username: str, now) -> int
     return len(accounts)
 
 
+def _records_of(account_id: int) -> int:
+    from records.models import Block, Incident, Inquiry
+
+    return sum(m.objects.filter(account_id=account_id).count() for m in (Block, Incident, Inquiry))
+
+
 def picks(logins: dict) -> dict:
     """The ids the benchmarks request, found in the database (the same on a reused one)."""
     from django.db.models import Count, Q
@@ -176,13 +182,11 @@ def picks(logins: dict) -> dict:
         .values_list("pk", flat=True)
     )
     leaf = list(leaf)[len(leaf) // 2]
-    account = (
-        SocialAccount.objects.filter(
-            status=AccountStatus.ACTIVE, assignments__person=owner, assignments__ended_at__isnull=True
-        )
-        .order_by("pk")
-        .first()
-    )
+    # The owner's active account with the most records (removed posts, questions, blocks).
+    mine = SocialAccount.objects.filter(
+        status=AccountStatus.ACTIVE, assignments__person=owner, assignments__ended_at__isnull=True
+    ).order_by("pk")
+    account = max(mine, key=lambda a: (_records_of(a.pk), -a.pk))
     pending = list(
         SocialAccount.objects.filter(status=AccountStatus.AWAITING_MANAGER, name__startswith="KI bench request")
         .order_by("pk")
@@ -224,12 +228,8 @@ def seed(args, url: str) -> dict:
     print(f"seeding {args.accounts:,} accounts, {args.days} days of check-ins … {load()}", flush=True)
     seeder = sweep.Seeder(args.accounts, args.seed, now, days=args.days)
     seeder.run()
-    if hasattr(sweep, "seed_records"):
-        start = time.perf_counter()
-        sweep.seed_records(seeder)
-        print(f"  records: {time.perf_counter() - start:.1f} s", flush=True)
-    else:
-        print("  records: not seeded (bench/sweep.py has no seed_records yet)", flush=True)
+    if not hasattr(sweep.Seeder, "records"):
+        print("  records: not seeded (bench/sweep.py's Seeder has no records step)", flush=True)
     logins = seed_logins(seeder)
     n = seed_pending_requests(logins["department"], logins["manager"], now)
     print(f"  logins {logins}; {n} pending requests", flush=True)
@@ -263,6 +263,10 @@ def main(argv=None) -> int:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0, interactive=False)  # new indexes of the code under test
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # statistics for the expressions of new indexes
         logins = json.loads(meta["logins"])
         print(f"reusing {sweep._db_name(url)} ({meta['accounts']} accounts, {meta['days']} days)")
     else:
