@@ -200,9 +200,7 @@ def picks(logins: dict) -> dict:
         "mid_unit": mid_unit,
         "leaf_unit": leaf,
         "account": account.pk,
-        "owner_accounts": SocialAccount.objects.filter(
-            assignments__person=owner, assignments__ended_at__isnull=True
-        ).count(),
+        "owner_accounts": [a.pk for a in mine],
         "manager_units": Unit.objects.filter(Q(manager=manager)).count(),
         "pending": pending,
         "platform": platform,
