@@ -47,3 +47,16 @@ def test_the_bench_urls_add_only_the_trivial_view():
 
     assert len(urls_bench.urlpatterns) == len(urls.urlpatterns) + 1
     assert resolve("/__bench__/trivial/", urlconf="kipolicy.urls_bench").url_name == "bench-trivial"
+
+
+@pytest.mark.parametrize("script", ["http_pages.py", "load.py", "explain.py", "seeding.py"])
+def test_the_bench_scripts_start(script):
+    """A smoke test: the HTTP benchmarks import and parse their options (they are not run here)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    bench = Path(__file__).resolve().parent.parent / "bench"
+    result = subprocess.run([sys.executable, str(bench / script), "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "usage:" in result.stdout
