@@ -56,6 +56,8 @@ BEGIN, END = "<!-- bench/http_pages.py: begin -->", "<!-- bench/http_pages.py: e
 RATIO_SIZES = 1.3
 RATIO_TRIVIAL = 10.0
 MAX_HTML = 200 * 1024
+PAGE_BUDGET = 30  # seconds of timed requests per page at most (but MIN_REPEAT requests)
+MIN_REPEAT = 3
 HIGH_RATE = "1000000/min"  # one client address sends everything: measure the pages, not the limiter
 
 
@@ -279,11 +281,16 @@ def measure(base: str, sessions: dict, page_list, repeat: int, warmup: int) -> d
         fact = (r.status_code, len(r.content), queries, r.headers.get("Content-Type", "").startswith("text/html"))
         return elapsed, fact
 
-    for _ in range(warmup):
+    # A page that takes seconds is requested fewer times (at least MIN_REPEAT): PAGE_BUDGET each.
+    rounds = dict.fromkeys(samples, repeat)
+    for _ in range(max(1, warmup)):
         for client, label, path, _kind in page_list:
-            one(client, label, path)
-    for _ in range(repeat):
+            elapsed, _fact = one(client, label, path)
+            rounds[(client, label)] = min(repeat, max(MIN_REPEAT, int(PAGE_BUDGET * 1000 / elapsed)))
+    for k in range(repeat):
         for client, label, path, _kind in page_list:
+            if k >= rounds[(client, label)]:
+                continue
             elapsed, fact = one(client, label, path)
             samples[(client, label)].append(elapsed)
             facts.setdefault((client, label), set()).add(fact)
@@ -292,6 +299,7 @@ def measure(base: str, sessions: dict, page_list, repeat: int, warmup: int) -> d
         statuses = {f[0] for f in facts[key]}
         counts = {f[2] for f in facts[key]}
         result[key] = {
+            "n": len(times),
             "p50": statistics.median(times),
             "p95": percentile(times, 0.95),
             "bytes": max(f[1] for f in facts[key]),
@@ -334,7 +342,8 @@ def report(args, sizes, page_list, results, loads) -> tuple[str, list[str]]:
         cells = []
         for n in sizes:
             r = results[n][key]
-            cells.append(f"{r['p50']:.1f} | {r['p95']:.1f} | {r['bytes'] / 1024:.1f} | {r['queries']}")
+            few = f" (n={r['n']})" if r["n"] < args.repeat else ""
+            cells.append(f"{r['p50']:.1f} | {r['p95']:.1f}{few} | {r['bytes'] / 1024:.1f} | {r['queries']}")
         ratio = rl[key]["p50"] / rs[key]["p50"] if len(sizes) > 1 else 1.0
         vs_trivial = rl[key]["p50"] / trivial[client] if client in trivial else float("nan")
         bad = []
