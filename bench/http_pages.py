@@ -52,6 +52,7 @@ BASE_DIR = BENCH.parent
 PYTHON = sys.executable
 URL_PREFIX = "postgres://postgres@127.0.0.1:5432/kipolicy_bench_http"
 DOC = BASE_DIR / "docs" / "performance.md"
+STATIC_ROOT = BASE_DIR / "var" / "bench-static"  # collected for the benchmarks' gunicorn (var/ is not in git)
 BEGIN, END = "<!-- bench/http_pages.py: begin -->", "<!-- bench/http_pages.py: end -->"
 RATIO_SIZES = 1.3
 RATIO_TRIVIAL = 10.0
@@ -390,7 +391,7 @@ def main(argv=None) -> int:
     if not all(bench_url_ok(database_url(args.url_prefix, n)) for n in sizes):
         return 2
     var_dir = tempfile.mkdtemp(prefix="kipolicy-bench-http-")
-    static_root = str(Path(var_dir) / "static")
+    static_root = str(STATIC_ROOT)
     started = datetime.datetime.now().astimezone()
     print(f"{started:%Y-%m-%d %H:%M %Z}; {os.cpu_count()} CPUs; {load()}")
     collectstatic(var_dir, static_root)

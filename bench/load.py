@@ -204,7 +204,7 @@ def main(argv=None) -> int:
     if not bench_url_ok(url):
         return 2
     var_dir = tempfile.mkdtemp(prefix="kipolicy-bench-load-")
-    static_root = str(Path(var_dir) / "static")
+    static_root = str(hp.STATIC_ROOT)
     started = datetime.datetime.now().astimezone()
     print(f"{started:%Y-%m-%d %H:%M %Z}; {os.cpu_count()} CPUs; {hp.load()}")
     hp.collectstatic(var_dir, static_root)
