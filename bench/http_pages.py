@@ -288,6 +288,8 @@ def measure(base: str, sessions: dict, page_list, repeat: int, warmup: int) -> d
         for client, label, path, _kind in page_list:
             elapsed, _fact = one(client, label, path)
             rounds[(client, label)] = min(repeat, max(MIN_REPEAT, int(PAGE_BUDGET * 1000 / elapsed)))
+            if elapsed > 5000:
+                print(f"  slow: {client} {label} {elapsed / 1000:.1f} s", flush=True)
     for k in range(repeat):
         for client, label, path, _kind in page_list:
             if k >= rounds[(client, label)]:
@@ -322,6 +324,9 @@ def run_size(args, n: int, var_dir: str, static_root: str) -> tuple[dict, dict, 
         start = time.perf_counter()
         result = measure(server.base, sessions, page_list, args.repeat, args.warmup)
         print(f"measured {len(page_list)} pages x {args.repeat} in {time.perf_counter() - start:.0f} s; {load()}")
+    for (client, label), r in result.items():  # at once: a long run that is stopped keeps these
+        kb = r["bytes"] / 1024
+        print(f"  {client:<9} {label:<45} p50 {r['p50']:9.1f} ms  {kb:9.1f} KB  {r['queries']:>5} queries")
     return p, result, load()
 
 
