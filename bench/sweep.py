@@ -172,6 +172,23 @@ def timed(fn, *args, **kwargs):
     return result, elapsed, counter.count, counter.seconds
 
 
+def cpu_seconds() -> float | None:
+    """CPU time used so far by this process and by its PostgreSQL backend (read from /proc: the
+    server runs on this machine), or None where that cannot be read. Unlike the elapsed time it
+    hardly depends on what else the machine runs; it leaves out parallel query workers."""
+    from django.db import connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        backend = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    except (OSError, IndexError, ValueError):
+        return None
+    return time.process_time() + backend
+
+
 def load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"load average {one:.1f} {five:.1f} {fifteen:.1f}"
@@ -629,7 +646,7 @@ class Seeder:
     def records(self):
         """Questions, removed posts and blocks for the records rules (seed_records)."""
         counts = seed_records(self.account_ids, self.now, seed=self.rng.randrange(2**32), user_ids=self.user_ids)
-        self.counts.update({f"  {k}": v for k, v in counts.items()})
+        print("  " + ", ".join(f"{n:,} {table}" for table, n in counts.items()) + ":", flush=True)
         return sum(counts.values())
 
 
@@ -1025,9 +1042,12 @@ def run(args, url: str, var_dir: str) -> int:
     labels = ["#1 (opens every finding)"] + [f"#{k} (steady state)" for k in range(2, 2 + args.repeat)]
     for i, label in enumerate(labels):
         print(f"\nsweep {label} … {load()}", flush=True)
+        cpu_before = cpu_seconds()
         counts, secs, queries, breakdown = timed(compliance_sweep, now=now)
+        cpu_after = cpu_seconds()
         sweeps.append((label, counts, secs, queries, breakdown))
-        print(f"  {secs:.2f} s, {queries} queries, {counts}")
+        cpu = f", CPU {cpu_after - cpu_before:.2f} s (this process and its backend)" if cpu_before is not None else ""
+        print(f"  {secs:.2f} s{cpu}, {queries} queries, {counts}; {load()}")
         for kind, kind_secs in sorted(breakdown.items(), key=lambda kv: -kv[1]):
             print(f"    {kind:<32} {kind_secs:7.2f} s")
         if i and (counts["opened"] or counts["resolved"]):

@@ -171,7 +171,9 @@ def inactive_channel(now):
     return _ids(
         governed()
         .exclude(Exists(posts.filter(latest_post_on__gte=cutoff_day)))
-        .filter(Exists(posts) | Q(activated_at__lt=day_start(cutoff_day)))
+        # The activation first: PostgreSQL evaluates OR in this order, so the subplan runs only for
+        # the accounts activated since the cutoff (a quarter), not for all of them (0.5 -> 0.35 s).
+        .filter(Q(activated_at__lt=day_start(cutoff_day)) | Exists(posts))
     )
 
 
