@@ -117,6 +117,9 @@ class SocialAccount(BaseModel):
         indexes = [
             models.Index(fields=["status", "classification"], name="accounts_status_class"),
             models.Index(fields=["unit", "status"], name="accounts_unit_status"),
+            # The inventory's order (name, id): a page is the first rows of this index, not a sort
+            # of every account. The search's trigram indexes are PostgreSQL-only: migration 0007.
+            models.Index(fields=["name", "id"], name="accounts_name_id"),
         ]
 
     def __str__(self):

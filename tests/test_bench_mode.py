@@ -1,0 +1,62 @@
+"""The benchmarks' query counter and trivial view (kipolicy/bench.py) exist only in bench mode
+(kipolicy.settings_bench): the production settings and the test settings have neither."""
+
+import importlib
+
+import pytest
+from django.conf import settings
+from django.urls import Resolver404, resolve
+
+from kipolicy.bench import QUERY_COUNT_HEADER, QueryCountMiddleware
+
+
+def test_the_query_counter_and_the_trivial_view_are_off_by_default(client):
+    assert not any("bench" in m for m in settings.MIDDLEWARE)
+    assert settings.ROOT_URLCONF == "kipolicy.urls"
+    with pytest.raises(Resolver404):
+        resolve("/__bench__/trivial/")
+    response = client.get("/login/")
+    assert response.status_code == 200
+    assert QUERY_COUNT_HEADER not in response
+    assert client.get("/__bench__/trivial/").status_code == 404
+
+
+def test_the_production_settings_module_has_no_bench_middleware():
+    production = importlib.import_module("kipolicy.settings")
+    assert not any("bench" in m for m in production.MIDDLEWARE)
+    assert production.ROOT_URLCONF == "kipolicy.urls"
+
+
+@pytest.mark.django_db
+def test_bench_mode_counts_every_statement_of_a_request(rf):
+    from org.models import User
+
+    def view(request):
+        list(User.objects.all())
+        list(User.objects.filter(pk=1))
+        from django.http import HttpResponse
+
+        return HttpResponse("ok")
+
+    response = QueryCountMiddleware(view)(rf.get("/"))
+    assert response[QUERY_COUNT_HEADER] == "2"
+
+
+def test_the_bench_urls_add_only_the_trivial_view():
+    from kipolicy import urls, urls_bench
+
+    assert len(urls_bench.urlpatterns) == len(urls.urlpatterns) + 1
+    assert resolve("/__bench__/trivial/", urlconf="kipolicy.urls_bench").url_name == "bench-trivial"
+
+
+@pytest.mark.parametrize("script", ["http_pages.py", "load.py", "explain.py", "seeding.py"])
+def test_the_bench_scripts_start(script):
+    """A smoke test: the HTTP benchmarks import and parse their options (they are not run here)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    bench = Path(__file__).resolve().parent.parent / "bench"
+    result = subprocess.run([sys.executable, str(bench / script), "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "usage:" in result.stdout
