@@ -16,12 +16,17 @@ class SocialAccountQuerySet(models.QuerySet):
             return self.none()
         if roles.reads_every_account(user):
             return self
+        from accounts.models import Assignment
+
+        # One condition on the account's own row, each part a column test or a small hashed
+        # subquery (the user's assignments, the units they manage), with no join: PostgreSQL can
+        # then read a page in the order of an index (name, id) and stop after it, instead of first
+        # collecting every visible id (issue 12: the inventory at 100 000 accounts).
         condition = Q(status=AccountStatus.ACTIVE, classification=Classification.OFFICIAL)
-        condition |= Q(assignments__person=user, assignments__ended_at__isnull=True)
+        condition |= Q(pk__in=Assignment.objects.current().filter(person=user).values("account"))
         condition |= Q(created_by=user)  # the requester follows their own request
         condition |= Q(unit__in=Unit.objects.managed_by(user))
-        # The assignment join can repeat a row; filter by id to keep the queryset clean.
-        return self.filter(pk__in=self.model.objects.filter(condition).values("pk"))
+        return self.filter(condition)
 
     def with_evidence_for(self, user):
         """The accounts whose screenshots and other evidence the user may see: those they see
