@@ -37,6 +37,7 @@ from accounts import directory
 from accounts.directory import CheckInputError
 from core.formulas import guard_formula
 from core.throttles import rate_limit
+from core.widgets import Select
 
 JSON_VERSION = 1
 # Other KI sites may embed the JSON; a few minutes' staleness is harmless for a directory.
@@ -67,9 +68,9 @@ class DirectoryFilterForm(forms.Form):
         error_messages={"max_length": _("Search for at most %(limit_value)d characters.")},
     )
     unit = forms.TypedChoiceField(
-        label=_("Unit (including units below it)"), required=False, coerce=int, empty_value=None
+        label=_("Unit (including units below it)"), required=False, coerce=int, empty_value=None, widget=Select
     )
-    platform = forms.ChoiceField(label=_("Platform"), required=False)
+    platform = forms.ChoiceField(label=_("Platform"), required=False, widget=Select)
 
     def __init__(self, *args, units, platforms, **kwargs):
         super().__init__(*args, **kwargs)

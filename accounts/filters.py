@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import AccountStatus, Classification
 from accounts.models import Assignment, Platform
-from core.widgets import SearchSelect
+from core.widgets import SearchSelect, Select
 from org.fields import PersonField
 from org.models import Unit
 
@@ -28,9 +28,9 @@ class InventoryFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
     unit = django_filters.ModelChoiceFilter(
-        label=_("Unit (including units below it)"), queryset=Unit.objects.all(), method="in_unit"
+        label=_("Unit (including units below it)"), queryset=Unit.objects.all(), method="in_unit", widget=Select
     )
-    platform = django_filters.ModelChoiceFilter(label=_("Platform"), queryset=Platform.objects.all())
+    platform = django_filters.ModelChoiceFilter(label=_("Platform"), queryset=Platform.objects.all(), widget=Select)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=AccountStatus.choices)
     classification = django_filters.ChoiceFilter(label=_("Classification"), choices=Classification.choices)
     person = PersonFilter(

@@ -26,7 +26,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from core.exceptions import ApplicationError
 from core.pagination import PAGE_SIZE
-from core.widgets import DateInput
+from core.widgets import DateInput, Select
 from org.calendar import local_day
 from org.models import Unit
 from reports import exports, jobs, permissions, writers
@@ -130,6 +130,7 @@ class AuditTrailExportForm(forms.Form):
         label=_("Unit (including units below it)"),
         queryset=None,
         required=False,
+        widget=Select,
         error_messages={"invalid_choice": _("You may not export the audit trail of this unit.")},
     )
     fmt = forms.ChoiceField(

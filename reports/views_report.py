@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import cache_control
 
-from core.widgets import DateInput
+from core.widgets import DateInput, Select
 from org.calendar import local_day
 from org.models import Unit
 from reports import jobs, permissions, report_files, writers
@@ -65,6 +65,7 @@ class ReportForm(forms.Form):
         label=_("Unit (with every unit below it)"),
         queryset=None,
         required=False,
+        widget=Select,
         error_messages={"invalid_choice": _("You may not make a report for this unit.")},
     )
     half = forms.ChoiceField(label=_("Half year"), required=False)
