@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import urlparse
 from accounts.choices import AccountStatus, Classification
 from accounts.models import Platform, SocialAccount
-from org.models import Unit
+from org.models import Unit, ancestor_paths
 
 __all__ = [
     "CHECK_MAX_LENGTH",
@@ -118,14 +118,14 @@ def _unit_json(unit: Unit) -> dict:
 
 def _units_by_path(paths) -> dict[str, Unit]:
     """The units with these paths and every unit above them, in one query."""
-    wanted = {ancestor for path in paths for ancestor in Unit(path=path).ancestor_paths()}
+    wanted = {ancestor for path in paths for ancestor in ancestor_paths(path)}
     if not wanted:
         return {}
     return {u.path: u for u in Unit.objects.filter(path__in=wanted).only(*_UNIT_COLUMNS)}
 
 
 def _chain(unit_path: str, units: dict[str, Unit]) -> tuple[Unit, ...]:
-    return tuple(units[p] for p in Unit(path=unit_path).ancestor_paths() if p in units)
+    return tuple(units[p] for p in ancestor_paths(unit_path) if p in units)
 
 
 def _rows(accounts):

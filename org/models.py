@@ -12,6 +12,13 @@ from org.choices import Language, UnitKind
 PATH_SEPARATOR = "/"
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of the unit at ``path`` and of every unit above it, root first (no model
+    instance needed: the directory asks this for every unit of a page)."""
+    parts = [p for p in path.split(PATH_SEPARATOR) if p]
+    return [PATH_SEPARATOR.join(parts[: i + 1]) + PATH_SEPARATOR for i in range(len(parts))]
+
+
 class BaseModel(models.Model):
     """Supplies created_at and updated_at to every model of the portal."""
 
@@ -134,8 +141,7 @@ class Unit(BaseModel):
 
     def ancestor_paths(self) -> list[str]:
         """The paths of this unit and of every unit above it, root first."""
-        parts = [p for p in self.path.split(PATH_SEPARATOR) if p]
-        return [PATH_SEPARATOR.join(parts[: i + 1]) + PATH_SEPARATOR for i in range(len(parts))]
+        return ancestor_paths(self.path)
 
 
 class Absence(BaseModel):
