@@ -3,6 +3,7 @@ records each run as a CheckRun, and runs a fixed number of queries whatever the 
 
 import dataclasses
 import datetime
+import re
 import threading
 import time
 
@@ -313,17 +314,22 @@ def _plan(rule_id: str) -> str:
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="reads a PostgreSQL query plan (EXPLAIN)")
 @pytest.mark.parametrize("rule_id", ["missed-monitoring", "inactive-channel"])
 def test_the_check_in_rules_read_check_ins_through_an_index(rule_id):
-    """MON-1, MON-2, DECOM-1: missed-monitoring reads the last two days through
-    monitoring_checkin_day and inactive-channel the post dates through monitoring_checkin_post,
-    so neither reads the whole check-in history (docs/performance.md, changes 3 and 6)."""
+    """MON-1, MON-2, DECOM-1: missed-monitoring reads only the last two days of check-ins through
+    an index whose condition holds the day range (monitoring_checkin_day at scale; on a table this
+    small the planner may take the (account, day) unique index per account, also a range), and
+    inactive-channel the post dates through monitoring_checkin_post, so neither reads the whole
+    check-in history (docs/performance.md, changes 3 and 6)."""
     account = compliant_account(NOW)
     factories.CheckInFactory(account=account, day=local_day(NOW) - 3 * DAY)
 
     plan = _plan(rule_id)
 
     assert "Seq Scan on monitoring_checkin" not in plan, plan
-    index = {"missed-monitoring": "monitoring_checkin_day", "inactive-channel": "monitoring_checkin_post"}[rule_id]
-    assert index in plan, plan
+    if rule_id == "missed-monitoring":
+        assert "monitoring_checkin_day" in plan or "monitoring_one_checkin_per_day" in plan, plan
+        assert re.search(r"Index Cond: \(.*day >= ", plan), plan
+    else:
+        assert "monitoring_checkin_post" in plan, plan
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="two sweeps on two connections; SQLite has one writer")
