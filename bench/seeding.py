@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Seed (or reuse) a benchmark database for the HTTP benchmarks (bench/http.py, bench/load.py).
+"""Seed (or reuse) a benchmark database for the HTTP benchmarks (bench/http_pages.py, bench/load.py).
 
     python bench/seeding.py --database-url URL --accounts N [--days D] [--seed K] [--reuse] [--json FILE]
 

@@ -10,7 +10,7 @@
    non-governed ones), owners, deputies and ended assignments, absences (~5 % of people, clustered
    by unit so that owner and deputy overlap), 30 days (--days) of check-ins with gaps (~2.4 M rows at
    100 000), screenshots, sender confirmations and follow-ups, and the records rules' data (questions,
-   removed posts, blocks: seed_records, shared with bench/http.py). Then VACUUM ANALYZE.
+   removed posts, blocks: seed_records, shared with bench/http_pages.py). Then VACUUM ANALYZE.
 3. Times monitoring.services.compliance_sweep: the first run opens every finding, then R (default 2)
    idempotent steady-state runs; counts the statements and splits the time by kind (rule queries,
    reading open findings, inserting, resolving, marking seen, Python); then each rule's query alone.
@@ -689,7 +689,7 @@ class Reused:
 def seed_records(account_ids, now: datetime.datetime, *, seed: int = 0, user_ids=None) -> dict[str, int]:
     """Seed the data the three records rules read, with COPY, for the given accounts (PostgreSQL).
 
-    Shared with bench/http.py. Django must be set up and the accounts (and the users in
+    Shared with bench/http_pages.py. Django must be set up and the accounts (and the users in
     `user_ids`, if given: they become who logged or decided) must exist. Deterministic for a
     seed. Returns rows per table: {"inquiries": …, "incidents": …, "blocks": …}.
 

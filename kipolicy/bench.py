@@ -1,4 +1,4 @@
-"""Bench mode only (kipolicy.settings_bench, used by bench/http.py and bench/load.py): a middleware
+"""Bench mode only (kipolicy.settings_bench, used by bench/http_pages.py and bench/load.py): a middleware
 that counts each request's SQL statements into an ``X-Query-Count`` header, and a trivial view that
 answers a fixed 200, the baseline the pages are compared with. Neither is in kipolicy.settings or
 kipolicy.urls: a production installation never counts queries and has no such address

@@ -1,4 +1,4 @@
-"""Settings for the HTTP benchmarks (bench/http.py, bench/load.py): the production settings, run
+"""Settings for the HTTP benchmarks (bench/http_pages.py, bench/load.py): the production settings, run
 by gunicorn with DEBUG=false, plus what only a benchmark needs. Never used by a real installation.
 
 - kipolicy.bench.QueryCountMiddleware, outermost: an X-Query-Count header on every response;
