@@ -110,7 +110,7 @@ def test_the_public_pages_answer_when_the_cache_is_down(client, db, unreachable_
 def test_the_limit_holds_with_a_real_redis_cache(client, db, settings):
     """The production cache (CACHE_URL=redis://…): the count lives in Redis, shared by every web
     process. Skipped when no Redis answers on 127.0.0.1:6379."""
-    redis = pytest.importorskip("redis")
+    redis = pytest.importorskip("redis", reason="the redis client is not installed (requirements.txt)")
     try:
         redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
     except redis.exceptions.ConnectionError:

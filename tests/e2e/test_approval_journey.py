@@ -23,7 +23,7 @@ from audit.models import AuditEvent
 from org.models import User
 from tests.e2e.conftest import pick
 
-sync_api = pytest.importorskip("playwright.sync_api")
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (requirements-dev.txt)")
 expect = sync_api.expect
 
 pytestmark = pytest.mark.e2e

@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.models import SocialAccount
 from tests.e2e.a11y import describe, serious_violations
 
-sync_api = pytest.importorskip("playwright.sync_api")
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (requirements-dev.txt)")
 expect = sync_api.expect
 
 pytestmark = pytest.mark.e2e

@@ -12,7 +12,7 @@ from org.models import Unit, User
 from tests.e2e.a11y import describe, serious_violations
 from tests.e2e.conftest import login, new_context
 
-sync_api = pytest.importorskip("playwright.sync_api")
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (requirements-dev.txt)")
 expect = sync_api.expect
 
 pytestmark = pytest.mark.e2e

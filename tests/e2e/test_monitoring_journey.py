@@ -24,7 +24,7 @@ from org.calendar import local_day
 from org.models import User
 from tests.e2e.a11y import page_problems
 
-sync_api = pytest.importorskip("playwright.sync_api")
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (requirements-dev.txt)")
 expect = sync_api.expect
 
 pytestmark = pytest.mark.e2e

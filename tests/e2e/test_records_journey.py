@@ -35,7 +35,7 @@ from records.choices import Category
 from records.models import Incident, Inquiry, RecordsRequest, WeedingDecision
 from tests.e2e.a11y import page_problems
 
-sync_api = pytest.importorskip("playwright.sync_api")
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (requirements-dev.txt)")
 expect = sync_api.expect
 
 pytestmark = pytest.mark.e2e

@@ -15,7 +15,7 @@ from tests.e2e.a11y import page_problems
 from tests.e2e.conftest import CHROMIUM  # noqa: F401 - the directory's skip applies
 from tests.pdf import needs_pdftotext, pdf_text
 
-sync_api = pytest.importorskip("playwright.sync_api")
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (requirements-dev.txt)")
 expect = sync_api.expect
 
 pytestmark = pytest.mark.e2e

@@ -4,7 +4,7 @@ browser keeps the __Host- cookies, and a violation is caught by the conftest's c
 import pytest
 from django.urls import reverse
 
-sync_api = pytest.importorskip("playwright.sync_api")
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (requirements-dev.txt)")
 expect = sync_api.expect
 
 pytestmark = pytest.mark.e2e
