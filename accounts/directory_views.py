@@ -22,13 +22,11 @@ from itertools import islice
 
 from django import forms
 from django.conf import settings
-from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
-from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -36,6 +34,7 @@ from django.views import View
 from accounts import directory
 from accounts.directory import CheckInputError
 from core.formulas import guard_formula
+from core.pagination import page_of
 from core.throttles import rate_limit
 from core.widgets import Select
 
@@ -140,27 +139,11 @@ def _answer_message(answer) -> str:
     return gettext("No. This is not an official KI account in our directory.")
 
 
-class _Paginator(Paginator):
-    """Pages of public rows, counted on the accounts themselves: the count then needs none of the
-    joins that the rows' platform and unit columns do."""
-
-    def __init__(self, accounts, per_page: int):
-        super().__init__(directory.directory_rows(accounts), per_page)
-        self.accounts = accounts
-
-    @cached_property
-    def count(self) -> int:
-        return self.accounts.count()
-
-
 def _page(accounts, number, per_page: int):
-    """Page ``number`` (default 1) of the accounts' public rows: one COUNT and one query for the
-    page's rows. Http404 for a number that is not a whole number from 1 or lies past the last
-    page (page 1 of an empty list is an empty page)."""
-    try:
-        return _Paginator(accounts, per_page).page(number or 1)
-    except InvalidPage:
-        raise Http404(gettext("There is no such page.")) from None
+    """Page ``number`` (default 1) of the accounts' public rows: one COUNT, on the accounts
+    themselves (none of the joins the rows' platform and unit columns need), and one query for
+    the page's rows; Http404 for a page that does not exist (core.pagination)."""
+    return page_of(directory.directory_rows(accounts), number, per_page=per_page, count=accounts.count(), strict=True)
 
 
 def _filter_query(request) -> str:

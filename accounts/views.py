@@ -3,7 +3,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -293,13 +292,11 @@ def unit_accounts_panel(request, unit):
     """org.extensions unit panel: the accounts of the unit and every unit below it that the user
     may see, UNIT_PANEL_PAGE_SIZE a page (``?page=``; a page past the last answers 404)."""
     accounts = selectors.social_account_list(user=request.user).in_unit(unit).order_by("name", "id")
-    paginator = Paginator(accounts, UNIT_PANEL_PAGE_SIZE)
     # The count is the sum of the per-unit counts the sub-unit column needs anyway: no COUNT query.
-    paginator.count = sum(_unit_counts(request, unit).values())
-    try:
-        page = paginator.page(request.GET.get("page") or 1)
-    except InvalidPage:
-        raise Http404(_("There is no such page.")) from None
+    page = paginate(
+        request, accounts, per_page=UNIT_PANEL_PAGE_SIZE, count=sum(_unit_counts(request, unit).values()), strict=True
+    )
+    paginator = page.paginator
     query = request.GET.copy()
     query.pop("page", None)
     return "accounts/includes/_unit_accounts_panel.html", {

@@ -3,13 +3,12 @@ import hashlib
 from collections import defaultdict
 
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
-from django.utils.functional import cached_property
 
 from accounts.models import SocialAccount
+from core.pagination import page_of
 from monitoring.choices import RunStatus
 from monitoring.models import CheckIn, CheckRun, Finding, PingKey
 from monitoring.rules import RULES
@@ -124,19 +123,6 @@ OVERVIEW_CACHE_SECONDS = 3600
 OVERVIEW_WEEKS = 8
 
 
-class _CountedPaginator(Paginator):
-    """A paginator told its count: the overview already has it from the counts by rule, so the
-    page costs one LIMIT/OFFSET query and no second COUNT over every open finding."""
-
-    def __init__(self, object_list, per_page, *, count: int):
-        super().__init__(object_list, per_page)
-        self._count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._count
-
-
 def _overview_units(user):
     """The units a user's overview covers: None for those who see everything (no join with the
     accounts at all), a manager's units' subtrees otherwise (RESP-1)."""
@@ -235,14 +221,15 @@ def compliance_overview(*, user, now: datetime.datetime, weeks: int = OVERVIEW_W
     sweep = figures["sweep"]
     by_rule = figures["by_rule"]
     open_total = sum(by_rule.values())
-    paginator = _CountedPaginator(
+    # Counted already by the figures by rule: the page runs no second COUNT over every open finding.
+    findings_page = page_of(
         overview_findings(units=units)
         .select_related("account__platform", "account__unit")
         .order_by("rule", "account_id"),
-        OVERVIEW_PAGE_SIZE,
+        page,
+        per_page=OVERVIEW_PAGE_SIZE,
         count=open_total,
     )
-    findings_page = paginator.get_page(page)
     return {
         "rules": [(rule, by_rule.get(rule_id, 0)) for rule_id, rule in RULES.items()],
         "by_unit": figures["by_unit"],
