@@ -296,13 +296,8 @@ def unit_accounts_panel(request, unit):
     page = paginate(
         request, accounts, per_page=UNIT_PANEL_PAGE_SIZE, count=sum(_unit_counts(request, unit).values()), strict=True
     )
-    paginator = page.paginator
-    query = request.GET.copy()
-    query.pop("page", None)
     return "accounts/includes/_unit_accounts_panel.html", {
         "accounts": extensions.annotate(page.object_list),
         "page_obj": page,
-        "paginator": paginator,
-        "is_paginated": paginator.num_pages > 1,
-        "query_string": query.urlencode(),
+        "paginator": page.paginator,
     }
