@@ -29,7 +29,7 @@ WORKDIR /app
 
 # System libraries: Pango for WeasyPrint (the report PDFs) and a font with Swedish letters.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core xmlsec1 \
     && rm -rf /var/lib/apt/lists/*
 
 # Runtime dependencies only (requirements-dev.txt is for tests and linting). All of them ship

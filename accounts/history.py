@@ -54,6 +54,8 @@ EVIDENCE_ACTIONS = frozenset(
         "unit.",
         "absence.",
         "api_token.",
+        "user.",  # people created and updated (single sign-on, the People page)
+        "role.",  # roles granted and revoked
     }
 )
 

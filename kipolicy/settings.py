@@ -425,6 +425,29 @@ AXES_LOCKOUT_CALLABLE = "org.logins.lockout_response"
 AXES_VERBOSE = False
 LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}  # failures and lockouts, not every clean-up
 
+# --- Single sign-on (issue 13): what org.sso does with a verified identity -------------------
+# Users are created at their first login (off: only people already in the portal may log in);
+# a first login links a person already in the portal by e-mail address; SSO_ROLE_MAP maps the
+# identity provider's entitlement or group values to roles ("value=role,value=role"): the
+# provider then decides those roles at every login.
+SSO_CREATE_USERS = _bool("SSO_CREATE_USERS", True)
+SSO_LINK_BY_EMAIL = _bool("SSO_LINK_BY_EMAIL", True)
+
+
+def _role_map(name: str) -> dict[str, str]:
+    from org.roles import ROLE_GROUPS
+
+    mapping = {}
+    for pair in filter(None, (p.strip() for p in env.str(name, default="").split(","))):
+        value, _eq, role = pair.rpartition("=")
+        if not value or role not in ROLE_GROUPS:
+            raise ImproperlyConfigured(f"{name}: {pair!r} must be value=role with a role of {', '.join(ROLE_GROUPS)}")
+        mapping[value.strip()] = role
+    return mapping
+
+
+SSO_ROLE_MAP = _role_map("SSO_ROLE_MAP")
+
 # --- Audit trail (issue 11, defect 7): the daily verification of the hash chain -------------
 # every day at 03:30: recompute the audit trail's hash chain; a break is mailed to comms once
 CELERY_BEAT_SCHEDULE["verify-audit-chain"] = {

@@ -14,3 +14,17 @@ class UnitKind(models.TextChoices):
 class Language(models.TextChoices):
     SWEDISH = "sv", _("Swedish")
     ENGLISH = "en", _("English")
+
+
+class NotificationMode(models.TextChoices):
+    """How a person receives the portal's e-mails (issue 13)."""
+
+    IMMEDIATE = "immediate", _("Each e-mail at once")
+    DIGEST = "digest", _("One daily digest")
+
+
+class IdentityProvider(models.TextChoices):
+    """Where a person's single sign-on identity comes from (issue 13)."""
+
+    OIDC = "oidc", _("OpenID Connect")
+    SAML = "saml", _("SAML (SWAMID)")

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from org import roles
-from org.choices import Language, UnitKind
+from org.choices import IdentityProvider, Language, NotificationMode, UnitKind
 
 PATH_SEPARATOR = "/"
 
@@ -39,6 +39,28 @@ class User(AbstractUser):
         default=Language.SWEDISH,
         help_text=_("The language of the e-mails the portal sends you."),
     )
+    notification_mode = models.CharField(
+        _("e-mail delivery"),
+        max_length=10,
+        choices=NotificationMode,
+        default=NotificationMode.IMMEDIATE,
+        help_text=_("Receive each e-mail at once, or the day's reminders and decisions in one digest."),
+    )
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        help_text=_("The unit the person works at, from single sign-on or an import."),
+    )
+    left_on = models.DateField(
+        _("left KI on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the person left KI; their accounts need a new owner or deputy."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -46,10 +68,49 @@ class User(AbstractUser):
         ordering = ["first_name", "last_name", "username"]
         constraints = [
             models.CheckConstraint(condition=Q(language__in=Language.values), name="org_user_language_valid"),
+            models.CheckConstraint(
+                condition=Q(notification_mode__in=NotificationMode.values), name="org_user_notification_mode_valid"
+            ),
         ]
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    @property
+    def is_pending(self) -> bool:
+        """Named by an import or by comms, but has never logged in (issue 13): reminders reach them
+        by e-mail meanwhile, and their first single sign-on links them to this row."""
+        return self.last_login is None
+
+    @property
+    def has_left(self) -> bool:
+        return self.left_on is not None
+
+
+class ExternalIdentity(BaseModel):
+    """A person's stable identity at a single sign-on provider: OIDC's ``sub`` or SAML's
+    ``eduPersonPrincipalName``. The key by which a returning person is found, whatever their
+    e-mail address or name has become since (org.sso)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="identities"
+    )
+    provider = models.CharField(_("provider"), max_length=10, choices=IdentityProvider)
+    subject = models.CharField(_("identifier at the provider"), max_length=255)
+    last_login_at = models.DateTimeField(_("last login"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("single sign-on identity")
+        verbose_name_plural = _("single sign-on identities")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="org_identity_provider_subject_unique"),
+            models.CheckConstraint(
+                condition=Q(provider__in=IdentityProvider.values), name="org_identity_provider_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.provider}:{self.subject}"
 
 
 class UnitQuerySet(models.QuerySet):
@@ -108,6 +169,25 @@ class Unit(BaseModel):
         _("registry e-mail address"),
         blank=True,
         help_text=_("Where records to be registered (diarieförda) are sent."),
+    )
+    code = models.CharField(
+        _("organisation code"),
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("KI's code for the unit; the unit tree import matches units by it."),
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("successor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="predecessors",
+        help_text=_("The unit that took over this one's accounts when it was closed or merged."),
     )
     # Kept by org.services; unique=True gives PostgreSQL a pattern index for the prefix query.
     path = models.CharField(max_length=255, unique=True, editable=False)

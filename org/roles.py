@@ -5,7 +5,8 @@ that a request asks the database once."""
 COMMS = "comms"
 AUDITOR = "auditor"
 REGISTRAR = "registrar"
-ROLE_GROUPS = (COMMS, AUDITOR, REGISTRAR)
+ADMINISTRATOR = "administrator"
+ROLE_GROUPS = (COMMS, AUDITOR, REGISTRAR, ADMINISTRATOR)
 
 
 def group_names(user) -> frozenset[str]:
@@ -27,6 +28,11 @@ def is_auditor(user) -> bool:
 def is_registrar(user) -> bool:
     """The registrar (registrator) logs and answers requests for public records (REC-1)."""
     return user.is_authenticated and REGISTRAR in group_names(user)
+
+
+def is_administrator(user) -> bool:
+    """Administrators manage people and their roles in the portal (issue 13); a superuser is one."""
+    return user.is_authenticated and (user.is_superuser or ADMINISTRATOR in group_names(user))
 
 
 def reads_every_account(user) -> bool:

@@ -1,14 +1,16 @@
-"""The services of org's models (units, absences): each checks who may, writes the change and its
+"""The services of org's models (units, absences, people's roles): each checks who may, writes the change and its
 audit event in one transaction."""
 
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from audit.services import audit_record, diff, snapshot
 from core.exceptions import ApplicationError, NotAllowed
-from org import permissions
+from org import permissions, roles
 from org.models import PATH_SEPARATOR, Absence, Unit
 
 UNIT_FIELDS = ("name", "name_en", "kind", "parent", "manager", "registry_email")
@@ -117,3 +119,60 @@ def absence_delete(*, actor, absence_id: int) -> None:
         before={"person": str(absence.person), "first_day": absence.first_day, "last_day": absence.last_day},
     )
     absence.delete()
+
+
+ROLE_LABELS = {
+    roles.COMMS: _lazy("Communications department"),
+    roles.AUDITOR: _lazy("Auditor"),
+    roles.REGISTRAR: _lazy("Registrar"),
+    roles.ADMINISTRATOR: _lazy("Administrator"),
+}
+
+
+def _require_role_granter(actor, person, role: str) -> None:
+    """Administrators grant and revoke every role; the communications department every role but
+    administrator. Nobody changes their own roles (issue 13)."""
+    if role not in roles.ROLE_GROUPS:
+        raise ApplicationError(_("There is no such role."))
+    if actor.pk == person.pk:
+        raise NotAllowed(_("Nobody can change their own roles; ask another administrator."))
+    if not permissions.can_grant_role(actor, role):
+        raise NotAllowed(
+            _("Only administrators can change roles; the communications department can change all but administrator.")
+        )
+
+
+def _role_set(*, actor, person, role: str, held: bool, reason: str, actor_repr: str | None) -> bool:
+    """Add the person to the role's group or take them out of it, with an audit event naming
+    the role and the reason. Returns whether anything changed. actor=None with actor_repr is the
+    single sign-on's role mapping (org.sso), which needs no permission."""
+    if actor is not None:
+        _require_role_granter(actor, person, role)
+        if not reason.strip():
+            raise ApplicationError(_("Give a reason for the change."))
+    group = Group.objects.get(name=role)
+    if person.groups.filter(pk=group.pk).exists() == held:
+        return False
+    (person.groups.add if held else person.groups.remove)(group)
+    person.__dict__.pop("_kipolicy_groups", None)
+    audit_record(
+        actor=actor,
+        actor_repr=actor_repr,
+        target=person,
+        action="role.grant" if held else "role.revoke",
+        after={"role": role},
+        note=reason.strip(),
+    )
+    return True
+
+
+@transaction.atomic
+def role_grant(*, actor, person, role: str, reason: str, actor_repr: str | None = None) -> bool:
+    """Give a person a role (comms, auditor, registrar, administrator)."""
+    return _role_set(actor=actor, person=person, role=role, held=True, reason=reason, actor_repr=actor_repr)
+
+
+@transaction.atomic
+def role_revoke(*, actor, person, role: str, reason: str, actor_repr: str | None = None) -> bool:
+    """Take a role from a person."""
+    return _role_set(actor=actor, person=person, role=role, held=False, reason=reason, actor_repr=actor_repr)

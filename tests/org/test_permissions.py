@@ -21,7 +21,7 @@ def test_absences_are_edited_by_their_person_or_by_comms(comms, auditor, outside
 def test_every_role_group_exists_after_migrating(db):
     """The role groups (comms, auditor and, since issue 11, registrar) exist on every installation,
     not only where the demo was seeded: an administrator can put someone in them at once."""
-    assert set(roles.ROLE_GROUPS) == {"comms", "auditor", "registrar"}
+    assert set(roles.ROLE_GROUPS) == {"comms", "auditor", "registrar", "administrator"}
     assert set(Group.objects.filter(name__in=roles.ROLE_GROUPS).values_list("name", flat=True)) == set(
         roles.ROLE_GROUPS
     )
