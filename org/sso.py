@@ -224,3 +224,12 @@ def sign_in(claims: Claims):
 def roles_cache_clear(user) -> None:
     for name in ("_kipolicy_groups", "_kipolicy_managed_paths"):
         user.__dict__.pop(name, None)
+
+
+def refused_response(request, refusal: SignInRefused, *, status: int = 403):
+    """The page both protocols show for a refused login: what happened, in the user's language,
+    and whom to contact. The refusal is already in the audit trail (``refuse``)."""
+    from django.shortcuts import render
+
+    context = {"message": refusal.message, "reason": refusal.reason, "contact": settings.COMMS_EMAIL}
+    return render(request, "registration/sso_refused.html", context, status=status)
