@@ -233,3 +233,18 @@ def refused_response(request, refusal: SignInRefused, *, status: int = 403):
 
     context = {"message": refusal.message, "reason": refusal.reason, "contact": settings.COMMS_EMAIL}
     return render(request, "registration/sso_refused.html", context, status=status)
+
+
+def login_choices() -> list[dict]:
+    """The single sign-on buttons of the login page, one per protocol switched on by settings
+    (OIDC_ENABLED, SAML_ENABLED), each with the address that starts it."""
+    from django.urls import reverse
+
+    choices = []
+    if getattr(settings, "OIDC_ENABLED", False):
+        choices.append(
+            {"provider": "oidc", "label": _("Log in with your KI account"), "url": reverse("oidc_authentication_init")}
+        )
+    if getattr(settings, "SAML_ENABLED", False):
+        choices.append({"provider": "saml", "label": _("Log in through SWAMID"), "url": reverse("saml2_login")})
+    return choices
