@@ -448,6 +448,61 @@ def _role_map(name: str) -> dict[str, str]:
 
 SSO_ROLE_MAP = _role_map("SSO_ROLE_MAP")
 
+# --- Single sign-on: SAML 2.0 through SWAMID (issue 13; djangosaml2/pysaml2, org/saml.py) -----
+# Off by default. The app, its middleware (a second session cookie, see below) and the /saml2/
+# URLs are always installed; the views answer 404 while SAML_ENABLED is off. SAML_CONFIG is
+# built only when it is on (kipolicy/saml.py); docs/configuration.md has a worked example.
+SAML_ENABLED = _bool("SAML_ENABLED", False)
+INSTALLED_APPS += ["djangosaml2"]
+# djangosaml2 keeps its AuthnRequest ids (the replay protection) in a session of its own,
+# right after Django's session middleware.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+    "djangosaml2.middleware.SamlSessionMiddleware",
+)
+# The identity provider POSTs the response from its own site: a SameSite=Lax cookie would not
+# come with it, so djangosaml2's session cookie is SameSite=None, which browsers accept only
+# when Secure (DEBUG off, as everywhere else). For a trial on http://localhost it is Lax.
+SAML_SESSION_COOKIE_NAME = "saml_session" if DEBUG else "__Host-saml_session"
+SAML_SESSION_COOKIE_SAMESITE = "Lax" if DEBUG else "None"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"  # no auto-submitting form, no inline JS
+SAML_CSP_HANDLER = ""  # keep the portal's strict CSP: the redirect binding needs no form-action to the IdP
+SAML_ACS_FAILURE_RESPONSE_FUNCTION = "org.saml.acs_failure"
+SAML_IGNORE_LOGOUT_ERRORS = True
+SAML_ATTRIBUTES = {
+    "subject": env.str("SAML_ATTR_SUBJECT", default="eduPersonPrincipalName"),
+    "email": env.str("SAML_ATTR_EMAIL", default="mail"),
+    "first_name": env.str("SAML_ATTR_FIRST_NAME", default="givenName"),
+    "last_name": env.str("SAML_ATTR_LAST_NAME", default="sn"),
+    "language": env.str("SAML_ATTR_LANGUAGE", default="preferredLanguage"),
+    "entitlements": env.str("SAML_ATTR_ENTITLEMENTS", default="eduPersonEntitlement"),
+    "unit_code": env.str("SAML_ATTR_UNIT_CODE", default=""),
+}
+if SAML_ENABLED:
+    from kipolicy.saml import sp_config
+
+    _saml_missing = [name for name in ("SAML_KEY_FILE", "SAML_CERT_FILE") if not os.environ.get(name)]
+    if not (os.environ.get("SAML_IDP_METADATA_FILE") or os.environ.get("SAML_IDP_METADATA_URL")):
+        _saml_missing.append("SAML_IDP_METADATA_FILE (or SAML_IDP_METADATA_URL)")
+    if _saml_missing:
+        raise ImproperlyConfigured(f"SAML_ENABLED is on but {', '.join(_saml_missing)} is not set")
+    SAML_CONFIG = sp_config(
+        site_url=SITE_URL,
+        entity_id=env.str("SAML_SP_ENTITY_ID", default=f"{SITE_URL}/saml2/metadata/"),
+        metadata_file=env.str("SAML_IDP_METADATA_FILE", default=""),
+        metadata_url=env.str("SAML_IDP_METADATA_URL", default=""),
+        metadata_cert=env.str("SAML_IDP_METADATA_CERT", default=""),
+        key_file=env.str("SAML_KEY_FILE"),
+        cert_file=env.str("SAML_CERT_FILE"),
+        want_assertions_signed=_bool("SAML_WANT_ASSERTIONS_SIGNED", True),
+        want_response_signed=_bool("SAML_WANT_RESPONSE_SIGNED", False),
+        clock_skew=_int("SAML_CLOCK_SKEW", 60),
+        attributes=SAML_ATTRIBUTES,
+        xmlsec_binary=env.str("SAML_XMLSEC_BINARY", default="/usr/bin/xmlsec1"),
+    )
+    AUTHENTICATION_BACKENDS += ["org.saml.SamlBackend"]
+# --- end of SAML -------------------------------------------------------------------------------
+
 # --- Audit trail (issue 11, defect 7): the daily verification of the hash chain -------------
 # every day at 03:30: recompute the audit trail's hash chain; a break is mailed to comms once
 CELERY_BEAT_SCHEDULE["verify-audit-chain"] = {

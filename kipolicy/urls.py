@@ -22,3 +22,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", include("kipolicy.health")),
 ]
+
+# --- Single sign-on: SAML 2.0 through SWAMID (issue 13, org/saml.py) ---------------------------
+# /saml2/login/ (saml2_login), /saml2/acs/ (saml2_acs), /saml2/metadata/ (saml2_metadata), and
+# djangosaml2's logout endpoints; each answers 404 while SAML_ENABLED is off.
+urlpatterns += [path("saml2/", include("org.saml_urls"))]
+# --- end of SAML -------------------------------------------------------------------------------
