@@ -25,6 +25,7 @@ import copy
 import datetime
 import html
 import threading
+import time
 from pathlib import Path
 from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -34,11 +35,13 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
-from saml2 import saml
+from saml2 import class_name, saml
 from saml2.config import IdPConfig, SPConfig
 from saml2.metadata import entity_descriptor
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT
 from saml2.server import Server
+from saml2.sigver import pre_signature_part, signed_instance_factory
+from saml2.time_util import instant
 
 from kipolicy.saml import sp_config
 
@@ -154,10 +157,13 @@ class SamlIdP:
             clock_skew=5,
             **overrides,
         )
+        documents = []
         for entity in (config, {**copy.deepcopy(config), "entityid": OTHER_SP}):
             sp = SPConfig()
             sp.load(copy.deepcopy(entity))
-            self.server.metadata.load("inline", str(entity_descriptor(sp)))
+            documents.append(str(entity_descriptor(sp)))
+        # A fresh metadata store: the service provider's requested attributes may have changed.
+        self.server.metadata = self.server.config.metadata = self.server.config.load_metadata({"inline": documents})
         self.sp_entity_id = config["entityid"]
         return config
 
@@ -191,32 +197,49 @@ class SamlIdP:
         destination = authn_request.assertion_consumer_service_url
         sp_entity_id, in_response_to = authn_request.issuer.text, authn_request.id
         sign = True
-        server = self.server
         if self.mode == "wrong-audience":
             sp_entity_id = OTHER_SP
-        elif self.mode == "unsigned":
+        elif self.mode in ("unsigned", "expired"):
             sign = False
         elif self.mode == "unsolicited":
             in_response_to = "id-the-portal-never-sent"
-        elif self.mode == "expired":
-            # The same identity provider whose assertions lived until ten minutes ago.
-            server = Server(config=self._config(lifetime_minutes=-10))
-            server.metadata = self.server.metadata
-        response = server.create_authn_response(
+        name_id = saml.NameID(format=NAMEID_FORMAT_PERSISTENT, text=self.user["eduPersonPrincipalName"][0])
+        response = self.server.create_authn_response(
             identity=dict(self.user),
             in_response_to=in_response_to,
             destination=destination,
             sp_entity_id=sp_entity_id,
-            name_id=saml.NameID(
-                format=NAMEID_FORMAT_PERSISTENT, text=self.user.get("eduPersonPrincipalName", ["x"])[0]
-            ),
+            name_id=name_id,
             authn={"class_ref": saml.AUTHN_PASSWORD_PROTECTED, "authn_auth": self.entity_id},
             sign_assertion=sign,
             sign_response=False,
         )
+        if self.mode == "expired":
+            response = self._expired(response)
         encoded = base64.b64encode(str(response).encode()).decode()
         self.responses.append(encoded)
         return self.post_form(destination, encoded, relay_state).encode()
+
+    def _expired(self, response) -> str:
+        """The Response with its assertion issued 20 minutes ago and valid for 5 (NotOnOrAfter in
+        the past, in the conditions and the subject confirmation), then signed as usual."""
+        assertion = response.assertion[0] if isinstance(response.assertion, list) else response.assertion
+        issued = time.time() - 20 * 60
+        assertion.issue_instant = instant(time_stamp=issued)
+        assertion.conditions.not_before = instant(time_stamp=issued)
+        assertion.conditions.not_on_or_after = instant(time_stamp=issued + 5 * 60)
+        for confirmation in assertion.subject.subject_confirmation:
+            confirmation.subject_confirmation_data.not_on_or_after = instant(time_stamp=issued + 5 * 60)
+        for statement in assertion.authn_statement:
+            statement.authn_instant = instant(time_stamp=issued)
+        assertion.signature = pre_signature_part(
+            assertion.id,
+            self.server.sec.my_cert,
+            1,
+            sign_alg=self.server.signing_algorithm,
+            digest_alg=self.server.digest_algorithm,
+        )
+        return signed_instance_factory(response, self.server.sec, [(class_name(assertion), assertion.id)])
 
     def post_form(self, action: str, saml_response: str, relay_state: str = "") -> str:
         return (
