@@ -46,7 +46,9 @@ from defusedxml import ElementTree
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from djangosaml2 import views as saml_views
 from djangosaml2.backends import Saml2Backend
 from saml2.response import StatusError, UnsolicitedResponse
@@ -177,9 +179,14 @@ class LogoutView(SamlEnabledMixin, saml_views.LogoutView):
     pass
 
 
+@method_decorator(csrf_exempt, name="dispatch")
 class AssertionConsumerServiceView(SamlEnabledMixin, saml_views.AssertionConsumerServiceView):
     """djangosaml2's ACS, plus the portal's replay record and its refused page for people
-    ``org.sso.sign_in`` refuses (left, inactive, unknown with SSO_CREATE_USERS off, …)."""
+    ``org.sso.sign_in`` refuses (left, inactive, unknown with SSO_CREATE_USERS off, …).
+
+    CSRF-exempt like djangosaml2's own (SamlEnabledMixin's dispatch would otherwise drop the
+    mark): the identity provider's page POSTs here from another site, and the signed answer to a
+    request this browser's session made is what protects the login, not a CSRF token."""
 
     def post(self, request, *args, **kwargs):
         try:

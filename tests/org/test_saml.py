@@ -67,6 +67,14 @@ def test_the_login_starts_with_a_signed_authn_request_to_the_identity_provider(s
     assert "Signature=" in response["Location"]
 
 
+def test_the_acs_takes_the_identity_providers_post_without_a_csrf_token(saml_sp, db):
+    """The answer comes from the identity provider's site: no CSRF token, another Origin."""
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post("/saml2/acs/", idp_answer(browser), headers={"Origin": saml_sp.base_url})
+    assert response.status_code == 302
+    assert User.objects.count() == 1
+
+
 # --- a good login ------------------------------------------------------------------------------------
 
 
