@@ -469,6 +469,8 @@ SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"  # n
 SAML_CSP_HANDLER = ""  # keep the portal's strict CSP: the redirect binding needs no form-action to the IdP
 SAML_ACS_FAILURE_RESPONSE_FUNCTION = "org.saml.acs_failure"
 SAML_IGNORE_LOGOUT_ERRORS = True
+# pysaml2 and the XML schema library it loads log every step at INFO; keep their warnings.
+LOGGING.setdefault("loggers", {}).update({name: {"level": "WARNING"} for name in ("saml2", "xmlschema")})
 SAML_ATTRIBUTES = {
     "subject": env.str("SAML_ATTR_SUBJECT", default="eduPersonPrincipalName"),
     "email": env.str("SAML_ATTR_EMAIL", default="mail"),
