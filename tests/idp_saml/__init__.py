@@ -13,7 +13,8 @@ Endpoints:
   with a page holding a form that POSTs the signed Response to the portal's ACS (a submit button;
   ``/static/autosubmit.js`` submits it in a browser). ``idp.mode`` makes the answer hostile on
   purpose: ``wrong-audience``, ``expired`` (NotOnOrAfter in the past), ``unsigned`` or
-  ``unsolicited`` (an answer to a request the portal never sent).
+  ``unsolicited`` (an answer to a request the portal never sent), or ``tampered`` (a signed
+  answer whose person was changed after signing).
 - ``GET /metadata``: the identity provider's metadata.
 
 ``idp.user`` holds the test person's attributes (SWAMID friendly names); ``idp.responses`` keeps
@@ -46,7 +47,8 @@ from saml2.time_util import instant
 from kipolicy.saml import sp_config
 
 OTHER_SP = "https://other-service.example.org/saml2/metadata/"
-MODES = {"normal", "wrong-audience", "expired", "unsigned", "unsolicited"}
+MODES = {"normal", "wrong-audience", "expired", "unsigned", "unsolicited", "tampered"}
+TAMPERED_SUBJECT = "the.boss@ki.se"
 
 AUTOSUBMIT_JS = b'document.addEventListener("DOMContentLoaded", function () { document.forms[0].submit(); });\n'
 
@@ -190,6 +192,7 @@ class SamlIdP:
     def _answer(self, query: dict) -> bytes:
         """Verify the AuthnRequest, build the Response ``mode`` asks for, and return the page that
         POSTs it to the portal."""
+        assert self.mode in MODES, self.mode
         self.requests_seen += 1
         request = self.server.parse_authn_request(query["SAMLRequest"][0], saml2.BINDING_HTTP_REDIRECT)
         authn_request = request.message
@@ -216,6 +219,10 @@ class SamlIdP:
         )
         if self.mode == "expired":
             response = self._expired(response)
+        elif self.mode == "tampered":
+            # Signed as usual, then someone on the way makes it say it is somebody else.
+            subject = self.user["eduPersonPrincipalName"][0]
+            response = str(response).replace(f">{subject}<", f">{TAMPERED_SUBJECT}<")
         encoded = base64.b64encode(str(response).encode()).decode()
         self.responses.append(encoded)
         return self.post_form(destination, encoded, relay_state).encode()

@@ -158,6 +158,7 @@ def test_a_leaver_is_refused(saml_sp, client):
         ("expired", "expired"),
         ("unsigned", "unsigned"),
         ("unsolicited", "unsolicited"),
+        ("tampered", "bad-signature"),
     ],
 )
 def test_a_hostile_answer_is_refused_audited_and_creates_nobody(saml_sp, client, mode, reason):
