@@ -61,6 +61,8 @@ ACTION_LABELS = {
     "user.update": _("Person's details changed"),
     "role.grant": _("Role granted"),
     "role.revoke": _("Role revoked"),
+    "user.leave": _("Marked as having left KI"),
+    "handover.assign": _("Owner or deputy appointed directly"),
     "admin.delete": _("Deleted in the admin"),
     "admin.relations": _("Memberships or permissions changed in the admin"),
     "admin.password": _("Password changed in the admin"),
