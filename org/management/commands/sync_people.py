@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from org import people_sync
 
@@ -17,6 +18,12 @@ class Command(BaseCommand):
         parser.add_argument("--apply", action="store_true", help="write the changes (default: only report them)")
 
     def handle(self, *args, file: Path, apply: bool, **options):
+        # An operator's command: its report is in English throughout (the summary is not
+        # translated), rather than Swedish row messages under an English summary.
+        with translation.override("en"):
+            self._handle(file=file, apply=apply)
+
+    def _handle(self, *, file: Path, apply: bool):
         try:
             text = file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
