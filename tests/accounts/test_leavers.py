@@ -272,6 +272,7 @@ def test_one_bad_row_refuses_the_whole_form_with_a_message_on_that_row(
     """All or nothing: an account without a recent screenshot (REC-5) refuses its row; nothing is
     handed over and the row says why."""
     held[3].snapshots.all().delete()
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     client.force_login(manager)
     response = _post_all(client, left, held, all_owner=successor.pk, all_deputy=new_deputy.pk)
     assert response.status_code == 200
@@ -283,6 +284,7 @@ def test_one_bad_row_refuses_the_whole_form_with_a_message_on_that_row(
 
 
 def test_a_row_without_the_new_holder_is_refused(client, manager, left, held, successor, english):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     client.force_login(manager)
     response = _post_all(client, left, held, all_owner=successor.pk)  # the 4 deputised rows lack a deputy
     assert response.status_code == 200
