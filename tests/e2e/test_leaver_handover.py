@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import Assignment
+from accounts.selectors import CLOSED_STATUSES
 from audit.models import AuditEvent
 from org.models import User
 from tests import factories
@@ -28,7 +29,8 @@ EDITORS = ["editor1", "editor2", "editor3", "editor4", "univdir", "studenthead",
 
 
 def _held(person):
-    return Assignment.objects.current().filter(person=person)
+    """The person's assignments on accounts that are not closed (the page lists only those)."""
+    return Assignment.objects.current().filter(person=person).exclude(account__status__in=CLOSED_STATUSES)
 
 
 def test_comms_marks_a_leaver_and_hands_over_their_accounts_in_one_form(demo, as_user):
@@ -70,8 +72,8 @@ def test_comms_marks_a_leaver_and_hands_over_their_accounts_in_one_form(demo, as
         new_deputy.username,
         re.compile(rf"\({new_deputy.username}\)"),
     )
-    page.get_by_label(re.compile("^(Utse direkt|Appoint directly)")).check()
-    page.get_by_label(re.compile("^(Skäl|Reason)")).fill("Johan har slutat")
+    page.get_by_role("radio", name=re.compile("Utse direkt|Appoint directly")).check()
+    page.get_by_role("textbox", name=re.compile("Skäl|Reason")).fill("Johan har slutat")
     problems += page_problems(axe, page, "handover page")
     with page.expect_navigation():
         page.get_by_role("button", name=re.compile("Lämna över de ikryssade|Hand over the ticked")).click()
