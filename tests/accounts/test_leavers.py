@@ -93,6 +93,14 @@ def test_marking_a_person_as_left_deactivates_them_and_is_audited(comms, leaver,
     assert response.status_code == 200 and "_auth_user_id" not in response.wsgi_request.session
 
 
+def test_a_leavers_open_session_ends(client, comms, leaver, django_capture_on_commit_callbacks):
+    """Deactivated at once: the session they are logged in with no longer lets them in."""
+    client.force_login(leaver)
+    assert client.get(reverse("accounts:mine")).status_code == 200
+    _leave(comms, leaver, django_capture_on_commit_callbacks)
+    assert client.get(reverse("accounts:mine")).status_code == 302
+
+
 def test_marking_again_changes_nothing(comms, leaver, django_capture_on_commit_callbacks):
     _leave(comms, leaver, django_capture_on_commit_callbacks)
     assert _leave(comms, leaver, django_capture_on_commit_callbacks) is False
