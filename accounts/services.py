@@ -581,7 +581,7 @@ def leaver_handover(*, actor, person, rows: list[LeaverRow], direct: bool = Fals
     return done
 
 
-def leaver_notify(*, actor, person, left_on, reason: str) -> None:
+def leaver_notify(*, actor, person, left_on, reason: str, actor_repr: str | None = None) -> None:
     """org.extensions.person_left_hooks: tell the leaver's responsible managers (those of the units
     of the accounts they held) and the communications department's mailbox that the accounts need
     a new owner or deputy, with a link to the bulk handover page (issue 13, RES-2). Nothing when
@@ -611,3 +611,23 @@ def leaver_notify(*, actor, person, left_on, reason: str) -> None:
         context=context,
         link=link,
     )
+
+
+def leaver_handovers_cancel(*, actor, person, left_on, reason: str, actor_repr: str | None = None) -> None:
+    """org.extensions.person_left_hooks: handovers still waiting for the leaver to accept can never
+    be accepted (they can no longer log in), so they are cancelled, each with a `handover.cancelled`
+    audit event on its account; the account stays with its current owner. In person_leave's
+    transaction."""
+    pending = list(Handover.objects.select_for_update().filter(to_person=person, status=HandoverStatus.PENDING))
+    now = timezone.now()
+    for handover in pending:
+        handover.status, handover.decided_at = HandoverStatus.CANCELLED, now
+        handover.save(update_fields=["status", "decided_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            actor_repr=actor_repr,
+            target=handover.account,
+            action="handover.cancelled",
+            after={"offered_to": str(person), "left_on": left_on},
+            note=reason,
+        )

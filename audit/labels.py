@@ -63,6 +63,7 @@ ACTION_LABELS = {
     "role.revoke": _("Role revoked"),
     "user.leave": _("Marked as having left KI"),
     "handover.assign": _("Owner or deputy appointed directly"),
+    "handover.cancelled": _("Handover cancelled"),
     "admin.delete": _("Deleted in the admin"),
     "admin.relations": _("Memberships or permissions changed in the admin"),
     "admin.password": _("Password changed in the admin"),

@@ -31,7 +31,7 @@ def subunit_table(request, unit, children) -> tuple[list[str], list[tuple]]:
 
 
 # People who leave KI (issue 13). org.services.person_leave calls each hook inside its transaction,
-# after the person is marked as left: `fn(*, actor, person, left_on, reason)`. accounts queues the
+# after the person is marked as left: `fn(*, actor, person, left_on, reason, actor_repr)`. accounts queues the
 # e-mails to the leaver's managers and comms with a link to the handover page; monitoring opens the
 # no-owner / no-deputy findings of the leaver's accounts once the transaction commits.
 person_left_hooks: list[Callable] = []
@@ -41,9 +41,9 @@ person_left_hooks: list[Callable] = []
 person_pages: dict[str, Callable] = {}
 
 
-def person_left(*, actor, person, left_on, reason: str) -> None:
+def person_left(*, actor, person, left_on, reason: str, actor_repr: str | None = None) -> None:
     for hook in person_left_hooks:
-        hook(actor=actor, person=person, left_on=left_on, reason=reason)
+        hook(actor=actor, person=person, left_on=left_on, reason=reason, actor_repr=actor_repr)
 
 
 def person_page(name: str) -> Callable:

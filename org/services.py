@@ -220,7 +220,9 @@ def person_leave(*, actor, person, left_on, reason: str = "", actor_repr: str | 
         after={"left_on": person.left_on, "is_active": False},
         note=reason.strip(),
     )
-    extensions.person_left(actor=actor, person=person, left_on=person.left_on, reason=reason.strip())
+    extensions.person_left(
+        actor=actor, person=person, left_on=person.left_on, reason=reason.strip(), actor_repr=actor_repr
+    )
     return True
 
 

@@ -164,6 +164,20 @@ def test_the_sync_as_the_system_needs_no_actor(leaver, held, django_capture_on_c
     assert len(_open("no-owner")) == AS_OWNER
 
 
+def test_handovers_waiting_for_the_leaver_are_cancelled(
+    comms, leaver, owner, deputy, evidence_account, django_capture_on_commit_callbacks
+):
+    """A leaver can no longer accept: the offer is cancelled and audited on the account; the
+    account stays with its owner."""
+    handover = Handover.objects.create(account=evidence_account, from_person=owner, to_person=leaver)
+    _leave(comms, leaver, django_capture_on_commit_callbacks, reason="Slutat")
+    handover.refresh_from_db()
+    assert handover.status == HandoverStatus.CANCELLED
+    event = AuditEvent.objects.get(action="handover.cancelled")
+    assert event.object_id == str(evidence_account.pk) and event.note == "Slutat"
+    assert Assignment.objects.current().get(account=evidence_account, role=Role.OWNER).person == owner
+
+
 # Direct assignment
 
 
