@@ -14,3 +14,11 @@ class AccountsConfig(AppConfig):
 
         extensions.unit_panels.append(unit_accounts_panel)
         extensions.subunit_columns.append(subunit_account_counts)
+        # A leaver (issue 13): their managers and comms are told, and hand over on
+        # /people/<id>/handover/ (people:handover), a page org serves through its hook.
+        from accounts.services import leaver_handovers_cancel, leaver_notify
+        from accounts.views_handover import leaver_handover_view
+
+        extensions.person_left_hooks.append(leaver_notify)
+        extensions.person_left_hooks.append(leaver_handovers_cancel)
+        extensions.person_pages["handover"] = leaver_handover_view

@@ -11,6 +11,7 @@ services, which answer them with ApplicationError.
 from accounts.choices import AccountStatus, Role
 from accounts.models import Assignment, SocialAccount
 from org import roles
+from org.models import Unit
 
 # Statuses in which the requester may still edit their request.
 EDITABLE_REQUEST_STATUSES = frozenset({AccountStatus.DRAFT, AccountStatus.RETURNED})
@@ -67,6 +68,30 @@ def can_change_keepers(user, account: SocialAccount) -> bool:
     """Hand the account over to a new owner or appoint a new deputy (RES-2): the current owner, a
     responsible manager or the communications department."""
     return user.is_authenticated and (roles.is_comms(user) or is_owner(user, account) or manages(user, account))
+
+
+def can_assign_directly(user) -> bool:
+    """Appoint a new owner or deputy at once, without the new owner accepting, with a recorded
+    reason (issue 13: a leaver's accounts): the communications department only."""
+    return roles.is_comms(user)
+
+
+def can_hand_over_for(user, person) -> bool:
+    """Use the bulk handover page of a person who has left (issue 13): the communications
+    department, or a responsible manager of the unit of an account the person holds (RESP-1).
+    Auditors never write."""
+    if not user.is_authenticated or person.left_on is None:
+        return False
+    if roles.is_comms(user):
+        return True
+    if not roles.is_manager(user):
+        return False
+    return (
+        Assignment.objects.current()
+        .filter(person=person, account__unit__in=Unit.objects.managed_by(user))
+        .exclude(account__status__in=(AccountStatus.REJECTED, AccountStatus.DECOMMISSIONED))
+        .exists()
+    )
 
 
 def can_answer_handover(user, handover) -> bool:

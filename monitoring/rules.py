@@ -51,8 +51,11 @@ def _ids(qs) -> set[int]:
 
 
 def _current(role: str):
-    """The current holder of a role; someone whose user account is deactivated has left KI."""
-    return Assignment.objects.filter(account=OuterRef("pk"), role=role, ended_at__isnull=True, person__is_active=True)
+    """The current holder of a role who can hold it (RES-2): someone marked as having left KI
+    (`left_on`, issue 13) or whose user account is deactivated counts as no holder."""
+    return Assignment.objects.filter(
+        account=OuterRef("pk"), role=role, ended_at__isnull=True, person__is_active=True, person__left_on__isnull=True
+    )
 
 
 def _months_ago(now: datetime.datetime, days: int) -> datetime.datetime:

@@ -3,6 +3,7 @@
 import datetime
 import logging
 from contextlib import contextmanager
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import AccountStatus
-from accounts.models import SocialAccount
+from accounts.models import Assignment, SocialAccount
 from audit.services import audit_record
 from core.exceptions import ApplicationError, NotAllowed
 from monitoring import permissions
@@ -259,3 +260,53 @@ def _findings_open(*, rule_id: str, account_ids: set[int], now: datetime.datetim
         batch_size=1000,
     )
     return len(account_ids)
+
+
+# The rules a leaver's accounts break at once (RES-2): evaluated for just those accounts on commit.
+LEAVER_RULES = ("no-owner", "no-deputy")
+
+
+def findings_evaluate_accounts(
+    *, account_ids, rule_ids=LEAVER_RULES, now: datetime.datetime | None = None
+) -> dict[str, int]:
+    """Bring the findings of some rules in line for some accounts only, at once rather than at the
+    next hourly sweep (issue 13: a leaver's accounts open no-owner / no-deputy when they leave).
+
+    Set-based, like compliance_sweep: per rule its violators (one query, intersected with the
+    accounts), their open findings (one query) and at most two bulk writes. It holds the rule's
+    RuleEvaluation row lock as the sweep does, so the two cannot open a finding twice; it does not
+    move the rule's evaluation time, since it looked at a few accounts only. Idempotent."""
+    now = now or timezone.now()
+    account_ids = set(account_ids)
+    counts = {"opened": 0, "resolved": 0}
+    if not account_ids:
+        return counts
+    for rule_id in rule_ids:
+        rule = RULES[rule_id]
+        violating = rule.violators(now) & account_ids
+        with transaction.atomic():
+            list(RuleEvaluation.objects.select_for_update().filter(rule=rule.id))
+            open_ids = set(
+                Finding.objects.filter(rule=rule.id, resolved_at__isnull=True, account_id__in=account_ids)
+                .order_by()
+                .values_list("account_id", flat=True)
+            )
+            cleared = open_ids - violating
+            if cleared:
+                Finding.objects.filter(rule=rule.id, resolved_at__isnull=True, account_id__in=cleared).update(
+                    resolved_at=now, updated_at=now
+                )
+            counts["opened"] += _findings_open(rule_id=rule.id, account_ids=violating - open_ids, now=now)
+            counts["resolved"] += len(cleared)
+    return counts
+
+
+def leaver_findings_open(*, person, **_context) -> None:
+    """org.extensions.person_left_hooks: once the leaver's transaction commits, evaluate no-owner
+    and no-deputy for the accounts the person held (RES-2). `robust`: the change is committed
+    already; should this fail, the hourly sweep opens the findings instead."""
+    account_ids = list(
+        Assignment.objects.current().filter(person=person).order_by().values_list("account_id", flat=True)
+    )
+    if account_ids:
+        transaction.on_commit(partial(findings_evaluate_accounts, account_ids=account_ids), robust=True)

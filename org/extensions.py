@@ -10,6 +10,8 @@
 
 from collections.abc import Callable
 
+from django.http import Http404
+
 from core import hooks
 
 unit_panels: list[Callable] = []
@@ -26,3 +28,33 @@ def subunit_table(request, unit, children) -> tuple[list[str], list[tuple]]:
     columns = [column for hook in subunit_columns if (column := hook(request, unit, children))]
     rows = [(child, [values.get(child.pk) for _label, values in columns]) for child in children]
     return [label for label, _values in columns], rows
+
+
+# People who leave KI (issue 13). org.services.person_leave calls each hook inside its transaction,
+# after the person is marked as left: `fn(*, actor, person, left_on, reason, actor_repr)`. accounts queues the
+# e-mails to the leaver's managers and comms with a link to the handover page; monitoring opens the
+# no-owner / no-deputy findings of the leaver's accounts once the transaction commits.
+person_left_hooks: list[Callable] = []
+
+# Pages about a person that a higher app serves under /people/<id>/… (the bulk handover lists
+# accounts, so it lives in accounts): `name -> view(request, pk)`, registered in AppConfig.ready().
+person_pages: dict[str, Callable] = {}
+
+
+def person_left(*, actor, person, left_on, reason: str, actor_repr: str | None = None) -> None:
+    for hook in person_left_hooks:
+        hook(actor=actor, person=person, left_on=left_on, reason=reason, actor_repr=actor_repr)
+
+
+def person_page(name: str) -> Callable:
+    """The view behind a person page's URL in org.urls_people: the one a higher app registered
+    under `name`, looked up when the page is asked for (404 if no app registered it)."""
+
+    def view(request, pk: int):
+        page = person_pages.get(name)
+        if page is None:
+            raise Http404
+        return page(request, pk)
+
+    view.__name__ = f"person_page_{name}"
+    return view

@@ -5,13 +5,14 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from audit.services import audit_record, diff, snapshot
 from core.exceptions import ApplicationError, NotAllowed
-from org import permissions, roles
-from org.models import PATH_SEPARATOR, Absence, Unit
+from org import extensions, permissions, roles
+from org.models import PATH_SEPARATOR, Absence, Unit, User
 
 UNIT_FIELDS = ("name", "name_en", "kind", "parent", "manager", "registry_email")
 
@@ -176,3 +177,73 @@ def role_grant(*, actor, person, role: str, reason: str, actor_repr: str | None 
 def role_revoke(*, actor, person, role: str, reason: str, actor_repr: str | None = None) -> bool:
     """Take a role from a person."""
     return _role_set(actor=actor, person=person, role=role, held=False, reason=reason, actor_repr=actor_repr)
+
+
+@transaction.atomic
+def person_leave(*, actor, person, left_on, reason: str = "", actor_repr: str | None = None) -> bool:
+    """Mark a person as having left KI on `left_on` (issue 13): administrators and the
+    communications department (org.permissions.can_manage_people), or the system with actor=None
+    and an actor_repr (sync_people, the HR export). Audited as `user.leave`, with the reason.
+
+    The person is also deactivated (`is_active` false) at once rather than when their accounts are
+    handed over: a leaver must not log in. org.sso.sign_in already refuses people with `left_on`;
+    Django's ModelBackend refuses inactive users at the login form and drops their open sessions,
+    and the person pickers no longer offer them. Their accounts do not wait for the handover
+    either: the no-owner / no-deputy rules count an owner or deputy who has left as none (RES-2),
+    and the hooks in org.extensions.person_left_hooks (registered by apps above org, which org
+    must not import) tell the leaver's managers and comms and open those findings on commit.
+
+    Returns False, changing nothing, when the person is already marked as left and inactive
+    (sync_people runs the same export again)."""
+    if actor is not None:
+        if not permissions.can_manage_people(actor):
+            raise NotAllowed(_("Only administrators and the communications department may mark people as having left."))
+        if actor.pk == person.pk:
+            raise NotAllowed(_("You cannot mark yourself as having left."))
+    if left_on is None:
+        raise ApplicationError(_("Give the day the person left."))
+    if left_on > timezone.localdate():
+        raise ApplicationError(_("The day the person left cannot be in the future."))
+    person = User.objects.select_for_update().get(pk=person.pk)
+    if person.left_on is not None and not person.is_active:
+        return False
+    before = {"left_on": person.left_on, "is_active": person.is_active}
+    person.left_on = person.left_on or left_on
+    person.is_active = False
+    person.save(update_fields=["left_on", "is_active"])
+    audit_record(
+        actor=actor,
+        actor_repr=actor_repr,
+        target=person,
+        action="user.leave",
+        before=before,
+        after={"left_on": person.left_on, "is_active": False},
+        note=reason.strip(),
+    )
+    extensions.person_left(
+        actor=actor, person=person, left_on=person.left_on, reason=reason.strip(), actor_repr=actor_repr
+    )
+    return True
+
+
+HR_FIELDS = ("first_name", "last_name", "unit")
+
+
+@transaction.atomic
+def person_hr_update(*, person, actor_repr: str, first_name: str = "", last_name: str = "", unit=None) -> dict:
+    """Bring a person's name and home unit in line with the HR export (sync_people, issue 13): a
+    system change (actor None, `actor_repr`), audited as `user.update` with the changed fields only.
+    An empty value leaves the field as it is. Returns the changed fields' new values."""
+    person = User.objects.select_for_update().get(pk=person.pk)
+    before = snapshot(person, HR_FIELDS)
+    if first_name.strip():
+        person.first_name = first_name.strip()[:150]
+    if last_name.strip():
+        person.last_name = last_name.strip()[:150]
+    if unit is not None:
+        person.unit = unit
+    before, after = diff(before, snapshot(person, HR_FIELDS))
+    if after:
+        person.save(update_fields=["first_name", "last_name", "unit"])
+        audit_record(actor=None, actor_repr=actor_repr, target=person, action="user.update", before=before, after=after)
+    return after
