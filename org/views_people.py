@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
 
+from audit.models import AuditEvent
 from core.pagination import paginate
 from core.throttles import rate_limit
 from core.views import ServiceActionView, ServiceFormMixin
@@ -114,7 +115,8 @@ def _optional_url(name: str, *args) -> str:
 class PersonDetailView(PeopleManagerRequiredMixin, TemplateView):
     """A person: details and status, roles (with the grant and revoke forms the viewer may use),
     units they manage, their accounts (from the apps above, org.extensions.person_panels),
-    absences and single sign-on identities."""
+    absences, single sign-on identities and the audit trail about the person (added, roles
+    granted and revoked, details changed), each list paginated."""
 
     template_name = "org/people/person_detail.html"
 
@@ -141,6 +143,12 @@ class PersonDetailView(PeopleManagerRequiredMixin, TemplateView):
             per_page=PERSON_PANEL_PAGE_SIZE,
             param="absences",
         )
+        history = paginate(
+            self.request,
+            AuditEvent.objects.for_object(person).order_by("-created_at", "-pk"),
+            per_page=PERSON_PANEL_PAGE_SIZE,
+            param="history",
+        )
         may_manage = permissions.can_manage_people(user)
         return super().get_context_data(
             person=person,
@@ -149,6 +157,7 @@ class PersonDetailView(PeopleManagerRequiredMixin, TemplateView):
             managed_units=list(Unit.objects.filter(manager=person).order_by("path")),
             identities=list(person.identities.order_by("provider", "subject")),
             absences_page=absences,
+            history_page=history,
             panels=extensions.person_panel_list(self.request, person),
             leave_url=_optional_url("people:leave", person.pk) if may_manage and not person.has_left else "",
             handover_url=_optional_url("people:handover", person.pk) if may_manage and person.has_left else "",

@@ -103,3 +103,14 @@ def test_the_digest_is_scheduled_daily():
     entry = settings.CELERY_BEAT_SCHEDULE["daily-digest"]
     assert entry["task"] == "notifications.tasks.digest_send_task"
     assert entry["schedule"].hour == {8} and entry["schedule"].minute == {30}
+
+
+def test_the_send_digests_command_does_what_the_task_does(account, digest_reader):
+    """Every periodic job is also a command, so it runs without a broker."""
+    from django.core.management import call_command
+
+    queue(account, digest_reader, "to-decide:cmd")
+
+    call_command("send_digests", verbosity=0)
+
+    assert len(mail.outbox) == 1 and mail.outbox[0].subject.startswith("Your daily digest")
