@@ -8,8 +8,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # The unit page (org) shows the accounts of the unit's subtree, and how many are below each
-        # unit under it, through org's hooks.
-        from accounts.views import subunit_account_counts, unit_accounts_panel
+        # unit under it, and a person's accounts on the People pages, through org's hooks.
+        from accounts.views import person_accounts_panel, subunit_account_counts, unit_accounts_panel
         from org import extensions
 
         extensions.unit_panels.append(unit_accounts_panel)
@@ -22,3 +22,5 @@ class AccountsConfig(AppConfig):
         extensions.person_left_hooks.append(leaver_notify)
         extensions.person_left_hooks.append(leaver_handovers_cancel)
         extensions.person_pages["handover"] = leaver_handover_view
+        # The People pages' person page shows the accounts the person holds (issue 13).
+        extensions.person_panels.append(person_accounts_panel)

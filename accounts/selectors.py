@@ -72,6 +72,17 @@ def social_account_mine(*, user):
     return _with_people(SocialAccount.objects.held_by(user))
 
 
+def assignments_held_by(*, user, person):
+    """The person's current owner and deputy assignments (RES-2) on the accounts ``user`` may see,
+    with account, platform and unit, by account name (the People pages' person page, issue 13)."""
+    return (
+        Assignment.objects.current()
+        .filter(person=person, account__in=SocialAccount.objects.visible_to(user).values("pk"))
+        .select_related("account", "account__platform", "account__unit")
+        .order_by("account__name", "account_id", "role")
+    )
+
+
 def social_account_get(*, user, pk: int) -> SocialAccount:
     return get_object_or_404(social_account_list(user=user), pk=pk)
 

@@ -281,6 +281,21 @@ def _unit_counts(request, unit) -> dict[str, int]:
     return memo[unit.pk]
 
 
+PERSON_PANEL_PAGE_SIZE = 25
+
+
+def person_accounts_panel(request, person):
+    """org.extensions person panel: the accounts the person currently holds as owner or deputy
+    (RES-2) that the viewer may see, PERSON_PANEL_PAGE_SIZE a page (``?accounts=``)."""
+    page = paginate(
+        request,
+        selectors.assignments_held_by(user=request.user, person=person),
+        per_page=PERSON_PANEL_PAGE_SIZE,
+        param="accounts",
+    )
+    return "accounts/includes/_person_accounts_panel.html", {"page_obj": page, "assignments": page.object_list}
+
+
 def subunit_account_counts(request, unit, children):
     """org.extensions sub-unit column: the accounts the user may see in each child's subtree."""
     by_path = _unit_counts(request, unit)

@@ -278,6 +278,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "monitoring.tasks.weekly_digest_task",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
+    # every day at 08:30, after the 08:00 reminders: one e-mail to each person who chose the daily digest
+    "daily-digest": {"task": "notifications.tasks.digest_send_task", "schedule": crontab(hour=8, minute=30)},
     # every hour at :35: delete report files whose download time has passed
     "purge-exports": {"task": "reports.tasks.exports_purge_task", "schedule": crontab(minute=35)},
     # every 2 minutes: run export jobs whose start message was lost (the broker was down)

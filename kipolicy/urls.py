@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from org.views_profile import ProfileView
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:inventory", permanent=False)),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -18,6 +20,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("directory/", include("accounts.directory_urls")),
     path("api/v1/", include("kipolicy.api")),
+    path("profile/", ProfileView.as_view(), name="profile"),
     path("profile/api-tokens/", include("org.urls_tokens")),
     path("admin/", admin.site.urls),
     path("health/", include("kipolicy.health")),

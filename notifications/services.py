@@ -19,6 +19,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from notifications.models import Notification
+from org.choices import NotificationMode
 
 logger = logging.getLogger(__name__)
 
@@ -110,8 +111,30 @@ def _kick_sender():
         logger.warning("broker unavailable; the outbox will be delivered by the periodic job", exc_info=True)
 
 
+# The daily digest's own e-mail (notifications.digest).
+DIGEST_KIND = "digest"
+# Kinds that are sent at once even to people who chose the daily digest (issue 13): digests
+# themselves; escalations (findings already past their grace period, to the responsible manager,
+# RESP-1, MON-2); criticism to be handled by the responsible manager within the 24-hour rule
+# (ANS-1, ANS-2); a broken audit chain. A row with an attachment is never folded into a digest.
+IMMEDIATE_KINDS = frozenset({DIGEST_KIND, "weekly-digest", "escalation", "inquiry-criticism", "audit-chain-broken"})
+
+
+def sent_at_once() -> Q:
+    """The rows the sender delivers one by one: to a bare address, to someone who wants each e-mail
+    at once, of an immediate kind, or carrying an attachment. The rest wait for the recipient's
+    daily digest (notifications.digest)."""
+    return (
+        Q(recipient__isnull=True)
+        | Q(recipient__notification_mode=NotificationMode.IMMEDIATE)
+        | Q(kind__in=IMMEDIATE_KINDS)
+        | ~Q(attachment_name="")
+    )
+
+
 def _due(now: datetime):
     return Notification.objects.filter(
+        sent_at_once(),
         Q(sent_at__isnull=True),
         Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT),
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),

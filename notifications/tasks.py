@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from notifications.digest import digest_queue
 from notifications.services import SEND_TASK, notifications_send
 
 
@@ -7,3 +8,12 @@ from notifications.services import SEND_TASK, notifications_send
 def notifications_send_task() -> int:
     """Deliver queued e-mails (idempotent: rows are claimed before sending)."""
     return notifications_send()
+
+
+@shared_task(name="notifications.tasks.digest_send_task", acks_late=True, ignore_result=True)
+def digest_send_task() -> int:
+    """Once a day: queue each digest recipient's one e-mail of the day's waiting messages
+    (notifications.digest, idempotent), then deliver the outbox. Returns how many digests were queued."""
+    queued = digest_queue()
+    notifications_send()
+    return queued

@@ -14,6 +14,17 @@ from org.models import Absence, Unit, User
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     fieldsets = (*BaseUserAdmin.fieldsets, (_("Portal"), {"fields": ("language",)}))
+    # The name and e-mail address at once: reminders reach a person by e-mail before they ever log
+    # in (issue 13). The People page (org.services.person_create) is the usual way to add someone.
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "first_name", "last_name", "email", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
     list_display = ["username", "first_name", "last_name", "email", "language", "is_active"]
 
     def user_change_password(self, request, id, form_url=""):

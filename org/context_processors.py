@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from org import roles
+from org import permissions, roles
 
 
 def user_roles(request):
@@ -10,4 +10,5 @@ def user_roles(request):
         "is_comms": SimpleLazyObject(lambda: roles.is_comms(user)),
         "is_auditor": SimpleLazyObject(lambda: roles.is_auditor(user)),
         "is_manager": SimpleLazyObject(lambda: roles.is_manager(user)),
+        "may_manage_people": SimpleLazyObject(lambda: permissions.can_manage_people(user)),
     }

@@ -5,7 +5,9 @@
   the order the apps are installed (the accounts of the unit's subtree, the response-time link …);
 - sub-unit columns: `fn(request, unit, children) -> (label, {child_pk: value}) | None`, a column
   of the page's "Units below" table (the number of accounts below each child …). A hook answers
-  for all the children at once, with a fixed number of queries, never one per child.
+  for all the children at once, with a fixed number of queries, never one per child;
+- person panels: `fn(request, person) -> (template_name, context) | None`, shown on the People
+  pages' person page (the accounts the person holds as owner or deputy).
 """
 
 from collections.abc import Callable
@@ -58,3 +60,12 @@ def person_page(name: str) -> Callable:
 
     view.__name__ = f"person_page_{name}"
     return view
+
+
+# Person panels (the People page's person, issue 13): `fn(request, person) -> (template_name,
+# context) | None`, e.g. the accounts the person holds as owner or deputy (accounts).
+person_panels: list[Callable] = []
+
+
+def person_panel_list(request, person) -> list[tuple[str, dict]]:
+    return hooks.panels(person_panels, request, person)

@@ -5,8 +5,9 @@ from org import roles
 
 
 def can_edit_units(user) -> bool:
-    """Create, move and edit units and their managers: the communications department."""
-    return roles.can_edit_registry(user)
+    """Create, move and edit units and set their responsible managers (RESP-1): the communications
+    department, and administrators, who keep the people and their responsibilities (issue 13)."""
+    return roles.can_edit_registry(user) or roles.is_administrator(user)
 
 
 def can_edit_absences_of(user, person) -> bool:

@@ -1,4 +1,5 @@
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 
 from org import roles
 from org.models import Unit, User
@@ -49,3 +50,53 @@ def person_search(*, user, query: str, include_inactive: bool = False, limit: in
             | Q(email__icontains=word)
         )
     return people.order_by("first_name", "last_name", "username", "pk")[:limit]
+
+
+class PersonStatus:
+    """The People page's status filter (issue 13)."""
+
+    ACTIVE = "active"  # has logged in, has not left
+    PENDING = "pending"  # named by an import or by comms, never logged in
+    LEFT = "left"  # has left KI
+
+
+def _matching(people, query: str):
+    """People whose name, username or e-mail address contain every word of ``query`` (at most five
+    words), as person_search matches them."""
+    for word in query.split()[:5]:
+        people = people.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(username__icontains=word)
+            | Q(email__icontains=word)
+        )
+    return people
+
+
+def person_list(*, user, query: str = "", role: str = "", status: str = ""):
+    """The People page's list (issue 13): everyone, those who have left included, narrowed by a
+    search (name, username, e-mail: the trigram indexes of org/0005 serve it on PostgreSQL), a role
+    and a status; by name, with a total order for pagination. Unit and roles come in a fixed number
+    of queries. The page itself is for org.permissions.can_manage_people."""
+    people = _matching(User.objects.all(), query)
+    if role in roles.ROLE_GROUPS:
+        people = people.filter(groups__name=role)
+    if status == PersonStatus.PENDING:
+        people = people.filter(last_login__isnull=True, left_on__isnull=True)
+    elif status == PersonStatus.LEFT:
+        people = people.filter(left_on__isnull=False)
+    elif status == PersonStatus.ACTIVE:
+        people = people.filter(last_login__isnull=False, left_on__isnull=True)
+    return (
+        people.select_related("unit").prefetch_related("groups").order_by("first_name", "last_name", "username", "pk")
+    )
+
+
+def person_get(*, user, pk: int) -> User:
+    """One person for the person page, with their unit."""
+    return get_object_or_404(User.objects.select_related("unit"), pk=pk)
+
+
+def person_role_names(person) -> set[str]:
+    """The portal roles (org.roles.ROLE_GROUPS) the person holds."""
+    return set(person.groups.filter(name__in=roles.ROLE_GROUPS).values_list("name", flat=True))

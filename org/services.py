@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from audit.services import audit_record, diff, snapshot
 from core.exceptions import ApplicationError, NotAllowed
-from org import extensions, permissions, roles
+from org import extensions, permissions, roles, sso
 from org.models import PATH_SEPARATOR, Absence, Unit, User
 
 UNIT_FIELDS = ("name", "name_en", "kind", "parent", "manager", "registry_email")
@@ -149,6 +149,8 @@ def _role_set(*, actor, person, role: str, held: bool, reason: str, actor_repr: 
     single sign-on's role mapping (org.sso), which needs no permission."""
     if actor is not None:
         _require_role_granter(actor, person, role)
+        if role in sso.roles_from_idp():
+            raise ApplicationError(_("The single sign-on decides this role; change it at the identity provider."))
         if not reason.strip():
             raise ApplicationError(_("Give a reason for the change."))
     group = Group.objects.get(name=role)
@@ -247,3 +249,65 @@ def person_hr_update(*, person, actor_repr: str, first_name: str = "", last_name
         person.save(update_fields=["first_name", "last_name", "unit"])
         audit_record(actor=None, actor_repr=actor_repr, target=person, action="user.update", before=before, after=after)
     return after
+
+
+PERSON_FIELDS = ("username", "first_name", "last_name", "email", "unit")
+
+
+def _free_username(email: str) -> str:
+    """The e-mail address, lower-cased, is the username when it is free (it reads like the
+    eduPersonPrincipalName single sign-on brings); otherwise the first free "address-2", "address-3" …"""
+    base = email.lower()[:140]
+    candidate, n = base, 1
+    while User.objects.filter(username__iexact=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+@transaction.atomic
+def person_create(*, actor, first_name: str, last_name: str, email: str, unit: Unit | None = None) -> User:
+    """Name a person before they ever log in (a pending person, issue 13): administrators and the
+    communications department. The person gets an unusable password (they log in by single sign-on,
+    which links them by this e-mail address: org.sso.sign_in), may be chosen as owner or deputy at
+    once (RES-2) and receives the e-mails meant for them at this address meanwhile. An address that
+    another person already has, in any letter case, is refused."""
+    if not permissions.can_manage_people(actor):
+        raise NotAllowed(_("Only administrators and the communications department can add people."))
+    email = User.objects.normalize_email(email.strip())
+    first_name, last_name = first_name.strip(), last_name.strip()
+    if not email:
+        raise ApplicationError(_("Give the person's e-mail address."))
+    if not (first_name or last_name):
+        raise ApplicationError(_("Give the person's name."))
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        raise ApplicationError(
+            _("%(person)s already has the e-mail address %(email)s.") % {"person": existing, "email": existing.email}
+        )
+    person = User(username=_free_username(email), first_name=first_name, last_name=last_name, email=email, unit=unit)
+    person.set_unusable_password()
+    person.full_clean()
+    person.save()
+    audit_record(actor=actor, target=person, action="user.create", after=snapshot(person, PERSON_FIELDS))
+    return person
+
+
+PROFILE_FIELDS = ("language", "notification_mode")
+
+
+@transaction.atomic
+def profile_update(*, actor, language: str, notification_mode: str) -> User:
+    """A person's own preferences (issue 13): the language of the portal's e-mails, and whether
+    they come one at a time or as one daily digest (notifications.digest). Only the person
+    themselves changes them; audited as ``user.update`` when something changed."""
+    person = User.objects.select_for_update().get(pk=actor.pk)
+    before = snapshot(person, PROFILE_FIELDS)
+    person.language, person.notification_mode = language, notification_mode
+    person.full_clean()
+    before, after = diff(before, snapshot(person, PROFILE_FIELDS))
+    if after:
+        person.save(update_fields=list(after))
+        audit_record(actor=actor, target=person, action="user.update", before=before, after=after)
+    actor.language, actor.notification_mode = person.language, person.notification_mode
+    return person

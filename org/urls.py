@@ -8,4 +8,5 @@ urlpatterns = [
     path("new/", views.UnitCreateView.as_view(), name="unit-create"),
     path("<int:pk>/", views.UnitDetailView.as_view(), name="unit-detail"),
     path("<int:pk>/edit/", views.UnitUpdateView.as_view(), name="unit-update"),
+    path("<int:pk>/manager/", views.UnitManagerView.as_view(), name="unit-manager"),
 ]

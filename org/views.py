@@ -2,13 +2,15 @@
 accounts of the unit's subtree, response times) through org.extensions."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from core.views import ServiceFormMixin
+from core.views import ServiceActionView, ServiceFormMixin
 from org import extensions, permissions, selectors, services
 from org.forms import UnitForm
-from org.mixins import RegistryEditorRequiredMixin
+from org.forms_people import UnitManagerForm
+from org.mixins import UnitEditorRequiredMixin
 from org.models import Unit
 
 
@@ -18,6 +20,9 @@ class UnitListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         return selectors.unit_list(user=self.request.user).order_by("path")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_edit=permissions.can_edit_units(self.request.user), **kwargs)
 
 
 class UnitDetailView(LoginRequiredMixin, DetailView):
@@ -48,11 +53,14 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
             manager=manager,
             manager_unit=manager_unit,
             can_edit=permissions.can_edit_units(self.request.user),
+            manager_form=UnitManagerForm(initial={"manager": unit.manager})
+            if permissions.can_edit_units(self.request.user)
+            else None,
         )
         return context
 
 
-class UnitCreateView(RegistryEditorRequiredMixin, ServiceFormMixin, CreateView):
+class UnitCreateView(UnitEditorRequiredMixin, ServiceFormMixin, CreateView):
     form_class = UnitForm
     template_name = "org/unit_form.html"
     success_message = _("The unit was created.")
@@ -64,7 +72,7 @@ class UnitCreateView(RegistryEditorRequiredMixin, ServiceFormMixin, CreateView):
         return self.object.get_absolute_url()
 
 
-class UnitUpdateView(RegistryEditorRequiredMixin, ServiceFormMixin, UpdateView):
+class UnitUpdateView(UnitEditorRequiredMixin, ServiceFormMixin, UpdateView):
     form_class = UnitForm
     template_name = "org/unit_form.html"
     success_message = _("The unit was saved.")
@@ -77,3 +85,21 @@ class UnitUpdateView(RegistryEditorRequiredMixin, ServiceFormMixin, UpdateView):
 
     def get_success_url(self):
         return self.object.get_absolute_url()
+
+
+class UnitManagerView(LoginRequiredMixin, ServiceActionView):
+    """POST manager: set or change the unit's responsible manager (RESP-1) from the unit page, by
+    org.services.unit_update, which lets those org.permissions.can_edit_units names (comms and
+    administrators; 403 for others)."""
+
+    form_class = UnitManagerForm
+    success_message = _("The responsible manager was saved.")
+
+    def prepare(self):
+        self.unit = get_object_or_404(selectors.unit_list(user=self.request.user), pk=self.kwargs["pk"])
+
+    def perform(self, form):
+        services.unit_update(actor=self.request.user, unit_id=self.unit.pk, manager=form.cleaned_data["manager"])
+
+    def get_redirect_url(self):
+        return self.unit.get_absolute_url()
