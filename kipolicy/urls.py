@@ -7,6 +7,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:inventory", permanent=False)),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("org.urls_password")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("units/", include("org.urls")),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("directory/", include("accounts.directory_urls")),
     path("api/v1/", include("kipolicy.api")),
     path("profile/api-tokens/", include("org.urls_tokens")),
+    path("help/", include("core.urls_help")),
     path("admin/", admin.site.urls),
     path("health/", include("kipolicy.health")),
 ]
