@@ -44,7 +44,7 @@ class PortalPasswordValidator:
 # Local username/password is kept for the demo and for break-glass administrators; everyone else
 # signs in through single sign-on and has an unusable password (org.sso). A password is set only
 # here, so that each change is checked against AUTH_PASSWORD_VALIDATORS and audited with the
-# person as the target (AUTH-1: the trail says who changed what, when).
+# person as the target (the trail says whose password changed, when, and by whom).
 
 
 def _password_set(*, user, password: str, action: str, actor, actor_repr: str | None = None) -> None:
