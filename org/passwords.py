@@ -47,26 +47,31 @@ class PortalPasswordValidator:
 # person as the target (the trail says whose password changed, when, and by whom).
 
 
-def _password_set(*, user, password: str, action: str, actor, actor_repr: str | None = None) -> None:
+def _password_set(*, user, password: str) -> None:
+    """Check the password rules, then set the password (the caller audits, in its transaction)."""
     try:
         password_validation.validate_password(password, user)
     except ValidationError as error:
         raise ApplicationError(" ".join(error.messages)) from error
-    with transaction.atomic():
-        user.set_password(password)
-        user.save(update_fields=["password"])
-        # The password itself is never recorded, nor its hash: only that it changed.
-        audit_record(actor=actor, target=user, action=action, actor_repr=actor_repr)
+    user.set_password(password)
+    user.save(update_fields=["password"])
 
 
+# The password itself is never recorded, nor its hash: only that it changed.
+
+
+@transaction.atomic
 def password_change(*, user, new_password: str) -> None:
     """A logged-in person sets a new password (their old one checked by the form)."""
-    _password_set(user=user, password=new_password, action="password.changed", actor=user)
+    _password_set(user=user, password=new_password)
+    audit_record(actor=user, target=user, action="password.changed")
 
 
+@transaction.atomic
 def password_reset(*, user, new_password: str) -> None:
     """A person sets a new password through the link of a password-reset e-mail."""
-    _password_set(user=user, password=new_password, action="password.reset", actor=user)
+    _password_set(user=user, password=new_password)
+    audit_record(actor=user, target=user, action="password.reset")
 
 
 def password_reset_requested(*, user, client_ip: str | None) -> None:

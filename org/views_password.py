@@ -22,6 +22,7 @@ from django.http import HttpResponseRedirect
 from django.utils import translation
 from django.utils.decorators import method_decorator
 
+from core.exceptions import ApplicationError
 from core.throttles import client_ip, rate_limit
 from org import passwords
 
@@ -65,7 +66,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "registration/password_reset_confirm.html"
 
     def form_valid(self, form):
-        passwords.password_reset(user=form.user, new_password=form.cleaned_data["new_password1"])
+        try:
+            passwords.password_reset(user=form.user, new_password=form.cleaned_data["new_password1"])
+        except ApplicationError as exc:  # the form checked the same rules; kept for a rule added later
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         # Not Django's form_valid, which would save the form and set the password a second time.
         return HttpResponseRedirect(self.get_success_url())
@@ -79,7 +84,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change_form.html"
 
     def form_valid(self, form):
-        passwords.password_change(user=form.user, new_password=form.cleaned_data["new_password1"])
+        try:
+            passwords.password_change(user=form.user, new_password=form.cleaned_data["new_password1"])
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
         # Changing the password ends the person's other sessions; this one stays logged in.
         update_session_auth_hash(self.request, form.user)
         return HttpResponseRedirect(self.get_success_url())

@@ -19,6 +19,7 @@ from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from audit.models import AuditEvent
 from tests import factories
@@ -207,3 +208,17 @@ def test_the_reset_form_is_limited_per_address(client, admin):
     assert_throttled(client.post(RESET_URL, {"email": admin.email}))
     assert len(mail.outbox) == sent
     assert client.post(RESET_URL, {"email": admin.email}, REMOTE_ADDR=OTHER_IP).status_code == 302
+
+
+def test_the_services_check_the_rules_themselves(admin):
+    """Whatever interface calls them (a form, a command), the services refuse a weak password:
+    nothing is set and nothing audited."""
+    from core.exceptions import ApplicationError
+    from org.passwords import password_change, password_reset
+
+    for service in (password_change, password_reset):
+        with pytest.raises(ApplicationError, match="Det här lösenordet är för kort"), translation.override("sv"):
+            service(user=admin, new_password="kort1")
+    admin.refresh_from_db()
+    assert admin.check_password(OLD)
+    assert not AuditEvent.objects.filter(action__startswith="password.").exists()
