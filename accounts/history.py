@@ -58,6 +58,7 @@ EVIDENCE_ACTIONS = frozenset(
         "api_token.",
         "user.",  # people created and updated (single sign-on, the People page)
         "role.",  # roles granted and revoked
+        "password.",  # local accounts' passwords reset and changed (about people)
     }
 )
 

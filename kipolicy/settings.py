@@ -182,6 +182,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "org.passwords.PortalPasswordValidator"},
 ]
+# Local accounts (issue 13): how long a password-reset link works, in seconds (Django's default is
+# three days; the few local accounts are break-glass administrators, so two hours).
+PASSWORD_RESET_TIMEOUT = _int("PASSWORD_RESET_TIMEOUT", 2 * 60 * 60)
 
 # Swedish first, English second; times shown in Europe/Stockholm.
 LANGUAGE_CODE = "sv"
@@ -395,7 +398,8 @@ def _rate(name: str, default: str) -> str:
 
 # Requests per client: "user" per API user (token or session), "anon" per IP for API requests
 # without valid credentials, "people-search" per logged-in user (the person and account pickers),
-# the others per IP on the public pages (core.throttles).
+# "password-reset" per IP on the password-reset form's posts (org.views_password), the others per IP
+# on the public pages (core.throttles).
 THROTTLE_RATES = {
     "user": _rate("RATE_LIMIT_API_USER", "600/min"),
     "anon": _rate("RATE_LIMIT_API_ANON", "60/min"),
@@ -403,6 +407,7 @@ THROTTLE_RATES = {
     "directory-check": _rate("RATE_LIMIT_DIRECTORY_CHECK", "60/min"),
     "ping": _rate("RATE_LIMIT_PING", "30/min"),
     "people-search": _rate("RATE_LIMIT_PEOPLE_SEARCH", "120/min"),
+    "password-reset": _rate("RATE_LIMIT_PASSWORD_RESET", "5/hour"),
 }
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["core.throttles.UserRateThrottle", "core.throttles.AnonRateThrottle"]
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = THROTTLE_RATES

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:inventory", permanent=False)),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("org.urls_password")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("units/", include("org.urls")),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("api/v1/", include("kipolicy.api")),
     path("profile/", ProfileView.as_view(), name="profile"),
     path("profile/api-tokens/", include("org.urls_tokens")),
+    path("help/", include("core.urls_help")),
     path("admin/", admin.site.urls),
     path("health/", include("kipolicy.health")),
 ]
