@@ -66,20 +66,38 @@ def test_a_demo_person_logs_in_through_the_provider_and_lands_on_the_inventory(d
     assert problems == []
 
 
-def test_an_expired_id_token_ends_on_the_refused_page_with_nothing_created(demo, page, provider):
+@pytest.mark.parametrize(
+    ("mode", "reason", "says"),
+    [
+        ("expired", "expired", "kunde inte verifieras"),
+        ("wrong-audience", "wrong-audience", "kunde inte verifieras"),
+        ("wrong-nonce", "nonce-mismatch", "kunde inte verifieras"),
+        ("forged", "bad-signature", "kunde inte verifieras"),
+        ("", "unknown-user", None),
+    ],
+)
+def test_a_hostile_or_unknown_login_ends_on_the_refused_page_with_nothing_created(
+    demo, page, provider, settings, mode, reason, says
+):
+    """Real signed tokens that are wrong (expired, another audience, another nonce, claims
+    changed after signing), and a person the portal does not know with SSO_CREATE_USERS off:
+    the refused page in Swedish (axe-clean), the audit event with its reason, nothing created."""
     from axe_playwright_python.sync_playwright import Axe
 
-    provider.set(users={"demo-comms": COMMS}, mode="expired")
+    claims = COMMS if mode else {**COMMS, "sub": "ki-new", "email": "new.person@ki.se"}
+    settings.SSO_CREATE_USERS = bool(mode)
+    provider.set(users={"demo-comms": claims}, mode=mode)
     users = User.objects.count()
 
     through_the_provider(page, demo, provider, "demo-comms")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Inloggningen nekades")
-    expect(page.get_by_role("alert")).to_contain_text("kunde inte verifieras")
-    assert page_problems(Axe(), page, "refused page") == []
+    if says:
+        expect(page.get_by_role("alert")).to_contain_text(says)
+    assert page_problems(Axe(), page, f"refused page ({reason})") == []
     assert User.objects.count() == users
     assert not ExternalIdentity.objects.exists()
     event = AuditEvent.objects.get(action="login.sso_refused")
-    assert (event.after["provider"], event.after["reason"]) == ("oidc", "expired")
+    assert (event.after["provider"], event.after["reason"]) == ("oidc", reason)
     page.get_by_role("link", name="Tillbaka till inloggningssidan").click()
     expect(page).to_have_url(demo.url + reverse("login"))

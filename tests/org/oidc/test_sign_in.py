@@ -210,3 +210,17 @@ def test_the_login_page_offers_the_ki_login_when_oidc_is_on(client, oidc, db):
     page = client.get(reverse("login") + "?next=/reports/").content.decode()
     assert 'href="/oidc/authenticate/?next=/reports/"' in page
     assert 'name="password"' in page
+
+
+def test_entitlements_may_come_as_one_string_and_the_claim_names_are_settings(client, oidc, settings, db):
+    """OIDC_CLAIM_ENTITLEMENTS / OIDC_CLAIM_LANGUAGE name the provider's claims; a string of
+    values separated by commas or spaces is read as a list."""
+    settings.SSO_ROLE_MAP = {"urn:ki:portal:auditor": roles.AUDITOR, "urn:ki:portal:registrar": roles.REGISTRAR}
+    settings.OIDC_CLAIM_ENTITLEMENTS = "groups"
+    settings.OIDC_CLAIM_LANGUAGE = "ui_locales"
+    claims = {**ANNA, "groups": "urn:ki:portal:auditor, urn:ki:portal:registrar", "ui_locales": "sv-SE"}
+    oidc.set(users={"anna": claims})
+    assert login(client, oidc).status_code == 302
+    user = User.objects.get()
+    assert set(user.groups.values_list("name", flat=True)) == {roles.AUDITOR, roles.REGISTRAR}
+    assert user.language == "sv"
