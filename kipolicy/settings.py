@@ -421,7 +421,8 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 # (counted from the failure that locked it; attempts during the lockout do not extend it).
 # axes' backend comes first so that it refuses before the password is checked; the API's token
 # and session authentication do not go through these backends.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# The password backend is Django's ModelBackend refusing whom LOCAL_LOGIN excludes (org/logins_local.py).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "org.logins_local.LocalPasswordBackend"]
 AXES_FAILURE_LIMIT = _int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -511,6 +512,48 @@ if SAML_ENABLED:
     )
     AUTHENTICATION_BACKENDS += ["org.saml.SamlBackend"]
 # --- end of SAML -------------------------------------------------------------------------------
+# OpenID Connect (mozilla-django-oidc; org/oidc.py, docs/configuration.md "OpenID Connect"). On
+# when OIDC_ENABLED is true, or when it is unset and OIDC_RP_CLIENT_ID is set. The provider's
+# addresses come from OIDC_OP_DISCOVERY_URL, read at the first login and kept for an hour (nothing
+# is downloaded while the settings load), or each from its own OIDC_OP_* variable, which wins.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_ENABLED = _bool("OIDC_ENABLED", bool(OIDC_RP_CLIENT_ID))
+OIDC_RP_CLIENT_SECRET = _secret("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_DISCOVERY_URL = env.str("OIDC_OP_DISCOVERY_URL", default="")
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_TIMEOUT = _int("OIDC_TIMEOUT_SECONDS", 10)
+# Seconds of clock difference with the provider tolerated when checking exp and iat.
+OIDC_CLOCK_SKEW_SECONDS = _int("OIDC_CLOCK_SKEW_SECONDS", 60)
+# Which claims carry the home unit's organisation code, the entitlements (SSO_ROLE_MAP's values:
+# a list, or one string of values separated by spaces or commas) and the preferred language.
+OIDC_CLAIM_UNIT = env.str("OIDC_CLAIM_UNIT", default="ki_unit_code")
+OIDC_CLAIM_ENTITLEMENTS = env.str("OIDC_CLAIM_ENTITLEMENTS", default="eduperson_entitlement")
+OIDC_CLAIM_LANGUAGE = env.str("OIDC_CLAIM_LANGUAGE", default="locale")
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+if OIDC_ENABLED:
+    if not OIDC_RP_CLIENT_ID or not (OIDC_OP_DISCOVERY_URL or OIDC_OP_AUTHORIZATION_ENDPOINT):
+        raise ImproperlyConfigured(
+            "OIDC_ENABLED needs OIDC_RP_CLIENT_ID and OIDC_OP_DISCOVERY_URL (or the OIDC_OP_*_ENDPOINT "
+            "variables); see docs/configuration.md"
+        )
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    # After axes' backend and the password backend: a password login never reaches the provider.
+    AUTHENTICATION_BACKENDS.append("org.oidc.OIDCBackend")
+
+# Who may log in with a username and password (org/logins_local.py): "all" (the demo), "admins"
+# (administrators and superusers only: break-glass when single sign-on fails) or "off".
+LOCAL_LOGIN = env.str("LOCAL_LOGIN", default="all")
+if LOCAL_LOGIN not in {"all", "admins", "off"}:
+    raise ImproperlyConfigured(f"LOCAL_LOGIN must be all, admins or off, not {LOCAL_LOGIN!r}")
 
 # --- Audit trail (issue 11, defect 7): the daily verification of the hash chain -------------
 # every day at 03:30: recompute the audit trail's hash chain; a break is mailed to comms once

@@ -3,13 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from org.logins_local import LoginView
 from org.views_profile import ProfileView
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:inventory", permanent=False)),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("org.urls_password")),
+    path("oidc/", include("org.urls_oidc")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("units/", include("org.urls")),

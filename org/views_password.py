@@ -8,7 +8,8 @@ password is set by org.passwords' services, which check the rules again and audi
   limited per client IP (THROTTLE_RATES["password-reset"], core.throttles) so that it cannot be
   used to send e-mail in bulk.
 - No link goes to a person without a usable password (single sign-on only, or a pending person
-  named by an import: Django's form skips them) nor to a person who has left KI.
+  named by an import: Django's form skips them), to a person who has left KI, nor to one that
+  LOCAL_LOGIN does not let log in with a password (org.logins_local).
 - The e-mail is in the person's own language (User.language), whatever the language of the page
   it was asked for from, and is sent at once rather than through the notifications outbox: it
   must not wait for a digest, and the link must not rest in a table.
@@ -25,13 +26,15 @@ from django.utils.decorators import method_decorator
 from core.exceptions import ApplicationError
 from core.throttles import client_ip, rate_limit
 from org import passwords
+from org.logins_local import local_login_allows
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Django's form; no link for leavers, and the e-mail in the recipient's language."""
+    """Django's form; no link for leavers nor for people LOCAL_LOGIN keeps from using a password,
+    and the e-mail in the recipient's language."""
 
     def get_users(self, email):
-        return (user for user in super().get_users(email) if not user.has_left)
+        return (user for user in super().get_users(email) if not user.has_left and local_login_allows(user))
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
         user = context["user"]

@@ -222,3 +222,20 @@ def test_the_services_check_the_rules_themselves(admin):
     admin.refresh_from_db()
     assert admin.check_password(OLD)
     assert not AuditEvent.objects.filter(action__startswith="password.").exists()
+
+
+def test_no_link_for_people_local_login_leaves_out(client, admin, settings):
+    """LOCAL_LOGIN=admins (issue 13): only administrators log in with a password, so only they get
+    a reset link; with LOCAL_LOGIN=off nobody does. The page is the same for everyone."""
+    from django.contrib.auth.models import Group
+
+    staff = factories.UserFactory(username="staff", email="staff@ki.se", password=OLD)
+    admin.groups.add(Group.objects.get(name="administrator"))
+    settings.LOCAL_LOGIN = "admins"
+    client.post(RESET_URL, {"email": staff.email})
+    assert mail.outbox == []
+    client.post(RESET_URL, {"email": admin.email})
+    assert [m.to for m in mail.outbox] == [[admin.email]]
+    settings.LOCAL_LOGIN = "off"
+    client.post(RESET_URL, {"email": admin.email})
+    assert len(mail.outbox) == 1

@@ -1,0 +1,1 @@
+"""A small OpenID provider (django-oauth-toolkit) that the portal's tests log in through."""
