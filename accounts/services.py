@@ -399,3 +399,24 @@ def deputy_change(*, actor, account_id: int, person) -> SocialAccount:
         raise ApplicationError(_("The deputy cannot be the account owner (RES-2)."))
     _people_set(actor=actor, account=account, owner=None, deputy=person, notify=True)
     return account
+
+
+def social_accounts_unit_close(*, actor, unit: Unit, successor: Unit) -> int:
+    """Move every account of a unit being closed to its successor, with their open requests
+    (issue 13): org.services.unit_close calls this through org.extensions.unit_close_hooks, inside
+    its transaction, after checking the actor. Each account gets its own account.update audit
+    event (before/after unit); decisions and findings keep the unit as it was. Nobody is e-mailed:
+    a reorganisation changes no one's responsibility for the account."""
+    accounts = list(SocialAccount.objects.select_for_update().filter(unit=unit).order_by("pk"))
+    for account in accounts:
+        account.unit = successor
+        account.save(update_fields=["unit", "updated_at"])
+        audit_record(
+            actor=actor,
+            target=account,
+            action="account.update",
+            before={"unit": str(unit)},
+            after={"unit": str(successor)},
+            note=_("Unit closed; its accounts moved to the successor."),
+        )
+    return len(accounts)
