@@ -214,3 +214,46 @@ def test_the_command_dry_runs_then_applies(comms, tmp_path, capsys):
     call_command("import_units", str(path), "--apply", "--user", comms.username)
     assert "Nothing to change." in capsys.readouterr().out
     assert Unit.objects.count() == 12
+
+
+IMPORT = "/units/import/"
+CONFIRM = "/units/import/confirm/"
+
+
+def test_the_import_page_permission_matrix(client, owner, auditor, comms):
+    assert client.get(IMPORT).status_code == 302  # anonymous: to the login page
+    for user in (owner, auditor):
+        client.force_login(user)
+        assert client.get(IMPORT).status_code == 403
+        assert client.post(IMPORT, {"file": csv_file(tree_rows(3))}).status_code == 403
+        assert client.post(CONFIRM, {"token": "x"}).status_code == 403
+    client.force_login(comms)
+    page = client.get(IMPORT)
+    assert page.status_code == 200
+    assert not Unit.objects.exists()
+
+
+def test_comms_imports_through_the_page_after_a_dry_run(client, comms):
+    client.force_login(comms)
+    dry = client.post(IMPORT, {"file": csv_file(tree_rows(5) + [["BAD", "Fel", "", "NOPE", "department", "", ""]])})
+    assert dry.status_code == 200
+    assert dry.context["counts"] == {"create": 5, "update": 0, "unchanged": 0, "invalid": 1}
+    assert "NOPE" in dry.content.decode()
+    assert not Unit.objects.exists()
+    token = dry.context["token"]
+    done = client.post(CONFIRM, {"token": token})
+    assert done.status_code == 302 and done.url == "/units/"
+    assert Unit.objects.count() == 5
+    # The token is spent: a second confirmation finds nothing.
+    assert client.post(CONFIRM, {"token": token}).status_code == 404
+    again = client.post(IMPORT, {"file": csv_file(tree_rows(5))})
+    assert again.context["token"] is None and again.context["counts"]["unchanged"] == 5
+
+
+def test_the_confirmation_refuses_when_the_units_changed_since_the_dry_run(client, comms):
+    client.force_login(comms)
+    dry = client.post(IMPORT, {"file": csv_file([["A", "Alfa", "", "", "department", "", ""]])})
+    factories.UnitFactory(code="A", name="Alfa")  # someone else created it meanwhile
+    response = client.post(CONFIRM, {"token": dry.context["token"]})
+    assert response.status_code == 200 and response.context["error"]
+    assert Unit.objects.count() == 1
