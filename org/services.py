@@ -296,7 +296,7 @@ def person_create(*, actor, first_name: str, last_name: str, email: str, unit=No
     """Name a pending person (issue 13): someone an import or the communications department names
     before they ever log in. No usable password: they log in by single sign-on, which links them
     by e-mail address (org.sso). Audited as user.create."""
-    if actor is not None and not permissions.can_manage_people(actor):
+    if actor is None or not permissions.can_manage_people(actor):
         raise NotAllowed(_("Only administrators and the communications department may add people."))
     User = get_user_model()
     email = (email or "").strip()

@@ -62,6 +62,8 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
             manager_unit=manager_unit,
             can_edit=permissions.can_edit_units(self.request.user) and not unit.is_closed,
             successor=unit.successor if unit.is_closed else None,
+            # Units closed into this one: their pages stay, and this is the way to them.
+            predecessors=list(unit.predecessors.order_by("name")),
         )
         return context
 

@@ -76,13 +76,15 @@ def test_a_closed_unit_leaves_the_tree_and_the_pickers_but_keeps_its_page(client
     text = page.content.decode()
     assert "Succeeded by" in text or "Efterträdd av" in text
     assert b.get_absolute_url() in text
+    # The successor's page leads to the closed unit.
+    assert a.get_absolute_url() in client.get(b.get_absolute_url()).content.decode()
     # Read-only: no buttons, and their addresses answer 404.
     assert reverse("org:unit-close", args=[a.pk]) not in text
     for name in ("org:unit-update", "org:unit-move", "org:unit-rename", "org:unit-close"):
         assert client.get(reverse(name, args=[a.pk])).status_code == 404
 
 
-def test_closing_is_refused_for_bad_successors(comms, tree):
+def test_closing_is_refused_for_bad_successors(comms, tree, english):
     root, a, division, b, _accounts = tree
     day = datetime.date(2026, 9, 1)
     with pytest.raises(ApplicationError):

@@ -61,7 +61,7 @@ def run(actor, upload):
     return plan, (unit_import_apply(actor=actor, plan=plan) if plan.to_write else None)
 
 
-def test_a_tree_of_500_units_imports_in_a_few_seconds_and_again_changes_nothing(comms):
+def test_a_tree_of_500_units_imports_in_a_few_seconds_and_again_changes_nothing(comms, english):
     """Issue 13: 500 units, rows in any order, each created through unit_create with its audit
     event; the same file again is "nothing to change" with no audit event."""
     rows = tree_rows(500)
@@ -130,7 +130,7 @@ def test_units_missing_from_the_file_are_reported_not_deleted(comms):
     assert Unit.objects.filter(code="B").exists()
 
 
-def test_bad_rows_are_refused_with_row_column_and_reason(comms):
+def test_bad_rows_are_refused_with_row_column_and_reason(comms, english):
     factories.UnitFactory(code="OLD", closed_on="2025-01-01")
     rows = [
         ["", "Utan kod", "", "", "department", "", ""],  # row 2
@@ -162,7 +162,7 @@ def test_bad_rows_are_refused_with_row_column_and_reason(comms):
     assert not Unit.objects.filter(code__startswith="X").exists()
 
 
-def test_a_file_without_the_required_columns_is_refused_whole(comms):
+def test_a_file_without_the_required_columns_is_refused_whole(comms, english):
     with pytest.raises(ApplicationError, match="code/kod"):
         parse_units(csv_file([["Alfa"]], header=["name"]))
 
