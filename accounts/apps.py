@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # The unit page (org) shows the accounts of the unit's subtree, and how many are below each
         # unit under it, and a person's accounts on the People pages, through org's hooks.
+        from accounts.services import social_accounts_unit_close
         from accounts.views import person_accounts_panel, subunit_account_counts, unit_accounts_panel
         from org import extensions
 
@@ -24,3 +25,5 @@ class AccountsConfig(AppConfig):
         extensions.person_pages["handover"] = leaver_handover_view
         # The People pages' person page shows the accounts the person holds (issue 13).
         extensions.person_panels.append(person_accounts_panel)
+        # Closing a unit (org.services.unit_close) moves its accounts to the successor.
+        extensions.unit_close_hooks.append(social_accounts_unit_close)

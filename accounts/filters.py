@@ -28,7 +28,7 @@ class InventoryFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
     unit = django_filters.ModelChoiceFilter(
-        label=_("Unit (including units below it)"), queryset=Unit.objects.all(), method="in_unit", widget=Select
+        label=_("Unit (including units below it)"), queryset=Unit.objects.open(), method="in_unit", widget=Select
     )
     platform = django_filters.ModelChoiceFilter(label=_("Platform"), queryset=Platform.objects.all(), widget=Select)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=AccountStatus.choices)

@@ -79,7 +79,7 @@ class SocialAccountForm(OwnerDeputyFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["url"].help_text = _("Paste the address of the account's profile page; the platform is recognised.")
-        self.fields["unit"].queryset = self.fields["unit"].queryset.select_related(None).order_by("path")
+        self.fields["unit"].queryset = self.fields["unit"].queryset.select_related(None).open().order_by("path")
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(_("The account"), "name", "url", "unit", "classification"),

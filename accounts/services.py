@@ -631,3 +631,24 @@ def leaver_handovers_cancel(*, actor, person, left_on, reason: str, actor_repr: 
             after={"offered_to": str(person), "left_on": left_on},
             note=reason,
         )
+
+
+def social_accounts_unit_close(*, actor, unit: Unit, successor: Unit) -> int:
+    """Move every account of a unit being closed to its successor, with their open requests
+    (issue 13): org.services.unit_close calls this through org.extensions.unit_close_hooks, inside
+    its transaction, after checking the actor. Each account gets its own account.update audit
+    event (before/after unit); decisions and findings keep the unit as it was. Nobody is e-mailed:
+    a reorganisation changes no one's responsibility for the account."""
+    accounts = list(SocialAccount.objects.select_for_update().filter(unit=unit).order_by("pk"))
+    for account in accounts:
+        account.unit = successor
+        account.save(update_fields=["unit", "updated_at"])
+        audit_record(
+            actor=actor,
+            target=account,
+            action="account.update",
+            before={"unit": str(unit)},
+            after={"unit": str(successor)},
+            note=_("Unit closed; its accounts moved to the successor."),
+        )
+    return len(accounts)

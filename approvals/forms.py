@@ -22,7 +22,7 @@ class RequestForm(OwnerDeputyFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = self.fields["unit"].queryset.order_by("path")
+        self.fields["unit"].queryset = self.fields["unit"].queryset.open().order_by("path")
         for name in (
             "goal",
             "operational_benefit",

@@ -53,7 +53,17 @@ class Decision(BaseModel):
     )
     decided_by_repr = models.CharField(_("decided by"), max_length=200)
     clauses = models.CharField(_("clauses"), max_length=200)
-    # The account's unit when the decision was made, and the registry the record went to.
+    # The account's unit when the decision was made (kept when the unit is later closed or merged,
+    # so reports of past periods show the unit as it was), its name then, and the registry the
+    # record went to.
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("unit at the time"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     unit_repr = models.CharField(_("unit"), max_length=300)
     registry_email = models.EmailField(_("sent to registry"), blank=True)
     registry_reference = models.CharField(_("registry reference number"), max_length=100, blank=True)

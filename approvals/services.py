@@ -142,6 +142,7 @@ def _decision(*, actor, account: SocialAccount, step: str, outcome: str, comment
         decided_by=actor,
         decided_by_repr=str(actor),
         clauses=STEP_CLAUSES[step],
+        unit=account.unit,  # the unit at the time: kept when the unit is closed later (issue 13)
         unit_repr=account.unit.name,
         registry_email=registry_email_for(account),
     )

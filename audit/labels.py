@@ -45,6 +45,8 @@ ACTION_LABELS = {
     "weeding.decide": _("Material weeded"),
     "unit.create": _("Unit created"),
     "unit.update": _("Unit changed"),
+    "unit.close": _("Unit closed"),
+    "unit.merge": _("Units merged into this one"),
     "export.inventory": _("Inventory exported"),
     "export.audit_trail": _("Audit trail exported"),
     "export.compliance": _("Compliance report exported"),

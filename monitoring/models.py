@@ -134,6 +134,16 @@ class Finding(BaseModel):
         "accounts.SocialAccount", verbose_name=_("account"), on_delete=models.PROTECT, related_name="findings"
     )
     rule = models.CharField(_("rule"), max_length=40)
+    # The account's unit when the finding was opened: kept when the unit is later closed or
+    # merged, so reports of past periods show the unit as it was (issue 13).
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("unit at the time"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     opened_at = models.DateTimeField(_("open since"))
     last_seen_at = models.DateTimeField(_("last seen"))
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)

@@ -245,18 +245,25 @@ def _findings_open(*, rule_id: str, account_ids: set[int], now: datetime.datetim
         meta = Finding._meta
         columns = ", ".join(
             meta.get_field(f).column
-            for f in ("created_at", "updated_at", "account", "rule", "opened_at", "last_seen_at")
+            for f in ("created_at", "updated_at", "account", "unit", "rule", "opened_at", "last_seen_at")
         )
+        accounts = SocialAccount._meta
         with connection.cursor() as cursor:
+            # The account's unit at the time comes from the same statement (issue 13).
             cursor.execute(
                 f"INSERT INTO {meta.db_table} ({columns}) "  # noqa: S608 (names from the model, values as parameters)
-                "SELECT %s, %s, a, %s, %s, %s FROM unnest(%s::bigint[]) AS a",
+                f"SELECT %s, %s, a, acc.{accounts.get_field('unit').column}, %s, %s, %s "
+                f"FROM unnest(%s::bigint[]) AS a JOIN {accounts.db_table} acc ON acc.{accounts.pk.column} = a",
                 # The ids as one array literal: adapting 100 000 ints one by one took seconds.
                 [stamp, stamp, rule_id, now, now, "{" + ",".join(map(str, sorted(account_ids))) + "}"],
             )
             return cursor.rowcount
+    units = dict(SocialAccount.objects.filter(pk__in=account_ids).values_list("pk", "unit_id"))
     Finding.objects.bulk_create(
-        [Finding(account_id=a, rule=rule_id, opened_at=now, last_seen_at=now) for a in account_ids],
+        [
+            Finding(account_id=a, unit_id=units.get(a), rule=rule_id, opened_at=now, last_seen_at=now)
+            for a in account_ids
+        ],
         batch_size=1000,
     )
     return len(account_ids)

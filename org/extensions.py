@@ -3,6 +3,9 @@
 
 - unit panels: `fn(request, unit) -> (template_name, context) | None`, shown on the unit page in
   the order the apps are installed (the accounts of the unit's subtree, the response-time link …);
+- unit close hooks: `fn(*, actor, unit, successor) -> int`, called by org.services.unit_close
+  inside its transaction: the app moves what belongs to the closed unit (its accounts, with their
+  open requests) to the successor, auditing each move, and returns how many it moved;
 - sub-unit columns: `fn(request, unit, children) -> (label, {child_pk: value}) | None`, a column
   of the page's "Units below" table (the number of accounts below each child …). A hook answers
   for all the children at once, with a fixed number of queries, never one per child;
@@ -18,6 +21,7 @@ from core import hooks
 
 unit_panels: list[Callable] = []
 subunit_columns: list[Callable] = []
+unit_close_hooks: list[Callable] = []
 
 
 def panels(request, unit) -> list[tuple[str, dict]]:

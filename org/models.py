@@ -132,6 +132,11 @@ class UnitQuerySet(models.QuerySet):
         responsible manager (RESP-1), none for anyone else. roles.oversees_unit is its predicate."""
         return self.all() if roles.sees_everything(user) else self.managed_by(user)
 
+    def open(self):
+        """Units not closed: what the tree and every unit picker offer. A closed unit keeps its page
+        (read-only, naming its successor) and stays on the decisions and findings of its time."""
+        return self.filter(closed_on__isnull=True)
+
     def ancestors_of(self, unit: "Unit", *, include_self: bool = True):
         """The units above this one (nearest last when ordered by depth)."""
         paths = unit.ancestor_paths()
@@ -218,6 +223,10 @@ class Unit(BaseModel):
         if self.name_en and (get_language() or "sv").startswith("en"):
             return self.name_en
         return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
 
     def ancestor_paths(self) -> list[str]:
         """The paths of this unit and of every unit above it, root first."""

@@ -1,6 +1,8 @@
 """The services of org's models (units, absences, people's roles): each checks who may, writes the change and its
 audit event in one transaction."""
 
+import datetime
+
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import F, Value
@@ -14,7 +16,7 @@ from core.exceptions import ApplicationError, NotAllowed
 from org import extensions, permissions, roles, sso
 from org.models import PATH_SEPARATOR, Absence, Unit, User
 
-UNIT_FIELDS = ("name", "name_en", "kind", "parent", "manager", "registry_email")
+UNIT_FIELDS = ("name", "name_en", "kind", "parent", "manager", "registry_email", "code")
 
 
 def _segment(pk: int) -> str:
@@ -36,9 +38,12 @@ def unit_create(
     name_en: str = "",
     manager=None,
     registry_email: str = "",
+    code: str | None = None,
 ) -> Unit:
     """Create a unit under its parent and record it in the audit trail."""
     _require_registry_editor(actor)
+    if parent is not None and parent.is_closed:
+        raise ApplicationError(_("A unit cannot be placed under a closed unit."))
     # The path needs the new primary key, so it is set in a second write inside the transaction.
     unit = Unit(
         name=name,
@@ -47,6 +52,7 @@ def unit_create(
         parent=parent,
         manager=manager,
         registry_email=registry_email,
+        code=code or None,
         path=f"new-{id(object())}",
     )
     unit.full_clean(exclude=["path"])
@@ -66,6 +72,15 @@ def unit_update(*, actor, unit_id: int, **changes) -> Unit:
     if unknown:
         raise TypeError(f"unit_update got unknown fields {sorted(unknown)}")
     unit = Unit.objects.select_for_update().get(pk=unit_id)
+    if unit.is_closed:
+        raise ApplicationError(_("The unit is closed; it can no longer change."))
+    return _unit_change(actor=actor, unit=unit, changes=changes)
+
+
+def _unit_change(*, actor, unit: Unit, changes: dict) -> Unit:
+    """Set the fields, move the subtree if the parent changed, audit the difference (unit.update)."""
+    if "code" in changes:
+        changes["code"] = changes["code"] or None  # blank codes are NULL: unique only when given
     before = snapshot(unit, UNIT_FIELDS)
     old_path = unit.path
     for field, value in changes.items():
@@ -73,6 +88,8 @@ def unit_update(*, actor, unit_id: int, **changes) -> Unit:
     new_parent = unit.parent
     if new_parent is not None and new_parent.path.startswith(old_path):
         raise ApplicationError(_("A unit cannot be placed under itself or one of its own sub-units."))
+    if new_parent is not None and new_parent.is_closed and "parent" in changes:
+        raise ApplicationError(_("A unit cannot be placed under a closed unit."))
     unit.full_clean()
     unit.save()
     new_path = (new_parent.path if new_parent else "") + _segment(unit.pk)
@@ -250,6 +267,87 @@ def person_hr_update(*, person, actor_repr: str, first_name: str = "", last_name
         audit_record(actor=None, actor_repr=actor_repr, target=person, action="user.update", before=before, after=after)
     return after
 
+
+# --------------------------------------------------------------------------- reorganisation
+
+
+@transaction.atomic
+def unit_close(*, actor, unit_id: int, successor_id: int, closed_on: datetime.date) -> Unit:
+    """Close a unit in a reorganisation (issue 13), in one transaction:
+
+    1. the apps above move what belongs to the unit to the successor through
+       org.extensions.unit_close_hooks: its accounts, with their open requests (accounts), each
+       move audited on the account, so decisions and findings keep the unit as it was;
+    2. the units right below it move under the successor (each a unit.update, their subtrees
+       following);
+    3. the unit records when it closed and its successor (unit.close). It disappears from the
+       tree and the pickers; its page stays, read-only, naming the successor.
+    """
+    _require_registry_editor(actor)
+    # Lock both in one order (by primary key), so two reorganisations cannot deadlock.
+    locked = {u.pk: u for u in Unit.objects.select_for_update().filter(pk__in=[unit_id, successor_id]).order_by("pk")}
+    unit, successor = locked.get(unit_id), locked.get(successor_id)
+    if unit is None or successor is None:
+        raise ApplicationError(_("There is no such unit."))
+    if unit.pk == successor.pk:
+        raise ApplicationError(_("A unit cannot succeed itself."))
+    if unit.is_closed:
+        raise ApplicationError(_("The unit is already closed."))
+    if successor.is_closed:
+        raise ApplicationError(_("The successor is closed; choose a unit that is not."))
+    if successor.path.startswith(unit.path):
+        raise ApplicationError(_("The successor cannot be one of the closed unit's own sub-units."))
+    if closed_on is None:
+        raise ApplicationError(_("Give the day the unit closes."))
+
+    moved = {"accounts": 0}
+    for hook in extensions.unit_close_hooks:
+        moved["accounts"] += hook(actor=actor, unit=unit, successor=successor) or 0
+    children = list(Unit.objects.select_for_update().filter(parent=unit).order_by("path"))
+    for child in children:
+        _unit_change(actor=actor, unit=child, changes={"parent": successor})
+    successor.refresh_from_db()
+
+    unit.closed_on, unit.successor = closed_on, successor
+    unit.save(update_fields=["closed_on", "successor", "updated_at"])
+    audit_record(
+        actor=actor,
+        target=unit,
+        action="unit.close",
+        after={
+            "closed_on": closed_on,
+            "successor": str(successor),
+            "successor_id": successor.pk,
+            "accounts_moved": moved["accounts"],
+            "units_moved": [str(child) for child in children],
+        },
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_merge(*, actor, unit_ids: list[int], into_id: int, closed_on: datetime.date | None = None) -> Unit:
+    """Merge units into one (issue 13): each is closed with `into` as its successor (unit_close),
+    and the target records the merge (unit.merge). All or nothing."""
+    _require_registry_editor(actor)
+    unit_ids = list(dict.fromkeys(unit_ids))
+    if not unit_ids:
+        raise ApplicationError(_("Choose the units to merge."))
+    if into_id in unit_ids:
+        raise ApplicationError(_("A unit cannot be merged into itself."))
+    closed_on = closed_on or timezone.localdate()
+    closed = [unit_close(actor=actor, unit_id=pk, successor_id=into_id, closed_on=closed_on) for pk in unit_ids]
+    into = Unit.objects.get(pk=into_id)
+    audit_record(
+        actor=actor,
+        target=into,
+        action="unit.merge",
+        after={"merged": [str(u) for u in closed], "merged_ids": [u.pk for u in closed], "closed_on": closed_on},
+    )
+    return into
+
+
+# --------------------------------------------------------------------------- people
 
 PERSON_FIELDS = ("username", "first_name", "last_name", "email", "unit")
 

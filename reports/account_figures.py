@@ -144,18 +144,30 @@ def account_records(ids: list[int], period: Period) -> dict[int, dict[str, list]
         Finding.objects.filter(account_id__in=ids, opened_at__lt=end_at)
         .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=start_at))
         .order_by("account_id", "rule")
-        .values_list("account_id", "rule", "opened_at", "resolved_at")
+        .values_list("account_id", "rule", "opened_at", "resolved_at", "unit_id")
     ):
-        by_account[row[0]]["findings"].append(row[1:])
+        by_account[row[0]]["findings"].append(row[1:4])
+        if row[4] is not None:
+            by_account[row[0]]["units"].append((row[2], row[4]))
     for row in (
         Decision.objects.filter(
             account_id__in=ids, outcome=Outcome.APPROVE, step__in=[Step.COMMS, Step.RETROACTIVE, Step.MANAGER]
         )
         .order_by("account_id", "created_at", "pk")
-        .values_list("account_id", "step", "created_at", "decided_by_repr", "registry_reference", "pk")
+        .values_list("account_id", "step", "created_at", "decided_by_repr", "registry_reference", "pk", "unit_id")
     ):
-        by_account[row[0]]["decisions"].append(row[1:])
+        by_account[row[0]]["decisions"].append(row[1:6])
+        if row[6] is not None and row[2] < end_at:
+            by_account[row[0]]["units"].append((row[2], row[6]))
     return by_account
+
+
+def recorded_unit_id(records: dict) -> int | None:
+    """The account's unit as recorded by its latest finding or decision of the period or before
+    (issue 13): where the account belonged then, even if its unit has since been closed and the
+    account moved to the successor. None when nothing in the period recorded a unit."""
+    units = records.get("units")
+    return max(units)[1] if units else None
 
 
 # --------------------------------------------------------------------------- one account
@@ -182,14 +194,17 @@ def active_days(account: SocialAccount, period: Period, last_day: datetime.date)
     return ActiveDays(activated, first, last, max(0, (last - first).days + 1))
 
 
-def account_figures(account: SocialAccount) -> dict:
-    """Which account, where it belongs and who is responsible for its unit now (RESP-1)."""
-    manager = account.unit.manager
+def account_figures(account: SocialAccount, unit=None) -> dict:
+    """Which account, where it belongs and who is responsible for that unit now (RESP-1). `unit`
+    is the unit the report files the account under (the unit at the time for a past period);
+    the account's current unit when not given."""
+    unit = unit or account.unit
+    manager = unit.manager
     return {
         "account_id": account.pk,
         "account": f"{account.name} ({account.platform.name})",
         "url": account.url,
-        "unit": account.unit.display_name,
+        "unit": unit.display_name,
         "status": str(AccountStatus(account.status).label),
         "manager": (manager.get_full_name() or manager.get_username()) if manager else "",
     }

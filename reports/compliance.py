@@ -118,16 +118,39 @@ class ComplianceReport:
             for a in SocialAccount.objects.filter(pk__in=ids).select_related("platform", "unit", "unit__manager")
         }
         records = af.account_records(ids, self.period)
+        units = self._units_at_the_time(accounts.values(), records)
         for account_id in ids:
             account = accounts[account_id]
-            row, extra = self._row(account, records[account_id])
-            totals = self._units.get(account.unit_id)
+            unit = units.get(account_id, account.unit)
+            row, extra = self._row(account, unit, records[account_id])
+            totals = self._units.get(unit.pk)
             if totals is None:
-                totals = self._units[account.unit_id] = UnitTotals(account.unit)
+                totals = self._units[unit.pk] = UnitTotals(unit)
             totals.add(row, extra)
             yield row
 
-    def _row(self, account: SocialAccount, records) -> tuple[dict, dict]:
+    def _units_at_the_time(self, accounts, records) -> dict[int, Unit]:
+        """{account id: unit} for the accounts a report of a past period files under the unit they
+        belonged to then, as their latest finding or decision recorded it, because the unit has
+        since been closed or merged and the account moved (issue 13). A report of a period not yet
+        over files every account under its current unit. At most one query per chunk, for units
+        that no account of the chunk belongs to now."""
+        if self.period.end_at > self.made_at:
+            return {}
+        wanted = {}
+        for account in accounts:
+            unit_id = af.recorded_unit_id(records[account.pk])
+            if unit_id is not None and unit_id != account.unit_id:
+                wanted[account.pk] = unit_id
+        if not wanted:
+            return {}
+        known = {a.unit_id: a.unit for a in accounts}
+        missing = set(wanted.values()) - set(known)
+        if missing:
+            known.update((u.pk, u) for u in Unit.objects.filter(pk__in=missing).select_related("manager"))
+        return {account_id: known[unit_id] for account_id, unit_id in wanted.items() if unit_id in known}
+
+    def _row(self, account: SocialAccount, unit: Unit, records) -> tuple[dict, dict]:
         """One account's row, and what the unit roll-up needs besides (the counts behind shares)."""
         period = self.period
         days = af.active_days(account, period, self.last_day)
@@ -140,7 +163,7 @@ class ComplianceReport:
         for rule in open_rules:
             self.open_by_rule[rule] += 1
         row = {
-            **af.account_figures(account),
+            **af.account_figures(account, unit),
             **af.responsibility_figures(records["owner"], records["deputy"], period, self.shown_to, days),
             **af.monitoring_figures(days, checkins),
             **af.screenshot_figures(records["snapshots"], period, days),

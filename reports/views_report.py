@@ -76,7 +76,7 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         unit = self.fields["unit"]
-        unit.queryset = Unit.objects.overseen_by(user).order_by("path")
+        unit.queryset = Unit.objects.overseen_by(user).open().order_by("path")
         if permissions.can_report(user, None):
             unit.empty_label = _("All of KI")
         else:

@@ -164,6 +164,7 @@ class FindingFactory(factory.django.DjangoModelFactory):
         model = "monitoring.Finding"
 
     account = factory.SubFactory(SocialAccountFactory)
+    unit = factory.LazyAttribute(lambda f: f.account.unit)  # the unit at the time, as the sweep records it
     rule = "no-owner"
     opened_at = factory.LazyFunction(timezone.now)
     last_seen_at = factory.LazyAttribute(lambda f: f.opened_at)
