@@ -176,3 +176,66 @@ def role_grant(*, actor, person, role: str, reason: str, actor_repr: str | None 
 def role_revoke(*, actor, person, role: str, reason: str, actor_repr: str | None = None) -> bool:
     """Take a role from a person."""
     return _role_set(actor=actor, person=person, role=role, held=False, reason=reason, actor_repr=actor_repr)
+
+
+# --------------------------------------------------------------------------
+# Pending people (issue 13). The People page has a function with the same name and signature;
+# the lead keeps one at merge.
+# --------------------------------------------------------------------------
+
+PERSON_FIELDS = ("username", "first_name", "last_name", "email", "unit")
+
+
+def _username_from_email(email: str) -> str:
+    """The local part of the e-mail address, in the characters a user name allows, made unique
+    (anna.svensson, anna.svensson-2, ...)."""
+    import re
+
+    from django.contrib.auth import get_user_model
+    from django.db.models.functions import Lower
+
+    local = email.split("@", 1)[0].lower()
+    base = re.sub(r"[^\w.@+-]", "", local)[:140] or "person"
+    taken = set(get_user_model().objects.filter(username__istartswith=base).values_list(Lower("username"), flat=True))
+    candidate, n = base, 1
+    while candidate.lower() in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+@transaction.atomic
+def person_create(*, actor, first_name: str, last_name: str, email: str, unit=None):
+    """Name a person who has never logged in (a pending person, issue 13): administrators and the
+    communications department. The user gets an unusable password and a user name derived from
+    the e-mail address; their first single sign-on links them to this row by e-mail
+    (org.sso). An e-mail address another person has (in any case) is refused."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    if not permissions.can_manage_people(actor):
+        raise NotAllowed(_("Only administrators and the communications department may add people."))
+    User = get_user_model()
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ApplicationError(_("Enter a valid e-mail address.")) from None
+    if User.objects.filter(email__iexact=email).exists():
+        raise ApplicationError(_("Someone in the portal already has the e-mail address %(email)s.") % {"email": email})
+    user = User(
+        username=_username_from_email(email),
+        first_name=(first_name or "").strip()[:150],
+        last_name=(last_name or "").strip()[:150],
+        email=email,
+        unit=unit,
+    )
+    user.set_unusable_password()
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        raise ApplicationError(" ".join(exc.messages)) from None
+    user.save()
+    audit_record(actor=actor, target=user, action="user.create", after=snapshot(user, PERSON_FIELDS))
+    return user
