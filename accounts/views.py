@@ -197,6 +197,8 @@ def _import_preview(request, *, plan, table, token, file_name: str, error: str =
         {
             "plan": plan,
             "counts": plan.counts,
+            "warning_count": len(plan.with_warnings),
+            "pending_people": plan.pending_people,
             "ignored_columns": table.ignored_columns,
             "token": token,
             "file_name": file_name,

@@ -85,6 +85,29 @@ class DecisionForm(forms.Form):
         return cleaned
 
 
+class BulkRetroactiveForm(forms.Form):
+    """One retroactive decision for the accounts ticked on the bulk page (issue 13, START-1).
+    The accounts come as the checkboxes "accounts" (their numbers); the view scopes them."""
+
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(Outcome.APPROVE, _("Approve")), (Outcome.REJECT, _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you reject. The same comment is recorded on every decision."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == Outcome.REJECT and not cleaned.get("comment", "").strip():
+            self.add_error("comment", _("Say why the accounts are rejected."))
+        return cleaned
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is the account to be decommissioned?"), widget=forms.Textarea(attrs={"rows": 2})

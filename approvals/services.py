@@ -248,6 +248,39 @@ def retroactive_decide(*, actor, account_id: int, outcome: str, comment: str = "
     return decision
 
 
+# At most this many accounts in one bulk decision: a page of the bulk page (core.pagination) and more.
+RETROACTIVE_BULK_MAX = 100
+
+
+@transaction.atomic
+def retroactive_decide_many(*, actor, account_ids, outcome: str, comment: str = "") -> list[Decision]:
+    """One decision (approve or reject, one comment) on many imported accounts at once (issue 13,
+    START-1, RESP-1): for each account the same per-account logic as retroactive_decide (one
+    Decision record, one audit event, the e-mails to its owner and deputy), all in one
+    transaction. All or nothing: if the actor may not decide one of them (NotAllowed), or one no
+    longer awaits a retroactive approval (ApplicationError), nothing is written."""
+    ids = sorted({int(pk) for pk in account_ids})
+    if not ids:
+        raise ApplicationError(_("Select at least one account."))
+    if len(ids) > RETROACTIVE_BULK_MAX:
+        raise ApplicationError(_("Select at most %(max)s accounts at a time.") % {"max": RETROACTIVE_BULK_MAX})
+    if outcome not in (Outcome.APPROVE, Outcome.REJECT):
+        raise ApplicationError(_("An existing account can only be approved or rejected, not returned."))
+    # Locked in one statement, in primary key order (two bulk decisions cannot deadlock), and
+    # checked before anything is written.
+    accounts = list(
+        SocialAccount.objects.select_for_update(of=("self",)).select_related("unit").filter(pk__in=ids).order_by("pk")
+    )
+    if len(accounts) != len(ids):
+        raise ApplicationError(_("Some of the selected accounts are no longer in the registry. Reload the page."))
+    for account in accounts:
+        if not permissions.can_decide_retroactively(actor, account):
+            raise NotAllowed(_("Only the responsible manager of the unit or of a unit above it may decide."))
+    return [
+        retroactive_decide(actor=actor, account_id=account.pk, outcome=outcome, comment=comment) for account in accounts
+    ]
+
+
 @transaction.atomic
 def account_go_live(*, actor, account_id: int) -> SocialAccount:
     """An approved account becomes active once its address is recorded and the owner has

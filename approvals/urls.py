@@ -5,6 +5,7 @@ from approvals import views
 app_name = "approvals"
 urlpatterns = [
     path("todo/", views.TodoView.as_view(), name="todo"),
+    path("retroactive/", views.RetroactiveBulkView.as_view(), name="retroactive-bulk"),
     path("todo/<slug:section>/", views.TodoSectionView.as_view(), name="todo-section"),
     path("requests/new/", views.RequestCreateView.as_view(), name="request-create"),
     path("requests/<int:pk>/", views.RequestDetailView.as_view(), name="detail"),

@@ -1,12 +1,14 @@
 from typing import NamedTuple
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
@@ -33,6 +35,7 @@ from approvals.duplicates import likely_duplicates
 from approvals.forms import (
     DECISION_ACTIONS,
     AnswerForm,
+    BulkRetroactiveForm,
     ChecklistForm,
     DecisionForm,
     PersonForm,
@@ -43,6 +46,7 @@ from approvals.forms import (
 )
 from approvals.models import Decision
 from approvals.records import decision_record_pdf
+from core.exceptions import ApplicationError, NotAllowed
 from core.pagination import paginate
 from core.views import ServiceActionView, ServiceFormMixin
 
@@ -126,6 +130,68 @@ class TodoSectionView(LoginRequiredMixin, TemplateView):
         key, title, qs, url_name = found[0]
         context.update(key=key, title=title, url_name=url_name, page_obj=paginate(self.request, qs))
         return context
+
+
+class RetroactiveBulkView(LoginRequiredMixin, View):
+    """The manager's existing (imported) accounts that await a retroactive approval, a page at a
+    time with a checkbox each; one decision for the ticked ones (issue 13, START-1, RESP-1).
+
+    The accounts posted must all be among those the user may see (404 otherwise, nothing
+    written); services.retroactive_decide_many refuses (403) an account they may not decide and
+    records nothing unless it records every decision."""
+
+    template_name = "approvals/retroactive_bulk.html"
+
+    def _pending(self):
+        return selectors.todo_for(user=self.request.user)["retroactive"]
+
+    def _render(self, form, selected=(), status=200):
+        page = paginate(self.request, self._pending())
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "page_obj": page, "accounts": page.object_list, "selected": set(selected)},
+            status=status,
+        )
+
+    def get(self, request):
+        return self._render(BulkRetroactiveForm())
+
+    def post(self, request):
+        raw = request.POST.getlist("accounts")
+        if not all(v.isdigit() and len(v) <= 18 for v in raw):
+            raise Http404
+        ids = {int(v) for v in raw}
+        if len(ids) != social_account_list(user=request.user).filter(pk__in=ids).count():
+            raise Http404  # an account the user may not see: refused as a whole
+        form = BulkRetroactiveForm(request.POST)
+        if not ids:
+            form.add_error(None, _("Select at least one account."))
+        if not form.is_valid():
+            return self._render(form, ids)
+        try:
+            decisions = services.retroactive_decide_many(
+                actor=request.user,
+                account_ids=ids,
+                outcome=form.cleaned_data["outcome"],
+                comment=form.cleaned_data["comment"],
+            )
+        except NotAllowed:
+            raise  # core.middleware answers 403
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            return self._render(form, ids)
+        count = len(decisions)
+        messages.success(
+            request,
+            ngettext(
+                "Your decision was recorded for %(count)s account.",
+                "Your decision was recorded for %(count)s accounts.",
+                count,
+            )
+            % {"count": count},
+        )
+        return redirect(request.get_full_path())
 
 
 class RequestCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):

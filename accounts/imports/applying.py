@@ -1,5 +1,5 @@
-"""Writing an import (step 3 of accounts.imports): :func:`import_apply` creates the accounts of a
-dry run, all or nothing."""
+"""Writing an import (step 3 of accounts.imports): :func:`import_apply` adds the pending people and
+creates the accounts of a dry run, all or nothing."""
 
 from __future__ import annotations
 
@@ -13,12 +13,16 @@ from accounts.imports.planning import ImportPlan
 from accounts.models import SocialAccount
 from core.exceptions import ApplicationError, NotAllowed
 from org import roles
+from org.services import person_create
 
 
 @transaction.atomic
 def import_apply(*, actor, plan: ImportPlan) -> list[SocialAccount]:
     """Create every account the dry run would create: active, origin "import" (awaiting a
-    retroactive approval, START-1), with owner and deputy (RES-2) and audit events.
+    retroactive approval, START-1), with owner and deputy (RES-2; the deputy may be missing, which
+    the compliance sweep reports) and audit events. People the file names by e-mail who are not
+    users yet are first added once each as pending people (org.services.person_create, audited
+    ``user.create``).
 
     All or nothing: if a row became a duplicate since the dry run, or fails the service's
     checks, nothing is written and ApplicationError says which row.
@@ -44,12 +48,28 @@ def import_apply(*, actor, plan: ImportPlan) -> list[SocialAccount]:
                 % {"row": row.row, "name": account.name, "pk": account.pk}
             )
 
+    people = {}
+    for person in plan.pending_people:
+        try:
+            people[person.key] = person_create(
+                actor=actor, first_name=person.first_name, last_name=person.last_name, email=person.email
+            )
+        except ApplicationError as exc:  # someone with this address was added since the dry run
+            raise ApplicationError(
+                _("%(email)s: %(error)s Nothing was imported.") % {"email": person.email, "error": exc.message}
+            ) from exc
+
     created = []
     for row in rows:
+        owner, deputy = row.owner, row.deputy
+        if "owner" in row.pending:
+            owner = people[row.pending["owner"].key]
+        if "deputy" in row.pending:
+            deputy = people[row.pending["deputy"].key]
         try:
             created.append(
                 services.social_account_create(
-                    actor=actor, owner=row.owner, deputy=row.deputy, origin=Origin.IMPORT, **row.account_fields()
+                    actor=actor, owner=owner, deputy=deputy, origin=Origin.IMPORT, **row.account_fields()
                 )
             )
         except ApplicationError as exc:  # never NotAllowed: the actor was checked above

@@ -27,13 +27,17 @@ COLUMNS: tuple[Column, ...] = (
     Column("url", "url", "adress", True),
     Column("unit", "unit", "enhet", True),
     Column("owner", "owner", "kontoansvarig", True),
-    Column("deputy", "deputy", "ersättare", True),
+    # Optional: the real inventory has accounts without one; imported with a warning (issue 13).
+    Column("deputy", "deputy", "ersättare", False),
     Column("classification", "classification", "klassificering", False),
     Column("purpose", "purpose", "syfte", True),
     Column("goal", "goal", "mål", False),
     Column("target_audiences", "target_audiences", "målgrupper", False),
     Column("operational_benefit", "operational_benefit", "verksamhetsnytta", False),
     Column("audience_benefit", "audience_benefit", "målgruppsnytta", False),
+    # The names of people who are not users yet (pending people), beside their e-mail address.
+    Column("owner_name", "owner_name", "kontoansvarig_namn", False),
+    Column("deputy_name", "deputy_name", "ersättare_namn", False),
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 
