@@ -4,6 +4,8 @@ audit event in one transaction."""
 import datetime
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
@@ -376,6 +378,10 @@ def person_create(*, actor, first_name: str, last_name: str, email: str, unit: U
     first_name, last_name = first_name.strip(), last_name.strip()
     if not email:
         raise ApplicationError(_("Give the person's e-mail address."))
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ApplicationError(exc.messages[0]) from None
     if not (first_name or last_name):
         raise ApplicationError(_("Give the person's name."))
     existing = User.objects.filter(email__iexact=email).first()

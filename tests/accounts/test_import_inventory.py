@@ -86,12 +86,12 @@ def inventory_rows(unit, staff) -> tuple[list[list], set[int], set[str]]:
 def test_person_create_adds_a_pending_person(comms):
     """Issue 13: a pending person has an unusable password, has never logged in, gets a user name
     from the e-mail address (unique) and an audited user.create."""
-    factories.UserFactory(username="anna.svensson", email="annan@ki.se")
+    factories.UserFactory(username="anna.svensson@ki.se", email="annan@ki.se")
 
     person = person_create(actor=comms, first_name="Anna", last_name="Svensson", email="Anna.Svensson@ki.se")
 
     person.refresh_from_db()
-    assert person.username == "anna.svensson-2"
+    assert person.username == "anna.svensson@ki.se-2"
     assert (person.first_name, person.last_name, person.email) == ("Anna", "Svensson", "Anna.Svensson@ki.se")
     assert person.is_pending and not is_password_usable(person.password) and person.is_active
     event = AuditEvent.objects.get(action="user.create", object_id=str(person.pk))
@@ -199,7 +199,7 @@ def test_a_pending_person_named_in_many_rows_is_created_once_and_owns_them_all(c
     created = import_apply(actor=comms, plan=plan)
 
     person = User.objects.get(email__iexact="ny@ki.se")
-    assert (person.first_name, person.last_name, person.username) == ("Nils", "Nyman", "ny")
+    assert (person.first_name, person.last_name, person.username) == ("Nils", "Nyman", "ny@ki.se")
     assert Assignment.objects.current().filter(person=person, account__in=created).count() == 2
 
 

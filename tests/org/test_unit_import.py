@@ -180,7 +180,7 @@ def test_a_manager_not_yet_a_user_becomes_a_pending_person(comms):
     assert plan.rows[0].warnings and not plan.rows[2].warnings
     assert done["people"] == 1
     anna = User.objects.get(email="anna.svensson@ki.se")
-    assert (anna.username, anna.first_name, anna.last_name) == ("anna.svensson", "Anna", "Svensson")
+    assert (anna.username, anna.first_name, anna.last_name) == ("anna.svensson@ki.se", "Anna", "Svensson")
     assert anna.is_pending and not anna.has_usable_password()
     assert Unit.objects.get(code="A").manager == anna == Unit.objects.get(code="B").manager
     assert Unit.objects.get(code="C").manager == known
