@@ -455,6 +455,12 @@ def _role_map(name: str) -> dict[str, str]:
 
 
 SSO_ROLE_MAP = _role_map("SSO_ROLE_MAP")
+# The affiliations (eduPersonAffiliation: employee, staff, …) that make someone KI staff. When set,
+# a login whose provider sends affiliations but none of these marks the person as left and is
+# refused (org.sso). Empty: affiliations decide nothing.
+SSO_STAFF_AFFILIATIONS = frozenset(
+    value.strip().lower() for value in env.str("SSO_STAFF_AFFILIATIONS", default="").split(",") if value.strip()
+)
 
 # --- Single sign-on: SAML 2.0 through SWAMID (issue 13; djangosaml2/pysaml2, org/saml.py) -----
 # Off by default. The app, its middleware (a second session cookie, see below) and the /saml2/
@@ -486,6 +492,7 @@ SAML_ATTRIBUTES = {
     "last_name": env.str("SAML_ATTR_LAST_NAME", default="sn"),
     "language": env.str("SAML_ATTR_LANGUAGE", default="preferredLanguage"),
     "entitlements": env.str("SAML_ATTR_ENTITLEMENTS", default="eduPersonEntitlement"),
+    "affiliations": env.str("SAML_ATTR_AFFILIATIONS", default="eduPersonScopedAffiliation"),
     "unit_code": env.str("SAML_ATTR_UNIT_CODE", default=""),
 }
 if SAML_ENABLED:
@@ -538,6 +545,7 @@ OIDC_CLOCK_SKEW_SECONDS = _int("OIDC_CLOCK_SKEW_SECONDS", 60)
 OIDC_CLAIM_UNIT = env.str("OIDC_CLAIM_UNIT", default="ki_unit_code")
 OIDC_CLAIM_ENTITLEMENTS = env.str("OIDC_CLAIM_ENTITLEMENTS", default="eduperson_entitlement")
 OIDC_CLAIM_LANGUAGE = env.str("OIDC_CLAIM_LANGUAGE", default="locale")
+OIDC_CLAIM_AFFILIATIONS = env.str("OIDC_CLAIM_AFFILIATIONS", default="eduperson_scoped_affiliation")
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
 if OIDC_ENABLED:
     if not OIDC_RP_CLIENT_ID or not (OIDC_OP_DISCOVERY_URL or OIDC_OP_AUTHORIZATION_ENDPOINT):

@@ -117,6 +117,9 @@ def claims_from(info: dict) -> Claims:
         language=str(info.get(settings.OIDC_CLAIM_LANGUAGE) or ""),
         unit_code=str(info.get(settings.OIDC_CLAIM_UNIT) or ""),
         entitlements=_entitlements(info.get(settings.OIDC_CLAIM_ENTITLEMENTS)),
+        affiliations=(
+            _entitlements(info[settings.OIDC_CLAIM_AFFILIATIONS]) if settings.OIDC_CLAIM_AFFILIATIONS in info else None
+        ),
     )
 
 

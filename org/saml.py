@@ -233,6 +233,9 @@ def claims_from(ava: dict) -> Claims:
         language=first("language"),
         unit_code=first("unit_code"),
         entitlements=frozenset(str(value) for value in entitlements),
+        affiliations=frozenset(str(v) for v in ava[names["affiliations"]])
+        if names.get("affiliations") and names["affiliations"] in ava
+        else None,
     )
 
 

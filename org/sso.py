@@ -11,7 +11,10 @@ audience, expiry, replay) and then hand what the provider said about the person 
    the demo (``SSO_LINK_BY_EMAIL``, on by default; KI's identity provider vouches for the
    address);
 3. else a user is created when ``SSO_CREATE_USERS`` is on; when it is off, the login is refused;
-4. a person who has left KI or is inactive is refused;
+4. a person who has left KI or is inactive is refused; when ``SSO_STAFF_AFFILIATIONS`` is set and
+   the provider's affiliations hold none of them (the person is no longer employed), a known
+   person is marked as left through ``org.services.person_leave`` (actor ``system:sso``, so their
+   accounts' owners and managers are told) and refused, and an unknown one is not created;
 5. name, e-mail, language and unit (by organisation code) are updated from the claims, audited
    as ``user.update`` when they changed;
 6. when ``SSO_ROLE_MAP`` maps entitlements (or groups) to roles, the identity provider decides
@@ -53,6 +56,8 @@ class Claims:
     language: str = ""
     unit_code: str = ""
     entitlements: frozenset[str] = frozenset()
+    # eduPersonAffiliation values (employee, staff, member, student …); None: the provider sent none
+    affiliations: frozenset[str] | None = None
 
 
 class SignInRefused(ApplicationError):
@@ -94,6 +99,16 @@ class _Refusal(Exception):
     def __init__(self, reason: str, message: str, details: dict | None = None):
         super().__init__(reason)
         self.reason, self.message, self.details = reason, message, details or {}
+
+
+def _no_longer_staff(claims: Claims) -> bool:
+    """SSO_STAFF_AFFILIATIONS is set, the provider sent affiliations, and none of them is staff.
+    A provider that sends no affiliation at all decides nothing (it may simply not release it)."""
+    wanted = frozenset(getattr(settings, "SSO_STAFF_AFFILIATIONS", ()) or ())
+    if not wanted or claims.affiliations is None:
+        return False
+    held = {value.split("@", 1)[0].lower() for value in claims.affiliations}  # scoped: employee@ki.se
+    return not (held & wanted)
 
 
 def _find_or_create(claims: Claims):
@@ -195,6 +210,8 @@ def sign_in(claims: Claims):
             message=_("The identity provider did not say who you are. Contact %(contact)s.")
             % {"contact": settings.COMMS_EMAIL},
         )
+    if _no_longer_staff(claims):
+        _leaver_refuse(claims)
     try:
         with transaction.atomic():
             user, identity, created = _find_or_create(claims)
@@ -219,6 +236,34 @@ def sign_in(claims: Claims):
         identity.save(update_fields=["last_login_at", "updated_at"])
     roles_cache_clear(user)
     return user
+
+
+def _leaver_refuse(claims: Claims):
+    """The provider says the person is no longer staff: a person the portal knows (by subject, or
+    by e-mail address) is marked as left at once, then the login is refused."""
+    from org.services import person_leave
+
+    identity = ExternalIdentity.objects.filter(provider=claims.provider, subject=claims.subject).first()
+    user = identity.user if identity else None
+    if user is None and claims.email:
+        matches = list(get_user_model().objects.filter(email__iexact=claims.email)[:2])
+        user = matches[0] if len(matches) == 1 else None
+    if user is not None and user.left_on is None:
+        person_leave(
+            actor=None,
+            actor_repr=SYSTEM_ACTOR,
+            person=user,
+            left_on=timezone.localdate(),
+            reason=_("Single sign-on: the identity provider no longer names the person as staff."),
+        )
+    refuse(
+        provider=claims.provider,
+        subject=claims.subject,
+        reason="not-staff",
+        message=_("The identity provider no longer names you as KI staff. Contact %(contact)s.")
+        % {"contact": settings.COMMS_EMAIL},
+        details={"affiliations": sorted(claims.affiliations or ()), "user": user.pk if user else None},
+    )
 
 
 def roles_cache_clear(user) -> None:

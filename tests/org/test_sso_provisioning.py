@@ -92,3 +92,27 @@ def test_the_role_map_grants_and_later_revokes_the_roles_it_names(db, settings):
         ("role.grant", "comms"),
         ("role.revoke", "comms"),
     ]
+
+
+def test_a_person_the_provider_no_longer_names_as_staff_is_marked_as_left_and_refused(db, settings):
+    """Issue 13, leavers by the SSO mapping (RES-2): with SSO_STAFF_AFFILIATIONS set, a login whose
+    affiliations hold no staff value marks the known person as left (system:sso, user.leave) and
+    is refused; affiliations that do hold one, or none sent at all, change nothing."""
+    settings.SSO_STAFF_AFFILIATIONS = frozenset({"employee", "staff"})
+    user = sign_in(claims(affiliations=frozenset({"employee@ki.se", "member@ki.se"})))
+    assert sign_in(claims()).pk == user.pk  # no affiliations released: nothing decided
+    with pytest.raises(SignInRefused) as refused:
+        sign_in(claims(affiliations=frozenset({"member@ki.se", "alum@ki.se"})))
+    assert refused.value.reason == "not-staff"
+    user.refresh_from_db()
+    assert user.left_on is not None and not user.is_active
+    leave = AuditEvent.objects.get(action="user.leave")
+    assert (leave.actor_repr, leave.object_id) == ("system:sso", str(user.pk))
+    assert AuditEvent.objects.filter(action="login.sso_refused", after__reason="not-staff").count() == 1
+
+
+def test_an_unknown_person_who_is_not_staff_is_not_created(db, settings):
+    settings.SSO_STAFF_AFFILIATIONS = frozenset({"employee"})
+    with pytest.raises(SignInRefused):
+        sign_in(claims(affiliations=frozenset({"student@ki.se"})))
+    assert not User.objects.exists()
