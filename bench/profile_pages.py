@@ -37,6 +37,7 @@ def main(argv=None) -> int:
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--profile", action="store_true")
     p.add_argument("--top", type=int, default=25)
+    p.add_argument("--sql", action="store_true", help="print each query of the page with its time")
     p.add_argument("--save", help="write each page's HTML to DIR (to compare two versions)")
     p.add_argument("--dump", help="write each page's cProfile stats to DIR/<client>-<n>.prof")
     args = p.parse_args(argv)
@@ -78,12 +79,18 @@ def main(argv=None) -> int:
         assert r.status_code == 200, (client, path, r.status_code)
         queries = []
 
-        def count(execute, sql, *rest, queries=queries):
-            queries.append(sql)
-            return execute(sql, *rest)
+        def count(execute, sql, params, *rest, queries=queries):
+            start = time.perf_counter()
+            try:
+                return execute(sql, params, *rest)
+            finally:
+                queries.append(((time.perf_counter() - start) * 1000, sql, params))
 
         with connection.execute_wrapper(count):
             c.get(path)
+        if args.sql:
+            for ms, sql, params in queries:
+                print(f"  {ms:8.1f} ms  {sql[:3000]}  {params}")
         times = []
         prof = cProfile.Profile(time.process_time) if args.profile and kind != "trivial" else None
         for _ in range(args.repeat):

@@ -68,3 +68,11 @@ def test_the_inventory_sorted_by_unit_walks_the_units_name_index():
     text = plan(page)
     assert "org_unit_name" in text, text
     assert [line for line in text.splitlines() if "Sort" in line and "Incremental" not in line] == [], text
+
+
+@pytest.mark.usefixtures("accounts")
+def test_a_todo_section_reads_the_updated_index():
+    """The to-do sections' first entries, ordered by (updated_at, id), are the first rows of
+    accounts_updated_id (accounts migration 0008), not a sort of every matching account (issue 12)."""
+    text = plan(SocialAccount.objects.order_by("updated_at", "id")[:10])
+    assert "accounts_updated_id" in text and "Sort" not in text, text
