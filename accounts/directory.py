@@ -93,6 +93,12 @@ class DirectoryEntry:
         return self.classification == Classification.OFFICIAL
 
     @property
+    def units_above(self) -> str:
+        """The names of the units above the account's unit, top first, joined by " › " (the
+        directory's second line in the unit column: one string, not a template loop per row)."""
+        return " › ".join(unit.display_name for unit in self.unit_chain[:-1])
+
+    @property
     def classification_label(self) -> str:
         return Classification(self.classification).label
 

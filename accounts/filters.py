@@ -1,7 +1,9 @@
 import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from accounts.choices import AccountStatus, Classification
 from accounts.models import Assignment, Platform
@@ -23,16 +25,42 @@ class PersonFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+class UnitChoiceIterator(ModelChoiceIterator):
+    """The unit filter's options from three columns of each unit (``values_list``) instead of a
+    Unit instance each: the same values and labels (Unit.display_name: the English name in
+    English when there is one), ordered as the queryset (by path). Building ~200 model
+    instances was a fifth of the inventory's time (issue 12, second pass)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        english = (get_language() or "sv").startswith("en")
+        for pk, name, name_en in self.queryset.values_list("pk", "name", "name_en"):
+            yield (pk, name_en if english and name_en else name)
+
+
+class UnitChoiceField(ModelChoiceField):
+    iterator = UnitChoiceIterator
+
+
+class UnitChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = UnitChoiceField
+
+
 class InventoryFilter(django_filters.FilterSet):
     """The inventory's filters; shared by the list page (and later the API and the exports)."""
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    unit = django_filters.ModelChoiceFilter(
+    unit = UnitChoiceFilter(
         label=_("Unit (including units below it)"), queryset=Unit.objects.open(), method="in_unit", widget=Select
     )
     platform = django_filters.ModelChoiceFilter(label=_("Platform"), queryset=Platform.objects.all(), widget=Select)
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=AccountStatus.choices)
-    classification = django_filters.ChoiceFilter(label=_("Classification"), choices=Classification.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=AccountStatus.choices, widget=Select)
+    classification = django_filters.ChoiceFilter(
+        label=_("Classification"), choices=Classification.choices, widget=Select
+    )
     person = PersonFilter(
         label=_("Owner or deputy"),
         queryset=get_user_model().objects.filter(assignments__ended_at__isnull=True).distinct(),

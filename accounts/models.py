@@ -120,6 +120,10 @@ class SocialAccount(BaseModel):
             # The inventory's order (name, id): a page is the first rows of this index, not a sort
             # of every account. The search's trigram indexes are PostgreSQL-only: migration 0007.
             models.Index(fields=["name", "id"], name="accounts_name_id"),
+            # The to-do sections' order (updated_at, id): the first entries of a section are read
+            # in this order and the scan stops after them, instead of sorting every matching
+            # account (issue 12: the manager's retroactive section, 177 -> 0.3 ms at 100 000).
+            models.Index(fields=["updated_at", "id"], name="accounts_updated_id"),
         ]
 
     def __str__(self):

@@ -36,7 +36,7 @@ class InventoryView(LoginRequiredMixin, ListView):
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        qs = selectors.social_account_list(user=self.request.user).order_by("name", "id")
+        qs = selectors.table_rows(selectors.social_account_list(user=self.request.user)).order_by("name", "id")
         self.filterset = InventoryFilter(self.request.GET or None, queryset=qs, request=self.request)
         if not self.filterset.is_bound:
             return qs
@@ -308,7 +308,9 @@ def subunit_account_counts(request, unit, children):
 def unit_accounts_panel(request, unit):
     """org.extensions unit panel: the accounts of the unit and every unit below it that the user
     may see, UNIT_PANEL_PAGE_SIZE a page (``?page=``; a page past the last answers 404)."""
-    accounts = selectors.social_account_list(user=request.user).in_unit(unit).order_by("name", "id")
+    accounts = (
+        selectors.table_rows(selectors.social_account_list(user=request.user)).in_unit(unit).order_by("name", "id")
+    )
     # The count is the sum of the per-unit counts the sub-unit column needs anyway: no COUNT query.
     page = paginate(
         request, accounts, per_page=UNIT_PANEL_PAGE_SIZE, count=sum(_unit_counts(request, unit).values()), strict=True

@@ -345,10 +345,10 @@ class Seeder:
         # 0.5 % have left KI (user deactivated): their roles do not count as held.
         self.inactive = set(rng.sample(self.user_ids, max(1, self.n_users // 200)))
         fields = ["id", "password", "is_superuser", "username", "first_name", "last_name", "email"]
-        fields += ["is_staff", "is_active", "date_joined", "language"]
+        fields += ["is_staff", "is_active", "date_joined", "language", "notification_mode"]
         rows = (
             (u, "!bench", False, f"bench{u:06d}", "Bench", f"Person {u}", f"bench{u}@ki.invalid", False)
-            + (u not in self.inactive, ts, "sv")
+            + (u not in self.inactive, ts, "sv", "immediate")
             for u in self.user_ids
         )
         n = copy_rows(User, fields, rows)

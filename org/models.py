@@ -207,6 +207,11 @@ class Unit(BaseModel):
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=UnitKind.values), name="org_unit_kind_valid"),
         ]
+        # The inventory sorted by unit (ORDER BY unit name, account id, LIMIT 25): PostgreSQL walks
+        # the units by name and each unit's accounts through their unit index (an incremental sort
+        # that stops after the page) instead of sorting every account (issue 12: 415 ms -> 3 ms at
+        # 100 000 accounts, docs/performance.md).
+        indexes = [models.Index(fields=["name"], name="org_unit_name")]
 
     def __str__(self):
         return self.display_name

@@ -54,3 +54,25 @@ def test_the_search_uses_the_trigram_indexes():
 def test_a_page_of_the_inventory_reads_the_name_index():
     text = plan(SocialAccount.objects.order_by("name", "id")[:25])
     assert "accounts_name_id" in text and "Sort" not in text, text
+
+
+@pytest.mark.usefixtures("accounts")
+def test_the_inventory_sorted_by_unit_walks_the_units_name_index():
+    """Sorted by unit, a page walks the units by name (org migration 0008) and each unit's
+    accounts through the unit index, instead of sorting every account (issue 12)."""
+    UnitFactory.create_batch(5)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE org_unit")
+    accounts = SocialAccount.objects.select_related("platform", "unit")
+    page = InventoryFilter({"sort": "unit"}, queryset=accounts).qs[:25]
+    text = plan(page)
+    assert "org_unit_name" in text, text
+    assert [line for line in text.splitlines() if "Sort" in line and "Incremental" not in line] == [], text
+
+
+@pytest.mark.usefixtures("accounts")
+def test_a_todo_section_reads_the_updated_index():
+    """The to-do sections' first entries, ordered by (updated_at, id), are the first rows of
+    accounts_updated_id (accounts migration 0008), not a sort of every matching account (issue 12)."""
+    text = plan(SocialAccount.objects.order_by("updated_at", "id")[:10])
+    assert "accounts_updated_id" in text and "Sort" not in text, text

@@ -1,0 +1,120 @@
+#!/usr/bin/env python
+"""CPU time of a page, in process, with the bench settings (DEBUG=false), and where it goes.
+
+    python bench/profile_pages.py --database-url URL --picks FILE [--only TEXT] [--repeat 30] [--profile]
+
+The database is one bench/seeding.py seeded (``--json FILE`` wrote the picks: logins and ids).
+Each page of bench/http_pages.py's list (``--only`` filters on the label) is requested through
+Django's test client, logged in with ``force_login`` as the page's client, --warmup times and then
+--repeat times; it prints the median CPU time of the process per request (``time.process_time``:
+the machine's other load does not count, unlike wall time) and the query count. With --profile,
+cProfile's 25 costliest functions (cumulative and own time) of the timed requests of each page.
+"""
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--database-url", required=True)
+    p.add_argument("--picks", required=True, help="the JSON bench/seeding.py --json wrote")
+    p.add_argument("--only", action="append", help="pages whose label contains this text (repeatable)")
+    p.add_argument("--client", help="only this client (anonymous, comms, manager, owner)")
+    p.add_argument("--repeat", type=int, default=30)
+    p.add_argument("--warmup", type=int, default=3)
+    p.add_argument("--profile", action="store_true")
+    p.add_argument("--top", type=int, default=25)
+    p.add_argument("--sql", action="store_true", help="print each query of the page with its time")
+    p.add_argument("--save", help="write each page's HTML to DIR (to compare two versions)")
+    p.add_argument("--dump", help="write each page's cProfile stats to DIR/<client>-<n>.prof")
+    args = p.parse_args(argv)
+
+    from http_pages import pages, server_env
+
+    var_dir = tempfile.mkdtemp(prefix="kipolicy-profile-")
+    env = server_env(args.database_url, var_dir, str(Path(var_dir) / "static"))
+    env["ALLOWED_HOSTS"] += ",testserver"
+    os.environ.update(env)
+    sys.path.insert(0, env["PYTHONPATH"])
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    from org.models import User
+
+    warnings.filterwarnings("ignore", message="No directory at")
+    # The production manifest storage needs collected files; the pages only need the names.
+    settings.STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    picks = json.loads(Path(args.picks).read_text())
+    users = {k: User.objects.get(username=picks[k]) for k in ("comms", "manager", "owner")}
+    clients = {"anonymous": Client()}
+    for k, u in users.items():
+        clients[k] = Client()
+        clients[k].force_login(u, backend="django.contrib.auth.backends.ModelBackend")
+    print(f"DEBUG={settings.DEBUG}; loaders: {settings.TEMPLATES[0]['OPTIONS'].get('loaders', 'default')}")
+    for client, label, path, kind in pages(picks):
+        if args.only and not any(o in label for o in args.only) and kind != "trivial":
+            continue
+        if args.client and client != args.client:
+            continue
+        c = clients[client]
+        for _ in range(args.warmup):
+            r = c.get(path)
+        assert r.status_code == 200, (client, path, r.status_code)
+        queries = []
+
+        def count(execute, sql, params, *rest, queries=queries):
+            start = time.perf_counter()
+            try:
+                return execute(sql, params, *rest)
+            finally:
+                queries.append(((time.perf_counter() - start) * 1000, sql, params))
+
+        with connection.execute_wrapper(count):
+            c.get(path)
+        if args.sql:
+            for ms, sql, params in queries:
+                print(f"  {ms:8.1f} ms  {sql[:3000]}  {params}")
+        times = []
+        prof = cProfile.Profile(time.process_time) if args.profile and kind != "trivial" else None
+        for _ in range(args.repeat):
+            t = time.process_time()
+            if prof:
+                prof.enable()
+            r = c.get(path)
+            if prof:
+                prof.disable()
+            times.append((time.process_time() - t) * 1000)
+        med = statistics.median(times)
+        if args.save:
+            name = f"{client}-{label.replace(' ', '_').replace(',', '')}.html"
+            (Path(args.save) / name).write_bytes(r.content)
+        print(f"{client:<9} {label:<42} cpu p50 {med:7.1f} ms  {len(r.content) / 1024:6.1f} KB  {len(queries)} queries")
+        if prof and args.dump:
+            prof.dump_stats(str(Path(args.dump) / f"{client}-{label.replace(' ', '_').replace(',', '')}.prof"))
+        if prof:
+            for key in ("cumulative", "tottime"):
+                out = io.StringIO()
+                pstats.Stats(prof, stream=out).sort_stats(key).print_stats(args.top)
+                print(out.getvalue())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
