@@ -65,7 +65,7 @@ def test_comms_imports_a_tree_with_a_dry_run_then_closes_a_unit(as_user, demo):
     page.goto(demo.url + closing.get_absolute_url())
     page.get_by_role("link", name="Stäng med efterträdare").click()
     problems += page_problems(axe, page, "unit close form")
-    page.get_by_label("Efterträdare").select_option(label=str(successor))
+    page.get_by_label("Efterträdare").select_option(value=str(successor.pk))
     page.get_by_label("Stängd den").fill("2026-09-01")
     page.get_by_role("button", name="Stäng enheten").click()
 
