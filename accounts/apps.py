@@ -17,7 +17,7 @@ class AccountsConfig(AppConfig):
         extensions.subunit_columns.append(subunit_account_counts)
         # A leaver (issue 13): their managers and comms are told, and hand over on
         # /people/<id>/handover/ (people:handover), a page org serves through its hook.
-        from accounts.services import leaver_handovers_cancel, leaver_notify
+        from accounts.leavers import leaver_handovers_cancel, leaver_notify
         from accounts.views_handover import leaver_handover_view
 
         extensions.person_left_hooks.append(leaver_notify)

@@ -1,12 +1,12 @@
 """The bulk handover form of a person who has left KI (issue 13): one row per account they hold,
 each with a checkbox, a new owner and a new deputy, and one new owner and one new deputy that apply
-to every selected row left empty. The view hands the rows to accounts.services.leaver_handover."""
+to every selected row left empty. The view hands the rows to accounts.leavers.leaver_handover."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
-from accounts.services import LeaverRow
+from accounts.leavers import LeaverRow
 from org.fields import PersonField
 from org.models import User
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
-from accounts import permissions, selectors, services
+from accounts import leavers, permissions, selectors
 from accounts.forms_handover import LeaverHandoverForm
 from core.exceptions import ApplicationError
 from core.pagination import paginate
@@ -25,7 +25,7 @@ HANDOVER_PAGE_SIZE = 50
 def leaver_handover_view(request, pk: int):
     """GET: the leaver's accounts that the user may hand over (comms: all; a responsible manager:
     their units'), one row each. POST: hand over the selected rows in one transaction
-    (accounts.services.leaver_handover). Anyone else, auditors included, gets 404 (RES-2, RESP-1)."""
+    (accounts.leavers.leaver_handover). Anyone else, auditors included, gets 404 (RES-2, RESP-1)."""
     person = get_object_or_404(User, pk=pk)
     if not permissions.can_hand_over_for(request.user, person):
         raise Http404
@@ -40,7 +40,7 @@ def leaver_handover_view(request, pk: int):
         data = form.cleaned_data
         direct = bool(data.get("direct"))
         try:
-            done = services.leaver_handover(
+            done = leavers.leaver_handover(
                 actor=request.user,
                 person=person,
                 rows=data["rows"],
@@ -48,7 +48,7 @@ def leaver_handover_view(request, pk: int):
                 reason=data.get("reason", ""),
                 note=data.get("note", ""),
             )
-        except services.BulkHandoverRefused as exc:
+        except leavers.BulkHandoverRefused as exc:
             form.add_error(None, exc.message)
             form.add_row_errors(exc.rows)
         except ApplicationError as exc:

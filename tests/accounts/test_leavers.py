@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import HandoverStatus, Role
+from accounts.leavers import handover_assign_direct
 from accounts.models import Assignment, Handover
-from accounts.services import handover_answer, handover_assign_direct
+from accounts.services import handover_answer
 from audit.models import AuditEvent
 from core.exceptions import ApplicationError, NotAllowed
 from monitoring.models import Finding
