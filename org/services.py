@@ -354,10 +354,11 @@ def unit_merge(*, actor, unit_ids: list[int], into_id: int, closed_on: datetime.
 PERSON_FIELDS = ("username", "first_name", "last_name", "email", "unit")
 
 
-def _free_username(email: str) -> str:
-    """The e-mail address, lower-cased, is the username when it is free (it reads like the
-    eduPersonPrincipalName single sign-on brings); otherwise the first free "address-2", "address-3" …"""
-    base = email.lower()[:140]
+def free_username(base: str) -> str:
+    """`base` is the username when it is free, in any letter case; otherwise the first free
+    "base-2", "base-3" … Pending people get their e-mail address, lower-cased (it reads like the
+    eduPersonPrincipalName single sign-on brings); org.sso gives a new person their subject."""
+    base = base[:140]
     candidate, n = base, 1
     while User.objects.filter(username__iexact=candidate).exists():
         n += 1
@@ -389,7 +390,9 @@ def person_create(*, actor, first_name: str, last_name: str, email: str, unit: U
         raise ApplicationError(
             _("%(person)s already has the e-mail address %(email)s.") % {"person": existing, "email": existing.email}
         )
-    person = User(username=_free_username(email), first_name=first_name, last_name=last_name, email=email, unit=unit)
+    person = User(
+        username=free_username(email.lower()), first_name=first_name, last_name=last_name, email=email, unit=unit
+    )
     person.set_unusable_password()
     person.full_clean()
     person.save()

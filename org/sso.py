@@ -112,6 +112,8 @@ def _no_longer_staff(claims: Claims) -> bool:
 
 
 def _find_or_create(claims: Claims):
+    from org.services import free_username  # org.services imports this module
+
     User = get_user_model()
     identity = ExternalIdentity.objects.select_related("user").filter(provider=claims.provider, subject=claims.subject)
     identity = identity.first()
@@ -137,23 +139,12 @@ def _find_or_create(claims: Claims):
                 _("You have no account in the portal yet. Contact %(contact)s to be added."),
                 {"email": claims.email},
             )
-        user = User(username=_free_username(claims), email=claims.email)
+        user = User(username=free_username(claims.subject), email=claims.email)
         user.set_unusable_password()
         user.save()
         created = True
     identity = ExternalIdentity.objects.create(user=user, provider=claims.provider, subject=claims.subject)
     return user, identity, created
-
-
-def _free_username(claims: Claims) -> str:
-    """The subject is the username when it is free (ePPNs read well: anna.svensson@ki.se)."""
-    User = get_user_model()
-    base = claims.subject[:140]
-    candidate, n = base, 1
-    while User.objects.filter(username=candidate).exists():
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
 
 
 def _update_profile(user, claims: Claims, *, created: bool) -> None:
