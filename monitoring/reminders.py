@@ -15,6 +15,7 @@ from accounts.choices import START_PAGE_KINDS, AccountStatus, Origin
 from accounts.models import Assignment, Snapshot, SocialAccount
 from monitoring.models import CheckIn, Finding
 from monitoring.rules import RULES, governed
+from monitoring.subject_rules import subject_counts
 from monitoring.services import job_run
 from notifications.services import notification_queue
 from org.calendar import day_start, is_working_day, local_day
@@ -174,6 +175,7 @@ def weekly_digest_queue(*, now: datetime.datetime | None = None) -> dict:
                 "by_rule": by_rule,
                 "by_unit": by_unit,
                 "open_total": sum(n for _r, n in by_rule),
+                "subject_rules": [(rule, n) for rule, n in subject_counts(now) if n],
             },
             link=reverse("monitoring:overview"),
         )

@@ -20,6 +20,7 @@ from monitoring import permissions
 from monitoring.choices import CheckInSource, RunStatus
 from monitoring.models import CheckIn, CheckRun, Finding, FollowUp, PingKey, RuleEvaluation, new_ping_token
 from monitoring.rules import RULES
+from monitoring.subject_rules import subject_counts
 from org.calendar import local_day
 
 logger = logging.getLogger(__name__)
@@ -222,6 +223,10 @@ def compliance_sweep(*, now: datetime.datetime | None = None) -> dict:
             counts["resolved"] += len(cleared)
             counts["open"] += len(violating)
             run_counts[rule.id] = len(violating)
+        # Rules about platforms, cases and other subjects open no findings: their counts are the
+        # evidence that the sweep checked them (monitoring.subject_rules).
+        for subject_rule, n in subject_counts(now):
+            run_counts[subject_rule.id] = n
         run_counts.update(counts)
     return counts
 
