@@ -15,8 +15,8 @@ from accounts.choices import START_PAGE_KINDS, AccountStatus, Origin
 from accounts.models import Assignment, Snapshot, SocialAccount
 from monitoring.models import CheckIn, Finding
 from monitoring.rules import RULES, governed
-from monitoring.subject_rules import subject_counts
 from monitoring.services import job_run
+from monitoring.subject_rules import subject_counts
 from notifications.services import notification_queue
 from org.calendar import day_start, is_working_day, local_day
 from org.models import Unit
