@@ -271,6 +271,10 @@ MONITORING_ESCALATION_GRACE_DAYS = _int("MONITORING_ESCALATION_GRACE_DAYS", 3)
 # file is kept for download for REPORTS_FILE_HOURS.
 REPORTS_INLINE_MAX_ACCOUNTS = _int("REPORTS_INLINE_MAX_ACCOUNTS", 2000)
 REPORTS_FILE_HOURS = _int("REPORTS_FILE_HOURS", 72)
+# The compliance report's verdicts (reports.verdict): an area is met when its lowest figure reaches
+# the first share, partly met from the second (environment: whole percent).
+REPORT_VERDICT_MET = _int("REPORT_VERDICT_MET_PERCENT", 95) / 100
+REPORT_VERDICT_PARTLY = _int("REPORT_VERDICT_PARTLY_PERCENT", 80) / 100
 
 # The REST API (DRF): personal tokens or the browser session; a token sees what its user sees.
 REST_FRAMEWORK = {

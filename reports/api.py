@@ -7,13 +7,14 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from org.api import error_responses
 from org.models import Unit
+from reports import verdict as verdicts
 from reports.compliance import ComplianceReport
 from reports.figures import FIGURES, UNIT_FIGURES
 from reports.views_report import period_or_error
@@ -40,6 +41,43 @@ UnitFiguresSerializer = _serializer("UnitFigures", [f for f in UNIT_FIGURES if f
 RankedUnitFiguresSerializer = _serializer("RankedUnitFigures", UNIT_FIGURES)
 
 
+class AreaVerdictSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    verdict = serializers.ChoiceField(choices=list(verdicts.VERDICT_LABELS))
+    previous = serializers.ChoiceField(choices=list(verdicts.VERDICT_LABELS), allow_null=True)
+    figures = serializers.SerializerMethodField()
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"label": {"type": "string"}, "share": {"type": ["number", "null"]}},
+                "required": ["label", "share"],
+            },
+        }
+    )
+    def get_figures(self, obj):
+        return [{"label": label, "share": share} for label, share in obj.figures]
+
+
+class TrendSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    now = serializers.FloatField(allow_null=True)
+    before = serializers.FloatField(allow_null=True)
+    change = serializers.FloatField(allow_null=True)
+    better = serializers.BooleanField(allow_null=True, help_text="null: unchanged, not comparable or neutral")
+
+
+class AttentionSerializer(serializers.Serializer):
+    account_id = serializers.IntegerField()
+    account = serializers.CharField()
+    unit = serializers.CharField()
+    why = serializers.CharField()
+
+
 class ComplianceReportSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
@@ -47,6 +85,11 @@ class ComplianceReportSerializer(serializers.Serializer):
     scope = serializers.CharField()
     made_at = serializers.DateTimeField()
     counted_up_to = serializers.DateField(help_text="Days are counted up to and including this day.")
+    previous_start = serializers.DateField(help_text="The previous period the trend compares with.")
+    previous_end = serializers.DateField()
+    verdicts = AreaVerdictSerializer(many=True)
+    trend = TrendSerializer(many=True)
+    attention = AttentionSerializer(many=True)
     totals = UnitFiguresSerializer()
     units = RankedUnitFiguresSerializer(many=True)
     accounts = AccountFiguresSerializer(many=True)
@@ -97,6 +140,7 @@ class ComplianceView(APIView):
                 {"unit": [_("Too many accounts for one request: choose a smaller unit, or export the report.")]}
             )
         accounts = report.materialise()
+        answer = report.answer()
         return Response(
             ComplianceReportSerializer(
                 {
@@ -106,6 +150,11 @@ class ComplianceView(APIView):
                     "scope": report.scope_label,
                     "made_at": report.made_at,
                     "counted_up_to": report.last_day,
+                    "previous_start": answer.previous_period.start,
+                    "previous_end": answer.previous_period.end,
+                    "verdicts": answer.verdicts,
+                    "trend": answer.trends,
+                    "attention": answer.attention,
                     "totals": report.totals,
                     "units": report.unit_rows(),
                     "accounts": accounts,

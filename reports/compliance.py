@@ -27,7 +27,7 @@ from monitoring.rules import RULES
 from org.calendar import local_day
 from org.models import Unit
 from reports import account_figures as af
-from reports import permissions
+from reports import permissions, verdict
 from reports.figures import DAY, FIGURES, RANKING_HOW, Period
 from reports.rollup import UnitTotals, account_attention, ranked_unit_rows, totals_row
 
@@ -64,6 +64,9 @@ class ComplianceReport:
         self._units: dict[int, UnitTotals] = {}
         self._weeks: dict[datetime.date, list[int]] = {}
         self.open_by_rule: dict[str, int] = defaultdict(int)
+        # Accounts with at least one finding of an area's rules open at the end (reports.verdict).
+        self.open_by_area: dict[str, int] = defaultdict(int)
+        self._attention: list[tuple[dict, list[str]]] = []
         self._read = False
 
     # The accounts of the report -------------------------------------------------------------
@@ -88,6 +91,8 @@ class ComplianceReport:
         self._units.clear()
         self._weeks.clear()
         self.open_by_rule.clear()
+        self.open_by_area.clear()
+        self._attention = []
         # The ids stream from the database (a server-side cursor on PostgreSQL) instead of being
         # listed first: memory stays the same for 10 000 accounts and for 100 000.
         ids = self.accounts().order_by("unit__path", "name", "pk").values_list("pk", flat=True)
@@ -119,6 +124,7 @@ class ComplianceReport:
         }
         records = af.account_records(ids, self.period)
         units = self._units_at_the_time(accounts.values(), records)
+        candidates = self._attention
         for account_id in ids:
             account = accounts[account_id]
             unit = units.get(account_id, account.unit)
@@ -127,7 +133,9 @@ class ComplianceReport:
             if totals is None:
                 totals = self._units[unit.pk] = UnitTotals(unit)
             totals.add(row, extra)
+            candidates.append((row, extra["open_rules"]))
             yield row
+        self._attention = heapq.nsmallest(verdict.ATTENTION_LIMIT, candidates, key=lambda c: account_attention(c[0]))
 
     def _units_at_the_time(self, accounts, records) -> dict[int, Unit]:
         """{account id: unit} for the accounts a report of a past period files under the unit they
@@ -162,6 +170,8 @@ class ComplianceReport:
         findings, open_rules = af.finding_figures(records["findings"], period)
         for rule in open_rules:
             self.open_by_rule[rule] += 1
+        for area in set().union(*(verdict.rule_areas(rule) for rule in open_rules)):
+            self.open_by_area[area] += 1
         row = {
             **af.account_figures(account, unit),
             **af.responsibility_figures(records["owner"], records["deputy"], period, self.shown_to, days),
@@ -174,7 +184,7 @@ class ComplianceReport:
             **findings,
             **af.approval_figures(records["decisions"]),
         }
-        return row, {**hand_offs, **answers}
+        return row, {**hand_offs, **answers, "open_rules": open_rules}
 
     def _add_weeks(self, first: datetime.date, last: datetime.date, checkins: list[datetime.date]):
         """Weekly coverage for the chart: active and monitored days per week (weeks start on Monday)."""
@@ -212,6 +222,26 @@ class ComplianceReport:
             ((rule, RULES[rule].clauses if rule in RULES else "", n) for rule, n in self.open_by_rule.items()),
             key=lambda item: (-item[2], item[0]),
         )
+
+    def answer(self) -> verdict.Answer:
+        """Page 1 (reports.verdict): the verdicts, the trend against the previous period of the same
+        length (a second report of the same scope, made by the same user), and the attention list."""
+        self._require_read()
+        if getattr(self, "_answer", None) is None:
+            before_period = verdict.previous_period(self.period)
+            before = ComplianceReport(user=self.user, unit=self.unit, period=before_period, now=self.made_at)
+            before._require_read()
+            totals, before_totals = self.totals, before.totals
+            self._answer = verdict.Answer(
+                period=self.period,
+                previous_period=before_period,
+                verdicts=verdict.area_verdicts(
+                    totals, self.open_by_area, previous=(before_totals, before.open_by_area)
+                ),
+                trends=verdict.trends(totals, before_totals),
+                attention=verdict.attention_items(self._attention),
+            )
+        return self._answer
 
     def cover(self) -> list[tuple[str, str]]:
         """The first page: what, for whom, when and by whom, and how each figure is computed."""

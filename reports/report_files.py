@@ -5,21 +5,28 @@ the export job, so a file is the same whichever way it was made."""
 import datetime
 
 from django.template.loader import render_to_string
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import charts
+from monitoring.rules import RULES
 from org.models import Unit
 from reports import permissions, registry, writers
 from reports.choices import ExportFormat
 from reports.compliance import ComplianceReport, ReportNotAllowed
 from reports.figures import FIGURES, GROUPS, UNIT_FIGURES, UNIT_GROUPS, Period
 from reports.models import ExportJob
+from reports.templatetags import report_tags
 
 KIND = "compliance"
 PDF_MAX_ACCOUNT_ROWS = 2000
 SCREEN_ACCOUNTS = 25
 SCREEN_UNITS = 25
-TABLES = ("accounts", "units")
+TABLES = ("accounts", "units", "summary")
+PDF_UA_XMP = (
+    b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" '
+    b'xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1"/></rdf:RDF>'
+)
 
 
 def columns(figures) -> list[writers.Column]:
@@ -58,6 +65,54 @@ def rule_table(report: ComplianceReport) -> writers.Table:
     return writers.Table(_("Open findings by rule"), cols, rows())
 
 
+def summary_table(report: ComplianceReport) -> writers.Table:
+    """Page 1 as a table (the XLSX's first sheet, the CSV "summary"): each area's verdict with the
+    figures that decided it and the previous period's verdict, then each headline figure now and in
+    the previous period with the change, then the attention list. Values are written as the screen
+    and the PDF show them (report_tags), so every format says the same."""
+    answer = report.answer()
+
+    def rows():
+        for v in answer.verdicts:
+            yield {
+                "part": _("Verdict"),
+                "item": v.title,
+                "now": str(v.label),
+                "before": str(v.previous_label),
+                "detail": "; ".join(f"{label}: {report_tags.percent(share)}" for label, share in v.figures),
+            }
+        for t in answer.trends:
+            yield {
+                "part": _("Change from the previous period"),
+                "item": t.label,
+                "now": report_tags.figure(t.now, t.kind),
+                "before": report_tags.figure(t.before, t.kind),
+                "detail": f"{t.arrow} {report_tags.signed(t.change, t.kind)} {t.direction}".strip(),
+            }
+        for n, item in enumerate(answer.attention, start=1):
+            yield {
+                "part": _("Needs attention first"),
+                "item": f"{n}. {item.account}",
+                "now": item.unit,
+                "detail": item.why,
+            }
+
+    cols = [
+        writers.Column("part", _("Part")),
+        writers.Column("item", _("Area, figure or account")),
+        writers.Column("now", format_lazy("{} ({})", _("This period"), report.period)),
+        writers.Column("before", format_lazy("{} ({})", _("Previous period"), answer.previous_period)),
+        writers.Column("detail", _("Decided by, change or why")),
+    ]
+    return writers.Table(_("Summary"), cols, rows())
+
+
+def method_table(report: ComplianceReport) -> writers.Table:
+    """The method and definitions (the appendix), as the XLSX's last sheet."""
+    cols = [writers.Column("label", _("Item")), writers.Column("value", _("Value"))]
+    return writers.Table(_("Method"), cols, ({"label": label, "value": value} for label, value in report.cover()))
+
+
 def week_table(report: ComplianceReport) -> writers.Table:
     def rows():
         for monday, share in report.weekly_coverage():
@@ -82,17 +137,27 @@ def delimiter(fmt: str) -> str:
 
 
 def csv_table(report: ComplianceReport, table: str, progress=None) -> writers.Table:
+    if table == "summary":
+        return summary_table(report)
     return unit_table(report) if table == "units" else account_table(report, progress)
 
 
 def xlsx_tables(report: ComplianceReport, progress=None) -> list[writers.Table]:
-    """The workbook's sheets after the cover: accounts first, so the roll-ups are filled when the
-    others are read."""
-    return [account_table(report, progress), unit_table(report), rule_table(report), week_table(report)]
+    """The workbook's sheets: the summary (page 1) first, the detail, the method last. The summary
+    reads the whole report first (ComplianceReport.answer), so the roll-ups are ready for the others;
+    the account table is read again as it is written."""
+    return [
+        summary_table(report),
+        account_table(report, progress),
+        unit_table(report),
+        rule_table(report),
+        week_table(report),
+        method_table(report),
+    ]
 
 
 def write_xlsx(report: ComplianceReport, fileobj, progress=None) -> None:
-    writers.xlsx_write(xlsx_tables(report, progress), fileobj, cover=report.cover())
+    writers.xlsx_write(xlsx_tables(report, progress), fileobj)
 
 
 def pdf_context(report: ComplianceReport, rows: list[dict]) -> dict:
@@ -105,6 +170,7 @@ def pdf_context(report: ComplianceReport, rows: list[dict]) -> dict:
     by_rule = report.open_findings_by_rule()
     return {
         "report": report,
+        "answer": report.answer(),
         "cover": report.cover(),
         "rows": rows,
         "units": units,
@@ -117,7 +183,10 @@ def pdf_context(report: ComplianceReport, rows: list[dict]) -> dict:
             [(monday.strftime("%d/%m"), share) for monday, share in weeks],
             title=str(_("Monitoring coverage per week (MON-1, MON-2)")),
         ),
-        "rules_chart": charts.bar_chart([(rule, n) for rule, _c, n in by_rule], title=str(_("Open findings by rule"))),
+        "rules_chart": charts.bar_chart(
+            [(str(RULES[rule].title) if rule in RULES else rule, n) for rule, _c, n in by_rule],
+            title=str(_("Open findings by rule")),
+        ),
         "units_chart": charts.bar_chart(
             [(u["unit"], u["findings_open"]) for u in units[:20]], title=str(_("Open findings by unit"))
         ),
@@ -152,7 +221,12 @@ def write_pdf(report: ComplianceReport, fileobj, progress=None) -> None:
     context = pdf_context(report, rows)
     context["rows_left_out"] = total if total > PDF_MAX_ACCOUNT_ROWS else 0
     html = render_to_string("reports/compliance_pdf.html", context)
-    HTML(string=html).write_pdf(fileobj)
+    document = HTML(string=html).render()
+    # PDF/A-3a (archival, level A: tagged, Unicode) with the PDF/UA-1 identification: WeasyPrint
+    # makes one variant at a time, and its PDF/UA variant adds nothing to level A's tags but this
+    # XMP entry (weasyprint.pdf.pdfua), so the report declares both (docs/reports.md).
+    document.metadata.xmp_metadata.append(PDF_UA_XMP)
+    document.write_pdf(fileobj, pdf_variant="pdf/a-3a")
 
 
 def job_params(report: ComplianceReport, table: str = "accounts") -> dict:

@@ -170,7 +170,7 @@ class ReportDownloadView(_ReportMixin, View):
         jobs.export_record(actor=request.user, kind=report_files.KIND, fmt=fmt, params=params)
         name = report_files.file_name(report, fmt, table)
         if fmt == ExportFormat.XLSX:
-            return writers.xlsx_response(name, report_files.xlsx_tables(report), cover=report.cover())
+            return writers.xlsx_response(name, report_files.xlsx_tables(report))
         if fmt == ExportFormat.PDF:
             response = HttpResponse(content_type="application/pdf")
             report_files.write_pdf(report, response)

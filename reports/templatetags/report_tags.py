@@ -1,10 +1,17 @@
 """Figures on screen and in the PDF, rounded exactly as the CSV writes them (reports.writers)."""
 
+import base64
 import datetime
 import decimal
+import html
+import re
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from monitoring.rules import RULES
 
 register = template.Library()
 
@@ -35,3 +42,35 @@ def figure(value, kind):
 @register.filter
 def get(row, key):
     return row.get(key)
+
+
+@register.filter
+def signed(value, kind):
+    """A change with its sign: +3, −2, +4.5 percentage points (percent figures are shares)."""
+    if value is None:
+        return ""
+    if kind == "percent":
+        points = (decimal.Decimal(str(value)) * 100).quantize(decimal.Decimal("0.1"), rounding=decimal.ROUND_HALF_UP)
+        sign = "+" if points > 0 else ("−" if points < 0 else "±")
+        return f"{sign}{number_format(abs(points), 1)} {_('percentage points')}"
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return f"{sign}{abs(value)}"
+
+
+@register.filter
+def rule_title(rule_id):
+    """A rule by its translated name (the ID is shown beside it as a secondary detail)."""
+    rule = RULES.get(rule_id)
+    return rule.title if rule else rule_id
+
+
+@register.filter
+def as_img(svg):
+    """An inline SVG chart as an <img> with its title and description as the alternative text: in
+    the tagged PDF an image is a Figure with /Alt, which a screen reader reads (WeasyPrint does not
+    tag inline SVG)."""
+    title = re.search(r"<title[^>]*>(.*?)</title>", svg, re.S)
+    desc = re.search(r"<desc[^>]*>(.*?)</desc>", svg, re.S)
+    alt = ". ".join(html.unescape(m.group(1)) for m in (title, desc) if m)
+    data = base64.b64encode(str(svg).encode()).decode()
+    return format_html('<img class="chart" src="data:image/svg+xml;base64,{}" alt="{}">', data, alt)
