@@ -4,7 +4,9 @@ the export job, so a file is the same whichever way it was made."""
 
 import datetime
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -229,8 +231,9 @@ def write_pdf(report: ComplianceReport, fileobj, progress=None) -> None:
     document.write_pdf(fileobj, pdf_variant="pdf/a-3a")
 
 
-def job_params(report: ComplianceReport, table: str = "accounts") -> dict:
+def job_params(report: ComplianceReport, table: str = "accounts", language: str | None = None) -> dict:
     return {
+        "language": language or translation.get_language() or settings.LANGUAGE_CODE,
         "unit": report.unit.pk if report.unit else None,
         "unit_name": report.unit.name if report.unit else "",
         "start": report.period.start.isoformat(),
@@ -249,7 +252,12 @@ def report_from_params(user, params: dict) -> ComplianceReport:
 
 
 def produce(job: ExportJob, user, params: dict, fmt: str, fileobj, progress) -> str:
-    """The export job's producer (reports.jobs)."""
+    """The export job's producer (reports.jobs), in the language chosen on the form."""
+    with translation.override(params.get("language") or settings.LANGUAGE_CODE):
+        return _produce(user, params, fmt, fileobj, progress)
+
+
+def _produce(user, params: dict, fmt: str, fileobj, progress) -> str:
     report = report_from_params(user, params)
     if fmt == ExportFormat.XLSX:
         write_xlsx(report, fileobj, progress)

@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -71,6 +71,9 @@ class ReportForm(forms.Form):
     half = forms.ChoiceField(label=_("Half year"), required=False)
     start = forms.DateField(label=_("or from"), required=False, widget=DateInput)
     end = forms.DateField(label=_("to (inclusive)"), required=False, widget=DateInput)
+    language = forms.ChoiceField(
+        label=_("Language of the files"), choices=settings.LANGUAGES, required=False, widget=Select
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,6 +85,7 @@ class ReportForm(forms.Form):
         else:
             unit.required = True
             unit.empty_label = None
+        self.fields["language"].initial = translation.get_language() or settings.LANGUAGE_CODE
         self.fields["half"].choices = [("", _("Choose a half year, or give dates"))] + half_years(
             local_day(timezone.now())
         )
@@ -117,6 +121,7 @@ class _ReportMixin(LoginRequiredMixin):
         self.form = form
         if not form.is_valid():
             return None
+        self.language = form.cleaned_data.get("language") or translation.get_language() or settings.LANGUAGE_CODE
         return ComplianceReport(user=request.user, unit=form.cleaned_data["unit"], period=form.cleaned_data["period"])
 
 
@@ -166,9 +171,14 @@ class ReportDownloadView(_ReportMixin, View):
             return HttpResponseRedirect(reverse("reports:compliance") + "?" + request.GET.urlencode())
         if report.account_count() > settings.REPORTS_INLINE_MAX_ACCOUNTS:
             return HttpResponseRedirect(reverse("reports:compliance") + "?" + request.GET.urlencode())
-        params = report_files.job_params(report, table)
+        params = report_files.job_params(report, table, self.language)
         jobs.export_record(actor=request.user, kind=report_files.KIND, fmt=fmt, params=params)
         name = report_files.file_name(report, fmt, table)
+        # The file's language for the rest of the request: a CSV streams after the view returns.
+        translation.activate(self.language)
+        return self._file(report, fmt, table, name)
+
+    def _file(self, report, fmt, table, name):
         if fmt == ExportFormat.XLSX:
             return writers.xlsx_response(name, report_files.xlsx_tables(report))
         if fmt == ExportFormat.PDF:
@@ -184,4 +194,5 @@ class ReportDownloadView(_ReportMixin, View):
         if report is None or fmt is None:
             messages.error(request, _("The report could not be made: check the unit, the period and the format."))
             return HttpResponseRedirect(reverse("reports:compliance"))
-        return start_job(request, kind=report_files.KIND, params=report_files.job_params(report, table), fmt=fmt)
+        params = report_files.job_params(report, table, self.language)
+        return start_job(request, kind=report_files.KIND, params=params, fmt=fmt)

@@ -2,6 +2,7 @@
 install poppler-utils; .ci/run installs it; tests that need it are skipped, with that reason,
 where it is missing), and building small PDFs byte by byte for the upload check."""
 
+import re
 import shutil
 import struct
 import subprocess
@@ -94,3 +95,13 @@ def review_bypass_pdf() -> bytes:
     """The file of issue 11's security review: a string "(stream\\n)" before a JavaScript open action
     and "(endstream)" after it made the old byte search take the action for a stream's content."""
     return one_page_pdf(catalog=b"/X (stream\n) /OpenAction << /S /JavaScript /JS (app.alert(1)) >> /Y (endstream)")
+
+
+def page_fill(path) -> list[float]:
+    """How far down each page its text reaches, as a share of the page's height (pdftotext -bbox)."""
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    fill = []
+    for height, body in re.findall(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', html, re.S):
+        bottoms = [float(y) for y in re.findall(r'yMax="([\d.]+)"', body)]
+        fill.append(max(bottoms, default=0) / float(height))
+    return fill

@@ -4,6 +4,7 @@ XLSX and PDF; each file opens and carries the numbers on the screen."""
 import csv
 import io
 import re
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -13,7 +14,7 @@ from django.urls import reverse
 from reports.compliance import FIGURES
 from tests.e2e.a11y import page_problems
 from tests.e2e.conftest import CHROMIUM  # noqa: F401 - the directory's skip applies
-from tests.pdf import needs_pdftotext, pdf_text
+from tests.pdf import needs_pdftotext, page_fill, pdf_text
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (requirements-dev.txt)")
 expect = sync_api.expect
@@ -99,6 +100,23 @@ def test_auditor_makes_the_half_year_report_and_downloads_every_format(as_user, 
     text = pdf_text(pdf, layout=True)
     pages = [p for p in text.split("\f") if p.strip()]
     assert all(MEDS in p for p in pages)
+    # Page 1 is the answer (issue 16): the verdicts, the trend against the previous half year and
+    # the accounts needing attention first; the method is the appendix at the end.
+    first = pages[0]
+    assert "Bedömning per område i riktlinjerna" in first
+    assert re.search(r"Bevakning\s+(Uppfyllt|Delvis uppfyllt|Inte uppfyllt|Inga uppgifter)", first)
+    assert "Förändring sedan föregående period" in first and "2026-01-01 – 2026-06-30" in first
+    assert "Behöver åtgärdas först" in first
+    fill = page_fill(pdf)
+    assert all(share >= 0.25 for share in fill[:-1]), fill  # no near-empty page but the last
+    appendix = next(i for i, p in enumerate(pages) if "Bilaga: metod och definitioner" in p)
+    last_table = max(i for i, p in enumerate(pages) for name in screen if re.search(rf"^\s*{re.escape(name)}", p, re.M))
+    assert appendix > last_table
+    # Tagged for screen readers, and declared PDF/A-3a and PDF/UA-1 in its XMP metadata.
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes", info, re.M)
+    xmp = subprocess.run(["pdfinfo", "-meta", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp and 'pdfuaid:part="1"' in xmp
     for name, figures in screen.items():
         line = next(line for line in text.splitlines() if line.strip().startswith(name) and "%" in line)
         numbers = [number(n) for n in re.findall(r"\d+(?:,\d)?(?: %)?", line.split(name, 1)[1])]

@@ -12,7 +12,7 @@ from django.test import override_settings
 
 from reports import report_files, verdict
 from reports.compliance import ComplianceReport, Period
-from tests.pdf import needs_pdftotext, pdf_text
+from tests.pdf import needs_pdftotext, page_fill, pdf_text
 from tests.reports import compliance_dataset as ds
 
 MARCH = Period(datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
@@ -131,12 +131,9 @@ def test_the_pdf_is_tagged_and_declares_pdf_a_and_pdf_ua(data, english, tmp_path
 def test_no_page_is_near_empty(data, english, tmp_path):
     """Every page but the last has text below the first quarter of its height."""
     path, _content = _pdf(data, tmp_path)
-    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    pages = re.findall(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', html, re.S)
-    assert len(pages) > 1
-    for height, body in pages[:-1]:
-        lowest = max(float(y) for y in re.findall(r'yMax="([\d.]+)"', body))
-        assert lowest / float(height) >= 0.25
+    fill = page_fill(path)
+    assert len(fill) > 1
+    assert all(share >= 0.25 for share in fill[:-1]), fill
 
 
 @needs_pdftotext
