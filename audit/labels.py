@@ -53,6 +53,8 @@ ACTION_LABELS = {
     "api_token.create": _("API token created"),
     "api_token.revoke": _("API token revoked"),
     "export.downloaded": _("Exported file downloaded"),
+    "export.report_delivered": _("Half-year report made and sent"),
+    "export.delivered_downloaded": _("Delivered half-year report downloaded"),
     "admin.add": _("Added in the admin"),
     "admin.change": _("Changed in the admin"),
     "login.failed": _("Failed login"),

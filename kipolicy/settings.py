@@ -254,6 +254,11 @@ CELERY_BEAT_SCHEDULE = {
     "daily-digest": {"task": "notifications.tasks.digest_send_task", "schedule": crontab(hour=8, minute=30)},
     # every hour at :35: delete report files whose download time has passed
     "purge-exports": {"task": "reports.tasks.exports_purge_task", "schedule": crontab(minute=35)},
+    # 1 January and 1 July at 06:15: the half-year compliance reports, made and e-mailed (issue 16)
+    "deliver-half-year-reports": {
+        "task": "reports.tasks.half_year_reports_deliver_task",
+        "schedule": crontab(minute=15, hour=6, day_of_month=1, month_of_year="1,7"),
+    },
     # every 2 minutes: run export jobs whose start message was lost (the broker was down)
     "run-pending-exports": {"task": "reports.tasks.export_jobs_run_pending_task", "schedule": 120.0},
 }
@@ -275,6 +280,8 @@ REPORTS_FILE_HOURS = _int("REPORTS_FILE_HOURS", 72)
 # the first share, partly met from the second (environment: whole percent).
 REPORT_VERDICT_MET = _int("REPORT_VERDICT_MET_PERCENT", 95) / 100
 REPORT_VERDICT_PARTLY = _int("REPORT_VERDICT_PARTLY_PERCENT", 80) / 100
+# The half-year reports made and e-mailed on 1 January and 1 July (reports.delivery), in this language.
+REPORTS_DELIVERY_LANGUAGE = os.environ.get("REPORTS_DELIVERY_LANGUAGE", "sv")
 
 # The REST API (DRF): personal tokens or the browser session; a token sees what its user sees.
 REST_FRAMEWORK = {
@@ -304,6 +311,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "org.choices.UnitKind",
         "SnapshotKindEnum": "accounts.choices.SnapshotKind",
+        "VerdictEnum": "reports.verdict.VERDICT_CHOICES",
     },
 }
 

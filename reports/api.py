@@ -44,8 +44,8 @@ RankedUnitFiguresSerializer = _serializer("RankedUnitFigures", UNIT_FIGURES)
 class AreaVerdictSerializer(serializers.Serializer):
     key = serializers.CharField()
     title = serializers.CharField()
-    verdict = serializers.ChoiceField(choices=list(verdicts.VERDICT_LABELS))
-    previous = serializers.ChoiceField(choices=list(verdicts.VERDICT_LABELS), allow_null=True)
+    verdict = serializers.ChoiceField(choices=verdicts.VERDICT_CHOICES)
+    previous = serializers.ChoiceField(choices=verdicts.VERDICT_CHOICES, allow_null=True)
     figures = serializers.SerializerMethodField()
 
     @extend_schema_field(

@@ -46,8 +46,12 @@ class ComplianceReport:
     """One report: `account_rows()` streams the account table (and fills the roll-ups as it goes);
     `unit_rows()`, `totals`, `weekly_coverage` and `open_by_rule` are ready once it has been read."""
 
-    def __init__(self, *, user, unit: Unit | None, period: Period, now: datetime.datetime | None = None):
-        if not permissions.can_report(user, unit):
+    def __init__(
+        self, *, user, unit: Unit | None, period: Period, now: datetime.datetime | None = None, system: bool = False
+    ):
+        # `system`: the scheduled half-year delivery (reports.delivery), made by no person, of
+        # every account of the scope; `user` is then None.
+        if not system and not permissions.can_report(user, unit):
             raise ReportNotAllowed
         if period.end < period.start:
             raise ValueError("The period ends before it starts.")
@@ -55,7 +59,8 @@ class ComplianceReport:
         self.unit = unit
         self.period = period
         self.made_at = now or timezone.now()
-        self.made_by = user.get_full_name() or user.get_username()
+        self.system = system
+        self.made_by = str(_("Scheduled half-year report")) if system else (user.get_full_name() or user.get_username())
         # Days count only when complete: up to yesterday.
         self.last_day = min(period.end, local_day(self.made_at) - DAY)
         self.shown_to = min(period.end, local_day(self.made_at))
@@ -72,7 +77,7 @@ class ComplianceReport:
     # The accounts of the report -------------------------------------------------------------
     def accounts(self):
         """Accounts of the scope that were active at some time in the period."""
-        qs = social_account_list(user=self.user)
+        qs = SocialAccount.objects.all() if self.system else social_account_list(user=self.user)
         if self.unit is not None:
             qs = qs.in_unit(self.unit)
         return qs.filter(activated_at__isnull=False, activated_at__lt=self.period.end_at).exclude(
@@ -229,7 +234,9 @@ class ComplianceReport:
         self._require_read()
         if getattr(self, "_answer", None) is None:
             before_period = verdict.previous_period(self.period)
-            before = ComplianceReport(user=self.user, unit=self.unit, period=before_period, now=self.made_at)
+            before = ComplianceReport(
+                user=self.user, unit=self.unit, period=before_period, now=self.made_at, system=self.system
+            )
             before._require_read()
             totals, before_totals = self.totals, before.totals
             self._answer = verdict.Answer(

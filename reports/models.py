@@ -69,3 +69,43 @@ class ExportJob(BaseModel):
         if not self.progress_total:
             return 0
         return min(100, self.progress_done * 100 // self.progress_total)
+
+
+class DeliveredReport(BaseModel):
+    """A half-year compliance report made by the scheduled job and e-mailed (as a link) to the
+    communications department, the auditors and the unit's responsible manager (issue 16).
+
+    Immutable: it is what was sent. The row refuses to be saved again once made (`save`), and
+    its PDF is never rewritten; `sha256` is the file's hash and `summary` the page-1 figures
+    (verdicts, trend, totals) as JSON, so a later re-run of the same report can be compared with
+    what was sent (reports.delivery.compare). One per scope and period."""
+
+    scope_key = models.CharField(_("scope"), max_length=40, help_text=_('"ki" or "unit-<id>"'))
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("until"))
+    language = models.CharField(_("language"), max_length=10)
+    made_at = models.DateTimeField(_("made"))
+    file_name = models.CharField(_("stored file"), max_length=255)
+    download_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    summary = models.JSONField(_("page-1 figures"), default=dict)
+
+    class Meta:
+        verbose_name = _("delivered report")
+        verbose_name_plural = _("delivered reports")
+        ordering = ["-period_end", "scope_key"]
+        constraints = [
+            models.UniqueConstraint("scope_key", "period_start", "period_end", name="reports_delivered_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.scope_key} {self.period_start}–{self.period_end}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("A delivered report is immutable: it is what was sent.")
+        super().save(*args, **kwargs)

@@ -39,3 +39,9 @@ def can_export_inventory(user) -> bool:
 def can_see_job(user, job) -> bool:
     """An export job and its file are its requester's only."""
     return user.is_authenticated and job.requested_by_id == user.pk
+
+
+def can_see_delivered(user, record) -> bool:
+    """A delivered half-year report goes to whoever may make the same report now (RESP-1): its
+    unit's managers and those above, or for all of KI the communications department and auditors."""
+    return user.is_authenticated and can_report(user, record.unit)

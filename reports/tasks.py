@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from reports import jobs
+from reports import delivery, jobs
 
 
 @shared_task(name=jobs.RUN_TASK, acks_late=True, ignore_result=True)
@@ -19,3 +19,9 @@ def export_jobs_run_pending_task() -> int:
 def exports_purge_task() -> int:
     """Hourly at :35: delete export files whose download time is over (idempotent)."""
     return jobs.exports_purge()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def half_year_reports_deliver_task() -> dict:
+    """1 January and 1 July: the half-year reports for all of KI and each top-level unit (idempotent)."""
+    return delivery.half_year_reports_deliver()

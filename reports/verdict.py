@@ -33,6 +33,7 @@ VERDICT_LABELS = {
     NOT_MET: _("Not met"),
     NO_DATA: _("No data"),
 }
+VERDICT_CHOICES = list(VERDICT_LABELS.items())  # the API's enum (VerdictEnum)
 ATTENTION_LIMIT = 10
 
 

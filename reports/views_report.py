@@ -16,8 +16,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
@@ -25,12 +26,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import cache_control
 
+from audit.services import audit_record
 from core.widgets import DateInput, Select
+from org import roles
 from org.calendar import local_day
 from org.models import Unit
 from reports import jobs, permissions, report_files, writers
 from reports.choices import ExportFormat
 from reports.compliance import ComplianceReport, Period
+from reports.models import DeliveredReport
 from reports.views_exports import start_job
 
 MAX_YEARS = 3
@@ -139,6 +143,7 @@ class ReportView(_ReportMixin, View):
             "report": report,
             "formats": FORMATS,
             "may_export_audit_trail": permissions.can_make_reports(request.user),
+            "delivered": delivered_list(request.user),
         }
         if report is not None:
             count = report.account_count()
@@ -196,3 +201,36 @@ class ReportDownloadView(_ReportMixin, View):
             return HttpResponseRedirect(reverse("reports:compliance"))
         params = report_files.job_params(report, table, self.language)
         return start_job(request, kind=report_files.KIND, params=params, fmt=fmt)
+
+
+class DeliveredDownloadView(LoginRequiredMixin, View):
+    """A delivered half-year report (reports.delivery), as it was sent: to whoever may make the
+    same report (404 for anyone else); each download is recorded (REC-1)."""
+
+    @method_decorator(cache_control(private=True, no_store=True))
+    def get(self, request, pk):
+        record = get_object_or_404(DeliveredReport.objects.select_related("unit"), pk=pk)
+        if not permissions.can_see_delivered(request.user, record):
+            raise Http404
+        audit_record(
+            actor=request.user,
+            target=record,
+            action="export.delivered_downloaded",
+            after={"scope": record.scope_key, "sha256": record.sha256},
+        )
+        response = FileResponse(
+            default_storage.open(record.file_name, "rb"),
+            as_attachment=True,
+            filename=record.download_name,
+            content_type="application/pdf",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+def delivered_list(user, limit: int = 12) -> list[DeliveredReport]:
+    """The latest delivered reports the user may open (at most `limit`: a handful per half year)."""
+    records = DeliveredReport.objects.select_related("unit").order_by("-period_end", "scope_key")
+    if not roles.sees_everything(user):
+        records = records.filter(unit__in=Unit.objects.overseen_by(user))
+    return list(records[:limit])
