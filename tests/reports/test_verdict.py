@@ -7,6 +7,7 @@ import io
 import re
 import subprocess
 
+import pypdf
 import pytest
 from django.test import override_settings
 
@@ -125,6 +126,10 @@ def test_the_pdf_is_tagged_and_declares_pdf_a_and_pdf_ua(data, english, tmp_path
     xmp = subprocess.run(["pdfinfo", "-meta", str(path)], capture_output=True, text=True, check=True).stdout
     assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp
     assert 'pdfuaid:part="1"' in xmp
+    # The document language is the report's (set on the form): what a screen reader reads it in.
+    assert pypdf.PdfReader(path).trailer["/Root"]["/Lang"] == "en"
+    path_sv, _content = _pdf(data, tmp_path, language="sv")
+    assert pypdf.PdfReader(path_sv).trailer["/Root"]["/Lang"] == "sv"
 
 
 @needs_pdftotext
