@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "approvals",
     "monitoring",
     "records",
+    "watching",
     "reports",
     "demo",
     "health_check",
@@ -280,6 +281,9 @@ REPORTS_FILE_HOURS = _int("REPORTS_FILE_HOURS", 72)
 # the first share, partly met from the second (environment: whole percent).
 REPORT_VERDICT_MET = _int("REPORT_VERDICT_MET_PERCENT", 95) / 100
 REPORT_VERDICT_PARTLY = _int("REPORT_VERDICT_PARTLY_PERCENT", 80) / 100
+# Watching public profiles (issue 17, watching.addresses): host:port pairs that may be fetched
+# although they are not public addresses: only the test suite's and the demo's local servers.
+WATCHING_TRUSTED_ADDRESSES = env.list("WATCHING_TRUSTED_ADDRESSES", default=[])
 # The half-year reports made and e-mailed on 1 January and 1 July (reports.delivery), in this language.
 REPORTS_DELIVERY_LANGUAGE = os.environ.get("REPORTS_DELIVERY_LANGUAGE", "sv")
 
