@@ -35,6 +35,7 @@ def incident_record_pdf(incident: Incident, *, language: str = "sv") -> bytes:
                         (
                             f"{snapshot.get_kind_display()} – {snapshot.taken_on} – SHA-256 {snapshot.sha256}",
                             handle.read(),
+                            snapshot.content_type,
                         )
                     )
         return record_pdf(
@@ -45,6 +46,7 @@ def incident_record_pdf(incident: Incident, *, language: str = "sv") -> bytes:
             footer=_("Karolinska Institutet – register of official social media accounts"),
             created_at=incident.created_at,
             images=images,
+            language=language,
         )
 
 
