@@ -102,6 +102,10 @@ class Inquiry(RegisteredRecord):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Screenshots of the post and of KI's reply, through the checked upload (REC-3, REC-4).
+    evidence = models.ManyToManyField(
+        "accounts.Snapshot", verbose_name=_("screenshots"), blank=True, related_name="inquiries"
+    )
 
     class Meta:
         verbose_name = _("question or comment")
@@ -117,6 +121,12 @@ class Inquiry(RegisteredRecord):
         indexes = [
             # The inquiry-overdue rule: unanswered inquiries by due time.
             models.Index(fields=["due_at"], name="records_inquiry_open", condition=Q(answered_at__isnull=True)),
+            # The inquiry-unregistered rule (records.rules.TO_REGISTER, not yet handed off).
+            models.Index(
+                fields=["received_at"],
+                name="records_inquiry_unregistered",
+                condition=Q(hand_off="") & (Q(needs_registration=True) | Q(routed_to__isnull=False)),
+            ),
             # The account's questions a page at a time: the open ones by due time, those answered
             # newest first (records.views_moderation.InquiryListView).
             models.Index(

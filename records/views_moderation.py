@@ -112,7 +112,7 @@ class InquiryListView(_RecordsPage):
     success_message = _("The question was logged.")
 
     def perform(self, form):
-        inquiry = services.inquiry_log(actor=self.request.user, account_id=self.account.pk, **form.cleaned_data)
+        inquiry = services.inquiry_log(actor=self.request.user, account_id=self.account.pk, **form.service_data())
         if inquiry.routed_to:
             messages.info(
                 self.request,
