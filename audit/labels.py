@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "block.review": _("Block reviewed"),
     "block.unblock": _("Visitor unblocked"),
     "consent.record": _("Media consent recorded"),
+    "consent.withdraw": _("Media consent withdrawn"),
     "records_request.log": _("Request for public records logged"),
     "records_request.close": _("Request for public records closed"),
     "records_request.bundle": _("Disclosure bundle made"),

@@ -49,6 +49,7 @@ urlpatterns = [
     path("blocks/<int:pk>/unblock/", views_blocks.BlockUnblockView.as_view(), name="block-unblock"),
     path("accounts/<int:pk>/consents/", views_blocks.ConsentListView.as_view(), name="consents"),
     path("consents/<int:pk>/document/", views_blocks.ConsentDocumentView.as_view(), name="consent-document"),
+    path("consents/<int:pk>/withdraw/", views_blocks.ConsentWithdrawView.as_view(), name="consent-withdraw"),
     path("accounts/<int:pk>/visitor-notice/", views_blocks.VisitorNoticeView.as_view(), name="visitor-notice"),
     # Requests for public records and weeding
     path("records-requests/", views_requests.RequestListView.as_view(), name="request-list"),
