@@ -509,8 +509,13 @@ def test_accessibility_axe_records_pages(demo, as_user):
     expect(owner.locator("main form[enctype='multipart/form-data']")).to_have_count(1)
     check(owner, "questions (owner)", reverse("records:inquiries", args=[account.pk]))
     expect(owner.locator("section[aria-labelledby=h-open] details form")).not_to_have_count(0)
+    # REC-3, REC-4: the demo's questions carry screenshots, linked from the list.
+    expect(owner.locator("main ul[aria-label] a[href*='/snapshots/']")).not_to_have_count(0)
     check(owner, "blocking log (owner)", reverse("records:blocks", args=[account.pk]))
     check(owner, "media consents (owner)", reverse("records:consents", args=[account.pk]))
+    # MEDIA-1: the demo's withdrawn consent shows as withdrawn; those in force offer the withdrawal form.
+    expect(owner.locator("main .badge").filter(has_text=ui("Withdrawn", exact=True))).to_have_count(1)
+    expect(owner.locator("main details form[action$='/withdraw/']")).not_to_have_count(0)
     check(owner, "visitor notice (owner)", reverse("records:visitor-notice", args=[account.pk]))
 
     comms = as_user("comms")
