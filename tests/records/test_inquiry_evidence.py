@@ -151,3 +151,19 @@ def test_the_question_page_takes_and_shows_the_screenshots(client, setting, owne
     page = client.get(url).content.decode()
     assert reverse("snapshots:file", args=[snapshot.pk]) in page
     assert 'enctype="multipart/form-data"' in page
+
+
+def test_inquiry_unregistered_is_in_the_compliance_reports_findings_by_rule(setting, owner, comms):  # noqa: F811
+    """REC-3, REC-4: an open inquiry-unregistered finding is counted, with its clauses, in the
+    compliance report's open findings by rule."""
+    from org.calendar import local_day
+    from reports.compliance import ComplianceReport, Period
+
+    account, _manager = setting
+    log_question(account, owner, received_at=timezone.now() - datetime.timedelta(days=10))
+    compliance_sweep()
+    today = local_day(timezone.now())
+    report = ComplianceReport(user=comms, unit=None, period=Period(today - datetime.timedelta(days=30), today))
+    report.materialise()
+
+    assert (RULE, "REC-3, REC-4", 1) in report.open_findings_by_rule()
