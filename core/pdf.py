@@ -1,9 +1,9 @@
 """Dated records as archival PDFs (decision records, removed posts, questions) for the registry.
 
 One engine for every PDF the portal makes: WeasyPrint, as for the compliance report. A record is a
-Django template (``core/record_pdf.html``) rendered as **PDF/A-2u** (ISO 19005-2, level U: every
-character maps to Unicode, fonts embedded), tagged for accessibility (``pdf_tags``): the
-registry's archive keeps it as it is.
+Django template (``core/record_pdf.html``) rendered as **PDF/A-3a** (ISO 19005-3, level A: tagged
+for accessibility, every character maps to Unicode, fonts embedded), as the compliance report
+is: the registry's archive keeps it as it is.
 
 Every character survives: DejaVu Sans (installed with WeasyPrint's system libraries, see the
 Dockerfile) covers Latin, Greek, Cyrillic, Hebrew and Arabic; the vendored Noto Sans SC and Noto
@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 FONTS_CSS = Path(__file__).resolve().parent / "fonts" / "record-fonts.css"
-PDF_VARIANT = "pdf/a-2u"
+PDF_VARIANT = "pdf/a-3a"  # implies pdf_tags
 
 
 # Loading the ~110 font faces of record-fonts.css takes a quarter of a second on an idle machine,

@@ -338,7 +338,7 @@ def test_pdf_written_by_pillow_with_binary_image_data_is_accepted():
 
 
 def test_pdfs_written_by_weasyprint_are_accepted():
-    """The PDFs the portal makes pass: its archival record PDFs (WeasyPrint, PDF/A-2u, tagged, with
+    """The PDFs the portal makes pass: its archival record PDFs (WeasyPrint, PDF/A-3a, tagged, with
     XMP metadata, an output intent and embedded fonts) and its reports (PDF 1.7 with compressed
     object streams and an internal link)."""
     import weasyprint

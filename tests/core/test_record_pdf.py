@@ -58,11 +58,12 @@ def test_record_keeps_polish_chinese_arabic_and_emoji(tmp_path):
 
 
 def test_record_declares_pdf_a_in_its_xmp_metadata():
-    """REC-4: the registry's archive takes PDF/A: the record declares PDF/A-2u (pdfaid:part 2,
-    conformance U) in its XMP metadata, is tagged (a structure tree, marked) and names its language."""
+    """REC-4: the registry's archive takes PDF/A: the record declares PDF/A-3a (pdfaid:part 3,
+    conformance A: tagged, every character in Unicode), as the compliance report does, in its XMP
+    metadata, is tagged (a structure tree, marked) and names its language."""
     data = record()
 
-    assert pdfa_identification(data) == ("2", "U")
+    assert pdfa_identification(data) == ("3", "A")
     root = PdfReader(io.BytesIO(data)).trailer["/Root"]
     assert "/StructTreeRoot" in root
     assert bool(root["/MarkInfo"]["/Marked"])

@@ -64,7 +64,7 @@ def test_question_screenshots_go_to_the_registry_in_the_pdf_with_their_sha256(se
     for snapshot in shots.values():
         assert snapshot.sha256 in compact, snapshot.kind
     assert "Łukasz张伟" in compact
-    assert pdfa_identification(data) == ("2", "U")
+    assert pdfa_identification(data) == ("3", "A")
     from pypdf import PdfReader
 
     assert len(PdfReader(path).pages) == 3  # the record, then a page per screenshot
