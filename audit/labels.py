@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "incident.hand_off": _("Removed post handed off"),
     "incident.registry_reference": _("Registry reference number entered"),
     "incident.export": _("Removed-post record downloaded"),
+    "inquiry.export": _("Question record downloaded"),
     "inquiry.log": _("Question or comment logged"),
     "inquiry.answer": _("Question or comment answered"),
     "inquiry.hand_off": _("Question or comment handed off"),

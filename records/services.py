@@ -207,13 +207,23 @@ def inquiry_answer(
     return inquiry
 
 
+def _record_export(*, actor, model, pk: int, language: str) -> bytes:
+    name, _template, _stem, render_pdf, _page = _RECORDS[model]
+    record = model.objects.select_related("account__unit", "account__platform").get(pk=pk)
+    pdf = render_pdf(record, language=language)
+    audit_record(actor=actor, target=record.account, action=f"{name}.export", after={name: record.pk})
+    return pdf
+
+
 def incident_record_export(*, actor, incident_id: int, language: str = "sv") -> bytes:
     """The record PDF of a removed post for someone who may see the evidence; exporting it is a
     governance act, so it is audited."""
-    incident = Incident.objects.select_related("account__unit", "account__platform").get(pk=incident_id)
-    pdf = incident_record_pdf(incident, language=language)
-    audit_record(actor=actor, target=incident.account, action="incident.export", after={"incident": incident.pk})
-    return pdf
+    return _record_export(actor=actor, model=Incident, pk=incident_id, language=language)
+
+
+def inquiry_record_export(*, actor, inquiry_id: int, language: str = "sv") -> bytes:
+    """The record PDF of a question or comment, with its screenshots (REC-3, REC-4); audited."""
+    return _record_export(actor=actor, model=Inquiry, pk=inquiry_id, language=language)
 
 
 # Removed posts and questions that require action are registered the same way (CONT-2, REC-3,

@@ -23,8 +23,13 @@ urlpatterns = [
     ),
     path(
         "accounts/<int:pk>/removed-posts/<int:record_pk>/record.pdf",
-        views_moderation.IncidentPdfView.as_view(),
+        views_moderation.RecordPdfView.as_view(model=Incident),
         name="incident-pdf",
+    ),
+    path(
+        "accounts/<int:pk>/questions/<int:record_pk>/record.pdf",
+        views_moderation.RecordPdfView.as_view(model=Inquiry),
+        name="inquiry-pdf",
     ),
     path("accounts/<int:pk>/questions/", views_moderation.InquiryListView.as_view(), name="inquiries"),
     path(

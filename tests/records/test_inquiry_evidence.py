@@ -167,3 +167,21 @@ def test_inquiry_unregistered_is_in_the_compliance_reports_findings_by_rule(sett
     report.materialise()
 
     assert (RULE, "REC-3, REC-4", 1) in report.open_findings_by_rule()
+
+
+def test_the_question_record_pdf_is_an_audited_private_download(client, setting, owner, outsider):  # noqa: F811
+    """REC-3, REC-4: the question's record, with its screenshots, is downloaded from its account's
+    question page by those who may see the evidence (audited, never cached); 404 for others."""
+    account, _manager = setting
+    inquiry = log_question(account, owner, screenshots=[("inquiry", png())])
+    url = reverse("records:inquiry-pdf", args=[account.pk, inquiry.pk])
+    client.force_login(owner)
+    assert url in client.get(reverse("records:inquiries", args=[account.pk])).content.decode()
+
+    response = client.get(url)
+
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    assert response["Cache-Control"] == "private, no-store"
+    assert AuditEvent.objects.filter(action="inquiry.export", actor=owner).count() == 1
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
