@@ -90,6 +90,7 @@ class SnapshotKind(models.TextChoices):
     FINAL_PAGE = "final_page", _("Final page at decommissioning")
     REMOVED_POST = "removed_post", _("Removed post (CONT-2)")
     KI_REPLY = "ki_reply", _("KI's reply (REC-4)")
+    INQUIRY = "inquiry", _("Question or comment (REC-3)")
 
 
 # Kinds that count as the half-yearly start-page screenshot (REC-5).

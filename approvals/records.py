@@ -34,5 +34,10 @@ def decision_record_pdf(decision: Decision, *, language: str = "sv") -> bytes:
         guideline = _("Under KI's guidelines for social media (2021).")
 
     return record_pdf(
-        title=f"{title} {decision.pk}", intro=guideline, rows=rows, footer=footer, created_at=decision.created_at
+        title=f"{title} {decision.pk}",
+        intro=guideline,
+        rows=rows,
+        footer=footer,
+        created_at=decision.created_at,
+        language=language,
     )

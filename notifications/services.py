@@ -116,8 +116,11 @@ DIGEST_KIND = "digest"
 # Kinds that are sent at once even to people who chose the daily digest (issue 13): digests
 # themselves; escalations (findings already past their grace period, to the responsible manager,
 # RESP-1, MON-2); criticism to be handled by the responsible manager within the 24-hour rule
-# (ANS-1, ANS-2); a broken audit chain. A row with an attachment is never folded into a digest.
-IMMEDIATE_KINDS = frozenset({DIGEST_KIND, "weekly-digest", "escalation", "inquiry-criticism", "audit-chain-broken"})
+# (ANS-1, ANS-2); a broken audit chain; a withdrawn media consent, whose material must stop being
+# used now (MEDIA-1). A row with an attachment is never folded into a digest.
+IMMEDIATE_KINDS = frozenset(
+    {DIGEST_KIND, "weekly-digest", "escalation", "inquiry-criticism", "audit-chain-broken", "consent-withdrawn"}
+)
 
 
 def sent_at_once() -> Q:

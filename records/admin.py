@@ -62,4 +62,4 @@ class RetentionAdmin(ReadOnlyRecordAdmin):
 
 @admin.register(MediaConsent)
 class MediaConsentAdmin(ReadOnlyRecordAdmin):
-    list_display = ["account", "subject", "form", "given_on"]
+    list_display = ["account", "subject", "form", "given_on", "withdrawn_on"]

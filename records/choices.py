@@ -55,3 +55,14 @@ class ConsentForm(models.TextChoices):
     ORAL = "oral", _("Oral")
     WRITTEN = "written", _("Written")
     GROUP_INFORMED = "group", _("Group informed, with a chance to object")
+
+
+class WithdrawalChannel(models.TextChoices):
+    """How a media consent was withdrawn (MEDIA-1): as the person told KI."""
+
+    EMAIL = "email", _("By e-mail")
+    LETTER = "letter", _("By letter")
+    PHONE = "phone", _("By telephone")
+    IN_PERSON = "in_person", _("In person")
+    PLATFORM = "platform", _("In a message on the platform")
+    OTHER = "other", _("Otherwise")

@@ -17,17 +17,20 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import SocialAccount
+from accounts.selectors import current_keepers
 from accounts.uploads import PDF_CONTENT_TYPE, CheckedFile, checked_upload
 from audit.services import audit_record
 from core.exceptions import ApplicationError, NotAllowed
 from core.files import deleted_on_error
+from notifications.services import notification_queue
 from records import permissions
-from records.choices import ConsentForm
+from records.choices import ConsentForm, WithdrawalChannel
 from records.models import MediaConsent
 
 # The content type to serve a stored document with, by the extension checked_upload gave it.
@@ -114,6 +117,53 @@ def consent_record(
                 "given_on": given_on,
                 "document_sha256": consent.document_sha256 or None,
             },
+        )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor, consent_id: int, withdrawn_on: datetime.date, via: str, note: str = "") -> MediaConsent:
+    """Record that a media consent was withdrawn (MEDIA-1): when, and how the person told KI. The
+    material's use must stop: the consent shows as withdrawn wherever it is listed, and the
+    account's owner and deputy are told by e-mail, each in their language. The consent stays in
+    the register; withdrawing twice is refused."""
+    consent = MediaConsent.objects.select_for_update(of=("self",)).select_related("account__unit").get(pk=consent_id)
+    account = consent.account
+    if not permissions.can_write_consents(actor, account):
+        raise NotAllowed(
+            _(
+                "Only the account's owner, its deputy, a responsible manager or the communications "
+                "department may do this."
+            )
+        )
+    if consent.is_withdrawn:
+        raise ApplicationError(_("This consent has already been withdrawn."))
+    if via not in WithdrawalChannel.values:
+        raise ApplicationError(_("Choose how the consent was withdrawn."))
+    if withdrawn_on > timezone.localdate():
+        raise ApplicationError(_("The date of the withdrawal cannot be in the future."))
+    if withdrawn_on < consent.given_on:
+        raise ApplicationError(_("A consent cannot be withdrawn before it was given."))
+    consent.withdrawn_on, consent.withdrawn_via = withdrawn_on, via
+    consent.withdrawal_note, consent.withdrawn_recorded_by = note.strip(), actor
+    consent.save(
+        update_fields=["withdrawn_on", "withdrawn_via", "withdrawal_note", "withdrawn_recorded_by", "updated_at"]
+    )
+    # The audit row names the consent by id, never the person (the history is shown widely).
+    audit_record(
+        actor=actor,
+        target=account,
+        action="consent.withdraw",
+        after={"consent": consent.pk, "withdrawn_on": withdrawn_on, "via": via},
+    )
+    keepers = {person.pk: person for person in current_keepers(account) if person is not None}
+    for person in keepers.values():
+        notification_queue(
+            template="consent-withdrawn",
+            dedupe_key=f"consent:{consent.pk}:withdrawn:{person.pk}",
+            recipient=person,
+            context={"consent": consent, "account": account},
+            link=reverse("records:consents", args=[account.pk]),
         )
     return consent
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.uploads import IMAGE_CONTENT_TYPES, PDF_CONTENT_TYPE, checked_upload
 from core.widgets import DateInput
 from records import consents
-from records.choices import BlockAction, Category, ConsentForm
+from records.choices import BlockAction, Category, ConsentForm, WithdrawalChannel
 from records.forms_moderation import DateTimeLocalInput
 
 
@@ -109,3 +109,24 @@ class MediaConsentForm(forms.Form):
     def clean_document(self):
         document = self.cleaned_data.get("document")
         return checked_upload(document) if document else None
+
+
+class ConsentWithdrawForm(forms.Form):
+    """A consent withdrawn (MEDIA-1): when, and how the person told KI. Laid out by the template,
+    one per consent, so each field's id carries the consent's number."""
+
+    withdrawn_on = forms.DateField(label=_("Date of the withdrawal"), widget=DateInput)
+    via = forms.ChoiceField(label=_("How it was withdrawn"), choices=WithdrawalChannel.choices)
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=500,
+        required=False,
+        help_text=_("Optional: what is affected, e.g. which posts were taken down."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["withdrawn_on"].initial = timezone.localdate
+        for name, field in self.fields.items():
+            small = "form-select form-select-sm" if name == "via" else "form-control form-control-sm"
+            field.widget.attrs["class"] = small

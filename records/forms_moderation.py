@@ -48,6 +48,10 @@ def _now_to_the_minute() -> datetime.datetime:
     return timezone.localtime(timezone.now(), STOCKHOLM).replace(second=0, microsecond=0)
 
 
+def _checked_or_none(uploaded):
+    return checked_upload(uploaded) if uploaded else None
+
+
 def _evidence_field(label, *, required: bool, help_text) -> forms.FileField:
     return forms.FileField(
         label=label,
@@ -101,8 +105,7 @@ class IncidentForm(forms.Form):
         return checked_upload(self.cleaned_data["post_screenshot"])
 
     def clean_reply_screenshot(self):
-        uploaded = self.cleaned_data["reply_screenshot"]
-        return checked_upload(uploaded) if uploaded else None
+        return _checked_or_none(self.cleaned_data["reply_screenshot"])
 
     def clean(self):
         cleaned = super().clean()
@@ -168,12 +171,42 @@ class InquiryForm(forms.Form):
         ),
     )
 
+    post_screenshot = _evidence_field(
+        _("Screenshot of the question or comment"),
+        required=False,
+        help_text=_(
+            "For one that is registered (REC-3, REC-4): a PNG, JPEG or WebP image, or a PDF; at most 10 MB. "
+            "Image metadata is removed."
+        ),
+    )
+    reply_screenshot = _evidence_field(
+        _("Screenshot of KI's reply"),
+        required=False,
+        help_text=_("If KI has already replied (REC-4). The same formats."),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            "received_at", "link", "kind", "summary", "needs_registration", Submit("log", _("Log the question"))
+            Fieldset(_("The question or comment"), "received_at", "link", "kind", "summary", "needs_registration"),
+            Fieldset(_("Screenshots"), "post_screenshot", "reply_screenshot"),
+            Submit("log", _("Log the question")),
         )
+
+    def clean_post_screenshot(self):
+        return _checked_or_none(self.cleaned_data["post_screenshot"])
+
+    def clean_reply_screenshot(self):
+        return _checked_or_none(self.cleaned_data["reply_screenshot"])
+
+    def service_data(self) -> dict:
+        """Keyword arguments for records.services.inquiry_log."""
+        data = dict(self.cleaned_data)
+        post, reply = data.pop("post_screenshot"), data.pop("reply_screenshot")
+        shots = ((SnapshotKind.INQUIRY, post), (SnapshotKind.KI_REPLY, reply))
+        data["screenshots"] = [(kind, checked) for kind, checked in shots if checked]
+        return data
 
 
 class InquiryAnswerForm(forms.Form):
@@ -186,6 +219,14 @@ class InquiryAnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Replies are professional, factual and open (ANS-3)."),
     )
+    reply_screenshot = _evidence_field(
+        _("Screenshot of KI's reply"),
+        required=False,
+        help_text=_("Optional (REC-4): a PNG, JPEG or WebP image, or a PDF; at most 10 MB."),
+    )
+
+    def clean_reply_screenshot(self):
+        return _checked_or_none(self.cleaned_data["reply_screenshot"])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

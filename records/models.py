@@ -4,7 +4,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from org.models import BaseModel
-from records.choices import BlockAction, Category, ConsentForm, HandOff, InquiryKind, Poster, RequestStatus
+from records.choices import (
+    BlockAction,
+    Category,
+    ConsentForm,
+    HandOff,
+    InquiryKind,
+    Poster,
+    RequestStatus,
+    WithdrawalChannel,
+)
 
 
 class RegisteredRecord(BaseModel):
@@ -102,6 +111,10 @@ class Inquiry(RegisteredRecord):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Screenshots of the post and of KI's reply, through the checked upload (REC-3, REC-4).
+    evidence = models.ManyToManyField(
+        "accounts.Snapshot", verbose_name=_("screenshots"), blank=True, related_name="inquiries"
+    )
 
     class Meta:
         verbose_name = _("question or comment")
@@ -117,6 +130,12 @@ class Inquiry(RegisteredRecord):
         indexes = [
             # The inquiry-overdue rule: unanswered inquiries by due time.
             models.Index(fields=["due_at"], name="records_inquiry_open", condition=Q(answered_at__isnull=True)),
+            # The inquiry-unregistered rule (records.rules.TO_REGISTER, not yet handed off).
+            models.Index(
+                fields=["received_at"],
+                name="records_inquiry_unregistered",
+                condition=Q(hand_off="") & (Q(needs_registration=True) | Q(routed_to__isnull=False)),
+            ),
             # The account's questions a page at a time: the open ones by due time, those answered
             # newest first (records.views_moderation.InquiryListView).
             models.Index(
@@ -281,6 +300,14 @@ class MediaConsent(BaseModel):
     document_sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     document_extension = models.CharField(max_length=5, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # A consent can be withdrawn (MEDIA-1): from then on the material must not be used. The
+    # consent and its withdrawal stay in the register (records.consents.consent_withdraw).
+    withdrawn_on = models.DateField(_("withdrawn"), null=True, blank=True)
+    withdrawn_via = models.CharField(_("how it was withdrawn"), max_length=10, choices=WithdrawalChannel, blank=True)
+    withdrawal_note = models.CharField(_("note on the withdrawal"), max_length=500, blank=True)
+    withdrawn_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("media consent")
@@ -288,9 +315,18 @@ class MediaConsent(BaseModel):
         ordering = ["-given_on"]
         constraints = [
             models.CheckConstraint(condition=Q(form__in=ConsentForm.values), name="records_consent_form_valid"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True, withdrawn_via="")
+                | Q(withdrawn_on__gte=models.F("given_on"), withdrawn_via__in=WithdrawalChannel.values),
+                name="records_consent_withdrawal_valid",
+            ),
         ]
         # The account's register, a page at a time (records.consents.consent_list).
         indexes = [models.Index(fields=["account", "-given_on", "-id"], name="records_consent_page")]
 
     def __str__(self):
         return f"{self.account}: {self.subject}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_on is not None

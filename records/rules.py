@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.choices import Severity
@@ -49,6 +49,20 @@ def incident_unregistered(now):
     return _ids(governed().filter(Exists(late)))
 
 
+# The questions the registry must get: marked for registration (REC-3: critical or unlawful;
+# criticism and complaints always are), or criticism routed to the responsible manager (ANS-2).
+TO_REGISTER = Q(needs_registration=True) | Q(routed_to__isnull=False)
+
+
+def inquiry_unregistered(now):
+    """REC-3, REC-4: a question or comment to be registered is neither sent to the registry nor
+    kept in the archive two working days after it was received (the same grace as a removed post,
+    counted in Stockholm working days, org.calendar). One query for every account."""
+    cutoff = working_days_ago(now, HAND_OFF_WORKING_DAYS)
+    late = Inquiry.objects.filter(TO_REGISTER, account=OuterRef("pk"), received_at__lt=cutoff, hand_off="")
+    return _ids(governed().filter(Exists(late)))
+
+
 register(
     Rule(
         "inquiry-overdue",
@@ -67,5 +81,15 @@ register(
         _("A removed post is not registered"),
         _("Add the screenshots and send the record to the registry, or keep it in the archive."),
         incident_unregistered,
+    )
+)
+register(
+    Rule(
+        "inquiry-unregistered",
+        "REC-3, REC-4",
+        Severity.HIGH,
+        _("A question to be registered is not registered"),
+        _("Record the answer, add the screenshots and send the record to the registry, or keep it in the archive."),
+        inquiry_unregistered,
     )
 )

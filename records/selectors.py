@@ -44,11 +44,12 @@ def incident_list(*, account: SocialAccount):
 
 
 def inquiry_list(*, account: SocialAccount):
-    """The account's questions and comments, newest first, with whom they were routed to and who
-    answered."""
+    """The account's questions and comments, newest first, with whom they were routed to, who
+    answered and their screenshots (REC-3, REC-4; one query for those of a page)."""
     return (
         Inquiry.objects.filter(account=account)
         .select_related("routed_to", "answered_by")
+        .prefetch_related(Prefetch("evidence", queryset=Snapshot.objects.order_by("kind", "pk")))
         .order_by("-received_at", "-pk")
     )
 

@@ -26,10 +26,30 @@ NOT_A_RECORDER = gettext_lazy(
     "Only the account's owner, its deputy, a responsible manager or the communications department may do this."
 )
 EVIDENCE_KINDS = (SnapshotKind.REMOVED_POST, SnapshotKind.KI_REPLY)
+# A question or comment's screenshots: of the post, and of KI's reply (REC-3, REC-4).
+INQUIRY_EVIDENCE_KINDS = (SnapshotKind.INQUIRY, SnapshotKind.KI_REPLY)
 
 
 def _lock_account(account_id: int) -> SocialAccount:
     return SocialAccount.objects.select_for_update(of=("self",)).select_related("unit", "platform").get(pk=account_id)
+
+
+def _attach_screenshots(*, actor, record, screenshots, kinds, refusal, note: str) -> None:
+    """Store each (kind, file) through the checked upload (accounts.snapshots.snapshot_upload:
+    type by content, size, pixels, metadata removed, SHA-256) and add it to the record's evidence.
+    Any refusal raises, and the caller's transaction leaves nothing behind."""
+    if any(kind not in kinds for kind, _file in screenshots):
+        raise ApplicationError(refusal)
+    for kind, uploaded in screenshots:
+        snapshot = snapshot_upload(
+            actor=actor,
+            account_id=record.account_id,
+            kind=kind,
+            taken_on=timezone.localdate(),
+            uploaded_file=uploaded,
+            note=note,
+        )
+        record.evidence.add(snapshot)
 
 
 @transaction.atomic
@@ -68,18 +88,14 @@ def incident_log(
     )
     incident.full_clean(exclude=["evidence"])
     incident.save()
-    for kind, uploaded in screenshots:
-        if kind not in EVIDENCE_KINDS:
-            raise ApplicationError(_("A screenshot of a removed post is of the post or of KI's reply."))
-        snapshot = snapshot_upload(
-            actor=actor,
-            account_id=account.pk,
-            kind=kind,
-            taken_on=timezone.localdate(),
-            uploaded_file=uploaded,
-            note=_("Removed post %(n)s") % {"n": incident.pk},
-        )
-        incident.evidence.add(snapshot)
+    _attach_screenshots(
+        actor=actor,
+        record=incident,
+        screenshots=screenshots,
+        kinds=EVIDENCE_KINDS,
+        refusal=_("A screenshot of a removed post is of the post or of KI's reply."),
+        note=_("Removed post %(n)s") % {"n": incident.pk},
+    )
     audit_record(
         actor=actor,
         target=account,
@@ -99,10 +115,12 @@ def inquiry_log(
     summary: str,
     link: str = "",
     needs_registration: bool = False,
+    screenshots: list[tuple[str, object]] = (),
 ) -> Inquiry:
     """Log a question or comment that needs action. Its due time follows ANS-1 (org.calendar.
     answer_due). Criticism of KI's activities is routed to the responsible manager (ANS-2), who
-    is told."""
+    is told. Screenshots of the post (and of KI's reply) go through the checked upload and into
+    the registry's record (REC-3, REC-4)."""
     account = _lock_account(account_id)
     if not permissions.can_record(actor, account):
         raise NotAllowed(NOT_A_RECORDER)
@@ -122,11 +140,12 @@ def inquiry_log(
         routed_to=manager[0] if kind == InquiryKind.CRITICISM and manager else None,
         logged_by=actor,
     )
+    _attach_inquiry_screenshots(actor=actor, inquiry=inquiry, screenshots=screenshots)
     audit_record(
         actor=actor,
         target=account,
         action="inquiry.log",
-        after={"inquiry": inquiry.pk, "kind": kind, "due_at": inquiry.due_at},
+        after={"inquiry": inquiry.pk, "kind": kind, "due_at": inquiry.due_at, "screenshots": len(screenshots)},
     )
     if inquiry.routed_to:
         notification_queue(
@@ -139,9 +158,23 @@ def inquiry_log(
     return inquiry
 
 
+def _attach_inquiry_screenshots(*, actor, inquiry: Inquiry, screenshots) -> None:
+    _attach_screenshots(
+        actor=actor,
+        record=inquiry,
+        screenshots=screenshots,
+        kinds=INQUIRY_EVIDENCE_KINDS,
+        refusal=_("A screenshot of a question is of the post or of KI's reply."),
+        note=_("Question or comment %(n)s") % {"n": inquiry.pk},
+    )
+
+
 @transaction.atomic
-def inquiry_answer(*, actor, inquiry_id: int, answered_at: datetime.datetime, reply_summary: str) -> Inquiry:
-    """Record when and how a question or comment was answered (ANS-1, ANS-3)."""
+def inquiry_answer(
+    *, actor, inquiry_id: int, answered_at: datetime.datetime, reply_summary: str, reply_screenshot=None
+) -> Inquiry:
+    """Record when and how a question or comment was answered (ANS-1, ANS-3), with a screenshot
+    of KI's reply if there is one (REC-4: it goes to the registry with the record)."""
     inquiry = Inquiry.objects.select_for_update(of=("self",)).select_related("account__unit").get(pk=inquiry_id)
     account = inquiry.account
     if not permissions.can_answer(actor, inquiry):
@@ -156,22 +189,41 @@ def inquiry_answer(*, actor, inquiry_id: int, answered_at: datetime.datetime, re
         raise ApplicationError(_("Summarise the reply."))
     inquiry.answered_at, inquiry.reply_summary, inquiry.answered_by = answered_at, reply_summary.strip(), actor
     inquiry.save(update_fields=["answered_at", "reply_summary", "answered_by", "updated_at"])
+    if reply_screenshot is not None:
+        _attach_inquiry_screenshots(
+            actor=actor, inquiry=inquiry, screenshots=[(SnapshotKind.KI_REPLY, reply_screenshot)]
+        )
     audit_record(
         actor=actor,
         target=account,
         action="inquiry.answer",
-        after={"inquiry": inquiry.pk, "answered_at": answered_at, "within_rule": answered_at <= inquiry.due_at},
+        after={
+            "inquiry": inquiry.pk,
+            "answered_at": answered_at,
+            "within_rule": answered_at <= inquiry.due_at,
+            "screenshot": reply_screenshot is not None,
+        },
     )
     return inquiry
+
+
+def _record_export(*, actor, model, pk: int, language: str) -> bytes:
+    name, _template, _stem, render_pdf, _page = _RECORDS[model]
+    record = model.objects.select_related("account__unit", "account__platform").get(pk=pk)
+    pdf = render_pdf(record, language=language)
+    audit_record(actor=actor, target=record.account, action=f"{name}.export", after={name: record.pk})
+    return pdf
 
 
 def incident_record_export(*, actor, incident_id: int, language: str = "sv") -> bytes:
     """The record PDF of a removed post for someone who may see the evidence; exporting it is a
     governance act, so it is audited."""
-    incident = Incident.objects.select_related("account__unit", "account__platform").get(pk=incident_id)
-    pdf = incident_record_pdf(incident, language=language)
-    audit_record(actor=actor, target=incident.account, action="incident.export", after={"incident": incident.pk})
-    return pdf
+    return _record_export(actor=actor, model=Incident, pk=incident_id, language=language)
+
+
+def inquiry_record_export(*, actor, inquiry_id: int, language: str = "sv") -> bytes:
+    """The record PDF of a question or comment, with its screenshots (REC-3, REC-4); audited."""
+    return _record_export(actor=actor, model=Inquiry, pk=inquiry_id, language=language)
 
 
 # Removed posts and questions that require action are registered the same way (CONT-2, REC-3,

@@ -23,8 +23,13 @@ urlpatterns = [
     ),
     path(
         "accounts/<int:pk>/removed-posts/<int:record_pk>/record.pdf",
-        views_moderation.IncidentPdfView.as_view(),
+        views_moderation.RecordPdfView.as_view(model=Incident),
         name="incident-pdf",
+    ),
+    path(
+        "accounts/<int:pk>/questions/<int:record_pk>/record.pdf",
+        views_moderation.RecordPdfView.as_view(model=Inquiry),
+        name="inquiry-pdf",
     ),
     path("accounts/<int:pk>/questions/", views_moderation.InquiryListView.as_view(), name="inquiries"),
     path(
@@ -49,6 +54,7 @@ urlpatterns = [
     path("blocks/<int:pk>/unblock/", views_blocks.BlockUnblockView.as_view(), name="block-unblock"),
     path("accounts/<int:pk>/consents/", views_blocks.ConsentListView.as_view(), name="consents"),
     path("consents/<int:pk>/document/", views_blocks.ConsentDocumentView.as_view(), name="consent-document"),
+    path("consents/<int:pk>/withdraw/", views_blocks.ConsentWithdrawView.as_view(), name="consent-withdraw"),
     path("accounts/<int:pk>/visitor-notice/", views_blocks.VisitorNoticeView.as_view(), name="visitor-notice"),
     # Requests for public records and weeding
     path("records-requests/", views_requests.RequestListView.as_view(), name="request-list"),

@@ -25,8 +25,8 @@ from accounts.uploads import PDF_CONTENT_TYPE
 from core.pagination import paginate
 from core.views import ServiceActionView
 from records import blocks, consents, permissions
-from records.forms_blocks import BlockForm, MediaConsentForm
-from records.models import Block
+from records.forms_blocks import BlockForm, ConsentWithdrawForm, MediaConsentForm
+from records.models import Block, MediaConsent
 from records.views_moderation import EVIDENCE_NO_STORE, EvidenceFormPage
 from records.visitor_notice import VISITOR_NOTICE_EN, VISITOR_NOTICE_SV
 
@@ -112,8 +112,34 @@ class ConsentListView(EvidenceFormPage):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["page_obj"] = page = paginate(self.request, consents.consent_list(account=self.account))
-        context.update(account=self.account, consents=page.object_list, can_write=self.can_write)
+        rows = list(page.object_list)
+        if self.can_write:
+            for consent in rows:
+                if not consent.is_withdrawn:
+                    consent.withdraw_form = ConsentWithdrawForm(auto_id=f"id_withdraw{consent.pk}_%s")
+        context.update(account=self.account, consents=rows, can_write=self.can_write)
         return context
+
+
+class ConsentWithdrawView(LoginRequiredMixin, ServiceActionView):
+    """Record that a consent was withdrawn (MEDIA-1): 404 unless the user may see the register, 403
+    unless they may write it; any other refusal is shown as a message on the register."""
+
+    form_class = ConsentWithdrawForm
+    success_message = _("The withdrawal was recorded. The account's owner and deputy have been told.")
+
+    def prepare(self):
+        self.consent = get_object_or_404(MediaConsent.objects.select_related("account__unit"), pk=self.kwargs["pk"])
+        if not permissions.can_see_evidence(self.request.user, self.consent.account):
+            raise Http404
+        if not permissions.can_write_consents(self.request.user, self.consent.account):
+            raise PermissionDenied
+
+    def perform(self, form):
+        consents.consent_withdraw(actor=self.request.user, consent_id=self.consent.pk, **form.cleaned_data)
+
+    def get_redirect_url(self):
+        return reverse("records:consents", args=[self.consent.account_id]) + f"#consent-{self.consent.pk}"
 
 
 @EVIDENCE_NO_STORE

@@ -112,7 +112,7 @@ class InquiryListView(_RecordsPage):
     success_message = _("The question was logged.")
 
     def perform(self, form):
-        inquiry = services.inquiry_log(actor=self.request.user, account_id=self.account.pk, **form.cleaned_data)
+        inquiry = services.inquiry_log(actor=self.request.user, account_id=self.account.pk, **form.service_data())
         if inquiry.routed_to:
             messages.info(
                 self.request,
@@ -221,20 +221,34 @@ class InquiryAnswerView(_RecordAction):
         services.inquiry_answer(actor=self.request.user, inquiry_id=self.record.pk, **form.cleaned_data)
 
 
+# The record PDFs to download: the export service and the file's name, by the record's model.
+RECORD_EXPORT = {
+    Incident: (
+        lambda actor, pk, language: services.incident_record_export(actor=actor, incident_id=pk, language=language),
+        "kipolicy_removed_post",
+    ),
+    Inquiry: (
+        lambda actor, pk, language: services.inquiry_record_export(actor=actor, inquiry_id=pk, language=language),
+        "kipolicy_question",
+    ),
+}
+
+
 @EVIDENCE_NO_STORE
-class IncidentPdfView(LoginRequiredMixin, View):
-    """The dated record of a removed post, with its screenshots, as a PDF: for those who may see
-    the account's evidence (404 otherwise)."""
+class RecordPdfView(LoginRequiredMixin, View):
+    """The dated record of a removed post or a question, with its screenshots, as a PDF: for those
+    who may see the account's evidence (404 otherwise, and for a record of another account).
+    `model` per URL."""
+
+    model = Incident
 
     def get(self, request, pk, record_pk):
         account = selectors.records_account_get(user=request.user, pk=pk)
-        incident = get_object_or_404(
-            Incident.objects.filter(account=account).select_related("account__unit", "account__platform"),
-            pk=record_pk,
-        )
-        pdf = services.incident_record_export(actor=request.user, incident_id=incident.pk, language=get_language())
+        record = get_object_or_404(self.model.objects.filter(account=account), pk=record_pk)
+        export, stem = RECORD_EXPORT[self.model]
+        pdf = export(request.user, record.pk, get_language())
         response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="kipolicy_removed_post_{incident.pk}.pdf"'
+        response["Content-Disposition"] = f'attachment; filename="{stem}_{record.pk}.pdf"'
         return response
 
 

@@ -21,6 +21,32 @@ def pdf_text(path, *, layout: bool = False) -> str:
     return subprocess.run(args, capture_output=True, text=True, check=True).stdout
 
 
+def pdf_title(data: bytes) -> str:
+    """The document title in the PDF's information dictionary (pypdf decodes its UTF-16)."""
+    import io
+
+    from pypdf import PdfReader
+
+    return PdfReader(io.BytesIO(data)).metadata.title
+
+
+def pdfa_identification(data: bytes) -> tuple[str, str]:
+    """The PDF/A part and conformance level (pdfaid:part, pdfaid:conformance) that the document's
+    XMP metadata stream declares, read from the catalog's /Metadata."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    xmp = PdfReader(io.BytesIO(data)).trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+
+    def field(name: str) -> str:
+        found = re.search(rf"pdfaid:{name}(?:>|=\")([^<\"]+)", xmp)
+        return found.group(1) if found else ""
+
+    return field("part"), field("conformance")
+
+
 def pdf_document(*objects: bytes, trailer: bytes = b"", object_stream: bool = False, pad: int = 0) -> bytes:
     """A PDF of the given objects, numbered from 1 (object 1 is the catalog), with a correct
     cross-reference so that a strict parser reads it.

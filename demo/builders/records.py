@@ -8,16 +8,24 @@ from accounts.models import SocialAccount
 from demo.builders.accounts import demo_screenshot
 from org.calendar import local_day
 from records.blocks import block_record, block_review
-from records.consents import consent_record
+from records.consents import consent_record, consent_withdraw
 from records.disclosure import records_request_log
-from records.services import incident_hand_off, incident_log, incident_reference_set, inquiry_answer, inquiry_log
+from records.services import (
+    incident_hand_off,
+    incident_log,
+    incident_reference_set,
+    inquiry_answer,
+    inquiry_hand_off,
+    inquiry_log,
+)
 
 S = AccountStatus
 
 
 def build_records(people: dict, now: datetime.datetime) -> None:
     """Removed posts and questions on the demo owner's accounts: one handed to the registry with
-    its reference number, one not yet handed off; questions answered, overdue and routed."""
+    its reference number, one not yet handed off; questions answered, overdue and routed, a
+    complaint registered with its screenshots; consents, one of them withdrawn."""
     owner = people["owner"]
     account = (
         SocialAccount.objects.filter(status=S.ACTIVE, assignments__person=owner, assignments__ended_at__isnull=True)
@@ -65,12 +73,31 @@ def build_records(people: dict, now: datetime.datetime) -> None:
         kind="question",
         summary="Var hittar jag rapporten som nämndes i inlägget?",
     )
+    # A complaint registered with screenshots of the post and of KI's reply (REC-3, REC-4).
+    complaint = inquiry_log(
+        actor=owner,
+        account_id=account.pk,
+        received_at=now - 2 * days,
+        kind="complaint",
+        summary="Klagomål på otydlig information om antagningen.",
+        screenshots=[("inquiry", demo_screenshot(account, "klagomål"))],
+    )
+    inquiry_answer(
+        actor=owner,
+        inquiry_id=complaint.pk,
+        answered_at=now - 2 * days + datetime.timedelta(hours=2),
+        reply_summary="Tackade och länkade till antagningens sida på ki.se.",
+        reply_screenshot=demo_screenshot(account, "svar på klagomål"),
+    )
+    inquiry_hand_off(actor=owner, inquiry_id=complaint.pk, to="registry")
+    # Criticism with a screenshot of the post (REC-3, REC-4), routed to the manager, still open.
     inquiry_log(
         actor=owner,
         account_id=account.pk,
         received_at=now - datetime.timedelta(hours=3),
         kind="criticism",
         summary="Kritik mot hur institutionen hanterar kursvärderingar.",
+        screenshots=[("inquiry", demo_screenshot(account, "kritik"))],
     )
     # A block that has waited more than six months for review, and one reviewed recently.
     block_record(
@@ -101,7 +128,7 @@ def build_records(people: dict, now: datetime.datetime) -> None:
         credit="Foto: Linnea Fotograf",
         photographer_consents=True,
     )
-    consent_record(
+    portrait = consent_record(
         actor=owner,
         account_id=account.pk,
         subject="Doktorand Sara Exempel",
@@ -111,6 +138,14 @@ def build_records(people: dict, now: datetime.datetime) -> None:
         photographer="Johan Redaktör",
         credit="Foto: Johan Redaktör",
         photographer_consents=True,
+    )
+    # The doctoral student later withdrew her consent by e-mail (MEDIA-1).
+    consent_withdraw(
+        actor=owner,
+        consent_id=portrait.pk,
+        withdrawn_on=local_day(now) - days,
+        via="email",
+        note="Porträttet togs bort från inlägget samma dag.",
     )
     # An open request for public records puts this account's last month on legal hold.
     records_request_log(

@@ -117,3 +117,16 @@ def test_the_auditors_half_year_report_of_a_department_has_data(seeded):
     assert staffed and all(r["days_without_deputy"] == 0 for r in staffed if ";" not in r["deputies"]), [
         (r["account"], r["deputies"], r["days_without_deputy"]) for r in staffed
     ]
+
+
+def test_the_demo_has_a_question_with_screenshots_and_a_withdrawn_consent(seeded):
+    """REC-3, REC-4, MEDIA-1 (issue 15): a complaint registered with screenshots of the post and of
+    KI's reply, and a media consent withdrawn, whose owner and deputy were told."""
+    from notifications.models import Notification
+    from records.models import Inquiry, MediaConsent
+
+    complaint = Inquiry.objects.filter(evidence__isnull=False, hand_off="registry").distinct().get()
+    assert set(complaint.evidence.values_list("kind", flat=True)) == {"inquiry", "ki_reply"}
+    withdrawn = MediaConsent.objects.get(withdrawn_on__isnull=False)
+    assert withdrawn.withdrawn_via == "email"
+    assert Notification.objects.filter(kind="consent-withdrawn").count() == 2

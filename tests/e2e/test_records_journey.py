@@ -25,7 +25,6 @@ from django.utils.translation import gettext, ngettext
 
 from accounts.models import Snapshot, SocialAccount
 from audit.models import AuditEvent
-from core.pdf import latin1
 from monitoring.models import Finding
 from monitoring.services import compliance_sweep
 from org.calendar import STOCKHOLM, answer_due, is_working_day, local_day, next_working_day
@@ -255,7 +254,7 @@ def test_removed_post_is_logged_sent_to_the_registry_and_registered(demo, as_use
     compact = "".join(text.split())  # a checksum may be wrapped onto the next line
     assert f"{account.name} ({account.platform.name})" in flat, flat
     assert MEDS in flat, flat
-    category = latin1(shown(Category.DEFAMATION.label))  # the PDF's core font is Latin-1
+    category = shown(Category.DEFAMATION.label)  # every character survives (core.pdf)
     assert "".join(f"{category} (CONT-1)".split()) in compact, (category, flat)
     assert description in flat, flat
     for moment in (seen_at, removed_at):  # in Stockholm time, as typed
@@ -510,8 +509,13 @@ def test_accessibility_axe_records_pages(demo, as_user):
     expect(owner.locator("main form[enctype='multipart/form-data']")).to_have_count(1)
     check(owner, "questions (owner)", reverse("records:inquiries", args=[account.pk]))
     expect(owner.locator("section[aria-labelledby=h-open] details form")).not_to_have_count(0)
+    # REC-3, REC-4: the demo's questions carry screenshots, linked from the list.
+    expect(owner.locator("main ul[aria-label] a[href*='/snapshots/']")).not_to_have_count(0)
     check(owner, "blocking log (owner)", reverse("records:blocks", args=[account.pk]))
     check(owner, "media consents (owner)", reverse("records:consents", args=[account.pk]))
+    # MEDIA-1: the demo's withdrawn consent shows as withdrawn; those in force offer the withdrawal form.
+    expect(owner.locator("main .badge").filter(has_text=ui("Withdrawn", exact=True))).to_have_count(1)
+    expect(owner.locator("main details form[action$='/withdraw/']")).not_to_have_count(0)
     check(owner, "visitor notice (owner)", reverse("records:visitor-notice", args=[account.pk]))
 
     comms = as_user("comms")

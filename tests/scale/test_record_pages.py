@@ -37,17 +37,21 @@ def add_blocks(account, n: int) -> None:
 
 
 def add_consents(account, n: int) -> None:
+    """Consents, every third withdrawn (MEDIA-1): those in force each carry a withdrawal form."""
+    today = timezone.localdate()
     MediaConsent.objects.bulk_create(
         MediaConsent(
             account=account,
             subject=f"Person {next(_n)}",
             form="written",
-            given_on=timezone.localdate(),
+            given_on=today,
             publication="Instagram",
             photographer="Fotograf",
             photographer_consents=True,
+            withdrawn_on=today if i % 3 == 0 else None,
+            withdrawn_via="email" if i % 3 == 0 else "",
         )
-        for _ in range(n)
+        for i in range(n)
     )
 
 
@@ -73,8 +77,9 @@ def add_incidents(account, n: int) -> None:
 
 
 def add_inquiries(account, n: int, *, routed_to=None, answered_by=None) -> None:
-    """Questions, half of them answered; the open ones routed to `routed_to` if given."""
-    Inquiry.objects.bulk_create(
+    """Questions, half of them answered; the open ones routed to `routed_to` if given; each with a
+    screenshot of the post (REC-3, REC-4)."""
+    inquiries = Inquiry.objects.bulk_create(
         Inquiry(
             account=account,
             received_at=_ago(i + 30),
@@ -86,6 +91,13 @@ def add_inquiries(account, n: int, *, routed_to=None, answered_by=None) -> None:
             answered_by=None if i % 2 else answered_by,
         )
         for i in range(n)
+    )
+    shots = Snapshot.objects.bulk_create(
+        factories.SnapshotFactory.build(account=account, kind="inquiry") for _ in inquiries
+    )
+    Inquiry.evidence.through.objects.bulk_create(
+        Inquiry.evidence.through(inquiry_id=inquiry.pk, snapshot_id=shot.pk)
+        for inquiry, shot in zip(inquiries, shots, strict=True)
     )
 
 
