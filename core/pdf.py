@@ -26,6 +26,12 @@ from django.utils import timezone
 
 FONTS_CSS = Path(__file__).resolve().parent / "fonts" / "record-fonts.css"
 PDF_VARIANT = "pdf/a-3a"  # implies pdf_tags
+# WeasyPrint makes one variant at a time, and its PDF/UA-1 variant adds nothing to PDF/A level A's
+# tags but this XMP entry (weasyprint.pdf.pdfua): every PDF the portal makes declares both.
+PDF_UA_XMP = (
+    b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" '
+    b'xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1"/></rdf:RDF>'
+)
 
 
 # Loading the ~110 font faces of record-fonts.css takes a quarter of a second on an idle machine,
@@ -64,9 +70,6 @@ def record_pdf(
     """A titled record: label/value rows, then each image (caption, content, content type: an image
     that the checked upload has accepted) on a page of its own with its caption, and a footer on
     every page. The caller has translated the text; ``language`` is the document's language."""
-    # Imported here: it loads Pango, which only the PDFs need.
-    from weasyprint import HTML
-
     context = {
         "title": title,
         "intro": intro,
@@ -76,9 +79,18 @@ def record_pdf(
         "language": language,
         "images": [(caption, _data_url(data, content_type)) for caption, data, content_type in images],
     }
-    html = render_to_string("core/record_pdf.html", context)
+    return archival_pdf(render_to_string("core/record_pdf.html", context))
+
+
+def archival_pdf(html: str, target=None) -> bytes | None:
+    """An HTML document as a tagged PDF/A-3a declaring PDF/UA-1, with the fonts that keep every
+    character (the records here, the compliance report in reports.report_files). Written to
+    `target` (a file object) when given, else returned."""
+    # Imported here: it loads Pango, which only the PDFs need.
+    from weasyprint import HTML
+
     with _RENDER_LOCK:
         config, fonts_css = _fonts()
-        return HTML(string=html).write_pdf(
-            stylesheets=[fonts_css], font_config=config, pdf_variant=PDF_VARIANT, pdf_tags=True
-        )
+        document = HTML(string=html).render(stylesheets=[fonts_css], font_config=config)
+        document.metadata.xmp_metadata.append(PDF_UA_XMP)
+        return document.write_pdf(target, pdf_variant=PDF_VARIANT)

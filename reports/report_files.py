@@ -11,6 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import charts
+from core.pdf import archival_pdf
 from monitoring.rules import RULES
 from org.models import Unit
 from reports import permissions, registry, writers
@@ -25,10 +26,6 @@ PDF_MAX_ACCOUNT_ROWS = 2000
 SCREEN_ACCOUNTS = 25
 SCREEN_UNITS = 25
 TABLES = ("accounts", "units", "summary")
-PDF_UA_XMP = (
-    b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" '
-    b'xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1"/></rdf:RDF>'
-)
 
 
 def columns(figures) -> list[writers.Column]:
@@ -206,10 +203,6 @@ def screen_context(report: ComplianceReport, *, count: int) -> dict:
 
 
 def write_pdf(report: ComplianceReport, fileobj, progress=None) -> None:
-    # Imported here: it loads Pango, which only the PDF needs. (It also turns on Pillow's
-    # process-wide LOAD_TRUNCATED_IMAGES; accounts.uploads turns it off for every check.)
-    from weasyprint import HTML
-
     # Over PDF_MAX_ACCOUNT_ROWS accounts the PDF keeps the first page, the charts and the units and
     # leaves the account tables to the CSV and XLSX: WeasyPrint lays out the whole document in
     # memory, and thousands of pages help no reader.
@@ -223,12 +216,9 @@ def write_pdf(report: ComplianceReport, fileobj, progress=None) -> None:
     context = pdf_context(report, rows)
     context["rows_left_out"] = total if total > PDF_MAX_ACCOUNT_ROWS else 0
     html = render_to_string("reports/compliance_pdf.html", context)
-    document = HTML(string=html).render()
-    # PDF/A-3a (archival, level A: tagged, Unicode) with the PDF/UA-1 identification: WeasyPrint
-    # makes one variant at a time, and its PDF/UA variant adds nothing to level A's tags but this
-    # XMP entry (weasyprint.pdf.pdfua), so the report declares both (docs/reports.md).
-    document.metadata.xmp_metadata.append(PDF_UA_XMP)
-    document.write_pdf(fileobj, pdf_variant="pdf/a-3a")
+    # Tagged PDF/A-3a declaring PDF/UA-1, with the fonts that keep every character (core.pdf;
+    # docs/reports.md).
+    archival_pdf(html, fileobj)
 
 
 def job_params(report: ComplianceReport, table: str = "accounts", language: str | None = None) -> dict:

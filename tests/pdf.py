@@ -47,6 +47,17 @@ def pdfa_identification(data: bytes) -> tuple[str, str]:
     return field("part"), field("conformance")
 
 
+def pdfua_part(data: bytes) -> str:
+    """The PDF/UA part (pdfuaid:part) the document's XMP metadata declares, or ""."""
+    import io
+
+    from pypdf import PdfReader
+
+    xmp = PdfReader(io.BytesIO(data)).trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    found = re.search(r'pdfuaid:part(?:>|=")([^<"]+)', xmp)
+    return found.group(1) if found else ""
+
+
 def pdf_document(*objects: bytes, trailer: bytes = b"", object_stream: bool = False, pad: int = 0) -> bytes:
     """A PDF of the given objects, numbered from 1 (object 1 is the catalog), with a correct
     cross-reference so that a strict parser reads it.

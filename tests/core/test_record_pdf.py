@@ -9,7 +9,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from core.pdf import record_pdf
-from tests.pdf import needs_pdftotext, pdf_text, pdfa_identification
+from tests.pdf import needs_pdftotext, pdf_text, pdfa_identification, pdfua_part
 
 POLISH = "Łukasz Żółć-Gęślą"
 CHINESE = "张伟 王芳"
@@ -65,6 +65,7 @@ def test_record_declares_pdf_a_in_its_xmp_metadata():
     data = record()
 
     assert pdfa_identification(data) == ("3", "A")
+    assert pdfua_part(data) == "1"  # PDF/UA-1 declared, as the compliance report does
     root = PdfReader(io.BytesIO(data)).trailer["/Root"]
     assert "/StructTreeRoot" in root
     assert bool(root["/MarkInfo"]["/Marked"])
