@@ -26,6 +26,7 @@ from monitoring import permissions, selectors, services
 from monitoring.forms import AbsenceForm, CheckInForm, FollowUpForm
 from monitoring.models import CheckIn, FollowUp
 from monitoring.rules import RULES
+from monitoring.views_cover import cover_panel_context
 from org.calendar import local_day
 from org.models import Absence
 from org.services import absence_create, absence_delete
@@ -150,6 +151,7 @@ class AccountMonitoringView(LoginRequiredMixin, DetailView):
             "follow_up": permissions.can_record_follow_up(user, account),
             "acknowledge": permissions.can_acknowledge_follow_up(user, account),
             "see_evidence": accounts_permissions.can_see_snapshots(user, account),
+            "arrange_cover": permissions.can_arrange_cover(user, account),
         }
         context.update(
             today=today,
@@ -296,4 +298,5 @@ def account_panel(request, account):
         "findings": selectors.open_findings_by_account([account.pk]).get(account.pk, []),
         "last_checkin": CheckIn.objects.filter(account=account).order_by("-day").first(),
         "account": account,
+        **cover_panel_context(request, account),
     }
