@@ -12,12 +12,13 @@ from org import roles
 from org.calendar import local_day
 
 
-def can_check_in(user, account: SocialAccount) -> bool:
+def can_check_in(user, account: SocialAccount, day=None) -> bool:
     """MON-1: the account's owner or deputy records that it was monitored (or the communications
-    department, which may act for anyone); MON-2: so does the stand-in named for today."""
+    department, which may act for anyone); MON-2: so does the stand-in named for the day (today
+    unless given)."""
     if accounts.can_maintain(user, account):
         return True
-    return is_stand_in(user, account, local_day(timezone.now()))
+    return is_stand_in(user, account, day or local_day(timezone.now()))
 
 
 def can_use_ping_address(user, account: SocialAccount) -> bool:

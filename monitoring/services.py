@@ -70,7 +70,7 @@ def checkin_record(
     """Record that the account was monitored today (Stockholm). One check-in per account and day
     counts: a second one returns the first and records nothing (created=False)."""
     now = now or timezone.now()
-    if actor is not None and not permissions.can_check_in(actor, account):
+    if actor is not None and not permissions.can_check_in(actor, account, local_day(now)):
         raise NotAllowed(_("Only the account's owner or deputy records its monitoring."))
     if account.status not in MONITORED_STATUSES:
         raise ApplicationError(_("Only active accounts are monitored."))
