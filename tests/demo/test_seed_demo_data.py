@@ -117,3 +117,25 @@ def test_the_auditors_half_year_report_of_a_department_has_data(seeded):
     assert staffed and all(r["days_without_deputy"] == 0 for r in staffed if ";" not in r["deputies"]), [
         (r["account"], r["deputies"], r["days_without_deputy"]) for r in staffed
     ]
+
+
+def test_the_demo_has_a_stand_in_period_and_a_comments_off_period(seeded):
+    """MON-2, DECOM-2: one of the demo owner's accounts has a stand-in while owner and deputy are
+    both away, another comments switched off; both are free of coverage-gap, others keep it."""
+    from monitoring.choices import CoverMeasure
+    from monitoring.models import Cover, Finding
+
+    stand_in = Cover.objects.get(measure=CoverMeasure.STAND_IN)
+    comments_off = Cover.objects.get(measure=CoverMeasure.COMMENTS_OFF)
+    gaps = set(Finding.objects.filter(rule="coverage-gap", resolved_at__isnull=True).values_list("account", flat=True))
+    assert stand_in.stand_in.username == "editor1"
+    assert {stand_in.account_id, comments_off.account_id}.isdisjoint(gaps)
+    assert gaps
+
+
+def test_the_demo_follow_ups_answer_the_accessibility_questions(seeded):
+    """ACC-1, ACC-2: the demo follow-ups carry answers for the report to count."""
+    from monitoring.models import FollowUp
+
+    assert FollowUp.objects.exclude(acc_alt_text="").exists()
+    assert not FollowUp.objects.filter(acc_on_ki_se="").exists()
