@@ -119,7 +119,7 @@ def missed_monitoring(now):
 
     DECOM-2: a day when comments were switched off on the platform (monitoring.Cover) is not
     missed; monitoring resumes the day after the period, so its first day without a check-in is
-    missed again (monitoring.cover explains the choice)."""
+    missed again (docs/monitoring.md explains the choice)."""
     yesterday = local_day(now) - datetime.timedelta(days=1)
     recent = CheckIn.objects.filter(account=OuterRef("pk"), day__gte=yesterday)
     missed = _ids(governed().filter(activated_at__lt=day_start(yesterday)).exclude(Exists(recent)))
