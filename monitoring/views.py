@@ -22,7 +22,7 @@ from core.exceptions import ApplicationError
 from core.pagination import paginate
 from core.throttles import rate_limit
 from core.views import ServiceActionView, ServiceFormMixin
-from monitoring import permissions, selectors, services
+from monitoring import coverage, permissions, selectors, services
 from monitoring.forms import AbsenceForm, CheckInForm, FollowUpForm
 from monitoring.models import CheckIn, FollowUp
 from monitoring.rules import RULES
@@ -34,6 +34,7 @@ from org.services import absence_create, absence_delete
 TODAY_PAGE = 50
 CHECKINS_PAGE = 31
 FOLLOW_UPS_PAGE = 10
+COVERS_SHOWN = 20  # the covers of today and later: a few at most (the cover page paginates them all)
 
 
 class TodayView(LoginRequiredMixin, TemplateView):
@@ -177,6 +178,8 @@ class AccountMonitoringView(LoginRequiredMixin, DetailView):
                 param="follow_ups",
             ),
             follow_up_form=FollowUpForm(initial={"period_end": today}),
+            # MON-2, DECOM-2: the cover of today and later, shown with a coverage-gap finding.
+            covers=list(coverage.covers_of(account, today=today).order_by("first_day", "pk")[:COVERS_SHOWN]),
             checkin_form=CheckInForm(initial={"account": account.pk}),
         )
         if may["ping"]:

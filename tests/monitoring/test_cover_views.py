@@ -204,3 +204,22 @@ def test_the_follow_up_form_asks_the_accessibility_questions_and_records_the_ans
         "partly",
         "na",
     )
+
+
+def test_the_gaps_finding_shows_comments_off_as_the_chosen_measure(client, owner, evidence_account):
+    """DECOM-2: with comments off recorded, the coverage-gap finding (open while other gap days
+    remain, or resolved once none do) shows "Comments off" as the measure."""
+    now = timezone.now()
+    finding = Finding.objects.create(account=evidence_account, rule="coverage-gap", opened_at=now, last_seen_at=now)
+    Cover.objects.create(
+        account=evidence_account, measure=CoverMeasure.COMMENTS_OFF, first_day=TODAY + DAY, last_day=TODAY + 5 * DAY
+    )
+    client.force_login(owner)
+
+    page = client.get(evidence_account.get_absolute_url()).content.decode()
+    assert "Cover arranged (not yet for every day of the gap):" in page
+    assert "Comments off" in page
+
+    Finding.objects.filter(pk=finding.pk).update(resolved_at=now)
+    page = client.get(reverse("monitoring:account", args=[evidence_account.pk])).content.decode()
+    assert "cover arranged: Comments off" in page
