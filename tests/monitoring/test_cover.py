@@ -316,3 +316,13 @@ def test_the_asks_stop_once_the_gap_is_covered(gap):
     assert not Finding.objects.filter(account=gap, rule="coverage-gap", resolved_at__isnull=True).exists()
     assert reminders.cover_asks_queue() == 0
     assert list(cover_needed(owner_of(gap))[2]) == []
+
+
+def test_a_stand_in_does_not_get_the_ping_address(gap):
+    """MON-2: the stand-in checks in, but the account's secret ping address (which outlives the
+    cover) stays with its owner, deputy and comms."""
+    stand_in = factories.UserFactory()
+    record(gap, stand_in=stand_in, first=TODAY, last=TODAY)
+
+    assert permissions.can_check_in(stand_in, gap, TODAY)
+    assert not permissions.can_use_ping_address(stand_in, gap)
