@@ -204,6 +204,8 @@ def test_the_follow_up_form_asks_the_accessibility_questions_and_records_the_ans
         "partly",
         "na",
     )
+    page = client.get(reverse("monitoring:account", args=[evidence_account.pk])).content.decode()
+    assert "Alt text on images yes · Captions on video no" in page
 
 
 def test_the_gaps_finding_shows_comments_off_as_the_chosen_measure(client, owner, evidence_account):
