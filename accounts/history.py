@@ -44,6 +44,7 @@ EVIDENCE_ACTIONS = frozenset(
         "login.",  # failed and refused logins (about people, never shown on an account's page)
         "follow_up.record",  # PURP-3
         "follow_up.acknowledge",
+        "cover.",  # temporary cover: a stand-in or comments off for a period (MON-2, DECOM-2)
         "incident.",  # removed posts: category, downloads, hand-off, reference (CONT-2, REC-3/4)
         "inquiry.",  # questions and criticism (ANS-1..3)
         "block.",  # the blocking log and its reasons (CONT-1)

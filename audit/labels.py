@@ -23,6 +23,8 @@ ACTION_LABELS = {
     "ping.rotate": _("New ping address"),
     "follow_up.record": _("Follow-up recorded"),
     "follow_up.acknowledge": _("Follow-up acknowledged"),
+    "cover.record": _("Temporary cover recorded"),
+    "cover.cancel": _("Temporary cover cancelled"),
     "absence.create": _("Absence registered"),
     "absence.delete": _("Absence removed"),
     "incident.log": _("Removed post logged"),

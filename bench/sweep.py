@@ -294,6 +294,7 @@ class Seeder:
         self._step("accounts", self.accounts)
         self._step("assignments", self.assignments)
         self._step("absences", self.absences)
+        self._step("covers", self.covers)
         self._step("check-ins", self.checkins)
         self._step("snapshots", self.snapshots)
         self._step("sender confirmations", self.sender_confirmations)
@@ -313,10 +314,21 @@ class Seeder:
     @staticmethod
     def seeded_models():
         from accounts.models import Assignment, SenderConfirmation, Snapshot, SocialAccount
-        from monitoring.models import CheckIn, FollowUp
+        from monitoring.models import CheckIn, Cover, FollowUp
         from org.models import Absence, Unit, User
 
-        return [User, Unit, SocialAccount, Assignment, Absence, CheckIn, Snapshot, SenderConfirmation, FollowUp]
+        return [
+            User,
+            Unit,
+            SocialAccount,
+            Assignment,
+            Absence,
+            Cover,
+            CheckIn,
+            Snapshot,
+            SenderConfirmation,
+            FollowUp,
+        ]
 
     # -- reference data
 
@@ -531,6 +543,30 @@ class Seeder:
                 rows.append((ts, ts, person, first, last, "bench"))
         return copy_rows(Absence, ["created_at", "updated_at", "person", "first_day", "last_day", "note"], rows)
 
+    def covers(self):
+        """Temporary cover (MON-2, DECOM-2) for ~1 % of the accounts: a stand-in or comments off
+        for a stretch of days from a week ago to the end of the look-ahead window, so that some
+        coverage gaps are covered wholly, some partly, and some accounts had comments off
+        yesterday (missed-monitoring)."""
+        from monitoring.choices import CoverMeasure
+        from monitoring.models import Cover
+
+        rng = self.rng
+        rows = []
+        ts = self.now - datetime.timedelta(days=7)
+        for a in self.governed_ids:
+            if rng.random() >= 0.01:
+                continue
+            first = self.today + datetime.timedelta(days=rng.randint(-7, 20))
+            last = first + datetime.timedelta(days=rng.randint(0, 20))
+            if rng.random() < 0.5:
+                measure, stand_in = CoverMeasure.STAND_IN, rng.choice(self.user_ids)
+            else:
+                measure, stand_in = CoverMeasure.COMMENTS_OFF, None
+            rows.append((ts, ts, a, measure, stand_in, first, last, "bench"))
+        fields = ["created_at", "updated_at", "account", "measure", "stand_in", "first_day", "last_day", "note"]
+        return copy_rows(Cover, fields, rows)
+
     # -- the evidence
 
     def checkins(self):
@@ -638,9 +674,10 @@ class Seeder:
                 continue
             for _ in range(rng.randint(1, 2)):
                 at = self.now - datetime.timedelta(days=rng.uniform(0, 540))
-                rows.append((at, at, a, at.date(), "Reach 1 000", "On track", True, self.owner.get(a)))
+                answers = [rng.choice(("yes", "partly", "no", "na")) for _ in range(4)]  # ACC-1, ACC-2
+                rows.append((at, at, a, at.date(), "Reach 1 000", "On track", True, self.owner.get(a), *answers))
         fields = ["created_at", "updated_at", "account", "period_end", "figures", "assessment", "continue_account"]
-        fields += ["recorded_by"]
+        fields += ["recorded_by", "acc_alt_text", "acc_captions", "acc_plain_language", "acc_on_ki_se"]
         return copy_rows(FollowUp, fields, rows)
 
     def records(self):
@@ -804,7 +841,7 @@ def naive_violations(account_id: int, now: datetime.datetime) -> set[str]:
 
     from accounts.choices import START_PAGE_KINDS, AccountStatus, Role, SenderCheck
     from accounts.models import Assignment, SenderConfirmation, Snapshot, SocialAccount
-    from monitoring.models import CheckIn, FollowUp
+    from monitoring.models import CheckIn, Cover, FollowUp
     from org.calendar import day_start, local_day
     from org.models import Absence
 
@@ -840,13 +877,22 @@ def naive_violations(account_id: int, now: datetime.datetime) -> set[str]:
                     d += datetime.timedelta(days=1)
             return days
 
-        if days_away(owner.person_id) & days_away(deputy.person_id):
+        covered = set()  # MON-2, DECOM-2: the days a stand-in or comments off covers
+        for cover in Cover.objects.filter(account=account):
+            covered |= {
+                cover.first_day + datetime.timedelta(days=n) for n in range((cover.last_day - cover.first_day).days + 1)
+            }
+        if (days_away(owner.person_id) & days_away(deputy.person_id)) - covered:
             broken.add("coverage-gap")
 
     if (
         activated
         and activated < day_start(yesterday)
         and not CheckIn.objects.filter(account=account, day__gte=yesterday).exists()
+        # DECOM-2: a day with comments off is not missed.
+        and not Cover.objects.filter(
+            account=account, measure="comments_off", first_day__lte=yesterday, last_day__gte=yesterday
+        ).exists()
     ):
         broken.add("missed-monitoring")
 

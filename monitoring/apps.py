@@ -8,7 +8,7 @@ class MonitoringConfig(AppConfig):
 
     def ready(self):
         from accounts import extensions
-        from monitoring import selectors, services, views
+        from monitoring import cover, selectors, services, views
         from org import extensions as org_extensions
 
         # Show findings on the account pages without accounts importing monitoring.
@@ -16,3 +16,5 @@ class MonitoringConfig(AppConfig):
         extensions.detail_panels.append(views.account_panel)
         # A leaver's accounts open no-owner / no-deputy at once (issue 13, RES-2).
         org_extensions.person_left_hooks.append(services.leaver_findings_open)
+        # A predicted coverage gap asks its owner and manager for cover (MON-2, DECOM-2).
+        extensions.todo_providers.append(cover.cover_needed)

@@ -7,7 +7,7 @@ from django.db.models import Case, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.choices import CheckInSource, RunStatus
+from monitoring.choices import AccessibilityAnswer, CheckInSource, CoverMeasure, RunStatus
 from org.models import BaseModel
 
 
@@ -92,15 +92,106 @@ class FollowUp(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    # ACC-1, ACC-2: the accessibility questions (choices.ACCESSIBILITY_QUESTIONS). Blank in the
+    # follow-ups recorded before they were asked.
+    acc_alt_text = models.CharField(_("images with alt text"), max_length=6, choices=AccessibilityAnswer, blank=True)
+    acc_captions = models.CharField(_("captions on video"), max_length=6, choices=AccessibilityAnswer, blank=True)
+    acc_plain_language = models.CharField(_("plain language"), max_length=6, choices=AccessibilityAnswer, blank=True)
+    acc_on_ki_se = models.CharField(
+        _("important information also on ki.se"), max_length=6, choices=AccessibilityAnswer, blank=True
+    )
 
     class Meta:
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         ordering = ["-period_end"]
         indexes = [models.Index(fields=["account", "-created_at"], name="monitoring_followup_latest")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(**{f"{name}__in": ["", *AccessibilityAnswer.values]}), name=f"monitoring_{name}_valid"
+            )
+            for name in ("acc_alt_text", "acc_captions", "acc_plain_language", "acc_on_ki_se")
+        ]
 
     def __str__(self):
         return f"{self.account} {self.period_end}"
+
+
+class CoverQuerySet(models.QuerySet):
+    def on(self, day):
+        """The cover periods that include a day."""
+        return self.filter(first_day__lte=day, last_day__gte=day)
+
+    def touching(self, first, last):
+        """The cover periods with at least one day in [first, last]."""
+        return self.filter(first_day__lte=last, last_day__gte=first)
+
+
+class Cover(BaseModel):
+    """What keeps an account watched for a period when its owner and deputy cannot (MON-2,
+    DECOM-2): a named stand-in, the communications department, or comments switched off on the
+    platform. Named by the owner or the responsible manager. The coverage-gap rule does not fire
+    for a day a cover includes; a stand-in gets the period's reminders and may check in.
+
+    During a comments-off period nothing comes in to monitor, so those days are not missed
+    monitoring (DECOM-2); the daily check-ins are due again from the day after it (MON-1)."""
+
+    account = models.ForeignKey(
+        "accounts.SocialAccount", verbose_name=_("account"), on_delete=models.PROTECT, related_name="covers"
+    )
+    measure = models.CharField(_("measure"), max_length=12, choices=CoverMeasure)
+    stand_in = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("stand-in"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="covers",
+    )
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    objects = CoverQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cover")
+        verbose_name_plural = _("covers")
+        ordering = ["first_day", "pk"]
+        indexes = [
+            # The coverage-gap rule and the reminders read the covers of a few days, for every account.
+            models.Index(fields=["last_day", "first_day"], name="monitoring_cover_days"),
+            # A stand-in's accounts today (the Today page, the check-in permission).
+            models.Index(fields=["stand_in", "last_day"], name="monitoring_cover_stand_in"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(measure__in=CoverMeasure.values), name="monitoring_cover_measure_valid"),
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")),
+                name="monitoring_cover_days_ordered",
+                violation_error_message=_("The last day cannot be before the first day."),
+            ),
+            # A stand-in is named exactly when the measure is a stand-in.
+            models.CheckConstraint(
+                condition=Q(measure=CoverMeasure.STAND_IN, stand_in__isnull=False)
+                | (~Q(measure=CoverMeasure.STAND_IN) & Q(stand_in__isnull=True)),
+                name="monitoring_cover_stand_in_named",
+                violation_error_message=_("Name the stand-in."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.account}: {self.get_measure_display()} {self.first_day}–{self.last_day}"
+
+    @property
+    def label(self) -> str:
+        """The measure as the pages show it: the stand-in's name, or the measure."""
+        if self.measure == CoverMeasure.STAND_IN and self.stand_in is not None:
+            return _("Stand-in: %(name)s") % {"name": self.stand_in.get_full_name() or self.stand_in.username}
+        if self.measure == CoverMeasure.COMMS:
+            return _("Stand-in: the communications department")
+        return _("Comments off")
 
 
 class FindingQuerySet(models.QuerySet):

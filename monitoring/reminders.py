@@ -11,8 +11,10 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.choices import START_PAGE_KINDS, AccountStatus, Origin
+from accounts.choices import START_PAGE_KINDS, AccountStatus, Origin, Role
 from accounts.models import Assignment, Snapshot, SocialAccount
+from monitoring import coverage
+from monitoring.cover import COVERAGE_GAP
 from monitoring.models import CheckIn, Finding
 from monitoring.rules import RULES, governed
 from monitoring.services import job_run
@@ -22,13 +24,34 @@ from org.calendar import day_start, is_working_day, local_day
 from org.models import Unit
 
 
-def _keepers_by_person(account_ids) -> dict[int, list[int]]:
-    """person id -> ids of the accounts they currently keep (owner or deputy), among account_ids."""
+def _keepers_by_person(account_ids, days=()) -> dict[int, list[int]]:
+    """person id -> ids of the accounts they currently keep (owner or deputy), among account_ids,
+    and (MON-2) of those they stand in for on any of `days`: the stand-in gets the period's
+    reminders."""
     result: dict[int, list[int]] = defaultdict(list)
     rows = Assignment.objects.current().filter(account_id__in=account_ids).values_list("person_id", "account_id")
     for person_id, account_id in rows:
         result[person_id].append(account_id)
+    for day in days:
+        for person_id, ids in coverage.stand_ins_by_person(account_ids, day).items():
+            result[person_id].extend(i for i in ids if i not in result[person_id])
     return result
+
+
+def _queue_comms(kind: str, template: str, accounts: list, day, extra=None) -> int:
+    """MON-2: the reminder for the accounts the communications department stands in for, to its
+    shared mailbox (in Swedish), once a day."""
+    if not accounts:
+        return 0
+    row = notification_queue(
+        template=template,
+        dedupe_key=f"{kind}:comms:{day.isoformat()}",
+        to_email=settings.COMMS_EMAIL,
+        language="sv",
+        context={"accounts": accounts, "day": day, **(extra or {})},
+        link=reverse("monitoring:today"),
+    )
+    return int(row is not None)
 
 
 def _queue_per_person(
@@ -64,10 +87,19 @@ def daily_reminders_queue(*, now: datetime.datetime | None = None) -> dict:
             .exclude(Exists(CheckIn.objects.filter(account=OuterRef("pk"), day=yesterday)))
         )
         accounts = {a.pk: a for a in missed.select_related("platform")}
-        by_person = {p: [accounts[i] for i in ids] for p, ids in _keepers_by_person(list(accounts)).items()}
+        # DECOM-2: an account whose comments were switched off yesterday missed nothing.
+        for pk in coverage.comments_off_on(yesterday) & set(accounts):
+            del accounts[pk]
+        # MON-2: the stand-in of yesterday or today is reminded too.
+        cover_days = (yesterday, today)
+        by_person = {p: [accounts[i] for i in ids] for p, ids in _keepers_by_person(list(accounts), cover_days).items()}
         counts["missed_accounts"] = len(accounts)
         counts["missed_emails"] = _queue_per_person(
             "reminder-missed", "reminder-missed", by_person, today, {"yesterday": yesterday}
+        )
+        by_comms = [accounts[i] for i in coverage.covered_by_comms(list(accounts), today)]
+        counts["missed_emails"] += _queue_comms(
+            "reminder-missed", "reminder-missed", by_comms, today, {"yesterday": yesterday}
         )
 
         # Due when the latest start-page screenshot (or the activation, if none) is older than the
@@ -91,10 +123,49 @@ def daily_reminders_queue(*, now: datetime.datetime | None = None) -> dict:
         for account in due_qs:
             account.snapshot_due_on = (account.last_shot or local_day(account.activated_at)) + interval
             due[account.pk] = account
-        by_person = {p: [due[i] for i in ids] for p, ids in _keepers_by_person(list(due)).items()}
+        by_person = {p: [due[i] for i in ids] for p, ids in _keepers_by_person(list(due), (today,)).items()}
         counts["snapshot_accounts"] = len(due)
         counts["snapshot_emails"] = _queue_per_person("reminder-snapshot", "reminder-snapshot", by_person, today)
+        counts["cover_asks"] = cover_asks_queue()
     return counts
+
+
+def cover_asks_queue() -> int:
+    """MON-2, DECOM-2: a coverage gap is predicted within the look-ahead window and no cover is
+    arranged for it (an open coverage-gap finding): ask the account's owner and the responsible
+    manager of its unit to name a stand-in or switch comments off for the period. Once per
+    person and finding (the dedupe key), however often the job runs; the to-do page lists the
+    same accounts (monitoring.cover.cover_needed)."""
+    findings = list(
+        Finding.objects.filter(rule=COVERAGE_GAP, resolved_at__isnull=True).select_related(
+            "account__platform", "account__unit"
+        )
+    )
+    if not findings:
+        return 0
+    owners = dict(
+        Assignment.objects.current()
+        .filter(account_id__in=[f.account_id for f in findings], role=Role.OWNER)
+        .values_list("account_id", "person_id")
+    )
+    managers = nearest_managers({f.account.unit_id for f in findings})
+    wanted = {owners.get(f.account_id) for f in findings} | {managers.get(f.account.unit_id) for f in findings}
+    people = get_user_model().objects.in_bulk([p for p in wanted if p])
+    queued = 0
+    for finding in findings:
+        for person_id in {owners.get(finding.account_id), managers.get(finding.account.unit_id)}:
+            person = people.get(person_id)
+            if person is None or not person.is_active:
+                continue
+            row = notification_queue(
+                template="cover-ask",
+                dedupe_key=f"cover-ask:{person_id}:{finding.pk}",
+                recipient=person,
+                context={"account": finding.account},
+                link=reverse("monitoring:cover", args=[finding.account_id]),
+            )
+            queued += row is not None
+    return queued
 
 
 def nearest_managers(unit_ids) -> dict[int, object]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import START_PAGE_KINDS, AccountStatus, Role, SenderCheck
 from accounts.models import Assignment, SenderConfirmation, Snapshot, SocialAccount
 from monitoring.choices import Severity
+from monitoring.coverage import comments_off_on, uncovered_gaps
 from monitoring.models import CheckIn, FollowUp
 from org.calendar import day_start, local_day
 from org.models import Absence, Unit
@@ -105,16 +106,24 @@ def coverage_gap(now):
         person__assignments__ended_at__isnull=True,
         person__assignments__account__status=AccountStatus.ACTIVE,
     )
-    return set(owner_away.order_by().values_list("person__assignments__account", flat=True))
+    candidates = set(owner_away.order_by().values_list("person__assignments__account", flat=True))
+    # MON-2, DECOM-2: a day a stand-in or comments-off covers is no gap (one query over the covers
+    # of the window; two more only for the accounts that have some).
+    return uncovered_gaps(candidates, today, horizon)
 
 
 def missed_monitoring(now):
     """MON-1, MON-2: a whole calendar day passed (weekends and holidays too) with no check-in.
     The account breaks the rule when neither yesterday nor today has a check-in; an account that
-    became active today or yesterday has had no full day to miss."""
+    became active today or yesterday has had no full day to miss.
+
+    DECOM-2: a day when comments were switched off on the platform (monitoring.Cover) is not
+    missed; monitoring resumes the day after the period, so its first day without a check-in is
+    missed again (docs/monitoring.md explains the choice)."""
     yesterday = local_day(now) - datetime.timedelta(days=1)
     recent = CheckIn.objects.filter(account=OuterRef("pk"), day__gte=yesterday)
-    return _ids(governed().filter(activated_at__lt=day_start(yesterday)).exclude(Exists(recent)))
+    missed = _ids(governed().filter(activated_at__lt=day_start(yesterday)).exclude(Exists(recent)))
+    return missed - comments_off_on(yesterday) if missed else missed
 
 
 def start_page_snapshot_overdue(now):
@@ -204,7 +213,7 @@ for _rule in (
         "MON-2, RES-2",
         Severity.HIGH,
         _("Owner and deputy are away on the same day"),
-        _("Arrange cover: change an absence or appoint a stand-in deputy for the period."),
+        _("Arrange cover: name a stand-in for the period, or switch comments off on the platform for it."),
         coverage_gap,
     ),
     Rule(

@@ -10,9 +10,9 @@ from django.utils import timezone
 from accounts.models import SocialAccount
 from core.pagination import page_of
 from monitoring.choices import RunStatus
-from monitoring.models import CheckIn, CheckRun, Finding, PingKey
+from monitoring.models import CheckIn, CheckRun, Cover, Finding, PingKey
 from monitoring.rules import RULES
-from monitoring.services import MONITORED_STATUSES, SWEEP_JOB
+from monitoring.services import MONITORED_STATUSES, SWEEP_JOB, kept_or_covered_by
 from org import roles
 from org.calendar import day_start, local_day
 from org.models import Absence, Unit
@@ -50,14 +50,14 @@ def annotate_open_findings(accounts: list[SocialAccount]) -> None:
 
 
 def today_accounts(*, user, now: datetime.datetime):
-    """The accounts the user keeps that are monitored, with whether today is checked in and the
-    day of the latest check-in (each a subquery on the account's (account, day) index, not a join
-    over every check-in). The caller attaches the open findings to the page it shows
-    (annotate_open_findings)."""
+    """The accounts the user keeps, or stands in for today (MON-2), that are monitored, with
+    whether today is checked in and the day of the latest check-in (each a subquery on the
+    account's (account, day) index, not a join over every check-in). The caller attaches the
+    open findings to the page it shows (annotate_open_findings)."""
     today = local_day(now)
     checkins = CheckIn.objects.filter(account=OuterRef("pk"))
     return (
-        SocialAccount.objects.held_by(user)
+        kept_or_covered_by(user, today)
         .filter(status__in=MONITORED_STATUSES)
         .select_related("platform", "unit")
         .annotate(
@@ -69,18 +69,30 @@ def today_accounts(*, user, now: datetime.datetime):
 
 
 def coverage_calendar(account: SocialAccount, owner, deputy, *, today: datetime.date, days: int = 30):
-    """The next `days` days: who of owner and deputy is away, and the days both are (MON-2, RES-2)."""
+    """The next `days` days: who of owner and deputy is away, the days both are (MON-2, RES-2),
+    and the cover arranged for each day (a stand-in or comments off, MON-2, DECOM-2): a day both
+    are away is a gap only when no cover includes it, as for the coverage-gap rule."""
     end = today + datetime.timedelta(days=days - 1)
     people = [p for p in (owner, deputy) if p is not None]
     absences = list(Absence.objects.filter(person__in=people, first_day__lte=end, last_day__gte=today))
+    covers = list(Cover.objects.touching(today, end).filter(account=account).select_related("stand_in"))
     calendar = []
     for offset in range(days):
         day = today + datetime.timedelta(days=offset)
         away = {a.person_id for a in absences if a.first_day <= day <= a.last_day}
         owner_away = owner is not None and owner.pk in away
         deputy_away = deputy is not None and deputy.pk in away
+        cover = next((c for c in covers if c.first_day <= day <= c.last_day), None)
+        both_away = owner_away and deputy_away
         calendar.append(
-            {"day": day, "owner_away": owner_away, "deputy_away": deputy_away, "gap": owner_away and deputy_away}
+            {
+                "day": day,
+                "owner_away": owner_away,
+                "deputy_away": deputy_away,
+                "cover": cover,
+                "gap": both_away and cover is None,
+                "covered_gap": both_away and cover is not None,
+            }
         )
     return calendar
 

@@ -7,7 +7,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,8 @@ from accounts.models import Assignment, SocialAccount
 from audit.services import audit_record
 from core.exceptions import ApplicationError, NotAllowed
 from monitoring import permissions
-from monitoring.choices import CheckInSource, RunStatus
+from monitoring.choices import ACCESSIBILITY_QUESTIONS, AccessibilityAnswer, CheckInSource, RunStatus
+from monitoring.coverage import stand_in_account_ids
 from monitoring.models import CheckIn, CheckRun, Finding, FollowUp, PingKey, RuleEvaluation, new_ping_token
 from monitoring.rules import RULES
 from monitoring.subject_rules import subject_counts
@@ -69,7 +70,7 @@ def checkin_record(
     """Record that the account was monitored today (Stockholm). One check-in per account and day
     counts: a second one returns the first and records nothing (created=False)."""
     now = now or timezone.now()
-    if actor is not None and not permissions.can_check_in(actor, account):
+    if actor is not None and not permissions.can_check_in(actor, account, local_day(now)):
         raise NotAllowed(_("Only the account's owner or deputy records its monitoring."))
     if account.status not in MONITORED_STATUSES:
         raise ApplicationError(_("Only active accounts are monitored."))
@@ -95,10 +96,18 @@ def checkin_record(
     return checkin, True
 
 
+def kept_or_covered_by(user, day: datetime.date):
+    """The accounts the user keeps (owner or deputy) or stands in for on `day` (MON-2)."""
+    return SocialAccount.objects.filter(
+        Q(pk__in=Assignment.objects.current().filter(person=user).values("account"))
+        | Q(pk__in=stand_in_account_ids(user, day))
+    )
+
+
 @transaction.atomic
 def checkins_record_all(*, actor, now: datetime.datetime | None = None, note: str = "") -> int:
-    """Check in every account the user currently keeps ("all monitored today")."""
-    accounts = SocialAccount.objects.held_by(actor).filter(status__in=MONITORED_STATUSES)
+    """Check in every account the user currently keeps or stands in for ("all monitored today")."""
+    accounts = kept_or_covered_by(actor, local_day(now or timezone.now())).filter(status__in=MONITORED_STATUSES)
     return sum(checkin_record(actor=actor, account=a, now=now, note=note)[1] for a in accounts)
 
 
@@ -135,15 +144,27 @@ def ping_checkin(*, token: str, now: datetime.datetime | None = None) -> CheckIn
 
 @transaction.atomic
 def follow_up_record(
-    *, actor, account_id: int, period_end: datetime.date, figures: str, assessment: str, continue_account: bool = True
+    *,
+    actor,
+    account_id: int,
+    period_end: datetime.date,
+    figures: str,
+    assessment: str,
+    continue_account: bool = True,
+    **answers: str,
 ) -> FollowUp:
-    """The owner records the yearly follow-up against the goals (PURP-3); the manager is asked to
-    acknowledge it."""
+    """The owner records the yearly follow-up against the goals (PURP-3), with the answers to the
+    accessibility questions (ACC-1, ACC-2: `acc_alt_text`, `acc_captions`, `acc_plain_language`,
+    `acc_on_ki_se`, each an AccessibilityAnswer); the manager is asked to acknowledge it."""
     account = SocialAccount.objects.select_for_update().get(pk=account_id)
     if not permissions.can_record_follow_up(actor, account):
         raise NotAllowed(_("Only the account's owner or deputy records its follow-up."))
     if not figures.strip() or not assessment.strip():
         raise ApplicationError(_("Give the figures and an assessment against the goals."))
+    questions = {name for name, _question, _clause in ACCESSIBILITY_QUESTIONS}
+    # The form asks every question; a caller that leaves one out records it as not answered.
+    if set(answers) - questions or any(value not in AccessibilityAnswer.values for value in answers.values()):
+        raise ApplicationError(_("Give a valid answer to each accessibility question (ACC-1, ACC-2)."))
     follow_up = FollowUp.objects.create(
         account=account,
         period_end=period_end,
@@ -151,12 +172,13 @@ def follow_up_record(
         assessment=assessment.strip(),
         continue_account=continue_account,
         recorded_by=actor,
+        **answers,
     )
     audit_record(
         actor=actor,
         target=account,
         action="follow_up.record",
-        after={"period_end": period_end, "continue": continue_account},
+        after={"period_end": period_end, "continue": continue_account, **answers},
     )
     return follow_up
 

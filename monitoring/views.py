@@ -22,10 +22,11 @@ from core.exceptions import ApplicationError
 from core.pagination import paginate
 from core.throttles import rate_limit
 from core.views import ServiceActionView, ServiceFormMixin
-from monitoring import permissions, selectors, services
+from monitoring import coverage, permissions, selectors, services
 from monitoring.forms import AbsenceForm, CheckInForm, FollowUpForm
 from monitoring.models import CheckIn, FollowUp
 from monitoring.rules import RULES
+from monitoring.views_cover import cover_panel_context
 from org.calendar import local_day
 from org.models import Absence
 from org.services import absence_create, absence_delete
@@ -33,6 +34,7 @@ from org.services import absence_create, absence_delete
 TODAY_PAGE = 50
 CHECKINS_PAGE = 31
 FOLLOW_UPS_PAGE = 10
+COVERS_SHOWN = 20  # the covers of today and later: a few at most (the cover page paginates them all)
 
 
 class TodayView(LoginRequiredMixin, TemplateView):
@@ -150,6 +152,7 @@ class AccountMonitoringView(LoginRequiredMixin, DetailView):
             "follow_up": permissions.can_record_follow_up(user, account),
             "acknowledge": permissions.can_acknowledge_follow_up(user, account),
             "see_evidence": accounts_permissions.can_see_snapshots(user, account),
+            "arrange_cover": permissions.can_arrange_cover(user, account),
         }
         context.update(
             today=today,
@@ -175,6 +178,8 @@ class AccountMonitoringView(LoginRequiredMixin, DetailView):
                 param="follow_ups",
             ),
             follow_up_form=FollowUpForm(initial={"period_end": today}),
+            # MON-2, DECOM-2: the cover of today and later, shown with a coverage-gap finding.
+            covers=list(coverage.covers_of(account, today=today).order_by("first_day", "pk")[:COVERS_SHOWN]),
             checkin_form=CheckInForm(initial={"account": account.pk}),
         )
         if may["ping"]:
@@ -296,4 +301,5 @@ def account_panel(request, account):
         "findings": selectors.open_findings_by_account([account.pk]).get(account.pk, []),
         "last_checkin": CheckIn.objects.filter(account=account).order_by("-day").first(),
         "account": account,
+        **cover_panel_context(request, account),
     }

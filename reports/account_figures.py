@@ -19,6 +19,7 @@ from accounts.choices import START_PAGE_KINDS, AccountStatus
 from accounts.models import Assignment, Snapshot, SocialAccount
 from approvals.choices import Outcome, Step
 from approvals.models import Decision
+from monitoring.choices import ACCESSIBILITY_QUESTIONS, AccessibilityAnswer
 from monitoring.models import CheckIn, Finding, FollowUp
 from monitoring.rules import RULES
 from org.calendar import local_day
@@ -29,6 +30,8 @@ from records.selectors import figures_from_rows
 from reports.figures import DAY, Period
 
 TINY = datetime.timedelta(microseconds=1)
+ACCESSIBILITY_FIELDS = [name for name, _question, _clause in ACCESSIBILITY_QUESTIONS]
+_ANSWER_LABELS = dict(AccessibilityAnswer.choices)
 
 
 def hours(value: float) -> decimal.Decimal:
@@ -115,12 +118,13 @@ def account_records(ids: list[int], period: Period) -> dict[int, dict[str, list]
         .values_list("account_id", "taken_on")
     ):
         by_account[account_id]["snapshots"].append(taken)
-    for account_id, created in (
+    for account_id, created, *answers in (
         FollowUp.objects.filter(account_id__in=ids, created_at__lt=end_at)
         .order_by("account_id", "created_at")
-        .values_list("account_id", "created_at")
+        .values_list("account_id", "created_at", *ACCESSIBILITY_FIELDS)
     ):
         by_account[account_id]["follow_ups"].append(created)
+        by_account[account_id]["accessibility"].append(answers)
     for row in (
         Incident.objects.filter(account_id__in=ids, removed_at__gte=start_at, removed_at__lt=end_at)
         .order_by()
@@ -274,6 +278,15 @@ def follow_up_figures(follow_ups: list[datetime.datetime], period: Period, days:
     else:
         current = str(_("no"))
     return {"follow_up": latest, "follow_up_current": current}
+
+
+def accessibility_figures(answers: list[list[str]]) -> tuple[dict, dict]:
+    """ACC-1, ACC-2: the answers of the latest follow-up by the end of the period to each
+    accessibility question ("" when it was not asked or there is none); and, for the unit
+    roll-up, whether each was answered yes."""
+    latest = dict(zip(ACCESSIBILITY_FIELDS, answers[-1] if answers else [""] * 4, strict=True))
+    figures = {name: str(_ANSWER_LABELS[value]) if value else "" for name, value in latest.items()}
+    return figures, {"accessible": {name: value == AccessibilityAnswer.YES for name, value in latest.items()}}
 
 
 def removed_post_figures(incidents: list, judged_at: datetime.datetime) -> tuple[dict, dict]:

@@ -173,6 +173,7 @@ class ComplianceReport:
         removed_posts, hand_offs = af.removed_post_figures(records["incidents"], self.judged_at)
         questions, answers = af.question_figures(records["inquiries"], self.judged_at)
         findings, open_rules = af.finding_figures(records["findings"], period)
+        accessibility, accessible = af.accessibility_figures(records["accessibility"])
         for rule in open_rules:
             self.open_by_rule[rule] += 1
         for area in set().union(*(verdict.rule_areas(rule) for rule in open_rules)):
@@ -183,13 +184,14 @@ class ComplianceReport:
             **af.monitoring_figures(days, checkins),
             **af.screenshot_figures(records["snapshots"], period, days),
             **af.follow_up_figures(records["follow_ups"], period, days),
+            **accessibility,
             **removed_posts,
             **questions,
             **af.block_figures(records["blocks"]),
             **findings,
             **af.approval_figures(records["decisions"]),
         }
-        return row, {**hand_offs, **answers, "open_rules": open_rules}
+        return row, {**hand_offs, **answers, **accessible, "open_rules": open_rules}
 
     def _add_weeks(self, first: datetime.date, last: datetime.date, checkins: list[datetime.date]):
         """Weekly coverage for the chart: active and monitored days per week (weeks start on Monday)."""

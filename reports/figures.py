@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from monitoring.choices import ACCESSIBILITY_QUESTIONS
 from org.calendar import day_start
 from records.choices import Category
 
@@ -64,6 +65,16 @@ class Figure:
     clause: str
     how: str
 
+
+# ACC-1, ACC-2: the accessibility questions of the yearly follow-up, with a column header each.
+_ACCESSIBILITY = [
+    (name, header, question, clause)
+    for (name, question, clause), header in zip(
+        ACCESSIBILITY_QUESTIONS,
+        [_("Alt text on images"), _("Captions on video"), _("Plain language"), _("Also on ki.se")],
+        strict=True,
+    )
+]
 
 # The account table's columns, in order, with how each is computed (printed on the first page).
 FIGURES: list[Figure] = [
@@ -166,6 +177,18 @@ FIGURES: list[Figure] = [
             "not due when the account had been active for less than twelve months."
         ),
     ),
+    *[
+        Figure(
+            name,
+            label,
+            "text",
+            clause,
+            format_lazy(
+                "{} {}", _("The answer in the latest follow-up by the end of the period to the question:"), question
+            ),
+        )
+        for name, label, question, clause in _ACCESSIBILITY
+    ],
     Figure(
         "removed_posts",
         _("Removed posts"),
@@ -248,6 +271,16 @@ _UNIT_ONLY = {
         Figure("unit", _("Unit"), "text", "RESP-1", _("The unit; its accounts are counted here, not in units above.")),
         Figure("accounts", _("Accounts"), "int", "", _("Accounts active at some time in the period.")),
         Figure("longest_gap", _("Longest gap (days)"), "int", "MON-1", _("The longest gap of any of its accounts.")),
+        *[
+            Figure(
+                name,
+                format_lazy("{}: {}", header, _("yes")),
+                "int",
+                clause,
+                format_lazy("{} {}", _("Accounts whose latest follow-up answers yes to the question:"), question),
+            )
+            for name, header, question, clause in _ACCESSIBILITY
+        ],
         Figure(
             "accounts_with_open_findings",
             _("Accounts with open findings"),
@@ -289,6 +322,7 @@ GROUPS = [
         ],
     ),
     (_("Removed posts by category (CONT-1)"), [f"removed_{value}" for value in Category.values]),
+    (_("Accessibility, in the latest follow-up (ACC-1, ACC-2)"), [name for name, *_rest in _ACCESSIBILITY]),
     (
         _("Questions and blocks"),
         [
@@ -341,6 +375,7 @@ UNIT_GROUPS = [
             "accounts_with_open_findings",
         ],
     ),
+    (_("Accessibility: accounts answering yes (ACC-1, ACC-2)"), [name for name, *_rest in _ACCESSIBILITY]),
 ]
 
 # The unit table's columns: rank, unit, then the two groups (sums; shares and the median over all

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Unit
-from reports.account_figures import hours, percent
+from reports.account_figures import ACCESSIBILITY_FIELDS, hours, percent
 
 
 @dataclass
@@ -35,9 +35,16 @@ class UnitTotals:
     findings_resolved: int = 0
     findings_open: int = 0
     accounts_with_open_findings: int = 0
+    # ACC-1, ACC-2: accounts whose latest follow-up answers yes to each accessibility question.
+    acc_alt_text: int = 0
+    acc_captions: int = 0
+    acc_plain_language: int = 0
+    acc_on_ki_se: int = 0
 
     def add(self, row: dict, extra: dict):
         self.accounts += 1
+        for key, yes in extra["accessible"].items():
+            setattr(self, key, getattr(self, key) + yes)
         for key in (
             "days_active",
             "days_monitored",
@@ -88,6 +95,7 @@ class UnitTotals:
             "findings_resolved": self.findings_resolved,
             "findings_open": self.findings_open,
             "accounts_with_open_findings": self.accounts_with_open_findings,
+            **{key: getattr(self, key) for key in ACCESSIBILITY_FIELDS},
         }
 
 

@@ -35,8 +35,17 @@ def build_checkins(active: list, people: dict, today: datetime.date) -> None:
     CheckIn.objects.bulk_create(checkins, ignore_conflicts=True)
 
 
+# ACC-1, ACC-2: the accessibility answers of the demo follow-ups, in turn.
+_ANSWERS = [
+    {"acc_alt_text": "yes", "acc_captions": "yes", "acc_plain_language": "yes", "acc_on_ki_se": "yes"},
+    {"acc_alt_text": "partly", "acc_captions": "no", "acc_plain_language": "yes", "acc_on_ki_se": "yes"},
+    {"acc_alt_text": "yes", "acc_captions": "na", "acc_plain_language": "partly", "acc_on_ki_se": "no"},
+]
+
+
 def build_follow_ups(active: list, people: dict, today: datetime.date) -> None:
-    """A follow-up against the goals (PURP-3) on every third account."""
+    """A follow-up against the goals (PURP-3) on every third account, with answers to the
+    accessibility questions (ACC-1, ACC-2)."""
     for i, account in enumerate(active):
         if i % 3 == 0:
             FollowUp.objects.create(
@@ -45,6 +54,7 @@ def build_follow_ups(active: list, people: dict, today: datetime.date) -> None:
                 figures="Räckvidd 12 000 per månad, 340 nya följare, 45 besvarade frågor.",
                 assessment="Målen för räckvidd nåddes; engagemanget kan bli bättre.",
                 recorded_by=people["owner"],
+                **_ANSWERS[(i // 3) % len(_ANSWERS)],
             )
 
 

@@ -34,6 +34,7 @@ SECTIONS = (
     "to_sign_off",
     "to_go_live",
     "decommissioning",
+    "cover_needed",  # monitoring: coverage gaps to cover (MON-2, DECOM-2)
     "routed_criticism",
 )
 

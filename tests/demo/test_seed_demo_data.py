@@ -130,3 +130,23 @@ def test_the_demo_has_a_question_with_screenshots_and_a_withdrawn_consent(seeded
     withdrawn = MediaConsent.objects.get(withdrawn_on__isnull=False)
     assert withdrawn.withdrawn_via == "email"
     assert Notification.objects.filter(kind="consent-withdrawn").count() == 2
+def test_the_demo_has_a_stand_in_period_and_a_comments_off_period(seeded):
+    """MON-2, DECOM-2: one of the demo owner's accounts has a stand-in while owner and deputy are
+    both away, another comments switched off; both are free of coverage-gap, others keep it."""
+    from monitoring.choices import CoverMeasure
+    from monitoring.models import Cover, Finding
+
+    stand_in = Cover.objects.get(measure=CoverMeasure.STAND_IN)
+    comments_off = Cover.objects.get(measure=CoverMeasure.COMMENTS_OFF)
+    gaps = set(Finding.objects.filter(rule="coverage-gap", resolved_at__isnull=True).values_list("account", flat=True))
+    assert stand_in.stand_in.username == "editor1"
+    assert {stand_in.account_id, comments_off.account_id}.isdisjoint(gaps)
+    assert gaps
+
+
+def test_the_demo_follow_ups_answer_the_accessibility_questions(seeded):
+    """ACC-1, ACC-2: the demo follow-ups carry answers for the report to count."""
+    from monitoring.models import FollowUp
+
+    assert FollowUp.objects.exclude(acc_alt_text="").exists()
+    assert not FollowUp.objects.filter(acc_on_ki_se="").exists()

@@ -469,6 +469,11 @@ FOLLOW_UP = {
     "figures": "1 200 följare",
     "assessment": "Målen nås.",
     "continue_account": "on",
+    # ACC-1, ACC-2: the accessibility questions the form asks.
+    "acc_alt_text": "yes",
+    "acc_captions": "partly",
+    "acc_plain_language": "yes",
+    "acc_on_ki_se": "na",
 }
 
 

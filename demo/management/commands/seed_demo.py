@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.choices import AccountStatus
 from accounts.models import SocialAccount
-from demo.builders import accounts, approvals, monitoring, notifications, org, records
+from demo.builders import accounts, approvals, cover, monitoring, notifications, org, records
 from org.calendar import local_day
 
 
@@ -77,5 +77,6 @@ class Command(BaseCommand):
         monitoring.build_follow_ups(active, people, today)
         accounts.build_screenshots(active, people["comms"], today)
         org.build_absences(people, today)
+        cover.build_covers(active, people, today)
         records.build_records(people, now)
         monitoring.build_findings(now)
