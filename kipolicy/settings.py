@@ -130,6 +130,7 @@ TEMPLATES = [
                 "org.context_processors.user_roles",
                 "accounts.context_processors.account_permissions",
                 "records.context_processors.records_permissions",
+                "accounts.context_processors.register_queues",
             ],
         },
     },
