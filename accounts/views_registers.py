@@ -19,7 +19,7 @@ from django.views.decorators.cache import cache_control
 from django.views.generic import ListView, TemplateView
 
 from accounts import extensions, registers
-from core.exceptions import ApplicationError
+from core.exceptions import ApplicationError, NotAllowed
 from core.pagination import PAGE_SIZE
 from core.views import form_errors_to_messages
 
@@ -112,6 +112,8 @@ class RegisterReferenceView(LoginRequiredMixin, View):
                 register.set_reference(
                     actor=request.user, record_id=record.pk, reference=form.cleaned_data["reference"]
                 )
+            except NotAllowed:
+                raise  # core.middleware answers 403 (an auditor reads, never writes)
             except ApplicationError as exc:
                 messages.error(request, exc.message)
             else:
