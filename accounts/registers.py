@@ -20,14 +20,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from accounts.fields import AccountField
-from accounts.filters import UnitChoiceFilter
+from accounts.filters import UnitChoiceField, UnitChoiceFilter
 from accounts.models import Platform, SocialAccount
 from core.widgets import DateInput, SearchSelect, Select
 from org.calendar import day_start
@@ -48,6 +50,39 @@ class AccountFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+class _IdOnly:
+    """A model choice field that refuses, as an invalid choice, anything but an id a bigint can
+    hold, before the database sees it (SQLite cannot even compare a larger number)."""
+
+    def to_python(self, value):
+        text = str(value).strip() if value is not None else ""
+        if text and not (text.isdigit() and len(text) <= 18):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class _UnitIdField(_IdOnly, UnitChoiceField):
+    pass
+
+
+class _PlatformIdField(_IdOnly, ModelChoiceField):
+    pass
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class _UnitFilter(UnitChoiceFilter):
+    """The unit filter, documented as the unit id it takes."""
+
+    field_class = _UnitIdField
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class _PlatformFilter(django_filters.ModelChoiceFilter):
+    """The platform filter, documented as the platform id it takes."""
+
+    field_class = _PlatformIdField
+
+
 class RecordFilter(django_filters.FilterSet):
     """What every register filters by: the unit with everything below it, the account, the
     platform and the period (Stockholm calendar days, inclusive) of the kind's `date_field`.
@@ -58,11 +93,11 @@ class RecordFilter(django_filters.FilterSet):
     date_field = "created_at"
     date_is_datetime = True
 
-    unit = UnitChoiceFilter(
+    unit = _UnitFilter(
         label=_("Unit (including units below it)"), queryset=Unit.objects.open(), method="in_unit", widget=Select
     )
     account = AccountFilter(label=_("Account"), queryset=SocialAccount.objects.none(), method="of_account")
-    platform = django_filters.ModelChoiceFilter(
+    platform = _PlatformFilter(
         label=_("Platform"), queryset=Platform.objects.all(), method="on_platform", widget=Select
     )
     date_from = django_filters.DateFilter(label=_("From"), method="period_from", widget=DateInput)

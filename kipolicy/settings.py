@@ -301,6 +301,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "org.choices.UnitKind",
         "SnapshotKindEnum": "accounts.choices.SnapshotKind",
+        "RecordCategoryEnum": "records.choices.Category",
     },
 }
 

@@ -160,3 +160,12 @@ def test_every_register_has_an_export_column_set():
     from reports.registers import COLUMNS
 
     assert set(REGISTERS) <= set(COLUMNS)
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "-1", "abc", "0"])
+@pytest.mark.parametrize("name", ["unit", "platform", "account"])
+def test_an_id_filter_that_names_nothing_is_a_400_not_a_server_error(client, comms, name, value):
+    client.force_login(comms)
+    assert client.get(f"/api/v1/decisions/?{name}={value}").status_code == 400
+    response = client.get(reverse("registers:register", args=["decisions"]) + f"?{name}={value}")
+    assert response.status_code == 200 and response.context["filter"].errors
