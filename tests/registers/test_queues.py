@@ -137,9 +137,9 @@ def test_the_navigation_shows_each_queue_with_its_count(client, comms, registrar
 
 def test_queue_counts_are_not_cached(client, comms, evidence_account):
     client.force_login(comms)
-    first = dict((q.slug, n) for q, n in client.get(reverse("registers:index")).context["queues"])
+    first = {q.slug: n for q, n in client.get(reverse("registers:index")).context["queues"]}
     data.block(evidence_account, blocked_hours_ago=200 * DAY)
-    second = dict((q.slug, n) for q, n in client.get(reverse("registers:index")).context["queues"])
+    second = {q.slug: n for q, n in client.get(reverse("registers:index")).context["queues"]}
     assert second["blocks-review-due"] == first["blocks-review-due"] + 1
 
 
