@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts import permissions, selectors, snapshots
+from accounts import permissions, registers, selectors, snapshots
 from accounts.choices import SnapshotKind
 from accounts.filters import InventoryFilter, PersonFilter
 from accounts.models import IDENTITY_FIELDS, PURPOSE_FIELDS, RESOURCE_FIELDS, Platform, Snapshot, SocialAccount
@@ -200,3 +200,29 @@ class SocialAccountViewSet(viewsets.ReadOnlyModelViewSet):
             note=data["note"],
         )
         return Response(SnapshotSerializer(snapshot).data, status=status.HTTP_201_CREATED)
+
+
+class RegisterViewSet(viewsets.ReadOnlyModelViewSet):
+    """A register across accounts in the API (accounts.registers, issue 14): the register's
+    selector scoped to the user (a record outside it is 404) and its FilterSet without the sort.
+    Subclasses name the register (`register_slug`) and set `filterset_class` to
+    `registers.without_sort(<the register's FilterSet>)`, the serializer and the schema."""
+
+    register_slug = ""
+
+    def get_queryset(self):
+        register = registers.REGISTERS[self.register_slug]
+        if not register.may_see(self.request.user):
+            return register.selector(self.request.user).none()
+        return register.selector(self.request.user)
+
+
+class AccountRefSerializer(serializers.ModelSerializer):
+    """The account a record belongs to: id, name and platform (from the selector's joins)."""
+
+    platform = serializers.CharField(source="platform.name", read_only=True)
+
+    class Meta:
+        model = SocialAccount
+        fields = ["id", "name", "platform"]
+        read_only_fields = fields

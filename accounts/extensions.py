@@ -37,3 +37,15 @@ def inventory_actions_for(request) -> list[tuple[str, str]]:
     for hook in inventory_actions:
         result.extend(hook(request))
     return result
+
+
+# Buttons on a register page (accounts.registers): `fn(request, register) -> list[(label, url)]`
+# (the reports floor adds the exports, carrying the page's filters).
+register_actions: list[Callable] = []
+
+
+def register_actions_for(request, register) -> list[tuple[str, str]]:
+    result = []
+    for hook in register_actions:
+        result.extend(hook(request, register))
+    return result

@@ -6,7 +6,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import SearchModelMultipleChoiceField
+from core.fields import SearchModelChoiceField, SearchModelMultipleChoiceField
 
 
 def account_label(account) -> str:
@@ -22,6 +22,26 @@ class AccountMultipleField(SearchModelMultipleChoiceField):
     default_error_messages = {
         "invalid_choice": _("No account that can be chosen here has the number “%(value)s”."),
         "invalid_pk_value": _("“%(pk)s” is not an account number."),
+    }
+
+    def __init__(self, *, queryset, **kwargs):
+        kwargs.setdefault("search_url", reverse_lazy("accounts:search"))
+        super().__init__(queryset=queryset, **kwargs)
+
+    def display_queryset(self):
+        return self.queryset.select_related("platform")
+
+    def label_from_instance(self, obj):
+        return account_label(obj)
+
+
+class AccountField(SearchModelChoiceField):
+    """Choose one account from ``queryset`` (scope it to the user): the registers' account filter.
+    Without JavaScript the text box takes the account's number."""
+
+    fallback_hint = _("Type the number of the account.")
+    default_error_messages = {
+        "invalid_choice": _("No account that can be chosen here has this number."),
     }
 
     def __init__(self, *, queryset, **kwargs):

@@ -66,8 +66,9 @@ def can_decommission(user, account: SocialAccount) -> bool:
 
 
 def can_enter_reference(user, account: SocialAccount) -> bool:
-    """The registry's reference number of a decision: the communications department or a responsible manager."""
-    return roles.is_comms(user) or accounts.manages(user, account)
+    """The registry's reference number of a decision: the communications department, a responsible
+    manager, or the registrar, who enters the numbers the registry gives back (issue 14)."""
+    return roles.is_comms(user) or roles.is_registrar(user) or accounts.manages(user, account)
 
 
 def actions(user, account: SocialAccount) -> dict[str, bool]:

@@ -53,6 +53,7 @@ ACTION_LABELS = {
     "unit.merge": _("Units merged into this one"),
     "export.inventory": _("Inventory exported"),
     "export.audit_trail": _("Audit trail exported"),
+    "export.register": _("Register exported"),
     "export.compliance": _("Compliance report exported"),
     "api_token.create": _("API token created"),
     "api_token.revoke": _("API token revoked"),

@@ -8,8 +8,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import SocialAccountViewSet
+from approvals.api import DecisionRegisterViewSet
 from monitoring.api import CheckInViewSet, FindingViewSet
 from org.api import UnitViewSet
+from records.api import (
+    BlockRegisterViewSet,
+    IncidentRegisterViewSet,
+    InquiryRegisterViewSet,
+    MediaConsentRegisterViewSet,
+    RecordsRequestRegisterViewSet,
+)
 from reports.api import ComplianceView
 
 
@@ -29,6 +37,13 @@ router.register("units", UnitViewSet, basename="unit")
 router.register("accounts", SocialAccountViewSet, basename="account")
 router.register("findings", FindingViewSet, basename="finding")
 router.register("checkins", CheckInViewSet, basename="checkin")
+# The registers across accounts (read-only, issue 14), with the register pages' filters.
+router.register("removed-posts", IncidentRegisterViewSet, basename="removed-post")
+router.register("questions", InquiryRegisterViewSet, basename="question")
+router.register("blocks", BlockRegisterViewSet, basename="block")
+router.register("media-consents", MediaConsentRegisterViewSet, basename="media-consent")
+router.register("records-requests", RecordsRequestRegisterViewSet, basename="records-request")
+router.register("decisions", DecisionRegisterViewSet, basename="decision")
 
 app_name = "api"
 urlpatterns = [

@@ -131,6 +131,7 @@ TEMPLATES = [
                 "org.context_processors.user_roles",
                 "accounts.context_processors.account_permissions",
                 "records.context_processors.records_permissions",
+                "accounts.context_processors.register_queues",
             ],
         },
     },
@@ -316,6 +317,7 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "org.choices.UnitKind",
         "SnapshotKindEnum": "accounts.choices.SnapshotKind",
         "VerdictEnum": "reports.verdict.VERDICT_CHOICES",
+        "RecordCategoryEnum": "records.choices.Category",
     },
 }
 

@@ -156,11 +156,18 @@ def block_list(*, account: SocialAccount):
 def block_unreviewed(now: datetime.datetime) -> set[int]:
     """CONT-1, REC-1: an active account has a block still in force whose last review (or the
     blocking, if it was never reviewed) is more than six months (182 days) old."""
+    stale = Block.objects.filter(review_due(now), account=OuterRef("pk"))
+    return _ids(governed().filter(Exists(stale)))
+
+
+def review_due(now: datetime.datetime) -> Q:
+    """The blocks that make an account break block-unreviewed (on a governed account): still in
+    force and not reviewed for six months (is_review_overdue, as a query). Also the comms queue
+    "blocks due for review"."""
     cutoff = now - REVIEW_AFTER
-    stale = Block.objects.filter(account=OuterRef("pk"), unblocked_at__isnull=True).filter(
+    return Q(unblocked_at__isnull=True) & (
         Q(reviewed_at__isnull=True, blocked_at__lt=cutoff) | Q(reviewed_at__lt=cutoff)
     )
-    return _ids(governed().filter(Exists(stale)))
 
 
 register(

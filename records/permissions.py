@@ -38,8 +38,17 @@ def can_hand_off(user, record) -> bool:
 
 
 def can_set_reference(user, record) -> bool:
-    """Enter the registry's reference number of a removed post or question (REC-4)."""
-    return can_record(user, record.account)
+    """Enter the registry's reference number of a removed post or question (REC-4): whoever
+    records the account's moderation, and the registrar, who enters the numbers the registry
+    gives back (the registers' queue, issue 14)."""
+    return roles.is_registrar(user) or can_record(user, record.account)
+
+
+def can_set_reference_in_register(user, record) -> bool:
+    """The reference form in a register's row: the registrar, the communications department and
+    the account's responsible managers, for whom the answer needs no query per row; an owner or
+    deputy enters it on the account's page. Always a case of can_set_reference."""
+    return roles.is_registrar(user) or roles.is_comms(user) or account_permissions.manages(user, record.account)
 
 
 def can_answer(user, inquiry) -> bool:

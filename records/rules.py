@@ -34,9 +34,23 @@ def hand_off_due(removed_at: datetime.datetime) -> datetime.datetime:
     return day_start(day + datetime.timedelta(days=1))
 
 
+def overdue_inquiries(now) -> Q:
+    """ANS-1: the questions that make an account break inquiry-overdue (on a governed account):
+    unanswered past their due time. The comms queue "questions overdue" uses the same condition
+    (accounts.registers), so the queue and the rule never disagree."""
+    return Q(answered_at__isnull=True, due_at__lt=now)
+
+
+def unregistered_incidents(now) -> Q:
+    """CONT-2, REC-3, REC-4: the removed posts that make an account break incident-unregistered
+    (on a governed account): not handed off two working days after their removal. Also the comms
+    queue "removed posts not registered"."""
+    return Q(removed_at__lt=working_days_ago(now, HAND_OFF_WORKING_DAYS), hand_off="")
+
+
 def inquiry_overdue(now):
     """ANS-1: a logged question or comment is unanswered past its due time."""
-    late = Inquiry.objects.filter(account=OuterRef("pk"), answered_at__isnull=True, due_at__lt=now)
+    late = Inquiry.objects.filter(overdue_inquiries(now), account=OuterRef("pk"))
     return _ids(governed().filter(Exists(late)))
 
 
@@ -44,8 +58,7 @@ def incident_unregistered(now):
     """CONT-2, REC-3, REC-4: a removed post is neither archived nor sent to the registry two
     working days after its removal. (A hand-off needs the screenshots, so this also covers
     missing evidence; screenshots weeded later under a decision do not reopen it.)"""
-    cutoff = working_days_ago(now, HAND_OFF_WORKING_DAYS)
-    late = Incident.objects.filter(account=OuterRef("pk"), removed_at__lt=cutoff, hand_off="")
+    late = Incident.objects.filter(unregistered_incidents(now), account=OuterRef("pk"))
     return _ids(governed().filter(Exists(late)))
 
 

@@ -8,10 +8,14 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from accounts import extensions
-        from reports import exports, report_files, views_exports  # noqa: F401 - report_files registers "compliance"
+        from reports import exports, registers, report_files, views_exports, views_registers  # noqa: F401 - report_files registers "compliance"
 
         # The export producers for large files made as jobs (reports.jobs).
         exports.register()
+        registers.register_job_kind()
         # Export buttons on the inventory page, without accounts importing reports.
         if views_exports.inventory_actions not in extensions.inventory_actions:
             extensions.inventory_actions.append(views_exports.inventory_actions)
+        # Export buttons on the register pages (accounts.registers).
+        if views_registers.register_actions not in extensions.register_actions:
+            extensions.register_actions.append(views_registers.register_actions)
