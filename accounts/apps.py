@@ -27,3 +27,12 @@ class AccountsConfig(AppConfig):
         extensions.person_panels.append(person_accounts_panel)
         # Closing a unit (org.services.unit_close) moves its accounts to the successor.
         extensions.unit_close_hooks.append(social_accounts_unit_close)
+        # Publishers and the yearly access review (START-1, issue 15): a panel on the account
+        # page and the owner's and manager's to-do sections.
+        from accounts import access_selectors
+        from accounts import extensions as account_extensions
+        from accounts.views_access import access_panel
+
+        account_extensions.detail_panels.append(access_panel)
+        account_extensions.todo_providers.append(access_selectors.todo_access)
+        account_extensions.todo_providers.append(access_selectors.todo_publishers_to_confirm)

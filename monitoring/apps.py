@@ -8,7 +8,7 @@ class MonitoringConfig(AppConfig):
 
     def ready(self):
         from accounts import extensions
-        from monitoring import selectors, services, views
+        from monitoring import access_rules, selectors, services, views  # noqa: F401
         from org import extensions as org_extensions
 
         # Show findings on the account pages without accounts importing monitoring.

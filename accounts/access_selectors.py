@@ -1,0 +1,120 @@
+"""Reads about who has access to an account besides its owner and deputy (START-1, issue 15).
+
+The two conditions the rules access-review-overdue and access-not-removed test (monitoring.
+access_rules) are written here once, as querysets, so that the owner's to-do list, the account page
+and the rules agree."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import CURRENT_PUBLISHER_STATUSES, LIVE_STATUSES, PublisherStatus, Role
+from accounts.models import AccessReview, Assignment, Publisher, SocialAccount
+from accounts.permissions import can_decide_publisher, can_record_removal
+from accounts.selectors import social_account_list
+from org.calendar import local_day
+from org.models import Unit
+
+
+def review_cutoff(now: datetime.datetime) -> datetime.datetime:
+    """An access review before this moment is too old (13 months by default)."""
+    return now - datetime.timedelta(days=settings.MONITORING_ACCESS_REVIEW_INTERVAL_DAYS)
+
+
+def review_overdue(accounts, now: datetime.datetime):
+    """START-1: the accounts whose people with access were not reviewed within the interval,
+    counted from the last review or, if there was none, from go-live."""
+    cutoff = review_cutoff(now)
+    recent = AccessReview.objects.filter(account=OuterRef("pk"), reviewed_at__gt=cutoff)
+    return accounts.filter(activated_at__lt=cutoff).exclude(Exists(recent))
+
+
+def stale_publishers(today: datetime.date):
+    """Publishers who still have access but should not: the person left KI (left_on) or their user
+    account is deactivated, or the end date of temporary access has passed."""
+    return Publisher.objects.filter(
+        Q(ends_on__lt=today) | Q(person__left_on__isnull=False) | Q(person__is_active=False),
+        status__in=CURRENT_PUBLISHER_STATUSES,
+    )
+
+
+def removal_due(accounts, now: datetime.datetime):
+    """START-1: the accounts where someone who should have lost access still has it."""
+    stale = stale_publishers(local_day(now)).filter(account=OuterRef("pk"))
+    return accounts.filter(Exists(stale))
+
+
+def review_due_on(account: SocialAccount) -> datetime.date | None:
+    """The day the next access review is due (None before go-live)."""
+    latest = account.access_reviews.order_by("-reviewed_at").values_list("reviewed_at", flat=True).first()
+    start = latest or account.activated_at
+    if start is None:
+        return None
+    return local_day(start + datetime.timedelta(days=settings.MONITORING_ACCESS_REVIEW_INTERVAL_DAYS))
+
+
+def publishers_current(account: SocialAccount):
+    """The account's publishers who have, or wait for, access: a handful per account."""
+    return (
+        Publisher.objects.filter(account=account, status__in=CURRENT_PUBLISHER_STATUSES)
+        .select_related("person", "added_by")
+        .order_by("status", "id")
+    )
+
+
+def publishers_all(account: SocialAccount):
+    """Every publisher the account ever had, the newest first (the access page, paginated)."""
+    return Publisher.objects.filter(account=account).select_related("person", "added_by").order_by("-created_at", "-id")
+
+
+def publisher_rows(user, publishers, *, today: datetime.date | None = None) -> list[dict]:
+    """The publishers as a table shows them, with what the user may do with each (never a dead button)."""
+    today = today or timezone.localdate()
+    rows = []
+    for p in publishers:
+        current = p.status in CURRENT_PUBLISHER_STATUSES
+        stale = current and (
+            (p.ends_on is not None and p.ends_on < today)
+            or (p.person is not None and (p.person.left_on is not None or not p.person.is_active))
+        )
+        rows.append(
+            {
+                "publisher": p,
+                "stale": stale,
+                "may_decide": p.status == PublisherStatus.PENDING and can_decide_publisher(user, p),
+                "may_remove": current and can_record_removal(user, p.account),
+            }
+        )
+    return rows
+
+
+# The owner's and the manager's to-do sections (accounts.extensions.todo_providers).
+
+
+def todo_access(user):
+    """To-do section of an owner: their live accounts whose access review is due, or where someone
+    who left KI or whose access ended still has access (START-1)."""
+    now = timezone.now()
+    owned = social_account_list(user=user).filter(
+        status__in=LIVE_STATUSES,
+        pk__in=Assignment.objects.current().filter(person=user, role=Role.OWNER).values("account"),
+    )
+    due = review_overdue(SocialAccount.objects.all(), now) | removal_due(SocialAccount.objects.all(), now)
+    accounts = owned.filter(pk__in=due.values("pk")).order_by("name", "id")
+    return "access_review", _("People with access to review or remove (START-1)"), accounts, "accounts:access"
+
+
+def todo_publishers_to_confirm(user):
+    """To-do section of a responsible manager: accounts of their units with publishers waiting for
+    their confirmation (START-1, PRIV-2)."""
+    waiting = (
+        Publisher.objects.filter(status=PublisherStatus.PENDING, account__unit__in=Unit.objects.managed_by(user))
+        .exclude(added_by=user)
+        .exclude(person=user)
+        .values("account")
+    )
+    accounts = social_account_list(user=user).filter(pk__in=waiting).order_by("name", "id")
+    return "publishers", _("Publishers for you to confirm (START-1, PRIV-2)"), accounts, "accounts:access"
