@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.access_selectors import needs_removal
 from accounts.choices import CURRENT_PUBLISHER_STATUSES, LIVE_STATUSES, AccountStatus, PublisherStatus
 from accounts.models import AccessReview, Publisher, SocialAccount
 from accounts.selectors import current_keepers
@@ -39,15 +40,6 @@ def _facts(publisher: Publisher) -> dict:
         "role": publisher.platform_role,
         "ends_on": publisher.ends_on.isoformat() if publisher.ends_on else None,
     }
-
-
-def needs_removal(publisher: Publisher, today: datetime.date) -> bool:
-    """The person left KI (or their user account is deactivated) or the access has ended: the
-    owner must remove it on the platform (rule access-not-removed). The rule's query says the same."""
-    if publisher.status not in CURRENT_PUBLISHER_STATUSES:
-        return False
-    ended = publisher.ends_on is not None and publisher.ends_on < today
-    return ended or (publisher.person is not None and _has_left(publisher.person))
 
 
 @transaction.atomic

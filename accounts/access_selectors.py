@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import CURRENT_PUBLISHER_STATUSES, LIVE_STATUSES, PublisherStatus, Role
 from accounts.models import AccessReview, Assignment, Publisher, SocialAccount
-from accounts.permissions import can_decide_publisher, can_record_removal
+from accounts.permissions import can_decide_publisher, can_record_removal, manages
 from accounts.selectors import social_account_list
 from org.calendar import local_day
 from org.models import Unit
@@ -70,22 +70,35 @@ def publishers_all(account: SocialAccount):
     return Publisher.objects.filter(account=account).select_related("person", "added_by").order_by("-created_at", "-id")
 
 
-def publisher_rows(user, publishers, *, today: datetime.date | None = None) -> list[dict]:
-    """The publishers as a table shows them, with what the user may do with each (never a dead button)."""
+def needs_removal(publisher: Publisher, today: datetime.date) -> bool:
+    """The publisher still has access but should not: the row-by-row twin of stale_publishers (the
+    rule's query), for the pages and the review service."""
+    if publisher.status not in CURRENT_PUBLISHER_STATUSES:
+        return False
+    if publisher.ends_on is not None and publisher.ends_on < today:
+        return True
+    person = publisher.person
+    return person is not None and (person.left_on is not None or not person.is_active)
+
+
+def publisher_rows(user, account: SocialAccount, publishers, *, today: datetime.date | None = None) -> list[dict]:
+    """The account's publishers as a table shows them, with what the user may do with each (never a
+    dead button). What depends on the account only is asked once, not per row."""
     today = today or timezone.localdate()
+    may_remove = can_record_removal(user, account)
+    # Asked once whatever the rows (the roles are cached on the user): the page's queries do not
+    # depend on whether a pending publisher is among them.
+    may_confirm = manages(user, account)
     rows = []
     for p in publishers:
+        p.account = account  # the rows are the account's: no query per row for it
         current = p.status in CURRENT_PUBLISHER_STATUSES
-        stale = current and (
-            (p.ends_on is not None and p.ends_on < today)
-            or (p.person is not None and (p.person.left_on is not None or not p.person.is_active))
-        )
         rows.append(
             {
                 "publisher": p,
-                "stale": stale,
-                "may_decide": p.status == PublisherStatus.PENDING and can_decide_publisher(user, p),
-                "may_remove": current and can_record_removal(user, p.account),
+                "stale": needs_removal(p, today),
+                "may_decide": may_confirm and p.status == PublisherStatus.PENDING and can_decide_publisher(user, p),
+                "may_remove": current and may_remove,
             }
         )
     return rows

@@ -35,13 +35,19 @@ class Publisher(BaseModel):
         _("access ends on"), null=True, blank=True, help_text=_("For temporary access: a campaign, a term.")
     )
     status = models.CharField(_("status"), max_length=10, choices=PublisherStatus, default=PublisherStatus.PENDING)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     # PRIV-2: what the manager confirmed, kept on the row the confirmation made.
     acts_for_ki = models.BooleanField(_("acts for KI, not privately"), default=False)
     decision_note = models.TextField(_("comment"), blank=True)
-    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     removed_on = models.DateField(_("access removed on"), null=True, blank=True)
 
     class Meta:
@@ -90,7 +96,9 @@ class AccessReview(BaseModel):
     account = models.ForeignKey(
         "accounts.SocialAccount", verbose_name=_("account"), on_delete=models.PROTECT, related_name="access_reviews"
     )
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     reviewed_by_repr = models.CharField(_("reviewed by"), max_length=200)
     reviewed_at = models.DateTimeField(_("reviewed"))
     publishers = models.PositiveIntegerField(_("people with access"))

@@ -53,7 +53,7 @@ def access_panel(request, account):
     current = list(access_selectors.publishers_current(account)[: PANEL_LIMIT + 1])
     return "accounts/includes/_access_panel.html", {
         "account": account,
-        "rows": access_selectors.publisher_rows(request.user, current[:PANEL_LIMIT]),
+        "rows": access_selectors.publisher_rows(request.user, account, current[:PANEL_LIMIT]),
         "more": len(current) > PANEL_LIMIT,
         "latest_review": account.access_reviews.order_by("-reviewed_at").first(),
         "review_due_on": access_selectors.review_due_on(account),
@@ -74,7 +74,7 @@ def access_view(request, pk: int):
         {
             "account": account,
             "page_obj": page,
-            "rows": access_selectors.publisher_rows(request.user, page.object_list),
+            "rows": access_selectors.publisher_rows(request.user, account, page.object_list),
             "reviews": account.access_reviews.order_by("-reviewed_at")[:5],
             "review_due_on": access_selectors.review_due_on(account),
             **_may(account, request.user),

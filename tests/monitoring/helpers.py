@@ -66,9 +66,9 @@ def compliant_account(
     **kwargs,
 ):
     """An active account that keeps every rule at `now`: a managed unit, an owner and a deputy, a
-    check-in yesterday with a post yesterday, a start-page screenshot, a follow-up and the whole
-    sender checklist and an access review (START-1) ten days ago, active for years. Pass None to leave a piece of evidence out,
-    or a date/moment to give it at another time."""
+    check-in yesterday with a post yesterday, a start-page screenshot, a follow-up, the whole
+    sender checklist and an access review (START-1) ten days ago, active for years. Pass None to
+    leave a piece of evidence out, or a date/moment to give it at another time."""
     today = local_day(now)
     activated_at = activated_at or now - 1000 * DAY
     unit = unit or factories.UnitFactory(manager=factories.UserFactory())
