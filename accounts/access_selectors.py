@@ -7,7 +7,7 @@ and the rules agree."""
 import datetime
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +54,46 @@ def review_due_on(account: SocialAccount) -> datetime.date | None:
     if start is None:
         return None
     return local_day(start + datetime.timedelta(days=settings.MONITORING_ACCESS_REVIEW_INTERVAL_DAYS))
+
+
+def latest_review():
+    """The moment of the account's latest access review, as a subquery of an account queryset."""
+    return Subquery(
+        AccessReview.objects.filter(account=OuterRef("pk")).order_by("-reviewed_at").values("reviewed_at")[:1]
+    )
+
+
+def publisher_names(*, user, account_ids: list[int]) -> dict[int, str]:
+    """{account id: "Name (role), ..."} of the confirmed publishers of those of the accounts whose
+    evidence the user may see (the inventory export), in one query."""
+    rows = (
+        Publisher.objects.filter(
+            account_id__in=account_ids,
+            status=PublisherStatus.CONFIRMED,
+            account__in=SocialAccount.objects.with_evidence_for(user).order_by().values("pk"),
+        )
+        .select_related("person")
+        .order_by("account_id", "id")
+    )
+    names: dict[int, list[str]] = {}
+    for p in rows:
+        names.setdefault(p.account_id, []).append(f"{p.name} ({p.get_platform_role_display()})")
+    return {pk: ", ".join(items) for pk, items in names.items()}
+
+
+def publishers_prefetch(*, user) -> Prefetch:
+    """The confirmed publishers of a page of accounts as `evidence_publishers`, in one query, for
+    the accounts whose evidence the user may see (the others get an empty list): the API."""
+    return Prefetch(
+        "publishers",
+        queryset=Publisher.objects.filter(
+            status=PublisherStatus.CONFIRMED,
+            account__in=SocialAccount.objects.with_evidence_for(user).order_by().values("pk"),
+        )
+        .select_related("person")
+        .order_by("id"),
+        to_attr="evidence_publishers",
+    )
 
 
 def publishers_current(account: SocialAccount):
