@@ -31,8 +31,10 @@ class AccountsConfig(AppConfig):
         # page and the owner's and manager's to-do sections.
         from accounts import access_selectors
         from accounts import extensions as account_extensions
-        from accounts.views_access import access_panel
+        from accounts.views_access import access_panel, partner_inventory_action
 
         account_extensions.detail_panels.append(access_panel)
         account_extensions.todo_providers.append(access_selectors.todo_access)
         account_extensions.todo_providers.append(access_selectors.todo_publishers_to_confirm)
+        # PURP-4: the list of collaboration partners, kept by comms, linked from the inventory.
+        account_extensions.inventory_actions.append(partner_inventory_action)

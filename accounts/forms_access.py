@@ -101,3 +101,13 @@ class AccessReviewForm(forms.Form):
         label=_("Everyone on the list is still at KI (or works for the named agency on KI's behalf).")
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PartnerForm(forms.Form):
+    """A collaboration partner on the list comms keeps (PURP-4)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    is_active = forms.BooleanField(
+        label=_("Current partner"), required=False, initial=True, help_text=_("Only current partners can be chosen.")
+    )

@@ -12,10 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from accounts import access, access_selectors, permissions
+from accounts import access, access_selectors, partners, permissions
 from accounts.choices import LIVE_STATUSES, PublisherStatus
-from accounts.forms_access import AccessReviewForm, PublisherDecisionForm, PublisherForm, PublisherRemoveForm
-from accounts.models import Publisher, SocialAccount
+from accounts.forms_access import (
+    AccessReviewForm,
+    PartnerForm,
+    PublisherDecisionForm,
+    PublisherForm,
+    PublisherRemoveForm,
+)
+from accounts.models import CollaborationPartner, Publisher, SocialAccount
 from core.exceptions import ApplicationError, NotAllowed
 from core.pagination import paginate
 
@@ -194,3 +200,40 @@ def access_review_view(request, pk: int):
             "and remove anyone who no longer needs it or has left KI."
         ),
     )
+
+
+# The list of collaboration partners (PURP-4), kept by the communications department.
+
+
+@never_cache
+@login_required
+def partner_list_view(request, pk: int | None = None):
+    """GET: the partners, a page at a time, with the form to add one (or to change the partner
+    `pk`). POST: save it. The communications department only; anyone else gets 404."""
+    if not partners.can_edit_partners(request.user):
+        raise Http404
+    partner = get_object_or_404(CollaborationPartner, pk=pk) if pk else None
+    initial = (
+        {"name": partner.name, "description": partner.description, "is_active": partner.is_active} if partner else None
+    )
+    form = PartnerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if partner:
+                partners.partner_update(actor=request.user, partner_id=partner.pk, **form.cleaned_data)
+            else:
+                partners.partner_create(actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The list of collaboration partners is saved."))
+            return redirect("accounts:partners")
+    page = paginate(request, CollaborationPartner.objects.order_by("name", "id"))
+    return render(request, "accounts/partner_list.html", {"page_obj": page, "form": form, "partner": partner})
+
+
+def partner_inventory_action(request) -> list[tuple[str, str]]:
+    """accounts.extensions inventory action: the partner list, for the communications department."""
+    if partners.can_edit_partners(request.user):
+        return [(_("Collaboration partners (PURP-4)"), reverse("accounts:partners"))]
+    return []

@@ -159,6 +159,7 @@ class ComplianceReport:
             self._add_weeks(days.first, days.last, checkins)
         removed_posts, hand_offs = af.removed_post_figures(records["incidents"], self.judged_at)
         questions, answers = af.question_figures(records["inquiries"], self.judged_at)
+        access_reviews, review_counts = af.access_review_figures(records["access_reviews"], period, days)
         findings, open_rules = af.finding_figures(records["findings"], period)
         for rule in open_rules:
             self.open_by_rule[rule] += 1
@@ -168,13 +169,14 @@ class ComplianceReport:
             **af.monitoring_figures(days, checkins),
             **af.screenshot_figures(records["snapshots"], period, days),
             **af.follow_up_figures(records["follow_ups"], period, days),
+            **access_reviews,
             **removed_posts,
             **questions,
             **af.block_figures(records["blocks"]),
             **findings,
             **af.approval_figures(records["decisions"]),
         }
-        return row, {**hand_offs, **answers}
+        return row, {**hand_offs, **answers, **review_counts}
 
     def _add_weeks(self, first: datetime.date, last: datetime.date, checkins: list[datetime.date]):
         """Weekly coverage for the chart: active and monitored days per week (weeks start on Monday)."""

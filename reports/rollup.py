@@ -35,6 +35,8 @@ class UnitTotals:
     findings_resolved: int = 0
     findings_open: int = 0
     accounts_with_open_findings: int = 0
+    access_review_due: int = 0
+    access_review_on_time: int = 0
 
     def add(self, row: dict, extra: dict):
         self.accounts += 1
@@ -58,6 +60,8 @@ class UnitTotals:
         self.hand_off_due += extra["hand_off_due"]
         self.hand_off_in_time += extra["hand_off_in_time"]
         self.answered_within += extra["answered_within"]
+        self.access_review_due += extra["access_review_due"]
+        self.access_review_on_time += extra["access_review_on_time"]
         self.response_hours.extend(extra["response_hours"])
         self.accounts_with_open_findings += 1 if row["findings_open"] else 0
 
@@ -74,6 +78,7 @@ class UnitTotals:
             "days_without_deputy": self.days_without_deputy,
             "screenshots_due": self.screenshots_due,
             "screenshots_on_time": self.screenshots_on_time,
+            "access_reviewed_on_time": percent(self.access_review_on_time, self.access_review_due),
             "removed_posts": self.removed_posts,
             "registered_in_time": percent(self.hand_off_in_time, self.hand_off_due),
             "questions": self.questions,
