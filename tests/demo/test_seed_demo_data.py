@@ -117,3 +117,17 @@ def test_the_auditors_half_year_report_of_a_department_has_data(seeded):
     assert staffed and all(r["days_without_deputy"] == 0 for r in staffed if ";" not in r["deputies"]), [
         (r["account"], r["deputies"], r["days_without_deputy"]) for r in staffed
     ]
+
+
+def test_the_demo_has_publishers_an_overdue_review_and_a_leaver_not_removed(seeded):
+    """Issue 15 (START-1, PRIV-2): confirmed publishers (a KI person and an agency), one account
+    whose access review is overdue and one leaver whose access is not removed, both found by the
+    sweep; the collaboration partners of PURP-4 are listed."""
+    from accounts.models import CollaborationPartner, Publisher
+    from monitoring.models import Finding
+
+    confirmed = Publisher.objects.filter(status="confirmed", acts_for_ki=True)
+    assert confirmed.filter(person__isnull=False).exists() and confirmed.filter(person__isnull=True).exists()
+    open_rules = set(Finding.objects.filter(resolved_at__isnull=True).values_list("rule", flat=True))
+    assert {"access-review-overdue", "access-not-removed"} <= open_rules
+    assert CollaborationPartner.objects.filter(is_active=True).count() >= 3

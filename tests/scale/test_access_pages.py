@@ -30,3 +30,16 @@ def test_the_access_pages_are_flat(client, request, evidence_account, who, page)
     client.force_login(request.getfixturevalue(who))
     url = reverse(f"accounts:{page}", args=[evidence_account.pk])
     assert_flat(client, url, lambda: _publishers(evidence_account, 34))
+
+
+def test_the_partner_list_is_flat(client, comms):
+    """PURP-4: the list of collaboration partners, a page at a time."""
+    from accounts.models import CollaborationPartner
+
+    def grow(n):
+        start = CollaborationPartner.objects.count()
+        CollaborationPartner.objects.bulk_create(CollaborationPartner(name=f"Partner {start + i}") for i in range(n))
+
+    grow(6)
+    client.force_login(comms)
+    assert_flat(client, reverse("accounts:partners"), lambda: grow(40))
