@@ -24,12 +24,17 @@ def review_cutoff(now: datetime.datetime) -> datetime.datetime:
     return now - datetime.timedelta(days=settings.MONITORING_ACCESS_REVIEW_INTERVAL_DAYS)
 
 
-def review_overdue(accounts, now: datetime.datetime):
-    """START-1: the accounts whose people with access were not reviewed within the interval,
-    counted from the last review or, if there was none, from go-live."""
+def review_overdue_condition(now: datetime.datetime) -> Q:
+    """START-1: the account's people with access were not reviewed within the interval, counted
+    from the last review or, if there was none, from go-live (a condition on the account)."""
     cutoff = review_cutoff(now)
     recent = AccessReview.objects.filter(account=OuterRef("pk"), reviewed_at__gt=cutoff)
-    return accounts.filter(activated_at__lt=cutoff).exclude(Exists(recent))
+    return Q(activated_at__lt=cutoff) & ~Exists(recent)
+
+
+def review_overdue(accounts, now: datetime.datetime):
+    """The accounts whose access review is overdue (rule access-review-overdue)."""
+    return accounts.filter(review_overdue_condition(now))
 
 
 def stale_publishers(today: datetime.date):
@@ -41,10 +46,14 @@ def stale_publishers(today: datetime.date):
     )
 
 
+def removal_due_condition(now: datetime.datetime) -> Exists:
+    """START-1: someone who should have lost access to the account still has it."""
+    return Exists(stale_publishers(local_day(now)).filter(account=OuterRef("pk")))
+
+
 def removal_due(accounts, now: datetime.datetime):
-    """START-1: the accounts where someone who should have lost access still has it."""
-    stale = stale_publishers(local_day(now)).filter(account=OuterRef("pk"))
-    return accounts.filter(Exists(stale))
+    """The accounts with access to remove (rule access-not-removed)."""
+    return accounts.filter(removal_due_condition(now))
 
 
 def review_due_on(account: SocialAccount) -> datetime.date | None:
@@ -151,12 +160,16 @@ def todo_access(user):
     """To-do section of an owner: their live accounts whose access review is due, or where someone
     who left KI or whose access ended still has access (START-1)."""
     now = timezone.now()
-    owned = social_account_list(user=user).filter(
-        status__in=LIVE_STATUSES,
-        pk__in=Assignment.objects.current().filter(person=user, role=Role.OWNER).values("account"),
+    # The rules' two conditions, on the owner's live accounts only (a handful), not on every account.
+    accounts = (
+        social_account_list(user=user)
+        .filter(
+            status__in=LIVE_STATUSES,
+            pk__in=Assignment.objects.current().filter(person=user, role=Role.OWNER).values("account"),
+        )
+        .filter(review_overdue_condition(now) | removal_due_condition(now))
+        .order_by("name", "id")
     )
-    due = review_overdue(SocialAccount.objects.all(), now) | removal_due(SocialAccount.objects.all(), now)
-    accounts = owned.filter(pk__in=due.values("pk")).order_by("name", "id")
     return "access_review", _("People with access to review or remove (START-1)"), accounts, "accounts:access"
 
 

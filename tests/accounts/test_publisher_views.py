@@ -84,7 +84,8 @@ def test_owner_adds_a_publisher_through_the_form(client, owner, evidence_account
     assert (publisher.person, publisher.ends_on, publisher.status) == (editor, ends_on, "pending")
 
 
-def test_the_add_form_refuses_bad_input_with_a_message(client, owner, evidence_account, english):
+def test_the_add_form_refuses_bad_input_with_a_message(client, settings, owner, evidence_account):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(owner)
 
     response = client.post(url("publisher-add", evidence_account), {"platform_role": "editor"})
