@@ -78,7 +78,6 @@ class UnitTotals:
             "days_without_deputy": self.days_without_deputy,
             "screenshots_due": self.screenshots_due,
             "screenshots_on_time": self.screenshots_on_time,
-            "access_reviewed_on_time": percent(self.access_review_on_time, self.access_review_due),
             "removed_posts": self.removed_posts,
             "registered_in_time": percent(self.hand_off_in_time, self.hand_off_due),
             "questions": self.questions,
@@ -91,6 +90,8 @@ class UnitTotals:
             "findings_resolved": self.findings_resolved,
             "findings_open": self.findings_open,
             "accounts_with_open_findings": self.accounts_with_open_findings,
+            # START-1 (issue 15): the yearly access review.
+            "access_reviewed_on_time": percent(self.access_review_on_time, self.access_review_due),
         }
 
 
