@@ -56,10 +56,12 @@ def removal_due(accounts, now: datetime.datetime):
     return accounts.filter(removal_due_condition(now))
 
 
-def review_due_on(account: SocialAccount) -> datetime.date | None:
-    """The day the next access review is due (None before go-live)."""
-    latest = account.access_reviews.order_by("-reviewed_at").values_list("reviewed_at", flat=True).first()
-    start = latest or account.activated_at
+def review_due_on(account: SocialAccount, latest=None) -> datetime.date | None:
+    """The day the next access review is due (None before go-live); `latest` is the latest
+    AccessReview when the caller has it (no query then)."""
+    if latest is None:
+        latest = account.access_reviews.order_by("-reviewed_at").first()
+    start = latest.reviewed_at if latest else account.activated_at
     if start is None:
         return None
     return local_day(start + datetime.timedelta(days=settings.MONITORING_ACCESS_REVIEW_INTERVAL_DAYS))

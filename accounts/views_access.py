@@ -57,12 +57,13 @@ def access_panel(request, account):
     if not permissions.can_see_snapshots(request.user, account):
         return None
     current = list(access_selectors.publishers_current(account)[: PANEL_LIMIT + 1])
+    latest = account.access_reviews.order_by("-reviewed_at").first()
     return "accounts/includes/_access_panel.html", {
         "account": account,
         "rows": access_selectors.publisher_rows(request.user, account, current[:PANEL_LIMIT]),
         "more": len(current) > PANEL_LIMIT,
-        "latest_review": account.access_reviews.order_by("-reviewed_at").first(),
-        "review_due_on": access_selectors.review_due_on(account),
+        "latest_review": latest,
+        "review_due_on": access_selectors.review_due_on(account, latest),
         "today": timezone.localdate(),
         **_may(account, request.user),
     }
@@ -74,6 +75,7 @@ def access_view(request, pk: int):
     """GET: every publisher the account has had, a page at a time, and its latest access reviews."""
     account = _account(request, pk)
     page = paginate(request, access_selectors.publishers_all(account))
+    reviews = list(account.access_reviews.order_by("-reviewed_at")[:5])
     return render(
         request,
         "accounts/access.html",
@@ -81,8 +83,8 @@ def access_view(request, pk: int):
             "account": account,
             "page_obj": page,
             "rows": access_selectors.publisher_rows(request.user, account, page.object_list),
-            "reviews": account.access_reviews.order_by("-reviewed_at")[:5],
-            "review_due_on": access_selectors.review_due_on(account),
+            "reviews": reviews,
+            "review_due_on": access_selectors.review_due_on(account, reviews[0] if reviews else None),
             **_may(account, request.user),
         },
     )
