@@ -204,3 +204,20 @@ def access_review_record(*, actor, account_id: int, still_needed: bool, still_at
         note=review.note,
     )
     return review
+
+
+def publisher_left_notify(*, actor, person, left_on, reason: str = "", actor_repr: str | None = None) -> None:
+    """org.extensions.person_left_hooks: the owner of every account the leaver still has access to
+    is asked to remove the access on the platform and record it (START-1, access-not-removed). In
+    person_leave's transaction; nothing when the person was no publisher."""
+    publishers = Publisher.objects.filter(person=person, status__in=CURRENT_PUBLISHER_STATUSES).select_related(
+        "account__platform"
+    )
+    for publisher in publishers:
+        _notify_people(
+            account=publisher.account,
+            people=[current_keepers(publisher.account).owner],
+            template="publisher-left",
+            key=f"publisher:{publisher.pk}:left",
+            context={"publisher": publisher, "left_on": left_on},
+        )

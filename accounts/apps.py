@@ -36,5 +36,9 @@ class AccountsConfig(AppConfig):
         account_extensions.detail_panels.append(access_panel)
         account_extensions.todo_providers.append(access_selectors.todo_access)
         account_extensions.todo_providers.append(access_selectors.todo_publishers_to_confirm)
+        # A publisher who leaves KI: the owners are asked to remove the access (START-1).
+        from accounts.access import publisher_left_notify
+
+        extensions.person_left_hooks.append(publisher_left_notify)
         # PURP-4: the list of collaboration partners, kept by comms, linked from the inventory.
         account_extensions.inventory_actions.append(partner_inventory_action)

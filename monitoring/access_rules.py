@@ -2,11 +2,17 @@
 issue 15), added to the catalogue of monitoring.rules. Each is one set-based query; the conditions
 are accounts.access_selectors', which the owner's to-do list and the account page share."""
 
+from functools import partial
+
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access_selectors import removal_due, review_overdue
+from accounts.choices import CURRENT_PUBLISHER_STATUSES
+from accounts.models import Publisher
 from monitoring.choices import Severity
 from monitoring.rules import Rule, _ids, governed, register
+from monitoring.services import findings_evaluate_accounts
 
 
 def access_review_overdue(now):
@@ -41,3 +47,17 @@ register(
         access_not_removed,
     )
 )
+
+
+def leaver_access_findings_open(*, person, **_context) -> None:
+    """org.extensions.person_left_hooks: once the leaver's transaction commits, open
+    access-not-removed on the accounts the person still has access to, rather than at the next
+    hourly sweep (as leaver_findings_open does for no-owner / no-deputy)."""
+    account_ids = list(
+        Publisher.objects.filter(person=person, status__in=CURRENT_PUBLISHER_STATUSES)
+        .order_by()
+        .values_list("account_id", flat=True)
+    )
+    if account_ids:
+        evaluate = partial(findings_evaluate_accounts, account_ids=account_ids, rule_ids=("access-not-removed",))
+        transaction.on_commit(evaluate, robust=True)

@@ -16,3 +16,5 @@ class MonitoringConfig(AppConfig):
         extensions.detail_panels.append(views.account_panel)
         # A leaver's accounts open no-owner / no-deputy at once (issue 13, RES-2).
         org_extensions.person_left_hooks.append(services.leaver_findings_open)
+        # A publisher who leaves opens access-not-removed at once (issue 15, START-1).
+        org_extensions.person_left_hooks.append(access_rules.leaver_access_findings_open)

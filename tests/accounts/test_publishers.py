@@ -184,3 +184,23 @@ def test_the_review_waits_until_leavers_are_removed(owner, evidence_account):
     with pytest.raises(ApplicationError):
         access.access_review_record(actor=owner, account_id=evidence_account.pk, still_needed=True, still_at_ki=True)
     assert not evidence_account.access_reviews.exists()
+
+
+def test_a_publisher_who_leaves_opens_the_finding_and_the_owner_is_told(
+    owner, comms, evidence_account, django_capture_on_commit_callbacks
+):
+    """START-1, PRIV-2: when a publisher leaves KI, access-not-removed opens at once (not at the
+    next sweep) and the owner is asked to remove the access."""
+    from monitoring.models import Finding
+    from org.services import person_leave
+
+    editor = factories.UserFactory()
+    factories.PublisherFactory(account=evidence_account, person=editor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        person_leave(actor=comms, person=editor, left_on=timezone.localdate())
+
+    assert Finding.objects.filter(
+        account=evidence_account, rule="access-not-removed", resolved_at__isnull=True
+    ).exists()
+    assert Notification.objects.filter(kind="publisher-left", recipient=owner).count() == 1
