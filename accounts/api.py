@@ -11,9 +11,19 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts import permissions, registers, selectors, snapshots
+from accounts.access_selectors import publishers_prefetch
 from accounts.choices import SnapshotKind
 from accounts.filters import InventoryFilter, PersonFilter
-from accounts.models import IDENTITY_FIELDS, PURPOSE_FIELDS, RESOURCE_FIELDS, Platform, Snapshot, SocialAccount
+from accounts.models import (
+    IDENTITY_FIELDS,
+    PURPOSE_FIELDS,
+    RESOURCE_FIELDS,
+    VALUES_FIELDS,
+    Platform,
+    Publisher,
+    Snapshot,
+    SocialAccount,
+)
 from accounts.uploads import checked_upload
 from org.api import OptionalURLField, PersonSerializer, error_responses
 from org.models import Unit
@@ -50,6 +60,19 @@ class UnitRefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PublisherSerializer(serializers.ModelSerializer):
+    """Someone with access besides owner and deputy, confirmed by the responsible manager
+    (START-1, PRIV-2): a KI person or an external agency."""
+
+    name = serializers.CharField(read_only=True)
+    person = PersonSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Publisher
+        fields = ["id", "name", "person", "agency_name", "platform_role", "ends_on", "acts_for_ki", "decided_at"]
+        read_only_fields = fields
+
+
 class SocialAccountSerializer(serializers.ModelSerializer):
     """An account as its detail page shows it to the user, with its current owner and deputy."""
 
@@ -62,6 +85,9 @@ class SocialAccountSerializer(serializers.ModelSerializer):
     )
     owner = serializers.SerializerMethodField()
     deputy = serializers.SerializerMethodField()
+    publishers = serializers.SerializerMethodField(
+        help_text="The confirmed publishers (START-1); empty unless you may see the account's evidence."
+    )
 
     class Meta:
         model = SocialAccount
@@ -71,8 +97,10 @@ class SocialAccountSerializer(serializers.ModelSerializer):
             "status",
             "owner",
             "deputy",
+            "publishers",
             *PURPOSE_FIELDS,
             *RESOURCE_FIELDS,
+            *VALUES_FIELDS,
             "activated_at",
             "decommissioned_at",
             "created_at",
@@ -92,6 +120,11 @@ class SocialAccountSerializer(serializers.ModelSerializer):
     @extend_schema_field(PersonSerializer(allow_null=True))
     def get_deputy(self, account):
         return self._person(selectors.current_keepers(account).deputy)
+
+    # From the viewset's prefetch (access_selectors.publishers_prefetch), scoped to the user.
+    @extend_schema_field(PublisherSerializer(many=True))
+    def get_publishers(self, account):
+        return PublisherSerializer(getattr(account, "evidence_publishers", []), many=True).data
 
 
 class SnapshotUploadSerializer(serializers.Serializer):
@@ -155,7 +188,9 @@ class SocialAccountViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = AccountApiFilter
 
     def get_queryset(self):
-        return selectors.social_account_list(user=self.request.user)
+        return selectors.social_account_list(user=self.request.user).prefetch_related(
+            publishers_prefetch(user=self.request.user)
+        )
 
     @extend_schema(
         summary="Upload a screenshot",

@@ -27,3 +27,18 @@ class AccountsConfig(AppConfig):
         extensions.person_panels.append(person_accounts_panel)
         # Closing a unit (org.services.unit_close) moves its accounts to the successor.
         extensions.unit_close_hooks.append(social_accounts_unit_close)
+        # Publishers and the yearly access review (START-1, issue 15): a panel on the account
+        # page and the owner's and manager's to-do sections.
+        from accounts import access_selectors
+        from accounts import extensions as account_extensions
+        from accounts.views_access import access_panel, partner_inventory_action
+
+        account_extensions.detail_panels.append(access_panel)
+        account_extensions.todo_providers.append(access_selectors.todo_access)
+        account_extensions.todo_providers.append(access_selectors.todo_publishers_to_confirm)
+        # A publisher who leaves KI: the owners are asked to remove the access (START-1).
+        from accounts.access import publisher_left_notify
+
+        extensions.person_left_hooks.append(publisher_left_notify)
+        # PURP-4: the list of collaboration partners, kept by comms, linked from the inventory.
+        account_extensions.inventory_actions.append(partner_inventory_action)

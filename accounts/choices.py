@@ -95,3 +95,26 @@ class SnapshotKind(models.TextChoices):
 
 # Kinds that count as the half-yearly start-page screenshot (REC-5).
 START_PAGE_KINDS = frozenset({SnapshotKind.START_PAGE, SnapshotKind.BEFORE_CHANGE, SnapshotKind.FINAL_PAGE})
+
+
+class PublisherStatus(models.TextChoices):
+    """A publisher's access (START-1): added by the owner, confirmed by the responsible manager."""
+
+    PENDING = "pending", _("Waiting for the manager")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+    REMOVED = "removed", _("Access removed")
+
+
+# Publishers who have, or are about to get, access on the platform.
+CURRENT_PUBLISHER_STATUSES = frozenset({PublisherStatus.PENDING, PublisherStatus.CONFIRMED})
+
+
+class PlatformRole(models.TextChoices):
+    """What a publisher may do on the platform."""
+
+    ADMINISTRATOR = "administrator", _("Administrator")
+    EDITOR = "editor", _("Editor (publishes)")
+    MODERATOR = "moderator", _("Moderator (answers and moderates comments)")
+    ANALYST = "analyst", _("Analyst (reads statistics)")
+    ADVERTISER = "advertiser", _("Advertiser")

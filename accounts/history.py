@@ -39,6 +39,9 @@ EVIDENCE_ACTIONS = frozenset(
         "handover.declined",
         "handover.assign",  # appointed directly by comms (issue 13), carries the reason
         "handover.cancelled",  # offered to someone who then left KI (issue 13)
+        "publisher.",  # people with access and their confirmation (START-1, PRIV-2)
+        "access_review.record",  # the owner's yearly access review (START-1)
+        "partner.",  # the list of collaboration partners (PURP-4), about no account
         "snapshot.upload",  # SHA-256 of each screenshot (REC-4, REC-5)
         "ping.",  # the ping address made or renewed (MON-1)
         "login.",  # failed and refused logins (about people, never shown on an account's page)

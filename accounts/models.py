@@ -43,9 +43,13 @@ PURPOSE_FIELDS = (
     "audience_benefit",
     "target_audiences",
     "success_measures",
+    "ki_activity",
+    "partner",
 )
 RESOURCE_FIELDS = ("resource_assessment", "hours_per_week", "holiday_cover")
-ACCOUNT_FIELDS = (*IDENTITY_FIELDS, *PURPOSE_FIELDS, *RESOURCE_FIELDS)
+# PURP-4: the requester confirms the use fits KI's core values (the request form asks).
+VALUES_FIELDS = ("core_values_confirmed",)
+ACCOUNT_FIELDS = (*IDENTITY_FIELDS, *PURPOSE_FIELDS, *RESOURCE_FIELDS, *VALUES_FIELDS)
 
 
 class SocialAccount(BaseModel):
@@ -72,6 +76,28 @@ class SocialAccount(BaseModel):
     target_audiences = models.TextField(_("target audiences"), blank=True)
     success_measures = models.TextField(
         _("how success is measured"), blank=True, help_text=_("How the account is followed up (PURP-3).")
+    )
+    # PURP-4: what the channel is about: a KI activity, or an organisation KI officially
+    # collaborates with (from the list the communications department keeps).
+    ki_activity = models.CharField(
+        _("KI activity"),
+        max_length=300,
+        blank=True,
+        help_text=_("The KI activity the account communicates about (PURP-4)."),
+    )
+    partner = models.ForeignKey(
+        "accounts.CollaborationPartner",
+        verbose_name=_("collaboration partner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Or the organisation KI officially collaborates with that the account is about (PURP-4)."),
+    )
+    core_values_confirmed = models.BooleanField(
+        _("fits KI's core values"),
+        default=False,
+        help_text=_("The requester confirmed that the use does not conflict with KI's core values (PURP-4)."),
     )
     resource_assessment = models.TextField(
         _("resource assessment"), blank=True, help_text=_("Time and people the account needs (RES-1).")
@@ -303,3 +329,7 @@ class Snapshot(BaseModel):
 
     def __str__(self):
         return f"{self.account}: {self.get_kind_display()} {self.taken_on}"
+
+
+# Publishers, access reviews and collaboration partners (issue 15) live in their own module.
+from accounts.models_access import AccessReview, CollaborationPartner, Publisher  # noqa: E402, F401

@@ -114,3 +114,33 @@ def can_see_whole_history(user, account: SocialAccount) -> bool:
     """See every event of the account's audit trail, evidence included (accounts.history): those
     who may see its evidence. Everyone else who sees the account sees its lifecycle events only."""
     return can_see_snapshots(user, account)
+
+
+# People with access besides the owner and deputy (START-1, PRIV-2, issue 15).
+
+
+def can_add_publisher(user, account: SocialAccount) -> bool:
+    """Give someone access to the account: its owner (START-1)."""
+    return is_owner(user, account)
+
+
+def can_decide_publisher(user, publisher) -> bool:
+    """Confirm or decline a publisher (START-1, PRIV-2): the responsible manager of the account's
+    unit or of a unit above it, as for the account's request (RESP-1), but never the person who
+    added them nor the publisher themself (separation of duties)."""
+    return (
+        user.is_authenticated
+        and user.pk not in (publisher.added_by_id, publisher.person_id)
+        and manages(user, publisher.account)
+    )
+
+
+def can_record_removal(user, account: SocialAccount) -> bool:
+    """Record that a publisher's access on the platform is removed: the owner or deputy, who hold
+    the platform's administration, or the communications department."""
+    return can_maintain(user, account)
+
+
+def can_review_access(user, account: SocialAccount) -> bool:
+    """The yearly access review (START-1): the owner confirms who has access."""
+    return is_owner(user, account)

@@ -79,7 +79,7 @@ class AccountDetailView(LoginRequiredMixin, DetailView):
     context_object_name = "account"
 
     def get_queryset(self):
-        return selectors.social_account_list(user=self.request.user)
+        return selectors.social_account_list(user=self.request.user).select_related("partner")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,10 +1,11 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PURPOSE_FIELDS, RESOURCE_FIELDS, TEXTAREAS, OwnerDeputyFormMixin
-from accounts.models import SocialAccount
+from accounts.models import VALUES_FIELDS, CollaborationPartner, SocialAccount
 from approvals.choices import Outcome
 from org.fields import PersonField
 
@@ -14,15 +15,31 @@ class RequestForm(OwnerDeputyFormMixin, forms.ModelForm):
     it is a separate step that checks everything is filled in."""
 
     strategy_link = forms.URLField(label=_("link to strategy"), max_length=500, required=False, assume_scheme="https")
+    # PURP-4: a required checkbox; the service records it with the request.
+    core_values_confirmed = forms.BooleanField(
+        label=_("The use of the account fits KI's core values and concerns KI's activities or its official partners."),
+        required=True,
+        error_messages={"required": _("Confirm that the use fits KI's core values (PURP-4).")},
+    )
 
     class Meta:
         model = SocialAccount
-        fields = ("unit", "platform", "name", "classification", *PURPOSE_FIELDS, *RESOURCE_FIELDS)
+        fields = ("unit", "platform", "name", "classification", *PURPOSE_FIELDS, *RESOURCE_FIELDS, *VALUES_FIELDS)
         widgets = TEXTAREAS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = self.fields["unit"].queryset.open().order_by("path")
+        # PURP-4: the partners comms keeps current (the one already chosen stays choosable).
+        chosen = Q(pk=self.instance.partner_id) if self.instance.partner_id else Q(pk__in=[])
+        self.fields["partner"].queryset = CollaborationPartner.objects.filter(Q(is_active=True) | chosen)
+        # One of the two is needed to send (PURP-4): marked like the other fields needed to send.
+        for name in ("ki_activity", "partner"):
+            self.fields[name].label = f"{self.fields[name].label} *"
+        self.fields["partner"].help_text = _(
+            "Name a KI activity or choose an organisation KI officially collaborates with (PURP-4). "
+            "Missing from the list? Ask the communications department."
+        )
         for name in (
             "goal",
             "operational_benefit",
@@ -38,7 +55,7 @@ class RequestForm(OwnerDeputyFormMixin, forms.ModelForm):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Fieldset(_("The account"), "unit", "platform", "name", "classification"),
-            Fieldset(_("Purpose and goals"), *PURPOSE_FIELDS),
+            Fieldset(_("Purpose and goals"), *PURPOSE_FIELDS, *VALUES_FIELDS),
             Fieldset(_("Resources and responsibility"), *RESOURCE_FIELDS, "owner", "deputy"),
         )
 

@@ -113,6 +113,10 @@ def request_submit(*, actor, account_id: int, guidelines_read: bool) -> Submissi
         for f in REQUIRED_FOR_SUBMISSION
         if getattr(account, f) in (None, "")
     ]
+    if not (account.ki_activity or account.partner_id):
+        missing.append(_("the KI activity or collaboration partner the account is about (PURP-4)"))
+    if not account.core_values_confirmed:
+        missing.append(_("the confirmation that the use fits KI's core values (PURP-4)"))
     people = _people(account)
     if people["owner"] is None or people["deputy"] is None:
         missing.append(_("account owner and deputy"))

@@ -249,7 +249,7 @@ class RequestDetailView(LoginRequiredMixin, DetailView):
     context_object_name = "account"
 
     def get_queryset(self):
-        return social_account_list(user=self.request.user).select_related("created_by")
+        return social_account_list(user=self.request.user).select_related("created_by", "partner")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

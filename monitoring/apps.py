@@ -8,7 +8,7 @@ class MonitoringConfig(AppConfig):
 
     def ready(self):
         from accounts import extensions
-        from monitoring import cover, selectors, services, views
+        from monitoring import access_rules, cover, selectors, services, views  # noqa: F401
         from org import extensions as org_extensions
 
         # Show findings on the account pages without accounts importing monitoring.
@@ -18,3 +18,5 @@ class MonitoringConfig(AppConfig):
         org_extensions.person_left_hooks.append(services.leaver_findings_open)
         # A predicted coverage gap asks its owner and manager for cover (MON-2, DECOM-2).
         extensions.todo_providers.append(cover.cover_needed)
+        # A publisher who leaves opens access-not-removed at once (issue 15, START-1).
+        org_extensions.person_left_hooks.append(access_rules.leaver_access_findings_open)

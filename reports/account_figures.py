@@ -1,7 +1,7 @@
 """Each account's figures in the compliance report, one function per guideline area.
 
 `account_records()` reads what a chunk of accounts needs with one set-based query per kind of
-record (assignments, check-ins, screenshots, follow-ups, removed posts, questions, blocks, findings,
+record (assignments, check-ins, screenshots, follow-ups, access reviews, removed posts, questions, blocks, findings,
 approvals); the functions below then compute one account's figures from those lists, without a
 query. reports.compliance.ComplianceReport puts them together into the account table's rows.
 """
@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import START_PAGE_KINDS, AccountStatus
-from accounts.models import Assignment, Snapshot, SocialAccount
+from accounts.models import AccessReview, Assignment, Snapshot, SocialAccount
 from approvals.choices import Outcome, Step
 from approvals.models import Decision
 from monitoring.choices import ACCESSIBILITY_QUESTIONS, AccessibilityAnswer
@@ -125,6 +125,12 @@ def account_records(ids: list[int], period: Period) -> dict[int, dict[str, list]
     ):
         by_account[account_id]["follow_ups"].append(created)
         by_account[account_id]["accessibility"].append(answers)
+    for account_id, reviewed in (
+        AccessReview.objects.filter(account_id__in=ids, reviewed_at__lt=end_at)
+        .order_by("account_id", "reviewed_at")
+        .values_list("account_id", "reviewed_at")
+    ):
+        by_account[account_id]["access_reviews"].append(reviewed)
     for row in (
         Incident.objects.filter(account_id__in=ids, removed_at__gte=start_at, removed_at__lt=end_at)
         .order_by()
@@ -287,6 +293,19 @@ def accessibility_figures(answers: list[list[str]]) -> tuple[dict, dict]:
     latest = dict(zip(ACCESSIBILITY_FIELDS, answers[-1] if answers else [""] * 4, strict=True))
     figures = {name: str(_ANSWER_LABELS[value]) if value else "" for name, value in latest.items()}
     return figures, {"accessible": {name: value == AccessibilityAnswer.YES for name, value in latest.items()}}
+
+
+def access_review_figures(reviews: list[datetime.datetime], period: Period, days: ActiveDays) -> tuple[dict, dict]:
+    """The yearly access review (START-1, issue 15): the latest, and whether one was made within
+    the interval (13 months) before the end of the period; with the counts behind the unit's
+    "access reviewed on time" share."""
+    latest = local_day(reviews[-1]) if reviews else None
+    cutoff = period.end - datetime.timedelta(days=settings.MONITORING_ACCESS_REVIEW_INTERVAL_DAYS)
+    due = days.activated <= cutoff
+    on_time = bool(latest and latest > cutoff)
+    current = str(_("yes")) if on_time else str(_("no")) if due else str(_("not due"))
+    counts = {"access_review_due": int(due or on_time), "access_review_on_time": int(on_time)}
+    return {"access_reviewed": latest, "access_review_current": current}, counts
 
 
 def removed_post_figures(incidents: list, judged_at: datetime.datetime) -> tuple[dict, dict]:

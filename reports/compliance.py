@@ -172,6 +172,7 @@ class ComplianceReport:
             self._add_weeks(days.first, days.last, checkins)
         removed_posts, hand_offs = af.removed_post_figures(records["incidents"], self.judged_at)
         questions, answers = af.question_figures(records["inquiries"], self.judged_at)
+        access_reviews, review_counts = af.access_review_figures(records["access_reviews"], period, days)
         findings, open_rules = af.finding_figures(records["findings"], period)
         accessibility, accessible = af.accessibility_figures(records["accessibility"])
         for rule in open_rules:
@@ -185,13 +186,14 @@ class ComplianceReport:
             **af.screenshot_figures(records["snapshots"], period, days),
             **af.follow_up_figures(records["follow_ups"], period, days),
             **accessibility,
+            **access_reviews,
             **removed_posts,
             **questions,
             **af.block_figures(records["blocks"]),
             **findings,
             **af.approval_figures(records["decisions"]),
         }
-        return row, {**hand_offs, **answers, **accessible, "open_rules": open_rules}
+        return row, {**hand_offs, **answers, **accessible, **review_counts, "open_rules": open_rules}
 
     def _add_weeks(self, first: datetime.date, last: datetime.date, checkins: list[datetime.date]):
         """Weekly coverage for the chart: active and monitored days per week (weeks start on Monday)."""

@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.access_selectors import latest_review, publisher_names
 from accounts.choices import AccountStatus, Classification, Role
 from accounts.filters import InventoryFilter
 from accounts.models import Assignment, SocialAccount
@@ -115,6 +116,10 @@ INVENTORY_COLUMNS = [
     # RESP-1: the unit's manager, or the nearest manager above it.
     Column("manager", gettext_lazy("Responsible manager"), width=26),
     Column("active_since", gettext_lazy("Active since"), "date"),
+    # START-1 (issue 15): the confirmed publishers, for those who may see the account's evidence,
+    # and when the owner last reviewed who has access.
+    Column("publishers", gettext_lazy("People with access"), width=40),
+    Column("access_reviewed", gettext_lazy("Access reviewed"), "datetime"),
     Column("updated_at", gettext_lazy("Last changed"), "datetime"),
 ]
 
@@ -163,10 +168,11 @@ def responsible_managers() -> dict[int, tuple[str, str, str]]:
     return result
 
 
-def inventory_rows(qs, *, chunk_size: int = CHUNK_SIZE) -> Iterator[dict]:
+def inventory_rows(qs, *, user=None, chunk_size: int = CHUNK_SIZE) -> Iterator[dict]:
     """The export's rows for an inventory queryset, read in chunks. Owner and deputy are
-    subqueries in the same statement; the manager comes from `responsible_managers()`: the
-    number of queries does not depend on the number of accounts."""
+    subqueries in the same statement; the manager comes from `responsible_managers()`; the
+    publishers are one query per chunk (accounts.access_selectors.publisher_names): the number of
+    queries does not depend on the number of accounts."""
 
     def current(role):
         return Subquery(
@@ -181,7 +187,7 @@ def inventory_rows(qs, *, chunk_size: int = CHUNK_SIZE) -> Iterator[dict]:
     values = (
         qs.select_related(None)
         .prefetch_related(None)
-        .annotate(owner_name=current(Role.OWNER), deputy_name=current(Role.DEPUTY))
+        .annotate(owner_name=current(Role.OWNER), deputy_name=current(Role.DEPUTY), access_reviewed=latest_review())
         .values(
             "pk",
             "name",
@@ -194,30 +200,50 @@ def inventory_rows(qs, *, chunk_size: int = CHUNK_SIZE) -> Iterator[dict]:
             "owner_name",
             "deputy_name",
             "activated_at",
+            "access_reviewed",
             "updated_at",
         )
     )
-    for row in values.iterator(chunk_size=chunk_size):
-        unit_name, unit_name_en, manager = units.get(row["unit_id"], ("", "", ""))
-        yield {
-            "id": row["pk"],
-            "name": row["name"],
-            "platform": row["platform__name"],
-            "handle": row["handle"],
-            "url": row["url"],
-            "unit": (unit_name_en if english and unit_name_en else unit_name),
-            "classification": _label(classifications, row["classification"]),
-            "status": _label(statuses, row["status"]),
-            "owner": row["owner_name"],
-            "deputy": row["deputy_name"],
-            "manager": manager,
-            "active_since": row["activated_at"],
-            "updated_at": row["updated_at"],
-        }
+    for chunk in _chunks(values.iterator(chunk_size=chunk_size), chunk_size):
+        publishers = publisher_names(user=user, account_ids=[row["pk"] for row in chunk]) if user else {}
+        for row in chunk:
+            yield _inventory_row(row, units, english, statuses, classifications, publishers)
 
 
-def inventory_table(qs) -> Table:
-    return Table(gettext_lazy("Accounts"), INVENTORY_COLUMNS, inventory_rows(qs))
+def _chunks(rows: Iterator[dict], size: int) -> Iterator[list[dict]]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _inventory_row(row, units, english, statuses, classifications, publishers) -> dict:
+    unit_name, unit_name_en, manager = units.get(row["unit_id"], ("", "", ""))
+    return {
+        "id": row["pk"],
+        "name": row["name"],
+        "platform": row["platform__name"],
+        "handle": row["handle"],
+        "url": row["url"],
+        "unit": (unit_name_en if english and unit_name_en else unit_name),
+        "classification": _label(classifications, row["classification"]),
+        "status": _label(statuses, row["status"]),
+        "owner": row["owner_name"],
+        "deputy": row["deputy_name"],
+        "manager": manager,
+        "active_since": row["activated_at"],
+        "publishers": publishers.get(row["pk"], ""),
+        "access_reviewed": row["access_reviewed"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def inventory_table(qs, *, user=None) -> Table:
+    return Table(gettext_lazy("Accounts"), INVENTORY_COLUMNS, inventory_rows(qs, user=user))
 
 
 def _cover(title, user, items: list[tuple]) -> list[tuple]:
@@ -240,7 +266,7 @@ def produce_inventory(job, user, params, fmt, fileobj, progress) -> str:
     qs = inventory_queryset(user=user, filters=filters)
     total = qs.count()
     cover = inventory_cover(user, filters, total) if fmt == ExportFormat.XLSX else None
-    write_file(inventory_table(qs), fmt, fileobj, cover=cover, progress=progress, total=total)
+    write_file(inventory_table(qs, user=user), fmt, fileobj, cover=cover, progress=progress, total=total)
     return file_name("accounts", fmt)
 
 

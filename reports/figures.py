@@ -190,6 +190,23 @@ FIGURES: list[Figure] = [
         for name, label, question, clause in _ACCESSIBILITY
     ],
     Figure(
+        "access_reviewed",
+        _("Access last reviewed"),
+        "date",
+        "START-1",
+        _("The date the owner last confirmed who has access to the account, by the end of the period."),
+    ),
+    Figure(
+        "access_review_current",
+        _("Access reviewed"),
+        "text",
+        "START-1",
+        _(
+            "Yes when the owner confirmed who has access in the 13 months before the end of the period; "
+            "not due when the account had been active for less than 13 months."
+        ),
+    ),
+    Figure(
         "removed_posts",
         _("Removed posts"),
         "int",
@@ -282,6 +299,16 @@ _UNIT_ONLY = {
             for name, header, question, clause in _ACCESSIBILITY
         ],
         Figure(
+            "access_reviewed_on_time",
+            _("Access reviewed on time"),
+            "percent",
+            "START-1",
+            _(
+                "Of its accounts due an access review, the share whose owner confirmed who has access in the "
+                "13 months before the end of the period."
+            ),
+        ),
+        Figure(
             "accounts_with_open_findings",
             _("Accounts with open findings"),
             "int",
@@ -317,6 +344,8 @@ GROUPS = [
             "screenshots_on_time",
             "follow_up",
             "follow_up_current",
+            "access_reviewed",
+            "access_review_current",
             "removed_posts",
             "registered_in_time",
         ],
@@ -356,6 +385,7 @@ UNIT_GROUPS = [
             "days_without_deputy",
             "screenshots_due",
             "screenshots_on_time",
+            "access_reviewed_on_time",
         ],
     ),
     (

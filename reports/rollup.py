@@ -40,6 +40,8 @@ class UnitTotals:
     acc_captions: int = 0
     acc_plain_language: int = 0
     acc_on_ki_se: int = 0
+    access_review_due: int = 0
+    access_review_on_time: int = 0
 
     def add(self, row: dict, extra: dict):
         self.accounts += 1
@@ -65,6 +67,8 @@ class UnitTotals:
         self.hand_off_due += extra["hand_off_due"]
         self.hand_off_in_time += extra["hand_off_in_time"]
         self.answered_within += extra["answered_within"]
+        self.access_review_due += extra["access_review_due"]
+        self.access_review_on_time += extra["access_review_on_time"]
         self.response_hours.extend(extra["response_hours"])
         self.accounts_with_open_findings += 1 if row["findings_open"] else 0
 
@@ -96,6 +100,8 @@ class UnitTotals:
             "findings_open": self.findings_open,
             "accounts_with_open_findings": self.accounts_with_open_findings,
             **{key: getattr(self, key) for key in ACCESSIBILITY_FIELDS},
+            # START-1 (issue 15): the yearly access review.
+            "access_reviewed_on_time": percent(self.access_review_on_time, self.access_review_due),
         }
 
 

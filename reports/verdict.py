@@ -48,7 +48,12 @@ class Area:
 
 
 AREAS: list[Area] = [
-    Area("starting", _("Starting an account"), ("START",)),
+    Area(
+        "starting",
+        _("Starting an account"),
+        ("START",),
+        (("access_reviewed_on_time", _("Access reviewed on time")),),
+    ),
     Area("purpose", _("Purpose and follow-up"), ("PURP",)),
     Area(
         "responsibility",

@@ -77,9 +77,11 @@ class InventoryExportView(LoginRequiredMixin, View):
                 )
             jobs.export_record(actor=request.user, kind=exports.INVENTORY, fmt=fmt, params=_params(filters, count))
             cover = exports.inventory_cover(request.user, filters, count)
-            return writers.xlsx_response(name, [exports.inventory_table(qs)], cover=cover)
+            return writers.xlsx_response(name, [exports.inventory_table(qs, user=request.user)], cover=cover)
         jobs.export_record(actor=request.user, kind=exports.INVENTORY, fmt=fmt, params=_params(filters, count))
-        return writers.csv_response(name, exports.inventory_table(qs), delimiter=exports._delimiter(fmt))
+        return writers.csv_response(
+            name, exports.inventory_table(qs, user=request.user), delimiter=exports._delimiter(fmt)
+        )
 
     def post(self, request):
         """Make a large XLSX as a job (the confirmation page's button)."""

@@ -157,6 +157,31 @@ class SenderConfirmationFactory(factory.django.DjangoModelFactory):
     confirmed_at = factory.LazyFunction(timezone.now)
 
 
+class AccessReviewFactory(factory.django.DjangoModelFactory):
+    """The owner's yearly access review (START-1, issue 15)."""
+
+    class Meta:
+        model = "accounts.AccessReview"
+
+    account = factory.SubFactory(SocialAccountFactory)
+    reviewed_by_repr = "test"
+    reviewed_at = factory.LazyFunction(timezone.now)
+    publishers = 0
+
+
+class PublisherFactory(factory.django.DjangoModelFactory):
+    """A confirmed KI person with access to an account besides its owner and deputy (START-1)."""
+
+    class Meta:
+        model = "accounts.Publisher"
+
+    account = factory.SubFactory(SocialAccountFactory)
+    person = factory.SubFactory(UserFactory)
+    platform_role = "editor"
+    status = "confirmed"
+    acts_for_ki = True
+
+
 class FindingFactory(factory.django.DjangoModelFactory):
     """An open finding of a rule for an account."""
 

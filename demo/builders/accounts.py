@@ -172,6 +172,8 @@ def new_account(spec: DemoAccount, units: dict, platforms: dict) -> NewAccount |
         resource_assessment="Kontoansvarig och ersättare avsätter tid varje dag; bedömd med prefekt.",
         hours_per_week=4,
         holiday_cover="Ersättaren bevakar under kontoansvariges semester; helger delas enligt schema.",
+        ki_activity=f"Kommunikation om {topic}",  # PURP-4
+        core_values_confirmed=True,
     )
     return NewAccount(spec, found, fields)
 

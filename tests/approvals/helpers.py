@@ -29,6 +29,8 @@ def request_fields(**overrides) -> dict:
         "resource_assessment": "En kommunikatör på 10 procent.",
         "hours_per_week": Decimal("4.0"),
         "holiday_cover": "Ersättaren bevakar under semestern.",
+        "ki_activity": "Forskarutbildningen vid institutionen.",  # PURP-4
+        "core_values_confirmed": True,  # PURP-4
         **overrides,
     }
 

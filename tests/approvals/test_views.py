@@ -376,8 +376,9 @@ def waiting(client, user) -> dict[str, list[int]]:
     client.force_login(user)
     response = client.get(TODO)
     assert response.status_code == 200
-    sections = zip(SECTIONS, (section.accounts for section in response.context["sections"]), strict=True)
-    return {name: [a.pk for a in accounts] for name, accounts in sections if accounts}
+    sections = response.context["sections"]
+    assert set(SECTIONS) <= {section.key for section in sections}
+    return {section.key: [a.pk for a in section.accounts] for section in sections if section.accounts}
 
 
 def test_manager_sees_the_request_to_decide(client, awaiting_manager, head):

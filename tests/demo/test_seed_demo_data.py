@@ -130,6 +130,8 @@ def test_the_demo_has_a_question_with_screenshots_and_a_withdrawn_consent(seeded
     withdrawn = MediaConsent.objects.get(withdrawn_on__isnull=False)
     assert withdrawn.withdrawn_via == "email"
     assert Notification.objects.filter(kind="consent-withdrawn").count() == 2
+
+
 def test_the_demo_has_a_stand_in_period_and_a_comments_off_period(seeded):
     """MON-2, DECOM-2: one of the demo owner's accounts has a stand-in while owner and deputy are
     both away, another comments switched off; both are free of coverage-gap, others keep it."""
@@ -150,3 +152,17 @@ def test_the_demo_follow_ups_answer_the_accessibility_questions(seeded):
 
     assert FollowUp.objects.exclude(acc_alt_text="").exists()
     assert not FollowUp.objects.filter(acc_on_ki_se="").exists()
+
+
+def test_the_demo_has_publishers_an_overdue_review_and_a_leaver_not_removed(seeded):
+    """Issue 15 (START-1, PRIV-2): confirmed publishers (a KI person and an agency), one account
+    whose access review is overdue and one leaver whose access is not removed, both found by the
+    sweep; the collaboration partners of PURP-4 are listed."""
+    from accounts.models import CollaborationPartner, Publisher
+    from monitoring.models import Finding
+
+    confirmed = Publisher.objects.filter(status="confirmed", acts_for_ki=True)
+    assert confirmed.filter(person__isnull=False).exists() and confirmed.filter(person__isnull=True).exists()
+    open_rules = set(Finding.objects.filter(resolved_at__isnull=True).values_list("rule", flat=True))
+    assert {"access-review-overdue", "access-not-removed"} <= open_rules
+    assert CollaborationPartner.objects.filter(is_active=True).count() >= 3

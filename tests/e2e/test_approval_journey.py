@@ -60,6 +60,7 @@ FIELDS = {
     "resource_assessment": ("Resursbedömning", "Resource assessment"),
     "hours_per_week": ("Timmar per vecka", "Hours per week"),
     "holiday_cover": ("Bevakning under helger och semester", "Monitoring at weekends and holidays"),
+    "ki_activity": ("KI-verksamhet", "KI activity"),
     "owner": ("Kontoansvarig", "Account owner"),
     "deputy": ("Ersättare", "Deputy"),
 }
@@ -72,7 +73,10 @@ TEXTS = {
     "success_measures": "Antal följare och sökande, följs upp årligen.",
     "resource_assessment": "Studierektorn och en doktorand, bedömt tillsammans med prefekten.",
     "holiday_cover": "Ersättaren bevakar under semestrar; helger enligt schema.",
+    "ki_activity": "Forskarutbildningen vid MedS",  # PURP-4
 }
+# PURP-4: the required checkbox that the use fits KI's core values.
+CORE_VALUES = text("KI:s värdegrund", "KI's core values")
 
 
 def field(page, name):
@@ -88,6 +92,7 @@ def fill_request(page, *, name, platform, unit=MEDS, deputy="deputy", hours="3")
         field(page, key).fill(value)
     if hours is not None:
         field(page, "hours_per_week").fill(hours)
+    page.locator("main form").get_by_label(CORE_VALUES).check()
     person = User.objects.get(username=deputy)
     box = page.locator("main form").get_by_role("combobox", name=label(*FIELDS["deputy"]))
     pick(box, person.username, f"{person.get_full_name()} ({person.username})")

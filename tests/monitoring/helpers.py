@@ -62,12 +62,13 @@ def compliant_account(
     followed_up_at=KEEP,
     sender_confirmed_at=KEEP,
     sender_items=None,
+    access_reviewed_at=KEEP,
     **kwargs,
 ):
     """An active account that keeps every rule at `now`: a managed unit, an owner and a deputy, a
-    check-in yesterday with a post yesterday, a start-page screenshot, a follow-up and the whole
-    sender checklist ten days ago, active for years. Pass None to leave a piece of evidence out,
-    or a date/moment to give it at another time."""
+    check-in yesterday with a post yesterday, a start-page screenshot, a follow-up, the whole
+    sender checklist and an access review (START-1) ten days ago, active for years. Pass None to
+    leave a piece of evidence out, or a date/moment to give it at another time."""
     today = local_day(now)
     activated_at = activated_at or now - 1000 * DAY
     unit = unit or factories.UnitFactory(manager=factories.UserFactory())
@@ -88,6 +89,9 @@ def compliant_account(
     if sender_confirmed_at is not None:
         for item in SenderCheck.values if sender_items is None else sender_items:
             factories.SenderConfirmationFactory(account=account, item=item, confirmed_at=sender_confirmed_at)
+    access_reviewed_at = now - RECENTLY if access_reviewed_at is KEEP else access_reviewed_at
+    if access_reviewed_at is not None:
+        factories.AccessReviewFactory(account=account, reviewed_at=access_reviewed_at)
     return account
 
 

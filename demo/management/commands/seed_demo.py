@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.choices import AccountStatus
 from accounts.models import SocialAccount
-from demo.builders import accounts, approvals, cover, monitoring, notifications, org, records
+from demo.builders import access, accounts, approvals, cover, monitoring, notifications, org, records
 from org.calendar import local_day
 
 
@@ -79,4 +79,5 @@ class Command(BaseCommand):
         org.build_absences(people, today)
         cover.build_covers(active, people, today)
         records.build_records(people, now)
+        access.build_access(people, now)
         monitoring.build_findings(now)
