@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0008_todo_order_index'),
+        ('accounts', '0009_records_snapshot_inquiry_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
