@@ -1,3 +1,5 @@
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
@@ -106,8 +108,16 @@ class SocialAccountForm(OwnerDeputyFormMixin, forms.ModelForm):
         return data
 
 
+# A stated identifier (e.g. a WeChat ID): letters, digits, dots, dashes and underscores.
+IDENTIFIER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]{0,99}")
+
+
 class AddressForm(forms.Form):
-    """Record the address of an approved account, rename an account or change its address."""
+    """Record the address of an approved account, rename an account or change its address.
+
+    On a platform without an address rule (WeChat: no public profile address) the account is
+    recorded by a stated identifier instead (issue 14, the "address without handle" form): it is
+    the account's handle, and the account has no address."""
 
     name = forms.CharField(
         label=_("Account name"),
@@ -124,6 +134,16 @@ class AddressForm(forms.Form):
     def __init__(self, *args, account: SocialAccount, **kwargs):
         super().__init__(*args, **kwargs)
         self.account = account
+        platform = account.platform
+        if not platform.has_address_rule:
+            del self.fields["url"]
+            self.fields["identifier"] = forms.CharField(
+                label=platform.identifier_label or _("Identifier on the platform"),
+                max_length=100,
+                help_text=_("%(platform)s has no profile addresses: give the account's identifier on it.")
+                % {"platform": platform.name},
+            )
+            self.initial.setdefault("identifier", account.handle)
 
     def clean_url(self):
         platform, handle, url = registry_address(
@@ -131,6 +151,22 @@ class AddressForm(forms.Form):
         )
         self.cleaned_data["platform"], self.cleaned_data["handle"] = platform, handle
         return url
+
+    def clean_identifier(self):
+        identifier = self.cleaned_data["identifier"].strip().removeprefix("@")
+        if not IDENTIFIER_RE.fullmatch(identifier):
+            raise forms.ValidationError(_("Use only letters, digits, dots, dashes and underscores."))
+        handle, platform = identifier.lower(), self.account.platform
+        existing = (
+            SocialAccount.objects.filter(platform=platform, handle=handle).exclude(pk=self.account.pk).first()
+        )
+        if existing:
+            raise forms.ValidationError(
+                _("This account is already registered as “%(name)s” (number %(pk)s).")
+                % {"name": existing.name, "pk": existing.pk}
+            )
+        self.cleaned_data.update(platform=platform, handle=handle, url="")
+        return identifier
 
     def service_data(self) -> dict:
         return {k: self.cleaned_data[k] for k in ("name", "url", "platform", "handle")}

@@ -114,3 +114,13 @@ def can_see_whole_history(user, account: SocialAccount) -> bool:
     """See every event of the account's audit trail, evidence included (accounts.history): those
     who may see its evidence. Everyone else who sees the account sees its lifecycle events only."""
     return can_see_snapshots(user, account)
+
+
+def can_see_platforms(user) -> bool:
+    """Read the platform catalogue (issue 14): the communications department and auditors."""
+    return roles.sees_everything(user)
+
+
+def can_edit_platforms(user) -> bool:
+    """Add and change platforms and their address rules (issue 14): the communications department."""
+    return roles.is_comms(user)

@@ -1,10 +1,11 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PURPOSE_FIELDS, RESOURCE_FIELDS, TEXTAREAS, OwnerDeputyFormMixin
-from accounts.models import SocialAccount
+from accounts.models import Platform, SocialAccount
 from approvals.choices import Outcome
 from org.fields import PersonField
 
@@ -23,6 +24,10 @@ class RequestForm(OwnerDeputyFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = self.fields["unit"].queryset.open().order_by("path")
+        # Only the platforms the catalogue allows for new accounts (issue 14), and a draft's own.
+        self.fields["platform"].queryset = Platform.objects.filter(
+            Q(allowed_for_new=True) | Q(pk=self.instance.platform_id)
+        ).order_by("name")
         for name in (
             "goal",
             "operational_benefit",
