@@ -157,9 +157,7 @@ class AddressForm(forms.Form):
         if not IDENTIFIER_RE.fullmatch(identifier):
             raise forms.ValidationError(_("Use only letters, digits, dots, dashes and underscores."))
         handle, platform = identifier.lower(), self.account.platform
-        existing = (
-            SocialAccount.objects.filter(platform=platform, handle=handle).exclude(pk=self.account.pk).first()
-        )
+        existing = SocialAccount.objects.filter(platform=platform, handle=handle).exclude(pk=self.account.pk).first()
         if existing:
             raise forms.ValidationError(
                 _("This account is already registered as “%(name)s” (number %(pk)s).")

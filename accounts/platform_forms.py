@@ -45,9 +45,7 @@ class PlatformForm(forms.ModelForm):
         label=_("Example addresses"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "One per line: an address, a space and the handle it must give. Checked on every save."
-        ),
+        help_text=_("One per line: an address, a space and the handle it must give. Checked on every save."),
     )
     tos_reviewed_by = PersonField(label=_("Terms of service reviewed by"), required=False)
 
@@ -80,9 +78,7 @@ class PlatformForm(forms.ModelForm):
                 "examples",
                 "identifier_label",
             ),
-            Fieldset(
-                _("What the platform allows"), "can_disable_comments", "has_description", "content_retrievable"
-            ),
+            Fieldset(_("What the platform allows"), "can_disable_comments", "has_description", "content_retrievable"),
             Fieldset(
                 _("What KI must know before using it"),
                 "tos_reviewed_on",

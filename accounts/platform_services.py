@@ -62,7 +62,9 @@ def _check_rule(platform: Platform) -> None:
         try:
             compiled = re.compile(platform.handle_pattern)
         except re.error as exc:
-            raise ApplicationError(_("The pattern is not a valid regular expression: %(error)s") % {"error": exc})
+            raise ApplicationError(
+                _("The pattern is not a valid regular expression: %(error)s") % {"error": exc}
+            ) from None
         if "handle" not in compiled.groupindex:
             raise ApplicationError(_("The pattern must have a named group (?P<handle>…) for the handle."))
         if not platform.domains:

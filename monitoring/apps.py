@@ -8,8 +8,12 @@ class MonitoringConfig(AppConfig):
 
     def ready(self):
         from accounts import extensions
-        from monitoring import platform_rules  # noqa: F401  registers platform-review-overdue (issue 14)
-        from monitoring import selectors, services, views
+        from monitoring import (
+            platform_rules,  # noqa: F401  registers platform-review-overdue (issue 14)
+            selectors,
+            services,
+            views,
+        )
         from org import extensions as org_extensions
 
         # Show findings on the account pages without accounts importing monitoring.
