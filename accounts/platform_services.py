@@ -121,7 +121,7 @@ def _apply(platform: Platform, changes: dict) -> None:
     platform.handle_pattern = platform.handle_pattern.strip()
     platform.url_template = platform.url_template.strip()
     platform.domains = list(dict.fromkeys(_host(d) for d in platform.domains if d.strip()))
-    platform.examples = [[a.strip(), h.strip().lower()] for a, h in platform.examples]
+    platform.examples = [[a.strip(), h.strip()] for a, h in platform.examples]
     _check_rule(platform)
     platform.full_clean()
     platform.save()
