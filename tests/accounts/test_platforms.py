@@ -5,11 +5,12 @@ cached, and recognises a new platform's addresses at once; every change is audit
 import pytest
 from django.urls import reverse
 
-from accounts.models import Platform
+from accounts.models import Platform, SocialAccount
 from accounts.platform_services import platform_create, platform_update
 from accounts.urlparse import UnrecognisedURL, catalogue, recognise
 from audit.models import AuditEvent
 from core.exceptions import ApplicationError, NotAllowed
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -230,3 +231,45 @@ def test_the_request_form_offers_only_allowed_platforms(client, owner, comms):
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_comms_register_a_wechat_account_by_its_identifier(client, comms, owner, deputy):
+    """Issue 14: every platform can be recorded: in the registry form, an account on a platform
+    without profile addresses is registered by its stated identifier."""
+    client.force_login(comms)
+    unit = factories.UnitFactory()
+    wechat = Platform.objects.get(slug="wechat")
+
+    response = client.post(
+        reverse("accounts:create"),
+        {
+            "name": "KI China Office",
+            "url": "",
+            "no_address_platform": wechat.pk,
+            "identifier": "KI_China",
+            "unit": unit.pk,
+            "classification": "official",
+            "purpose": "Nyheter för partner i Kina.",
+            "owner": owner.username,
+            "deputy": deputy.username,
+        },
+    )
+
+    assert response.status_code == 302, response.context["form"].errors
+    account = SocialAccount.objects.get(platform=wechat)
+    assert (account.handle, account.url, account.status) == ("ki_china", "", "active")
+    assert AuditEvent.objects.filter(action="account.create", object_id=str(account.pk)).exists()
+
+
+def test_the_registry_form_needs_an_address_or_an_identifier(client, comms, owner, deputy):
+    """Issue 14: neither an address nor a platform without addresses with an identifier: refused."""
+    client.force_login(comms)
+
+    response = client.post(
+        reverse("accounts:create"),
+        {"name": "KI", "url": "", "identifier": "ki", "unit": factories.UnitFactory().pk, "purpose": "x"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert "or choose a platform without profile addresses" in response.content.decode()
+    assert not SocialAccount.objects.exists()
