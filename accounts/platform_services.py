@@ -92,14 +92,19 @@ def _check_rule(platform: Platform) -> None:
             platform.url_template,
         )
     )
-    for address, handle in platform.examples:
+    # Every platform's examples, not only this one's: a new host name or rule must not take
+    # another platform's addresses (e.g. a Mastodon server's, which any unclaimed host may be).
+    others = Platform.objects.exclude(slug=platform.slug).values_list("slug", "examples")
+    examples = [(platform.slug, a, h) for a, h in platform.examples]
+    examples += [(slug, a, h) for slug, rows in others for a, h in rows]
+    for slug, address, handle in examples:
         try:
             found = recognise(address, platforms=candidate)
         except UnrecognisedURL as exc:
             raise ApplicationError(
                 _("The example %(address)s is not recognised: %(error)s") % {"address": address, "error": exc}
             ) from None
-        if (found.platform, found.handle) != (platform.slug, handle):
+        if (found.platform, found.handle) != (slug, handle):
             raise ApplicationError(
                 _("The example %(address)s gives the handle “%(found)s” of %(platform)s, not “%(handle)s”.")
                 % {

@@ -100,6 +100,22 @@ def test_a_rule_that_gives_another_handle_than_its_example_is_refused(comms, eng
     assert not AuditEvent.objects.filter(action__startswith="platform.").exists()
 
 
+def test_a_rule_that_takes_another_platforms_addresses_is_refused(comms, english):
+    """Issue 14: every platform's examples are checked on a change: a platform claiming a Mastodon
+    server's host would take the Mastodon example's address."""
+    with pytest.raises(ApplicationError, match="mastodon.social/@karolinska gives the handle “karolinska” of KI Video"):
+        platform_create(
+            actor=comms,
+            **{
+                **PEERTUBE,
+                "domains": ["mastodon.social"],
+                "handle_pattern": r"/@(?P<handle>[a-z]+)",
+                "examples": [["https://mastodon.social/@ki", "ki"]],
+            },
+        )
+    assert recognise("https://mastodon.social/@karolinska").platform == "mastodon"
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
