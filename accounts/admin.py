@@ -1,12 +1,15 @@
 from django.contrib import admin
 
 from accounts.models import Assignment, Platform, SocialAccount
-from audit.admin_mixins import AuditedAdminMixin
+from audit.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
 
 
 @admin.register(Platform)
-class PlatformAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "slug", "can_disable_comments", "has_description"]
+class PlatformAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: the catalogue changes on the platform pages (/platforms/, issue 14), whose service
+    checks an address rule against its examples and drops the cached catalogue."""
+
+    list_display = ["name", "slug", "allowed_for_new", "can_disable_comments", "has_description", "reviewed_on"]
 
 
 class AssignmentInline(admin.TabularInline):
@@ -38,16 +41,7 @@ class SocialAccountAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["account", "role", "person", "started_at", "ended_at"]
     list_filter = ["role"]
     raw_id_fields = ["account", "person"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

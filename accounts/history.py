@@ -58,6 +58,7 @@ EVIDENCE_ACTIONS = frozenset(
         "admin.",
         "export.",
         "unit.",
+        "platform.",  # the platform catalogue (issue 14), never an account's
         "absence.",
         "api_token.",
         "user.",  # people created and updated (single sign-on, the People page)

@@ -5,13 +5,23 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import AccountStatus, Classification, HandoverStatus, Origin, Role, SenderCheck, SnapshotKind
-from accounts.querysets import AssignmentQuerySet, SocialAccountQuerySet
+from accounts.querysets import AssignmentQuerySet, PlatformQuerySet, SocialAccountQuerySet
 from org.models import BaseModel
 
 
+class ThirdCountry(models.TextChoices):
+    """Whether a platform transfers personal data to a country outside the EU/EEA (Schrems II)."""
+
+    UNKNOWN = "unknown", _("Not assessed")
+    NO = "no", _("No")
+    YES = "yes", _("Yes")
+
+
 class Platform(BaseModel):
-    """A social media platform, with what it lets an account do (INF-1, DECOM-2).
-    Seeded from accounts.urlparse.PLATFORMS, which also recognises its profile URLs."""
+    """A social media platform in the catalogue comms keep (issue 14): what it lets an account do
+    (INF-1, DECOM-2, REC-2), how its profile addresses are read (accounts.urlparse reads these rows,
+    cached) and what KI knows before using it (terms, where data is processed, the data-protection
+    assessment, the yearly review). Changed only by accounts.platform_services."""
 
     slug = models.SlugField(_("identifier"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=60)
@@ -21,14 +31,68 @@ class Platform(BaseModel):
     has_description = models.BooleanField(
         _("profile has a description"), default=True, help_text=_("Where the visitor notice can be shown (INF-1).")
     )
+    # -- How its addresses are read (accounts.urlparse) --
+    domains = models.JSONField(_("host names"), default=list, blank=True)
+    builtin_rule = models.CharField(_("built-in address rule"), max_length=30, blank=True)
+    handle_pattern = models.CharField(_("address rule"), max_length=300, blank=True)
+    url_template = models.CharField(_("profile address of a handle"), max_length=200, blank=True)
+    # [[address, handle the rule must give], ...]: checked on every save (platform_services).
+    examples = models.JSONField(_("example addresses"), default=list, blank=True)
+    identifier_label = models.CharField(
+        _("name of the identifier"),
+        max_length=60,
+        blank=True,
+        help_text=_("For a platform without an address rule: what the account's identifier is called, e.g. WeChat ID."),
+    )
+    allowed_for_new = models.BooleanField(
+        _("allowed for new accounts"), default=True, help_text=_("Only allowed platforms are offered in requests.")
+    )
+    content_retrievable = models.BooleanField(
+        _("content stays searchable and retrievable"),
+        default=True,
+        help_text=_("If not (stories, disappearing content), start-page screenshots are due more often (REC-2)."),
+    )
+    # -- What KI must know before using it --
+    tos_reviewed_on = models.DateField(_("terms of service reviewed on"), null=True, blank=True)
+    tos_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("terms of service reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    tos_url = models.URLField(_("terms of service"), max_length=500, blank=True)
+    data_location = models.CharField(_("where data is processed"), max_length=200, blank=True)
+    third_country_transfer = models.CharField(
+        _("transfer to a third country"), max_length=10, choices=ThirdCountry, default=ThirdCountry.UNKNOWN
+    )
+    dpia_url = models.URLField(_("data-protection assessment"), max_length=500, blank=True)
+    reviewed_on = models.DateField(
+        _("catalogue entry reviewed on"), null=True, blank=True, help_text=_("Reviewed every year.")
+    )
+
+    objects = PlatformQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("platform")
         verbose_name_plural = _("platforms")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(third_country_transfer__in=ThirdCountry.values), name="accounts_platform_third_country"
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("platforms:detail", args=[self.pk])
+
+    @property
+    def has_address_rule(self) -> bool:
+        return bool(self.builtin_rule or self.handle_pattern)
 
 
 # The account's registry fields, written once: the registry and request forms, the services (and

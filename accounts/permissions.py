@@ -144,3 +144,13 @@ def can_record_removal(user, account: SocialAccount) -> bool:
 def can_review_access(user, account: SocialAccount) -> bool:
     """The yearly access review (START-1): the owner confirms who has access."""
     return is_owner(user, account)
+
+
+def can_see_platforms(user) -> bool:
+    """Read the platform catalogue (issue 14): the communications department and auditors."""
+    return roles.sees_everything(user)
+
+
+def can_edit_platforms(user) -> bool:
+    """Add and change platforms and their address rules (issue 14): the communications department."""
+    return roles.is_comms(user)

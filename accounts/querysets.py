@@ -59,3 +59,20 @@ class AssignmentQuerySet(models.QuerySet):
     def at(self, moment):
         """Assignments in force at a moment (answers "who was responsible on 12 March?")."""
         return self.filter(Q(started_at__lte=moment) & (Q(ended_at__isnull=True) | Q(ended_at__gt=moment)))
+
+
+class PlatformQuerySet(models.QuerySet):
+    def review_overdue(self, today):
+        """Platforms whose catalogue entry was never reviewed, or not within a year (issue 14, rule
+        platform-review-overdue), among those KI uses: allowed for new accounts, or with an account
+        that is not closed. One query (a subquery for the platforms in use)."""
+        import datetime
+
+        from accounts.choices import AccountStatus
+        from accounts.models import SocialAccount
+
+        in_use = SocialAccount.objects.exclude(
+            status__in=(AccountStatus.REJECTED, AccountStatus.DECOMMISSIONED)
+        ).values("platform_id")
+        stale = Q(reviewed_on__isnull=True) | Q(reviewed_on__lte=today - datetime.timedelta(days=365))
+        return self.filter(Q(allowed_for_new=True) | Q(pk__in=in_use), stale)

@@ -74,11 +74,22 @@ def social_account_create(*, actor, owner=None, deputy=None, origin: str = Origi
     return _create(actor=actor, owner=owner, deputy=deputy, status=AccountStatus.ACTIVE, origin=origin, **fields)
 
 
+def _check_platform_allowed(platform, *, current_id=None) -> None:
+    """A request names a platform the catalogue allows for new accounts (issue 14); a draft keeps
+    the platform it had when comms stopped allowing it."""
+    if platform is not None and not platform.allowed_for_new and platform.pk != current_id:
+        raise ApplicationError(
+            _("%(platform)s is not allowed for new accounts. Ask the communications department.")
+            % {"platform": platform.name}
+        )
+
+
 @transaction.atomic
 def social_account_draft_create(*, actor, owner=None, deputy=None, **fields) -> SocialAccount:
     """Start a request for a new account (START-1): a draft that only the requester edits."""
     if not permissions.can_request(actor):
         raise NotAllowed(_("Auditors cannot request accounts."))
+    _check_platform_allowed(fields.get("platform"))
     return _create(actor=actor, owner=owner, deputy=deputy, status=AccountStatus.DRAFT, origin=Origin.REQUEST, **fields)
 
 
@@ -106,6 +117,7 @@ def social_account_draft_update(*, actor, account_id: int, owner=None, deputy=No
     if account.status not in EDITABLE_REQUEST_STATUSES:
         raise ApplicationError(_("The request has been submitted and can no longer be changed."))
     _check_people(owner, deputy)
+    _check_platform_allowed(changes.get("platform"), current_id=account.platform_id)
     _apply(actor=actor, account=account, changes=changes)
     _people_set(actor=actor, account=account, owner=owner, deputy=deputy, notify=False)
     return account

@@ -6,10 +6,13 @@ derives a normalised *handle*, so that the same platform + handle pair can be
 registered only once, however the address was written (``http://``, ``www.``,
 ``m.``, tracking parameters, trailing slashes, upper case, ...).
 
-The design is table-driven: each platform has one small path rule registered
-in ``RULES`` (and, where needed, a canonical URL builder in ``URL_BUILDERS``
-and allowed subdomains in ``_SUBDOMAINS``). This module is pure Python; the
-only Django dependency is translation of user-facing messages.
+The platforms and their address rules are data (issue 14): the Platform table,
+which comms edit on the platform pages. Each row names its host names and how a
+handle is read from a path: a built-in rule of ``accounts.urlrules`` (the rules
+the catalogue started with) or a regular expression with a named group
+``handle``, matched against the whole path. The rows are read once into the
+cache (:func:`catalogue`); accounts.platform_services drops it on every change,
+so a new platform works at once, without a deploy.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from django.core.cache import cache
 from django.utils.translation import gettext
 
 from accounts.urlrules import (
@@ -45,70 +49,91 @@ __all__ = [
     "MSG_POST",
     "MSG_TOO_LONG",
     "MSG_UNKNOWN",
-    "PLATFORMS",
-    "PLATFORM_BY_SLUG",
-    "PlatformSpec",
+    "BUILTIN_RULES",
+    "Catalogue",
+    "PlatformRule",
     "Recognised",
     "UnrecognisedURL",
     "canonical_url",
+    "catalogue",
+    "catalogue_forget",
     "recognise",
 ]
 
 MAX_URL_LENGTH = 2048
 
+# The built-in rules a platform row can name: one per platform the catalogue started with, and
+# "mastodon" (any host with a /@user path that no other platform claims: the fediverse).
+FEDIVERSE = "mastodon"
+BUILTIN_RULES: tuple[str, ...] = (*RULES, FEDIVERSE)
+
 
 # --------------------------------------------------------------------------
-# Platforms
+# The catalogue (the Platform table, cached)
 # --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class PlatformSpec:
-    """Static facts about one social media platform."""
+class PlatformRule:
+    """What recognising an address needs to know about one platform row."""
 
     slug: str
     name: str
-    # Bare registrable hosts; a platform owns these and their subdomains.
-    domains: tuple[str, ...]
-    can_disable_comments: bool
-    has_description: bool
+    domains: tuple[str, ...] = ()
+    builtin_rule: str = ""
+    handle_pattern: str = ""
+    url_template: str = ""
+
+    @property
+    def has_rule(self) -> bool:
+        return bool(self.builtin_rule or self.handle_pattern)
 
 
-PLATFORMS: tuple[PlatformSpec, ...] = (
-    PlatformSpec("facebook", "Facebook", ("facebook.com", "fb.com"), True, True),
-    PlatformSpec("instagram", "Instagram", ("instagram.com",), True, True),
-    PlatformSpec("linkedin", "LinkedIn", ("linkedin.com",), True, True),
-    # X cannot switch replies off entirely, but can limit who may reply.
-    PlatformSpec("x", "X", ("x.com", "twitter.com"), True, True),
-    # youtu.be only carries video links, never profiles, so it is not listed.
-    PlatformSpec("youtube", "YouTube", ("youtube.com",), True, True),
-    PlatformSpec("tiktok", "TikTok", ("tiktok.com",), True, True),
-    # Bluesky threadgates let the author restrict or switch off replies.
-    PlatformSpec("bluesky", "Bluesky", ("bsky.app",), True, True),
-    # Any host: recognised by a /@user path when no other platform matched.
-    PlatformSpec("mastodon", "Mastodon", (), False, True),
-    PlatformSpec("threads", "Threads", ("threads.com", "threads.net"), True, True),
-    PlatformSpec("vimeo", "Vimeo", ("vimeo.com",), True, True),
-    # Flickr can restrict who may comment, but not switch comments off.
-    PlatformSpec("flickr", "Flickr", ("flickr.com",), False, True),
-    PlatformSpec("pinterest", "Pinterest", ("pinterest.com", "pinterest.se"), True, True),
-    # Uncertain: only Spotlight comments can be switched off, per post.
-    PlatformSpec("snapchat", "Snapchat", ("snapchat.com",), True, True),
-    # Uncertain: podcast comments are newer and can be switched off per show.
-    PlatformSpec("spotify", "Spotify", ("spotify.com",), True, True),
-    PlatformSpec("soundcloud", "SoundCloud", ("soundcloud.com",), True, True),
-    # Moderators can lock posts, which switches comments off.
-    PlatformSpec("reddit", "Reddit", ("reddit.com",), True, True),
-    # Uncertain: "comments" means issues/discussions, which can be locked or off.
-    PlatformSpec("github", "GitHub", ("github.com",), True, True),
-    PlatformSpec("weibo", "Weibo", ("weibo.com", "weibo.cn"), True, True),
-    # No URL recognition: WeChat official accounts have no public profile URL.
-    PlatformSpec("wechat", "WeChat", (), True, True),
-)
+@dataclass(frozen=True)
+class Catalogue:
+    """Every platform row by slug, and the owner of each host name."""
 
-PLATFORM_BY_SLUG: dict[str, PlatformSpec] = {p.slug: p for p in PLATFORMS}
+    platforms: dict[str, PlatformRule]
 
-_PLATFORM_BY_DOMAIN: dict[str, str] = {d: p.slug for p in PLATFORMS for d in p.domains}
+    @property
+    def by_domain(self) -> dict[str, str]:
+        return {d: p.slug for p in self.platforms.values() for d in p.domains}
+
+    @property
+    def fediverse(self) -> str | None:
+        """The platform that takes /@user addresses on hosts no platform claims."""
+        return next((p.slug for p in self.platforms.values() if p.builtin_rule == FEDIVERSE), None)
+
+    def replace(self, rule: PlatformRule) -> Catalogue:
+        """The catalogue with one platform added or changed (to check a rule before it is saved)."""
+        return Catalogue({**self.platforms, rule.slug: rule})
+
+
+CACHE_KEY = "accounts:platform-catalogue:1"
+# A safety net only: every change drops the cached catalogue (catalogue_forget).
+CACHE_SECONDS = 3600
+_FIELDS = ("slug", "name", "domains", "builtin_rule", "handle_pattern", "url_template")
+
+
+def catalogue() -> Catalogue:
+    """The platform catalogue from the cache, or from the Platform table (one query)."""
+    rows = cache.get(CACHE_KEY)
+    if rows is None:
+        from accounts.models import Platform
+
+        rows = list(Platform.objects.order_by("pk").values_list(*_FIELDS))
+        cache.set(CACHE_KEY, rows, CACHE_SECONDS)
+    return Catalogue(
+        {
+            slug: PlatformRule(slug, name, tuple(domains or ()), builtin, pattern, template)
+            for slug, name, domains, builtin, pattern, template in rows
+        }
+    )
+
+
+def catalogue_forget() -> None:
+    """Drop the cached catalogue: the next address is read with the table as it is now."""
+    cache.delete(CACHE_KEY)
 
 
 # --------------------------------------------------------------------------
@@ -127,20 +152,16 @@ class Recognised:
 
 # Messages with placeholders are translated with gettext() and formatted at
 # raise time (%-formatting a lazy string would evaluate it there anyway).
-def _mismatch(found: str, expected: str) -> UnrecognisedURL:
+def _mismatch(found: PlatformRule, expected: PlatformRule) -> UnrecognisedURL:
     return UnrecognisedURL(
         gettext("This address belongs to %(found)s, not %(expected)s.")
-        % {
-            "found": PLATFORM_BY_SLUG[found].name,
-            "expected": PLATFORM_BY_SLUG[expected].name,
-        }
+        % {"found": found.name, "expected": expected.name}
     )
 
 
-def _no_url(platform: str) -> UnrecognisedURL:
+def _no_url(platform: PlatformRule) -> UnrecognisedURL:
     return UnrecognisedURL(
-        gettext("Accounts on %(platform)s cannot be recognised from an address.")
-        % {"platform": PLATFORM_BY_SLUG[platform].name}
+        gettext("Accounts on %(platform)s cannot be recognised from an address.") % {"platform": platform.name}
     )
 
 
@@ -171,16 +192,21 @@ _SUBDOMAINS: dict[str, re.Pattern[str]] = {
 _NOT_MASTODON = ("medium.com", "substack.com")
 
 
-def canonical_url(platform: str, handle: str) -> str:
+def canonical_url(platform: str, handle: str, *, platforms: Catalogue | None = None) -> str:
     """The canonical profile URL for a platform slug and normalised handle.
 
     Returns ``""`` for platforms without profile addresses (WeChat). Raises
     ``ValueError`` for an unknown platform slug.
     """
-    if platform not in PLATFORM_BY_SLUG:
+    rule = (platforms or catalogue()).platforms.get(platform)
+    if rule is None:
         raise ValueError(f"Unknown platform: {platform!r}")
-    builder = URL_BUILDERS.get(platform)
-    return builder(handle) if builder else ""
+    builder = URL_BUILDERS.get(rule.builtin_rule)
+    if builder:
+        return builder(handle)
+    if rule.url_template:
+        return rule.url_template.replace("{handle}", handle)
+    return ""
 
 
 # --------------------------------------------------------------------------
@@ -237,52 +263,71 @@ def _is_under(host: str, domains: tuple[str, ...]) -> bool:
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
-def _match_platform(host: str) -> str | None:
-    """The slug of the platform owning ``host``, or None."""
+def _match_platform(host: str, platforms: Catalogue) -> PlatformRule | None:
+    """The platform owning ``host``, or None."""
+    by_domain = platforms.by_domain
     labels = host.split(".")
     for i in range(len(labels) - 1):
         domain = ".".join(labels[i:])
-        slug = _PLATFORM_BY_DOMAIN.get(domain)
+        slug = by_domain.get(domain)
         if slug is None:
             continue
+        rule = platforms.platforms[slug]
         extra = labels[:i]
         while extra and extra[0] in _GENERIC_PREFIXES:
             extra.pop(0)
         if extra:
-            allowed = _SUBDOMAINS.get(slug)
+            allowed = _SUBDOMAINS.get(rule.builtin_rule)
             if len(extra) > 1 or allowed is None or not allowed.fullmatch(extra[0]):
                 # e.g. business.facebook.com, music.youtube.com, vm.tiktok.com
                 raise UnrecognisedURL(MSG_NOT_PROFILE)
-        return slug
+        return rule
     return None
 
 
-def recognise(url: str, platform: str | None = None) -> Recognised:
+def _read_handle(rule: PlatformRule, segments: tuple[str, ...], query: str) -> str:
+    """The handle in a path of the platform's own host, by its built-in rule or its pattern."""
+    if rule.builtin_rule in RULES:
+        return RULES[rule.builtin_rule](Parts(segments, query))
+    if rule.handle_pattern:
+        # The whole path, without empty segments: "/ki/" and "//ki" read as "/ki".
+        found = re.fullmatch(rule.handle_pattern, "/" + "/".join(segments))
+        if found is None or not found.group("handle"):
+            raise UnrecognisedURL(MSG_NOT_PROFILE)
+        return found.group("handle").lower()
+    raise _no_url(rule)
+
+
+def recognise(url: str, platform: str | None = None, *, platforms: Catalogue | None = None) -> Recognised:
     """Recognise a profile address and derive its normalised handle.
 
     If ``platform`` (a slug) is given, the address must belong to it.
     Raises :class:`UnrecognisedURL` with a user-facing message otherwise.
+    ``platforms`` is the catalogue to use (default: the Platform table, cached).
     """
+    platforms = platforms or catalogue()
+    expected = None
     if platform is not None:
-        if platform not in PLATFORM_BY_SLUG:
+        expected = platforms.platforms.get(platform)
+        if expected is None:
             raise ValueError(f"Unknown platform: {platform!r}")
-        if platform not in RULES and platform != "mastodon":
-            raise _no_url(platform)
+        if not expected.has_rule:
+            raise _no_url(expected)
 
     host, path, query = _split(url)
     segments = tuple(s for s in path.split("/") if s)
 
-    slug = _match_platform(host)
-    if slug is not None:
-        handle = RULES[slug](Parts(segments, query))
-    elif _is_under(host, _NOT_MASTODON):
+    rule = _match_platform(host, platforms)
+    if rule is not None:
+        handle = _read_handle(rule, segments, query)
+    elif _is_under(host, _NOT_MASTODON) or platforms.fediverse is None:
         raise UnrecognisedURL(MSG_UNKNOWN)
     else:
-        slug = "mastodon"
+        rule = platforms.platforms[platforms.fediverse]
         handle = mastodon_handle(host.removeprefix("www."), segments)
 
     if not _HANDLE_RE.fullmatch(handle):  # safety net; rules validate too
         raise UnrecognisedURL(MSG_BAD_CHARS)
-    if platform is not None and slug != platform:
-        raise _mismatch(slug, platform)
-    return Recognised(platform=slug, handle=handle, url=canonical_url(slug, handle))
+    if expected is not None and rule.slug != expected.slug:
+        raise _mismatch(rule, expected)
+    return Recognised(platform=rule.slug, handle=handle, url=canonical_url(rule.slug, handle, platforms=platforms))

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PURPOSE_FIELDS, RESOURCE_FIELDS, TEXTAREAS, OwnerDeputyFormMixin
-from accounts.models import VALUES_FIELDS, CollaborationPartner, SocialAccount
+from accounts.models import VALUES_FIELDS, CollaborationPartner, Platform, SocialAccount
 from approvals.choices import Outcome
 from org.fields import PersonField
 
@@ -40,6 +40,11 @@ class RequestForm(OwnerDeputyFormMixin, forms.ModelForm):
             "Name a KI activity or choose an organisation KI officially collaborates with (PURP-4). "
             "Missing from the list? Ask the communications department."
         )
+
+        # Only the platforms the catalogue allows for new accounts (issue 14), and a draft's own.
+        self.fields["platform"].queryset = Platform.objects.filter(
+            Q(allowed_for_new=True) | Q(pk=self.instance.platform_id)
+        ).order_by("name")
         for name in (
             "goal",
             "operational_benefit",

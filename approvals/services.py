@@ -293,7 +293,9 @@ def account_go_live(*, actor, account_id: int) -> SocialAccount:
     _expect(account, S.APPROVED)
     if not permissions.can_go_live(actor, account):
         raise NotAllowed(_("Only the account's owner, its deputy or the communications department may do this."))
-    if not account.url or not account.handle:
+    # A platform without an address rule (WeChat) records a stated identifier as the handle and
+    # no address (issue 14): such an account can go live too.
+    if not account.handle or (not account.url and account.platform.has_address_rule):
         raise ApplicationError(_("Record the account's address on the platform first."))
     missing = [item for item, row in sender_checklist_state(account).items() if row is None]
     if missing:

@@ -83,3 +83,17 @@ def _describe(name: str, old: list[str], new: list[str]) -> str:
     added = [f"+ {n}" for n in new if n not in old]
     removed = [f"− {n}" for n in old if n not in new]
     return f"{name}: {', '.join(added + removed)}"
+
+
+class ReadOnlyAdminMixin:
+    """An admin page that shows rows but never adds, changes or deletes them: they change
+    through the portal's services (which audit, notify and keep caches current)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -54,6 +54,8 @@ ACTION_LABELS = {
     "records_request.bundle_download": _("Disclosure bundle downloaded"),
     "retention.set": _("Retention assessment changed"),
     "weeding.decide": _("Material weeded"),
+    "platform.create": _("Platform added to the catalogue"),
+    "platform.update": _("Platform changed in the catalogue"),
     "unit.create": _("Unit created"),
     "unit.update": _("Unit changed"),
     "unit.close": _("Unit closed"),

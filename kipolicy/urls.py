@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("units/", include("org.urls")),
+    path("platforms/", include("accounts.platform_urls")),
     path("people/", include("org.urls_people")),
     path("", include("approvals.urls")),
     path("", include("monitoring.urls")),

@@ -8,7 +8,14 @@ class MonitoringConfig(AppConfig):
 
     def ready(self):
         from accounts import extensions
-        from monitoring import access_rules, cover, selectors, services, views  # noqa: F401
+        from monitoring import (  # noqa: F401  access_rules and platform_rules register their rules
+            access_rules,
+            cover,
+            platform_rules,
+            selectors,
+            services,
+            views,
+        )
         from org import extensions as org_extensions
 
         # Show findings on the account pages without accounts importing monitoring.

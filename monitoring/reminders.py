@@ -16,7 +16,7 @@ from accounts.models import Assignment, Snapshot, SocialAccount
 from monitoring import coverage
 from monitoring.cover import COVERAGE_GAP
 from monitoring.models import CheckIn, Finding
-from monitoring.rules import RULES, governed
+from monitoring.rules import RULES, governed, snapshot_interval_days
 from monitoring.services import job_run
 from monitoring.subject_rules import subject_counts
 from notifications.services import notification_queue
@@ -103,24 +103,25 @@ def daily_reminders_queue(*, now: datetime.datetime | None = None) -> dict:
         )
 
         # Due when the latest start-page screenshot (or the activation, if none) is older than the
-        # interval minus the notice period: i.e. due within the notice period, or overdue.
-        threshold = today + datetime.timedelta(
-            days=settings.MONITORING_SNAPSHOT_NOTICE_DAYS - settings.MONITORING_SNAPSHOT_INTERVAL_DAYS
-        )
+        # interval minus the notice period: i.e. due within the notice period, or overdue. The
+        # interval is shorter on platforms whose content does not stay retrievable (REC-2).
         last_shot = Subquery(
             Snapshot.objects.filter(account=OuterRef("pk"), kind__in=START_PAGE_KINDS)
             .order_by("-taken_on")
             .values("taken_on")[:1]
         )
-        due_qs = (
-            governed()
-            .annotate(last_shot=last_shot)
-            .filter(Q(last_shot__lte=threshold) | Q(last_shot__isnull=True, activated_at__lt=day_start(threshold)))
-            .select_related("platform")
-        )
-        interval = datetime.timedelta(days=settings.MONITORING_SNAPSHOT_INTERVAL_DAYS)
+        due_soon = Q()
+        for retrievable in (True, False):
+            threshold = today + datetime.timedelta(
+                days=settings.MONITORING_SNAPSHOT_NOTICE_DAYS - snapshot_interval_days(retrievable)
+            )
+            due_soon |= Q(platform__content_retrievable=retrievable) & (
+                Q(last_shot__lte=threshold) | Q(last_shot__isnull=True, activated_at__lt=day_start(threshold))
+            )
+        due_qs = governed().annotate(last_shot=last_shot).filter(due_soon).select_related("platform")
         due = {}
         for account in due_qs:
+            interval = datetime.timedelta(days=snapshot_interval_days(account.platform.content_retrievable))
             account.snapshot_due_on = (account.last_shot or local_day(account.activated_at)) + interval
             due[account.pk] = account
         by_person = {p: [due[i] for i in ids] for p, ids in _keepers_by_person(list(due), (today,)).items()}

@@ -126,12 +126,28 @@ def missed_monitoring(now):
     return missed - comments_off_on(yesterday) if missed else missed
 
 
+def snapshot_interval_days(content_retrievable: bool) -> int:
+    """REC-5's interval between start-page screenshots; REC-2: shorter on a platform that does not
+    keep its content searchable and retrievable (the platform catalogue)."""
+    if content_retrievable:
+        return settings.MONITORING_SNAPSHOT_INTERVAL_DAYS
+    return settings.MONITORING_SNAPSHOT_SHORT_INTERVAL_DAYS
+
+
 def start_page_snapshot_overdue(now):
     """REC-5: no start-page screenshot in the last six months (counted from activation for a new
-    account)."""
-    cutoff_day = local_day(now) - datetime.timedelta(days=settings.MONITORING_SNAPSHOT_INTERVAL_DAYS)
-    recent = Snapshot.objects.filter(account=OuterRef("pk"), kind__in=START_PAGE_KINDS, taken_on__gt=cutoff_day)
-    return _ids(governed().filter(activated_at__lt=day_start(cutoff_day)).exclude(Exists(recent)))
+    account). REC-2: on a platform that does not keep its content searchable and retrievable
+    (stories, disappearing content: the platform catalogue says so), within the shorter interval
+    MONITORING_SNAPSHOT_SHORT_INTERVAL_DAYS. Still one query: one condition per interval."""
+    today = local_day(now)
+    overdue = Q()
+    for retrievable in (True, False):
+        cutoff_day = today - datetime.timedelta(days=snapshot_interval_days(retrievable))
+        recent = Snapshot.objects.filter(account=OuterRef("pk"), kind__in=START_PAGE_KINDS, taken_on__gt=cutoff_day)
+        overdue |= Q(platform__content_retrievable=retrievable, activated_at__lt=day_start(cutoff_day)) & ~Exists(
+            recent
+        )
+    return _ids(governed().filter(overdue))
 
 
 def follow_up_overdue(now):

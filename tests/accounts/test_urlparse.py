@@ -1,17 +1,20 @@
-"""Tests for accounts.urlparse: recognising profile addresses and handles."""
+"""Tests for accounts.urlparse: recognising profile addresses and handles.
+
+The address rules are rows of the platform catalogue (issue 14), seeded from accounts.platforms by
+migrations: every address here reads from the table as it did from the code before."""
 
 import pytest
 from django.utils import translation
 
+from accounts.platforms import PLATFORM_BY_SLUG, PLATFORMS, PlatformSpec
 from accounts.urlparse import (
-    PLATFORM_BY_SLUG,
-    PLATFORMS,
-    PlatformSpec,
     Recognised,
     UnrecognisedURL,
     canonical_url,
     recognise,
 )
+
+pytestmark = pytest.mark.django_db
 
 SPOTIFY_ID = "4rOoJ6Egrf8K2IrywzwOMk"
 YOUTUBE_CHANNEL = "UCa7Yd6Ww1dOEmTfjHcl0Mpw"

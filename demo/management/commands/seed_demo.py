@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.choices import AccountStatus
 from accounts.models import SocialAccount
-from demo.builders import access, accounts, approvals, cover, monitoring, notifications, org, records
+from demo.builders import access, accounts, approvals, cover, monitoring, notifications, org, platforms, records
 from org.calendar import local_day
 
 
@@ -40,6 +40,7 @@ class Command(BaseCommand):
         people, created_users = org.build_people()
         actor = people["comms"]
         units, created_units = org.build_units(actor, people)
+        platforms.build_platform_reviews(actor, local_day(timezone.now()))
         created_accounts = self.seed_accounts(people, units, actor)
         if created_accounts:
             self.seed_history(people)
