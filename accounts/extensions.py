@@ -19,6 +19,10 @@ detail_panels: list[Callable] = []
 # URL name taking the account's pk (the to-do page lives in approvals, below records).
 todo_providers: list[Callable] = []
 inventory_actions: list[Callable] = []
+# Below the public directory's answer to "is this an official KI account?" (issue 14):
+# `fn(request, answer: accounts.directory.CheckAnswer) -> (template_name, context) | None`
+# (records adds the impostor report form and the "known impostor" warning).
+directory_answer_panels: list[Callable] = []
 
 
 def annotate(accounts) -> list:
@@ -30,6 +34,10 @@ def annotate(accounts) -> list:
 
 def panels(request, account) -> list[tuple[str, dict]]:
     return hooks.panels(detail_panels, request, account)
+
+
+def answer_panels(request, answer) -> list[tuple[str, dict]]:
+    return hooks.panels(directory_answer_panels, request, answer)
 
 
 def inventory_actions_for(request) -> list[tuple[str, str]]:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("records.urls")),
     path("reports/", include("reports.urls")),
     path("directory/", include("accounts.directory_urls")),
+    path("webhooks/", include("notifications.urls_webhooks")),
     path("api/v1/", include("kipolicy.api")),
     path("profile/", ProfileView.as_view(), name="profile"),
     path("profile/api-tokens/", include("org.urls_tokens")),

@@ -55,3 +55,33 @@ class ConsentForm(models.TextChoices):
     ORAL = "oral", _("Oral")
     WRITTEN = "written", _("Written")
     GROUP_INFORMED = "group", _("Group informed, with a chance to object")
+
+
+# Impostor cases (issue 14): records.impostor_models
+
+
+class CaseStatus(models.TextChoices):
+    NEW = "new", _("New")
+    TRIAGED = "triaged", _("Triaged")
+    TAKEDOWN_REQUESTED = "takedown_requested", _("Takedown requested")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_CASE_STATUSES = (CaseStatus.NEW, CaseStatus.TRIAGED, CaseStatus.TAKEDOWN_REQUESTED)
+
+
+class CaseVerdict(models.TextChoices):
+    OFFICIAL = "official", _("Official after all")
+    IMPOSTOR = "impostor", _("Impostor")
+    PARODY = "parody", _("Parody")
+    NOT_KI = "not_ki", _("Not about KI")
+
+
+# A takedown is asked for only where the account misuses KI's name.
+TAKEDOWN_VERDICTS = (CaseVerdict.IMPOSTOR, CaseVerdict.PARODY)
+
+
+class CaseOutcome(models.TextChoices):
+    REMOVED = "removed", _("Removed by the platform")
+    REFUSED = "refused", _("Platform refused")
+    NO_ACTION = "no_action", _("No action needed")

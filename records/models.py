@@ -294,3 +294,6 @@ class MediaConsent(BaseModel):
 
     def __str__(self):
         return f"{self.account}: {self.subject}"
+
+
+from records.impostor_models import ImpostorCase, ImpostorReport  # noqa: E402,F401 - Django finds them here
