@@ -14,8 +14,8 @@ from audit.models import AuditEvent
 from core.exceptions import ApplicationError, NotAllowed
 from monitoring import reminders
 from monitoring.models import CheckRun
-from monitoring.subject_rules import SUBJECT_RULES
 from monitoring.services import compliance_sweep
+from monitoring.subject_rules import SUBJECT_RULES
 from notifications.models import Notification
 from notifications.services import notifications_send
 from records import impostors
@@ -219,7 +219,9 @@ def test_the_case_pages_answer_comms_and_auditors_only(client, comms, auditor, o
     assert client.get(list_url).status_code == 200
     page = client.get(detail_url).content.decode()
     assert "impostor-case-triage" not in page and reverse("records:impostor-case-triage", args=[case.pk]) not in page
-    assert client.post(reverse("records:impostor-case-triage", args=[case.pk]), {"verdict": "impostor"}).status_code == 403
+    assert (
+        client.post(reverse("records:impostor-case-triage", args=[case.pk]), {"verdict": "impostor"}).status_code == 403
+    )
     client.force_login(comms)
     assert reverse("records:impostor-case-triage", args=[case.pk]) in client.get(detail_url).content.decode()
 
