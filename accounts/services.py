@@ -10,7 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.choices import START_PAGE_KINDS, TRANSITIONS, AccountStatus, HandoverStatus, Origin, Role, SenderCheck
+from accounts.choices import (
+    LIVE_STATUSES,
+    START_PAGE_KINDS,
+    TRANSITIONS,
+    AccountStatus,
+    HandoverStatus,
+    Origin,
+    Role,
+    SenderCheck,
+)
 from accounts.models import ACCOUNT_FIELDS, Assignment, Handover, SenderConfirmation, SocialAccount
 from accounts.permissions import EDITABLE_REQUEST_STATUSES
 from accounts.selectors import current_assignments, current_keepers
@@ -98,7 +107,7 @@ def _apply(*, actor, account: SocialAccount, changes: dict) -> dict:
     before, after = diff(before, snapshot(account, ACCOUNT_FIELDS))
     if after:
         audit_record(actor=actor, target=account, action="account.update", before=before, after=after)
-    if "name" in after and account.status != AccountStatus.DRAFT:  # a request's draft is nobody's news
+    if "name" in after and account.status in LIVE_STATUSES:  # a request's name is nobody's news yet
         webhook_event_queue(WebhookEvent.ACCOUNT_RENAMED, {**account_data(account), "previous_name": before["name"]})
     return after
 

@@ -15,6 +15,7 @@ At least once: a worker killed after the receiver answered but before the row wa
 again when the lease ends, under the same idempotency key.
 """
 
+import http.client
 import logging
 import urllib.error
 import urllib.request
@@ -110,7 +111,7 @@ def webhooks_deliver(*, now: datetime | None = None, batch: int = 50) -> int:
             status = _post(endpoint, delivery)
         except ApplicationError as exc:
             error = str(exc.message)
-        except (OSError, ValueError) as exc:  # refused, timed out, TLS, malformed answer
+        except (OSError, ValueError, http.client.HTTPException) as exc:  # refused, timed out, TLS, bad answer
             error = str(exc) or exc.__class__.__name__
         if status is not None and 200 <= status < 300:
             WebhookDelivery.objects.filter(pk=row_id).update(

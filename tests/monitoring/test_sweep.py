@@ -19,6 +19,7 @@ from monitoring.api import FindingSerializer
 from monitoring.choices import RunStatus
 from monitoring.models import CheckRun, Finding, RuleEvaluation
 from monitoring.rules import RULES
+from monitoring.subject_rules import SUBJECT_RULES
 from org.calendar import local_day
 from tests import factories
 from tests.monitoring.helpers import DAY, MONITORING_RULES, assign, at, compliant_account, deputy_of, owner_of
@@ -180,7 +181,8 @@ def test_each_sweep_is_recorded_as_a_check_run_with_its_counts():
     assert run.started_at == NOW
     assert run.finished_at is not None
     assert run.error == ""
-    assert run.counts == {**counts, **{rule_id: run.counts[rule_id] for rule_id in RULES}}
+    # Rules about other subjects (monitoring.subject_rules: impostor cases, …) are counted too.
+    assert run.counts == {**counts, **{rule_id: run.counts[rule_id] for rule_id in [*RULES, *SUBJECT_RULES]}}
     assert run.counts["no-owner"] == 1
     assert run.counts["open"] == sum(run.counts[rule_id] for rule_id in RULES)
 
