@@ -73,7 +73,7 @@ class EndpointCreateView(ManagerOnlyMixin, View):
                 return render(
                     request, "notifications/webhooks/endpoint_secret.html", {"endpoint": endpoint, "secret": secret}
                 )
-        return render(request, self.template_name, {"form": form, "creating": True}, status=400)
+        return render(request, self.template_name, {"form": form, "creating": True})
 
 
 class EndpointUpdateView(ManagerOnlyMixin, View):
@@ -94,7 +94,7 @@ class EndpointUpdateView(ManagerOnlyMixin, View):
                 form.add_error("url", exc.message)
             else:
                 return redirect("webhooks:detail", endpoint.pk)
-        return render(request, self.template_name, {"form": form, "endpoint": endpoint}, status=400)
+        return render(request, self.template_name, {"form": form, "endpoint": endpoint})
 
 
 class EndpointDetailView(WebhookPageMixin, View):

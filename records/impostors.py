@@ -97,11 +97,11 @@ def _case_for_change(actor, case_id: int) -> ImpostorCase:
     return ImpostorCase.objects.select_for_update().get(pk=case_id)
 
 
-def _save(case: ImpostorCase, *, actor, action: str, before: dict, fields: list[str], note: str = "") -> None:
+def _save(case: ImpostorCase, *, before: dict, fields: list[str]) -> dict:
+    """Save the changed fields and the time of this action; returns the audit event's "after"."""
     case.last_action_at = timezone.now()
     case.save(update_fields=[*fields, "last_action_at", "updated_at"])
-    after = {f: _plain(getattr(case, f)) for f in before}
-    audit_record(actor=actor, target=case, action=action, before=before, after=after, note=note)
+    return {f: _plain(getattr(case, f)) for f in before}
 
 
 def _plain(value):
@@ -127,13 +127,8 @@ def impostor_case_triage(*, actor, case_id: int, verdict: str, note: str = "") -
     case.triaged_by, case.triaged_at = actor, timezone.now()
     if case.status == CaseStatus.NEW:
         case.status = CaseStatus.TRIAGED
-    _save(
-        case,
-        actor=actor,
-        action="impostor_case.triage",
-        before=before,
-        fields=["status", "verdict", "triage_note", "triaged_by", "triaged_at"],
-    )
+    after = _save(case, before=before, fields=["status", "verdict", "triage_note", "triaged_by", "triaged_at"])
+    audit_record(actor=actor, target=case, action="impostor_case.triage", before=before, after=after)
     return case
 
 
@@ -155,13 +150,8 @@ def impostor_case_takedown(
     }
     case.status = CaseStatus.TAKEDOWN_REQUESTED
     case.takedown_requested_on, case.platform_reference = requested_on, platform_reference.strip()
-    _save(
-        case,
-        actor=actor,
-        action="impostor_case.takedown",
-        before=before,
-        fields=["status", "takedown_requested_on", "platform_reference"],
-    )
+    after = _save(case, before=before, fields=["status", "takedown_requested_on", "platform_reference"])
+    audit_record(actor=actor, target=case, action="impostor_case.takedown", before=before, after=after)
     return case
 
 
@@ -178,13 +168,8 @@ def impostor_case_close(*, actor, case_id: int, outcome: str, closed_on: datetim
         raise ApplicationError(_("The case cannot close before it was opened, nor in the future."))
     before = {"status": case.status, "outcome": case.outcome, "closed_on": None, "outcome_note": case.outcome_note}
     case.status, case.outcome, case.closed_on, case.outcome_note = CaseStatus.CLOSED, outcome, closed_on, note.strip()
-    _save(
-        case,
-        actor=actor,
-        action="impostor_case.close",
-        before=before,
-        fields=["status", "outcome", "closed_on", "outcome_note"],
-    )
+    after = _save(case, before=before, fields=["status", "outcome", "closed_on", "outcome_note"])
+    audit_record(actor=actor, target=case, action="impostor_case.close", before=before, after=after)
     return case
 
 
@@ -199,12 +184,13 @@ def impostor_case_list_publicly(*, actor, case_id: int, listed: bool) -> Imposto
     before = {"listed_publicly": case.listed_publicly}
     case.listed_publicly = listed
     case.listed_at = timezone.now() if listed else None
-    _save(
-        case,
+    after = _save(case, before=before, fields=["listed_publicly", "listed_at"])
+    audit_record(
         actor=actor,
+        target=case,
         action="impostor_case.list" if listed else "impostor_case.unlist",
         before=before,
-        fields=["listed_publicly", "listed_at"],
+        after=after,
     )
     return case
 

@@ -32,6 +32,7 @@ from records.forms_impostors import (
     ImpostorReportForm,
 )
 from records.models import ImpostorCase
+from records.views_moderation import EVIDENCE_NO_STORE
 
 # The public list of known impostors, a page at a time.
 LISTED_PAGE_SIZE = 50
@@ -69,7 +70,7 @@ class ImpostorReportView(View):
     def post(self, request):
         form = ImpostorReportForm(request.POST)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form}, status=400)
+            return render(request, self.template_name, {"form": form})
         data = form.cleaned_data
         impostors.impostor_report_submit(address=data["address"], reason=data["reason"], contact=data["contact"])
         return redirect("records:impostor-report-thanks")
@@ -119,6 +120,7 @@ def _visible_case(request, pk) -> ImpostorCase:
     return get_object_or_404(impostors.impostor_case_list(user=request.user), pk=pk)
 
 
+@EVIDENCE_NO_STORE  # the reports may carry a visitor's contact
 class CaseDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         case = _visible_case(request, pk)

@@ -90,7 +90,7 @@ def test_a_second_report_of_the_same_profile_joins_its_open_case(client):
 def test_a_report_needs_an_address_and_a_reason_and_changes_nothing_without(client):
     response = report(client, address="", reason="", **EN)
 
-    assert response.status_code == 400
+    assert response.status_code == 200  # the form again, with its messages
     assert "This field is required." in response.content.decode()
     assert ImpostorCase.objects.count() == 0 and AuditEvent.objects.count() == 0
 
@@ -277,3 +277,14 @@ def test_the_stale_rule_fires_after_14_days_without_action_and_the_digest_counts
     impostors.impostor_case_triage(actor=comms, case_id=case.pk, verdict=CaseVerdict.IMPOSTOR)
     assert list(impostors.impostor_cases_stale(now)) == []
     assert fresh not in impostors.impostor_cases_stale(now + datetime.timedelta(days=13))
+
+
+def test_the_case_page_is_never_cached(client, comms):
+    """The reports may carry a visitor's contact: the page is private and not stored."""
+    case = impostors.impostor_report_submit(address=FAKE, reason="Fake.", contact="anna@example.org")
+    client.force_login(comms)
+
+    response = client.get(reverse("records:impostor-case", args=[case.pk]))
+
+    assert "anna@example.org" in response.content.decode()
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
