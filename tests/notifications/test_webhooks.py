@@ -292,3 +292,24 @@ def test_a_bad_address_on_the_form_is_a_clear_message_and_nothing_is_saved(clien
 def test_the_beat_schedule_sends_webhooks(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["deliver-webhooks"]
     assert entry["task"] == "notifications.tasks.webhooks_deliver_task"
+
+
+def test_the_sweep_queues_findings_with_as_many_queries_for_more_accounts(comms, endpoint):
+    """Set-based: the sweep's queries do not grow with the findings it sends to the endpoints."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def sweep_queries(n: int) -> int:
+        for _ in range(n):
+            factories.SocialAccountFactory()  # no owner, no deputy: findings to open
+        with CaptureQueriesContext(connection) as captured:
+            compliance_sweep()
+        return len(captured)
+
+    few = sweep_queries(3)
+    WebhookDelivery.objects.all().delete()
+    many = sweep_queries(12)  # opened for these 12 only: the first 3 stay open
+
+    assert many == few
+    opened = json.loads(WebhookDelivery.objects.filter(event="finding.opened").order_by("id").first().body)
+    assert len(opened["data"]["account_ids"]) == 12
