@@ -358,6 +358,7 @@ class CheckJsonView(PublicView):
                 "recognised": {"platform": recognised.platform, "handle": recognised.handle} if recognised else None,
                 "accounts": [entry.as_json() for entry in answer.entries],
                 "report_to": settings.COMMS_EMAIL,
+                **extensions.check_fields(request, answer),
             },
             vary_language=True,
         )

@@ -16,3 +16,4 @@ class RecordsConfig(AppConfig):
         org_extensions.unit_panels.append(views_moderation.unit_inquiries_panel)
         extensions.todo_providers.append(todo.routed_criticism)
         extensions.directory_answer_panels.append(views_impostors.impostor_answer_panel)
+        extensions.directory_check_fields.append(views_impostors.impostor_check_fields)

@@ -48,6 +48,16 @@ def impostor_answer_panel(request, answer):
     return "records/impostors/_answer_panel.html", {"listed": listed, "report_url": report_url}
 
 
+def impostor_check_fields(request, answer) -> dict:
+    """accounts.extensions.directory_check_fields: check.json says whether comms listed the address
+    as a known impostor and, for "not found", where to report it."""
+    known = answer.is_not_found and impostors.impostor_listed_for(answer.recognised, answer.query) is not None
+    report_url = None
+    if answer.is_not_found:
+        report_url = request.build_absolute_uri(reverse("records:impostor-report") + "?" + _query(address=answer.query))
+    return {"known_impostor": known, "report_url": report_url}
+
+
 def _query(**params) -> str:
     query = QueryDict(mutable=True)
     query.update(params)

@@ -288,3 +288,17 @@ def test_the_case_page_is_never_cached(client, comms):
 
     assert "anna@example.org" in response.content.decode()
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_check_json_says_known_impostor_and_where_to_report(client, comms):
+    """The directory's JSON check (for other KI sites) carries the same answer as the page."""
+    url = reverse("directory:check-json")
+    before = client.get(url, {"q": FAKE}).json()
+    assert before["known_impostor"] is False
+    assert before["report_url"].startswith("http://testserver" + reverse("records:impostor-report") + "?address=")
+
+    case = _case()
+    impostors.impostor_case_triage(actor=comms, case_id=case.pk, verdict=CaseVerdict.IMPOSTOR)
+    impostors.impostor_case_list_publicly(actor=comms, case_id=case.pk, listed=True)
+
+    assert client.get(url, {"q": FAKE}).json()["known_impostor"] is True
