@@ -31,7 +31,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from accounts import directory
+from accounts import directory, extensions
 from accounts.directory import CheckInputError
 from core.formulas import guard_formula
 from core.pagination import page_of
@@ -172,6 +172,7 @@ class DirectoryView(PublicView):
             "answer": answer,
             "answer_message": _answer_message(answer) if answer else "",
             "comms_email": settings.COMMS_EMAIL,
+            "answer_panels": extensions.answer_panels(request, answer) if answer else [],
         }
         if request.htmx and request.htmx.target == "check-answer":
             return render(request, self.answer_template_name, check_context)
@@ -357,6 +358,7 @@ class CheckJsonView(PublicView):
                 "recognised": {"platform": recognised.platform, "handle": recognised.handle} if recognised else None,
                 "accounts": [entry.as_json() for entry in answer.entries],
                 "report_to": settings.COMMS_EMAIL,
+                **extensions.check_fields(request, answer),
             },
             vary_language=True,
         )

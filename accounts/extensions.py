@@ -19,6 +19,13 @@ detail_panels: list[Callable] = []
 # URL name taking the account's pk (the to-do page lives in approvals, below records).
 todo_providers: list[Callable] = []
 inventory_actions: list[Callable] = []
+# Below the public directory's answer to "is this an official KI account?" (issue 14):
+# `fn(request, answer: accounts.directory.CheckAnswer) -> (template_name, context) | None`
+# (records adds the impostor report form and the "known impostor" warning).
+directory_answer_panels: list[Callable] = []
+# Fields added to /directory/check.json's answer: `fn(request, answer) -> dict` (records adds
+# "known_impostor" and "report_url").
+directory_check_fields: list[Callable] = []
 
 
 def annotate(accounts) -> list:
@@ -30,6 +37,17 @@ def annotate(accounts) -> list:
 
 def panels(request, account) -> list[tuple[str, dict]]:
     return hooks.panels(detail_panels, request, account)
+
+
+def answer_panels(request, answer) -> list[tuple[str, dict]]:
+    return hooks.panels(directory_answer_panels, request, answer)
+
+
+def check_fields(request, answer) -> dict:
+    fields = {}
+    for hook in directory_check_fields:
+        fields.update(hook(request, answer))
+    return fields
 
 
 def inventory_actions_for(request) -> list[tuple[str, str]]:

@@ -53,6 +53,8 @@ EVIDENCE_ACTIONS = frozenset(
         "block.",  # the blocking log and its reasons (CONT-1)
         "consent.",  # media consents (MEDIA-1..3)
         "records_request.",  # requests for public records and legal holds (REC-1)
+        "impostor_case.",  # impostor reports and cases (issue 14; never about a registered account)
+        "webhook.",  # webhook endpoints registered, changed, disabled (issue 14; about other KI systems)
         "retention.set",  # WEED-2
         "weeding.decide",  # WEED-1
         "admin.",

@@ -10,13 +10,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.choices import START_PAGE_KINDS, TRANSITIONS, AccountStatus, HandoverStatus, Origin, Role, SenderCheck
+from accounts.choices import (
+    LIVE_STATUSES,
+    START_PAGE_KINDS,
+    TRANSITIONS,
+    AccountStatus,
+    HandoverStatus,
+    Origin,
+    Role,
+    SenderCheck,
+)
 from accounts.models import ACCOUNT_FIELDS, Assignment, Handover, SenderConfirmation, SocialAccount
 from accounts.permissions import EDITABLE_REQUEST_STATUSES
 from accounts.selectors import current_assignments, current_keepers
 from audit.services import audit_record, diff, snapshot
 from core.exceptions import ApplicationError, NotAllowed
 from notifications.services import notification_queue
+from notifications.webhook_models import WebhookEvent
+from notifications.webhooks import account_data, webhook_event_queue
 from org.models import Unit
 
 
@@ -61,6 +72,8 @@ def _create(*, actor, owner, deputy, status: str, origin: str, **fields) -> Soci
         after={**snapshot(account, ACCOUNT_FIELDS), "status": account.status, "origin": origin},
     )
     _people_set(actor=actor, account=account, owner=owner, deputy=deputy, notify=False)
+    if status == AccountStatus.ACTIVE:  # registered as live: other KI systems are told (issue 14)
+        webhook_event_queue(WebhookEvent.ACCOUNT_LIVE, account_data(account))
     return account
 
 
@@ -105,6 +118,8 @@ def _apply(*, actor, account: SocialAccount, changes: dict) -> dict:
     before, after = diff(before, snapshot(account, ACCOUNT_FIELDS))
     if after:
         audit_record(actor=actor, target=account, action="account.update", before=before, after=after)
+    if "name" in after and account.status in LIVE_STATUSES:  # a request's name is nobody's news yet
+        webhook_event_queue(WebhookEvent.ACCOUNT_RENAMED, {**account_data(account), "previous_name": before["name"]})
     return after
 
 
@@ -318,13 +333,18 @@ def social_account_transition(*, actor, account_id: int, to: str, note: str = ""
     before = account.status
     account.status = to
     fields = ["status", "updated_at"]
+    event = None  # what other KI systems are told (issue 14), in this transaction
     if to == AccountStatus.ACTIVE and account.activated_at is None:
         account.activated_at = timezone.now()
         fields.append("activated_at")
+        event = WebhookEvent.ACCOUNT_LIVE
     if to == AccountStatus.DECOMMISSIONED:
         account.decommissioned_at = timezone.now()
         fields.append("decommissioned_at")
+        event = WebhookEvent.ACCOUNT_DECOMMISSIONED
     account.save(update_fields=fields)
+    if event:
+        webhook_event_queue(event, account_data(account))
     audit_record(
         actor=actor,
         actor_repr=actor_repr,

@@ -265,6 +265,17 @@ CELERY_BEAT_SCHEDULE = {
     "run-pending-exports": {"task": "reports.tasks.export_jobs_run_pending_task", "schedule": 120.0},
 }
 
+# --- Webhooks (issue 14, docs/webhooks.md) ---
+# every 30 seconds: send due webhook deliveries (one indexed query when there are none)
+CELERY_BEAT_SCHEDULE["deliver-webhooks"] = {"task": "notifications.tasks.webhooks_deliver_task", "schedule": 30.0}
+# Failed attempts in a row after which an endpoint is disabled and comms told.
+WEBHOOKS_DISABLE_AFTER_FAILURES = _int("WEBHOOKS_DISABLE_AFTER_FAILURES", 20)
+# Seconds to wait for an endpoint's answer.
+WEBHOOKS_TIMEOUT_SECONDS = _int("WEBHOOKS_TIMEOUT_SECONDS", 10)
+# Allow http://127.0.0.1 / http://localhost endpoints and private or loopback addresses (SSRF):
+# for DEBUG and the test suite only, never in production.
+WEBHOOKS_ALLOW_LOCAL = _bool("WEBHOOKS_ALLOW_LOCAL", DEBUG)
+
 # Compliance windows and grace periods (days).
 MONITORING_COVERAGE_LOOKAHEAD_DAYS = _int("MONITORING_COVERAGE_LOOKAHEAD_DAYS", 30)
 MONITORING_SNAPSHOT_INTERVAL_DAYS = _int("MONITORING_SNAPSHOT_INTERVAL_DAYS", 182)
@@ -399,6 +410,7 @@ THROTTLE_RATES = {
     "ping": _rate("RATE_LIMIT_PING", "30/min"),
     "people-search": _rate("RATE_LIMIT_PEOPLE_SEARCH", "120/min"),
     "password-reset": _rate("RATE_LIMIT_PASSWORD_RESET", "5/hour"),
+    "impostor-report": _rate("RATE_LIMIT_IMPOSTOR_REPORT", "10/hour"),
 }
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["core.throttles.UserRateThrottle", "core.throttles.AnonRateThrottle"]
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = THROTTLE_RATES

@@ -24,6 +24,7 @@ urlpatterns = [
     path("registers/", include("accounts.registers_urls")),
     path("reports/", include("reports.urls")),
     path("directory/", include("accounts.directory_urls")),
+    path("webhooks/", include("notifications.urls_webhooks")),
     path("api/v1/", include("kipolicy.api")),
     path("profile/", ProfileView.as_view(), name="profile"),
     path("profile/api-tokens/", include("org.urls_tokens")),

@@ -22,6 +22,8 @@ from monitoring.coverage import stand_in_account_ids
 from monitoring.models import CheckIn, CheckRun, Finding, FollowUp, PingKey, RuleEvaluation, new_ping_token
 from monitoring.rules import RULES
 from monitoring.subject_rules import subject_counts
+from notifications.webhook_models import WebhookEvent
+from notifications.webhooks import findings_event_items, subscribed_endpoints, webhook_events_queue
 from org.calendar import local_day
 
 logger = logging.getLogger(__name__)
@@ -212,6 +214,7 @@ def compliance_sweep(*, now: datetime.datetime | None = None) -> dict:
     counts = {"opened": 0, "resolved": 0, "open": 0}
     with job_run(SWEEP_JOB, now) as run_counts:
         evaluated = dict(RuleEvaluation.objects.values_list("rule", "evaluated_at"))
+        endpoints = {event: subscribed_endpoints(event) for event in FINDING_EVENTS}  # once per sweep
         for rule in RULES.values():
             violating = rule.violators(now)
             with transaction.atomic():
@@ -241,6 +244,7 @@ def compliance_sweep(*, now: datetime.datetime | None = None) -> dict:
                         rule=rule.id, resolved_at__isnull=True, account_id__in=cleared[i : i + 1000]
                     ).update(resolved_at=now, updated_at=now, last_seen_at=last_seen)
                 opened = _findings_open(rule_id=rule.id, account_ids=new, now=now)
+                _findings_webhooks(rule.id, opened=new, resolved=cleared, endpoints=endpoints)
             counts["opened"] += opened
             counts["resolved"] += len(cleared)
             counts["open"] += len(violating)
@@ -251,6 +255,19 @@ def compliance_sweep(*, now: datetime.datetime | None = None) -> dict:
             run_counts[subject_rule.id] = n
         run_counts.update(counts)
     return counts
+
+
+FINDING_EVENTS = (WebhookEvent.FINDING_OPENED, WebhookEvent.FINDING_RESOLVED)
+
+
+def _findings_webhooks(rule_id: str, *, opened, resolved, endpoints=None) -> None:
+    """Tell the webhook endpoints of the findings a rule opened and resolved (issue 14), in the
+    caller's transaction: at most two bulk inserts a rule, never a query per finding."""
+    for event, ids in ((WebhookEvent.FINDING_OPENED, opened), (WebhookEvent.FINDING_RESOLVED, resolved)):
+        if ids:
+            webhook_events_queue(
+                event, findings_event_items(rule_id, ids), endpoints=endpoints[event] if endpoints else None
+            )
 
 
 def _findings_open(*, rule_id: str, account_ids: set[int], now: datetime.datetime) -> int:
@@ -331,6 +348,7 @@ def findings_evaluate_accounts(
                     resolved_at=now, updated_at=now
                 )
             counts["opened"] += _findings_open(rule_id=rule.id, account_ids=violating - open_ids, now=now)
+            _findings_webhooks(rule.id, opened=violating - open_ids, resolved=cleared)
             counts["resolved"] += len(cleared)
     return counts
 

@@ -43,3 +43,6 @@ class Notification(BaseModel):
 
     def __str__(self):
         return f"{self.kind} → {self.to_email}"
+
+
+from notifications.webhook_models import WebhookDelivery, WebhookEndpoint  # noqa: E402,F401 - Django finds them here

@@ -17,3 +17,11 @@ def digest_send_task() -> int:
     queued = digest_queue()
     notifications_send()
     return queued
+
+
+@shared_task(name="notifications.tasks.webhooks_deliver_task", acks_late=True, ignore_result=True)
+def webhooks_deliver_task() -> int:
+    """Send due webhook deliveries (idempotent: rows are claimed before sending)."""
+    from notifications.webhook_delivery import webhooks_deliver
+
+    return webhooks_deliver()

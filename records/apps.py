@@ -10,10 +10,20 @@ class RecordsConfig(AppConfig):
         # records sits above monitoring and adds its rules to the catalogue (DESIGN.md).
         from accounts import extensions
         from org import extensions as org_extensions
-        from records import blocks, registers, rules, todo, views_moderation  # noqa: F401
+        from records import (  # noqa: F401
+            blocks,
+            impostor_rules,
+            registers,
+            rules,
+            todo,
+            views_impostors,
+            views_moderation,
+        )
 
         extensions.detail_panels.append(views_moderation.moderation_panel)
         org_extensions.unit_panels.append(views_moderation.unit_inquiries_panel)
         extensions.todo_providers.append(todo.routed_criticism)
         # The records' registers and the queues of the registrar and comms (accounts.registers).
         registers.setup()
+        extensions.directory_answer_panels.append(views_impostors.impostor_answer_panel)
+        extensions.directory_check_fields.append(views_impostors.impostor_check_fields)

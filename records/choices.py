@@ -66,3 +66,33 @@ class WithdrawalChannel(models.TextChoices):
     IN_PERSON = "in_person", _("In person")
     PLATFORM = "platform", _("In a message on the platform")
     OTHER = "other", _("Otherwise")
+
+
+# Impostor cases (issue 14): records.impostor_models
+
+
+class CaseStatus(models.TextChoices):
+    NEW = "new", _("New")
+    TRIAGED = "triaged", _("Triaged")
+    TAKEDOWN_REQUESTED = "takedown_requested", _("Takedown requested")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_CASE_STATUSES = (CaseStatus.NEW, CaseStatus.TRIAGED, CaseStatus.TAKEDOWN_REQUESTED)
+
+
+class CaseVerdict(models.TextChoices):
+    OFFICIAL = "official", _("Official after all")
+    IMPOSTOR = "impostor", _("Impostor")
+    PARODY = "parody", _("Parody")
+    NOT_KI = "not_ki", _("Not about KI")
+
+
+# A takedown is asked for only where the account misuses KI's name.
+TAKEDOWN_VERDICTS = (CaseVerdict.IMPOSTOR, CaseVerdict.PARODY)
+
+
+class CaseOutcome(models.TextChoices):
+    REMOVED = "removed", _("Removed by the platform")
+    REFUSED = "refused", _("Platform refused")
+    NO_ACTION = "no_action", _("No action needed")

@@ -330,3 +330,6 @@ class MediaConsent(BaseModel):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_on is not None
+
+
+from records.impostor_models import ImpostorCase, ImpostorReport  # noqa: E402,F401 - Django finds them here

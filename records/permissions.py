@@ -107,3 +107,14 @@ def can_weed(user) -> bool:
     """Weeding decisions and retention assessments are the communications department's, whatever
     the account."""
     return roles.is_comms(user)
+
+
+# Impostor cases (issue 14, SEND-1): handled by the communications department, read by auditors.
+
+
+def can_see_impostor_cases(user) -> bool:
+    return roles.sees_everything(user)
+
+
+def can_handle_impostor_cases(user) -> bool:
+    return roles.is_comms(user)

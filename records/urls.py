@@ -67,3 +67,21 @@ urlpatterns = [
     path("accounts/<int:pk>/weeding/", views_requests.WeedingView.as_view(), name="weeding"),
     path("accounts/<int:pk>/weeding/retention/", views_requests.RetentionView.as_view(), name="retention"),
 ]
+
+# Impostor reports and cases (issue 14): the public report form and list, comms' cases
+from records import views_impostors  # noqa: E402
+
+urlpatterns += [
+    path("impostors/report/", views_impostors.ImpostorReportView.as_view(), name="impostor-report"),
+    path("impostors/report/thanks/", views_impostors.ImpostorThanksView.as_view(), name="impostor-report-thanks"),
+    path("impostors/", views_impostors.ImpostorListedView.as_view(), name="impostors-listed"),
+    path("impostor-cases/", views_impostors.CaseListView.as_view(), name="impostor-cases"),
+    path("impostor-cases/<int:pk>/", views_impostors.CaseDetailView.as_view(), name="impostor-case"),
+    path("impostor-cases/<int:pk>/triage/", views_impostors.CaseTriageView.as_view(), name="impostor-case-triage"),
+    path(
+        "impostor-cases/<int:pk>/takedown/", views_impostors.CaseTakedownView.as_view(), name="impostor-case-takedown"
+    ),
+    path("impostor-cases/<int:pk>/close/", views_impostors.CaseCloseView.as_view(), name="impostor-case-close"),
+    path("impostor-cases/<int:pk>/list/", views_impostors.CaseListPubliclyView.as_view(), name="impostor-case-list"),
+    path("impostor-cases/<int:pk>/unlist/", views_impostors.CaseUnlistView.as_view(), name="impostor-case-unlist"),
+]

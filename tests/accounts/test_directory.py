@@ -323,7 +323,8 @@ def test_an_inactive_account_is_answered_exactly_like_an_unknown_one(client, uni
     unknown_html = answer_region(page_html(client, check="https://instagram.com/neverregistered"))
 
     assert hidden["answer"] == "not_found"
-    assert {**hidden, "query": "", "recognised": None} == {**unknown, "query": "", "recognised": None}
+    echoes = {"query": "", "recognised": None, "report_url": ""}  # these repeat the address asked about
+    assert {**hidden, **echoes} == {**unknown, **echoes}
     assert hidden_html.replace("hiddenaccount", "X") == unknown_html.replace("neverregistered", "X")
     assert "Hidden Account" not in hidden_html
 
@@ -519,7 +520,17 @@ def test_json_check_shape_and_headers(client, ki_instagram):
     assert "public" in response["Cache-Control"]
     assert "Accept-Language" in response["Vary"]
     payload = response.json()
-    assert set(payload) == {"version", "query", "answer", "message", "recognised", "accounts", "report_to"}
+    assert set(payload) == {
+        "version",
+        "query",
+        "answer",
+        "message",
+        "recognised",
+        "accounts",
+        "report_to",
+        "known_impostor",  # records' fields (issue 14, docs/impostors.md)
+        "report_url",
+    }
     assert payload["version"] == 1
     assert payload["accounts"][0]["name"] == "Karolinska Institutet"
 
