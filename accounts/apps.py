@@ -27,3 +27,7 @@ class AccountsConfig(AppConfig):
         extensions.person_panels.append(person_accounts_panel)
         # Closing a unit (org.services.unit_close) moves its accounts to the successor.
         extensions.unit_close_hooks.append(social_accounts_unit_close)
+        # The accounts in the search across everything (issue 14, core.search).
+        from accounts import search
+
+        search.register()

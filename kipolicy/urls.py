@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from core.views_search import SearchView
 from org.logins_local import LoginView
 from org.views_profile import ProfileView
 
@@ -26,6 +27,7 @@ urlpatterns = [
     path("profile/", ProfileView.as_view(), name="profile"),
     path("profile/api-tokens/", include("org.urls_tokens")),
     path("help/", include("core.urls_help")),
+    path("search/", SearchView.as_view(), name="search"),  # across everything (issue 14, core.search)
     path("admin/", admin.site.urls),
     path("health/", include("kipolicy.health")),
 ]

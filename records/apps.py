@@ -10,8 +10,9 @@ class RecordsConfig(AppConfig):
         # records sits above monitoring and adds its rules to the catalogue (DESIGN.md).
         from accounts import extensions
         from org import extensions as org_extensions
-        from records import blocks, rules, todo, views_moderation  # noqa: F401
+        from records import blocks, rules, search, todo, views_moderation  # noqa: F401
 
         extensions.detail_panels.append(views_moderation.moderation_panel)
         org_extensions.unit_panels.append(views_moderation.unit_inquiries_panel)
         extensions.todo_providers.append(todo.routed_criticism)
+        search.register()  # records in the search across everything (issue 14, core.search)
