@@ -1,4 +1,4 @@
-from django.db import migrations
+from django.db import migrations, models
 
 
 # The search across everything (issue 14, core.search.text_search) matches an account's name by
@@ -39,8 +39,18 @@ def drop_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    """Full-text indexes on the accounts' names (PostgreSQL only)."""
+    """Full-text indexes on the accounts' names (PostgreSQL only), and the Atom feed's order."""
 
     dependencies = [("accounts", "0008_todo_order_index")]
 
-    operations = [migrations.RunPython(create_indexes, drop_indexes)]
+    operations = [
+        migrations.RunPython(create_indexes, drop_indexes),
+        migrations.AddIndex(
+            model_name="socialaccount",
+            index=models.Index(fields=["-activated_at", "-id"], name="accounts_activated_id"),
+        ),
+        migrations.AddIndex(
+            model_name="socialaccount",
+            index=models.Index(fields=["-decommissioned_at", "-id"], name="accounts_decommissioned_id"),
+        ),
+    ]
