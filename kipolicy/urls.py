@@ -7,6 +7,9 @@ from core.views_search import SearchView
 from org.logins_local import LoginView
 from org.views_profile import ProfileView
 
+# Under /api/ a 404 answers JSON, not the HTML page (issue 14, core.views.page_not_found).
+handler404 = "core.views.page_not_found"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:inventory", permanent=False)),
     path("login/", LoginView.as_view(), name="login"),
