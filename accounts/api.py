@@ -3,7 +3,6 @@
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -13,7 +12,7 @@ from rest_framework.response import Response
 from accounts import permissions, registers, selectors, snapshots
 from accounts.access_selectors import publishers_prefetch
 from accounts.choices import SnapshotKind
-from accounts.filters import InventoryFilter, PersonFilter
+from accounts.filters import InventoryFilter
 from accounts.models import (
     IDENTITY_FIELDS,
     PURPOSE_FIELDS,
@@ -25,25 +24,25 @@ from accounts.models import (
     SocialAccount,
 )
 from accounts.uploads import checked_upload
+from core.api import IdFilter, NoBlankParameters
 from org.api import OptionalURLField, PersonSerializer, error_responses
 from org.models import Unit
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class _PersonFilter(PersonFilter):
-    """The inventory's owner-or-deputy filter, documented as the user id it takes."""
-
-
-class AccountApiFilter(InventoryFilter):
+class AccountApiFilter(NoBlankParameters, InventoryFilter):
     """The inventory's filters (status, platform, unit with its subtree, classification, owner or
-    deputy, q). Not its sort: cursor pagination fixes the order, newest first."""
+    deputy, q). Not its sort: cursor pagination fixes the order, newest first. Platform, unit
+    and person are ids (core.api.IdFilter): a whole number from 1, and one that names nothing
+    the user may use matches nothing instead of answering 400 (issue 14: what the schema says)."""
 
     sort = None
-    person = _PersonFilter(
-        label=InventoryFilter.base_filters["person"].label,
-        queryset=InventoryFilter.base_filters["person"].extra["queryset"],
-        method="held_by",
-    )
+    platform = IdFilter(label=InventoryFilter.base_filters["platform"].label, field_name="platform_id")
+    unit = IdFilter(label=InventoryFilter.base_filters["unit"].label, method="in_unit_id")
+    person = IdFilter(label=InventoryFilter.base_filters["person"].label, method="held_by")
+
+    def in_unit_id(self, queryset, name, value):
+        unit = Unit.objects.filter(pk=value).first()
+        return queryset.in_unit(unit) if unit else queryset.none()
 
 
 class PlatformSerializer(serializers.ModelSerializer):

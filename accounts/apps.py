@@ -42,3 +42,7 @@ class AccountsConfig(AppConfig):
         extensions.person_left_hooks.append(publisher_left_notify)
         # PURP-4: the list of collaboration partners, kept by comms, linked from the inventory.
         account_extensions.inventory_actions.append(partner_inventory_action)
+        # The accounts in the search across everything (issue 14, core.search).
+        from accounts import search
+
+        search.register()

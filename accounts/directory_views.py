@@ -93,9 +93,13 @@ class DirectoryFilterForm(forms.Form):
 
 
 class JsonPageSizeForm(forms.Form):
-    """accounts.json's page size: a whole number from 1; above JSON_MAX_PAGE_SIZE it is capped."""
+    """accounts.json's own parameters: the page size, a whole number from 1 (above
+    JSON_MAX_PAGE_SIZE it is capped), and ``since``, an ISO 8601 time: only the accounts whose
+    record changed at or after it (issue 14; an account that left the directory is in the Atom
+    feed, accounts.directory_feed)."""
 
     page_size = forms.IntegerField(required=False, min_value=1)
+    since = forms.DateTimeField(required=False)
 
     def size(self) -> int:
         return min(self.cleaned_data.get("page_size") or JSON_PAGE_SIZE, JSON_MAX_PAGE_SIZE)
@@ -239,7 +243,11 @@ class DirectoryJsonView(PublicView):
             return _json({"version": JSON_VERSION, "errors": errors}, status=400)
         filters = form.filters()
         page_size = size_form.size()
-        page = _page(directory.directory_search(**filters), request.GET.get("page"), page_size)
+        accounts = directory.directory_search(**filters)
+        since = size_form.cleaned_data.get("since")
+        if since is not None:
+            accounts = accounts.filter(updated_at__gte=since)  # index accounts_updated_id
+        page = _page(accounts, request.GET.get("page"), page_size)
         entries = directory.directory_entries(page.object_list, units_by_path)
         return _json(
             {
@@ -248,6 +256,7 @@ class DirectoryJsonView(PublicView):
                     "q": filters["q"],
                     "unit": filters["unit"].pk if filters["unit"] else None,
                     "platform": filters["platform"] or None,
+                    "since": since.isoformat() if since else None,
                 },
                 "count": page.paginator.count,
                 "page": page.number,

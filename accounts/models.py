@@ -214,6 +214,10 @@ class SocialAccount(BaseModel):
             # in this order and the scan stops after them, instead of sorting every matching
             # account (issue 12: the manager's retroactive section, 177 -> 0.3 ms at 100 000).
             models.Index(fields=["updated_at", "id"], name="accounts_updated_id"),
+            # The directory's Atom feed (accounts.directory_feed, issue 14): the newest 50 accounts
+            # that went live and that were decommissioned, each the first rows of its index.
+            models.Index(fields=["-activated_at", "-id"], name="accounts_activated_id"),
+            models.Index(fields=["-decommissioned_at", "-id"], name="accounts_decommissioned_id"),
         ]
 
     def __str__(self):

@@ -8,6 +8,7 @@ from accounts.history import LIFECYCLE_ACTIONS
 from accounts.models import Assignment, Handover, SocialAccount
 from accounts.permissions import can_see_whole_history
 from audit.models import AuditEvent
+from core.search import text_search
 from org import roles
 from org.models import Unit, ancestor_paths
 
@@ -56,18 +57,25 @@ def social_account_list(*, user):
 ACCOUNT_SEARCH_LIMIT = 20
 
 
+def _account_number(word: str) -> Q:
+    return Q(pk=int(word)) if word.isdigit() and len(word) <= 18 else Q()
+
+
+def social_account_matching(*, user, words: list[str], fragments=("name", "handle")):
+    """The accounts this user may see matching every word: the name by words (full-text search on
+    PostgreSQL, core.search.text_search), the `fragments` columns anywhere, or the number. The
+    account pickers and the search across everything (accounts.search) share it."""
+    return text_search(
+        SocialAccount.objects.visible_to(user), words, text=("name",), fragments=fragments, also=_account_number
+    )
+
+
 def social_account_search(*, user, query: str, limit: int = ACCOUNT_SEARCH_LIMIT):
     """The accounts this user may see whose name or handle contains every word of ``query``, or
     whose number it is; at most ``limit``, by name (the account pickers, core.fields)."""
-    words = query.split()[:5]
     if len(query.strip()) < 2 and not query.strip().isdigit():
         return SocialAccount.objects.none()
-    accounts = SocialAccount.objects.visible_to(user)
-    for word in words:
-        condition = Q(name__icontains=word) | Q(handle__icontains=word)
-        if word.isdigit() and len(word) <= 18:
-            condition |= Q(pk=int(word))
-        accounts = accounts.filter(condition)
+    accounts = social_account_matching(user=user, words=query.split()[:5])
     return accounts.select_related("platform").order_by("name", "pk")[:limit]
 
 

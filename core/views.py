@@ -6,8 +6,9 @@ as a form error (ServiceFormMixin) or as a message on the page the action return
 """
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
-from django.views import View
+from django.http import HttpResponseRedirect, JsonResponse
+from django.utils.translation import gettext
+from django.views import View, defaults
 
 from core.exceptions import ApplicationError, NotAllowed
 
@@ -77,3 +78,11 @@ class ServiceActionView(View):
 
     def get_redirect_url(self) -> str:
         raise NotImplementedError
+
+
+def page_not_found(request, exception):
+    """settings' handler404: under /api/ a JSON 404 ``{"detail": …}`` like every other API answer
+    (an address no route matches, such as /api/v1/accounts/1.5/: issue 14), elsewhere the page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": gettext("Not found.")}, status=404, json_dumps_params={"ensure_ascii": False})
+    return defaults.page_not_found(request, exception)

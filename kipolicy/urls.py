@@ -3,8 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from core.views_search import SearchView
 from org.logins_local import LoginView
 from org.views_profile import ProfileView
+
+# Under /api/ a 404 answers JSON, not the HTML page (issue 14, core.views.page_not_found).
+handler404 = "core.views.page_not_found"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:inventory", permanent=False)),
@@ -29,6 +33,7 @@ urlpatterns = [
     path("profile/", ProfileView.as_view(), name="profile"),
     path("profile/api-tokens/", include("org.urls_tokens")),
     path("help/", include("core.urls_help")),
+    path("search/", SearchView.as_view(), name="search"),  # across everything (issue 14, core.search)
     path("admin/", admin.site.urls),
     path("health/", include("kipolicy.health")),
 ]

@@ -1,34 +1,21 @@
 """Monitoring in the REST API: findings (read) and check-ins (read, and record one: MON-1)."""
 
 import django_filters
-from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from accounts.selectors import social_account_list
+from core.api import MAX_ID, IdFilter, NoBlankParameters, StrictCharField
 from monitoring import services
 from monitoring.choices import CheckInSource
 from monitoring.models import CheckIn, Finding
 from monitoring.rules import RULES
 from org.api import error_responses
 from org.calendar import local_day
-
-# Bigint ids: anything outside is no id at all (and SQLite cannot even compare it).
-MAX_ID = 2**63 - 1
-
-
-class IdFilter(django_filters.Filter):
-    """An object id. An id the user may not see simply matches nothing (no hint that it exists)."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        super().__init__(*args, **kwargs)
 
 
 def _visible_account_ids(user):
@@ -38,10 +25,17 @@ def _visible_account_ids(user):
 # Findings
 
 
-class FindingFilter(django_filters.FilterSet):
-    rule = django_filters.ChoiceFilter(
-        label=_("Rule"), choices=lambda: [(rule.id, rule.title) for rule in RULES.values()]
-    )
+class _RuleChoices:
+    """The rule catalogue's ids and titles, read when iterated: the filter's form checks against
+    the rules registered by then (apps above monitoring add theirs in ready()), and the OpenAPI
+    schema lists them as the parameter's enum (a callable would leave the enum out)."""
+
+    def __iter__(self):
+        return iter([(rule.id, rule.title) for rule in RULES.values()])
+
+
+class FindingFilter(NoBlankParameters, django_filters.FilterSet):
+    rule = django_filters.ChoiceFilter(label=_("Rule"), choices=_RuleChoices())
     state = django_filters.ChoiceFilter(
         label=_("Open or resolved"), choices=[("open", _("Open")), ("resolved", _("Resolved"))], method="in_state"
     )
@@ -124,7 +118,7 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
 # Check-ins
 
 
-class CheckInFilter(django_filters.FilterSet):
+class CheckInFilter(NoBlankParameters, django_filters.FilterSet):
     account = IdFilter(label=_("Account"), field_name="account_id")
     day_from = django_filters.DateFilter(label=_("From day"), field_name="day", lookup_expr="gte")
     day_to = django_filters.DateFilter(label=_("To day"), field_name="day", lookup_expr="lte")
@@ -155,7 +149,7 @@ class CheckInRecordedSerializer(CheckInSerializer):
 
 class CheckInInputSerializer(serializers.Serializer):
     account = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The account's id.")
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    note = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
     latest_post_on = serializers.DateField(
         required=False, allow_null=True, default=None, help_text="The date of the account's latest post, if known."
     )
@@ -191,6 +185,9 @@ class CheckInViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = CheckInSerializer
     filterset_class = CheckInFilter
+    # JSON only: a form encoding cannot say that latest_post_on is null, so the schema would
+    # promise what a form post cannot send (issue 14).
+    parser_classes = [JSONParser]
 
     def get_queryset(self):
         return CheckIn.objects.filter(account__in=_visible_account_ids(self.request.user))

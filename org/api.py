@@ -2,12 +2,15 @@
 app's API documents, and the read-only units endpoint. The router that mounts every app's viewsets
 is kipolicy.api; the authentication class itself is org.authentication."""
 
+import django_filters
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
+from core.api import IdFilter, NoBlankParameters
 from org import selectors
+from org.choices import UnitKind
 from org.models import Unit
 
 
@@ -88,6 +91,18 @@ class UnitSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class UnitApiFilter(NoBlankParameters, django_filters.FilterSet):
+    """A unit's kind, and its parent by id (core.api.IdFilter: 0 or less answers 400, an unknown
+    id matches nothing)."""
+
+    kind = django_filters.ChoiceFilter(choices=UnitKind.choices)
+    parent = IdFilter(field_name="parent_id")
+
+    class Meta:
+        model = Unit
+        fields = ["kind", "parent"]
+
+
 @extend_schema_view(
     list=extend_schema(summary="Units", responses={200: UnitSerializer(many=True), **error_responses(400, 401, 404)}),
     retrieve=extend_schema(summary="One unit", responses={200: UnitSerializer, **error_responses(401, 404)}),
@@ -96,7 +111,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     """KI's units, with their responsible managers. Every logged-in user sees all of them, as in the portal."""
 
     serializer_class = UnitSerializer
-    filterset_fields = ["kind", "parent"]
+    filterset_class = UnitApiFilter
 
     def get_queryset(self):
         return selectors.unit_list(user=self.request.user)

@@ -10,7 +10,9 @@ class OrgConfig(AppConfig):
         from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_login_failed
 
-        from org import logins
+        from org import logins, search
+
+        search.register()  # units and people in the search across everything (core.search)
 
         # After axes' own receivers (axes comes first in INSTALLED_APPS): they count the failure.
         user_login_failed.connect(logins.login_failed_record, dispatch_uid="org.logins.failed")

@@ -15,6 +15,7 @@ class RecordsConfig(AppConfig):
             impostor_rules,
             registers,
             rules,
+            search,
             todo,
             views_impostors,
             views_moderation,
@@ -27,3 +28,4 @@ class RecordsConfig(AppConfig):
         registers.setup()
         extensions.directory_answer_panels.append(views_impostors.impostor_answer_panel)
         extensions.directory_check_fields.append(views_impostors.impostor_check_fields)
+        search.register()  # records in the search across everything (issue 14, core.search)

@@ -12,6 +12,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import ID_SCHEMA, MAX_ID
 from org.api import error_responses
 from org.models import Unit
 from reports import verdict as verdicts
@@ -96,7 +97,7 @@ class ComplianceReportSerializer(serializers.Serializer):
 
 
 class ComplianceQuery(forms.Form):
-    unit = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    unit = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     start = forms.DateField(input_formats=["%Y-%m-%d"])
     end = forms.DateField(input_formats=["%Y-%m-%d"])
 
@@ -113,7 +114,7 @@ class ComplianceView(APIView):
     @extend_schema(
         operation_id="compliance_report",
         parameters=[
-            OpenApiParameter("unit", int, description="Unit id; leave out for all of KI (comms and auditors)."),
+            OpenApiParameter("unit", ID_SCHEMA, description="Unit id; leave out for all of KI (comms and auditors)."),
             OpenApiParameter("start", datetime.date, required=True, description="First day (YYYY-MM-DD)."),
             OpenApiParameter("end", datetime.date, required=True, description="Last day, inclusive."),
         ],

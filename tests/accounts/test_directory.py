@@ -453,7 +453,7 @@ def test_platform_filter_and_combined_filters(client, spread):
     assert sorted(listed_names(client, platform="instagram")) == ["KI Kardiologi", "Karolinska Institutet"]
     assert listed_names(client, platform="facebook", unit=spread["meds"].pk, q="kardio") == ["KI Kardiologi"]
     payload = client.get(LIST_JSON, {"platform": "facebook", "unit": spread["meds"].pk, "q": "kardio"}).json()
-    assert payload["filters"] == {"q": "kardio", "unit": spread["meds"].pk, "platform": "facebook"}
+    assert payload["filters"] == {"q": "kardio", "unit": spread["meds"].pk, "platform": "facebook", "since": None}
 
 
 def test_filters_offer_only_units_and_platforms_of_the_directory(client, spread):

@@ -1,0 +1,102 @@
+"""Search across everything the user may see (issue 14): one box in the header, one results page
+(/search/, core.views_search) grouped by kind. core knows no domain: each app registers the kinds
+it owns in its AppConfig.ready() (accounts: accounts; org: units and people; records: questions,
+removed posts, blocks and records requests), as the other hooks of core.hooks do.
+
+A kind's `find(user, words)` returns a queryset already scoped to the user by the app's own
+selectors (permissions in the query, never after), with a total order for paging, or None when
+the user may not search that kind at all (the People pages' people, the records requests).
+
+`text_search` is the one match every kind uses:
+- PostgreSQL: full-text search of the "text" columns with the Swedish and the English
+  configurations, OR'ed, each word a prefix ("forskn" finds "forskningen"); served by the GIN
+  expression indexes of the apps' `*_search_indexes` migrations, which index exactly the
+  expression SearchVector writes, to_tsvector('<config>'::regconfig, COALESCE(a, '') || ' ' || …).
+  "Fragment" columns (handles, addresses, visitors' names) match anywhere by icontains, served by
+  trigram indexes.
+- SQLite (the zero-setup run): every column by icontains, which finds the same rows on the test
+  data.
+Every word must match (AND), at most five words are used, and fewer than two characters find
+nothing.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connections
+from django.db.models import Q
+
+MAX_WORDS = 5
+MIN_LENGTH = 2
+CONFIGS = ("swedish", "english")
+
+
+def search_words(query: str) -> list[str]:
+    """The words searched for: none for a query shorter than two characters, else the first five."""
+    query = (query or "").strip()
+    if len(query) < MIN_LENGTH:
+        return []
+    return query.split()[:MAX_WORDS]
+
+
+def _prefix_term(word: str) -> str:
+    """The word as a tsquery prefix term ('forskn':*), only its letters and digits (so no input
+    can break the tsquery syntax); "" when nothing is left."""
+    term = re.sub(r"\W", "", word)
+    return f"'{term}':*" if term else ""
+
+
+def _any_icontains(fields, word) -> Q:
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__icontains": word})
+    return condition
+
+
+def text_search(queryset, words, *, text=(), fragments=(), also: Callable | None = None):
+    """The rows of `queryset` matching every word: in the `text` columns by full-text search
+    (PostgreSQL) or icontains (elsewhere), in the `fragment` columns by icontains; `also(word)`
+    may add a condition of the caller's own (an account's number)."""
+    if not words:
+        return queryset.none()
+    postgres = connections[queryset.db].vendor == "postgresql"
+    if postgres and text:
+        queryset = queryset.alias(**{f"_search_{config}": SearchVector(*text, config=config) for config in CONFIGS})
+    for word in words:
+        condition = _any_icontains(fragments if postgres else (*text, *fragments), word)
+        term = _prefix_term(word)
+        if postgres and text and term:
+            for config in CONFIGS:
+                condition |= Q(**{f"_search_{config}": SearchQuery(term, config=config, search_type="raw")})
+        if also is not None:
+            condition |= also(word)
+        if not condition:
+            return queryset.none()
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+@dataclass(frozen=True)
+class SearchKind:
+    """One group of the results page: `key` names it in the URL (?kind=), `title` heads it,
+    `find(user, words)` gives the user's matching rows or None, `template` renders one row (the
+    row is `item` in its context) and `order` places the group on the page."""
+
+    key: str
+    title: str
+    find: Callable
+    template: str
+    order: int
+
+
+kinds: dict[str, SearchKind] = {}
+
+
+def register(kind: SearchKind) -> None:
+    kinds[kind.key] = kind  # by key: registering twice (a reloaded app) keeps one
+
+
+def ordered_kinds() -> list[SearchKind]:
+    return sorted(kinds.values(), key=lambda kind: (kind.order, kind.key))
