@@ -94,3 +94,10 @@ class SnapshotKind(models.TextChoices):
 
 # Kinds that count as the half-yearly start-page screenshot (REC-5).
 START_PAGE_KINDS = frozenset({SnapshotKind.START_PAGE, SnapshotKind.BEFORE_CHANGE, SnapshotKind.FINAL_PAGE})
+
+
+class ReportStatus(models.TextChoices):
+    """An accessibility problem reported about the portal itself (DOS-lagen, issue 15)."""
+
+    OPEN = "open", _("Open")
+    ANSWERED = "answered", _("Answered")

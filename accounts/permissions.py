@@ -114,3 +114,13 @@ def can_see_whole_history(user, account: SocialAccount) -> bool:
     """See every event of the account's audit trail, evidence included (accounts.history): those
     who may see its evidence. Everyone else who sees the account sees its lifecycle events only."""
     return can_see_snapshots(user, account)
+
+
+def can_see_accessibility_reports(user) -> bool:
+    """The reports about the portal's own accessibility (issue 15): comms handle them, auditors read."""
+    return roles.sees_everything(user)
+
+
+def can_answer_accessibility_reports(user) -> bool:
+    """Only the communications department marks a report answered; auditors read, never write."""
+    return roles.is_comms(user)

@@ -6,7 +6,8 @@ as a form error (ServiceFormMixin) or as a message on the page the action return
 """
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.templatetags.static import static
 from django.views import View
 
 from core.exceptions import ApplicationError, NotAllowed
@@ -77,3 +78,9 @@ class ServiceActionView(View):
 
     def get_redirect_url(self) -> str:
         raise NotImplementedError
+
+
+def favicon(request):
+    """/favicon.ico, which browsers ask for by themselves (a JSON or PDF response has no <link
+    rel="icon">): the static icon, so that no first load logs a 404 (issue 15)."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))

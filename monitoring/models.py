@@ -173,6 +173,14 @@ class Finding(BaseModel):
     def is_open(self) -> bool:
         return self.resolved_at is None
 
+    @property
+    def rule_title(self) -> str:
+        """The rule's translated title, for people (the ID is for machines; issue 15)."""
+        from monitoring.rules import RULES  # the catalogue imports this module
+
+        rule = RULES.get(self.rule)
+        return str(rule.title) if rule else self.rule
+
 
 class RuleEvaluation(models.Model):
     """When the compliance sweep last evaluated a rule (one row per rule). Written in the same
