@@ -25,6 +25,7 @@ def test_the_production_rates_are_the_documented_defaults():
         "ping": "30/min",
         "people-search": "120/min",
         "password-reset": "5/hour",
+        "accessibility-report": "10/hour",
     }
 
 
