@@ -27,6 +27,10 @@ def focused(page) -> dict | None:
 
 def assert_focus_visible(page, where: str = "") -> dict:
     info = focused(page)
+    if info is not None and not info["drawn"]:
+        # Bootstrap fades the focus ring in (a 0.15 s transition): read it again once it is drawn.
+        page.wait_for_timeout(300)
+        info = focused(page)
     assert info is not None, f"{where}: nothing has the focus"
     assert info["shown"] and info["drawn"], f"{where}: the focus on {info['what']} is not visible"
     return info
@@ -36,11 +40,21 @@ def has_focus(locator) -> bool:
     return locator.evaluate("el => el === document.activeElement")
 
 
-def tab_to(page, locator, *, backwards: bool = False, stops: list | None = None) -> int:
-    """Press Tab (Shift+Tab with ``backwards``) until ``locator`` has the focus; every element the
-    focus passes must show it. Returns the number of key presses; ``stops`` collects what was
-    focused, for the test's record."""
+# Whether the element comes before the focused one in the page (then Shift+Tab reaches it).
+BEFORE_FOCUS = """el => {
+  const focus = document.activeElement;
+  if (!focus || focus === document.body) return false;
+  return !!(focus.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING);
+}"""
+
+
+def tab_to(page, locator, *, backwards: bool | None = None, stops: list | None = None) -> int:
+    """Press Tab, or Shift+Tab when ``locator`` comes before the focus (or with ``backwards``),
+    until ``locator`` has the focus; every element the focus passes must show it. Returns the
+    number of key presses; ``stops`` collects what was focused, for the test's record."""
     locator.wait_for(state="attached")
+    if backwards is None:
+        backwards = locator.evaluate(BEFORE_FOCUS)
     key = "Shift+Tab" if backwards else "Tab"
     for presses in range(1, MAX_STOPS + 1):
         page.keyboard.press(key)

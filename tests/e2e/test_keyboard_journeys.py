@@ -68,11 +68,13 @@ def todo_link(page, section_heading, name):
 
 
 def decide_with_keyboard(page, action, outcome_label):
-    """Tab into the decision form's radio group, arrow to the outcome, Tab to the button, Enter."""
+    """Tab into the decision form's radio group, arrow to the outcome (Space), Tab to the button,
+    Enter."""
     form = page.locator(f"main form[action$='/{action}/']")
     radios = form.get_by_role("radio")
     tab_to(page, radios.first)
     arrow_to(page, form.get_by_label(outcome_label), key="ArrowDown")
+    page.keyboard.press("Space")  # the arrows check the radio they reach; the first needs Space
     expect(form.get_by_label(outcome_label)).to_be_checked()
     tab_to(page, form.get_by_role("button", name=text("Registrera beslut", "Record decision")))
     press(page)
