@@ -176,10 +176,9 @@ class Finding(BaseModel):
     @property
     def rule_title(self) -> str:
         """The rule's translated title, for people (the ID is for machines; issue 15)."""
-        from monitoring.rules import RULES  # the catalogue imports this module
+        from monitoring.rules import rule_title  # the catalogue imports this module
 
-        rule = RULES.get(self.rule)
-        return str(rule.title) if rule else self.rule
+        return rule_title(self.rule)
 
 
 class RuleEvaluation(models.Model):

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from core import charts
+from monitoring.rules import rule_title
 from org.models import Unit
 from reports import permissions, registry, writers
 from reports.choices import ExportFormat
@@ -111,13 +112,16 @@ def pdf_context(report: ComplianceReport, rows: list[dict]) -> dict:
         "totals": report.totals,
         "unit_groups": [(title, [unit_figures[key] for key in keys]) for title, keys in UNIT_GROUPS],
         "groups": [(title, [figures[key] for key in keys]) for title, keys in GROUPS],
-        "by_rule": by_rule,
+        # With each rule's translated title: people read the title, the ID is secondary (issue 15).
+        "by_rule": [(rule, clauses, n, rule_title(rule)) for rule, clauses, n in by_rule],
         "weeks": weeks,
         "coverage_chart": charts.column_chart(
             [(monday.strftime("%d/%m"), share) for monday, share in weeks],
             title=str(_("Monitoring coverage per week (MON-1, MON-2)")),
         ),
-        "rules_chart": charts.bar_chart([(rule, n) for rule, _c, n in by_rule], title=str(_("Open findings by rule"))),
+        "rules_chart": charts.bar_chart(
+            [(rule_title(rule), n) for rule, _c, n in by_rule], title=str(_("Open findings by rule"))
+        ),
         "units_chart": charts.bar_chart(
             [(u["unit"], u["findings_open"]) for u in units[:20]], title=str(_("Open findings by unit"))
         ),

@@ -3,8 +3,8 @@ portal's own accessibility: DOS-lagen 2018:1937 and ACC-1/ACC-2, issue 15).
 
 Each role (a visitor who is not logged in, the owner, the manager, comms, the auditor) is logged
 in, and the crawl visits every page its navigation and footer link to, then one page of each kind
-those pages link to (an account, its monitoring, its records pages, a unit, a person, a request,
-…): "one of each kind" is the link's path with its numbers replaced, so that forty accounts are
+those pages link to (an account, a unit, a person, a request, …), and one of each kind those link
+to (the account's history, monitoring, screenshots and records pages, …): "one of each kind" is the link's path with its numbers replaced, so that forty accounts are
 one kind. Downloads, the API's JSON, the admin and logging out are left out. Each page is checked
 in Swedish and in English, and every page answers 200 (a page never shows a link its user
 cannot follow)."""
@@ -25,12 +25,13 @@ pytestmark = pytest.mark.e2e
 
 # Not pages to check: leaving, switching language, downloads and machine-readable answers.
 SKIP = re.compile(
-    r"^/(logout|i18n|admin|health|saml2|oidc)/|^/api/v1/(?!docs/$)|\.(csv|json|xlsx|pdf|png|jpe?g|txt|ics|zip)$"
-    r"|/(download|export|file|document|record\.pdf|ping)/?",
+    r"^/(logout|i18n|admin|health|saml2|oidc|__bench__|ping)/|^/api/v1/(?!docs/$)"
+    r"|\.(csv|json|xlsx|pdf|png|jpe?g|txt|ics|zip)$|/(download|file|document|pdf|bundle|audit-trail)/$",
 )
 LINKS = """(root) => [...root.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))"""
-# How many pages of one kind the crawl opens at most at its second level, for one role.
-MAX_PAGES = 60
+# The crawl's depth (the navigation is level 1) and the most pages it checks for one role.
+LEVELS = 3
+MAX_PAGES = 110
 
 
 def kind(path: str) -> str:
@@ -51,20 +52,24 @@ def local_paths(page, selector: str, base: str) -> list[str]:
 
 
 def crawl(page, base: str) -> list[str]:
-    """The paths to check for the logged-in page's user: the navigation's and footer's links, then
-    one page of each kind linked from the main area of those."""
+    """The paths to check for the logged-in page's user: the navigation's and footer's links, then,
+    level by level, one page of each kind linked from the main area of the pages before."""
     page.goto(base + "/accessibility/")
-    first = list(dict.fromkeys(local_paths(page, "header nav, footer", base)))
-    seen_kinds = {kind(p) for p in first}
-    second = []
-    for path in first:
-        response = page.goto(base + path)
-        assert response.status == 200, f"{path}: {response.status}"
-        for link in local_paths(page, "main", base):
-            if kind(link) not in seen_kinds and len(second) < MAX_PAGES:
-                seen_kinds.add(kind(link))
-                second.append(link)
-    return first + second
+    level = list(dict.fromkeys(local_paths(page, "header nav, footer", base)))
+    seen_kinds = {kind(p) for p in level}
+    paths = list(level)
+    for _depth in range(LEVELS - 1):
+        found = []
+        for path in level:
+            response = page.goto(base + path)
+            assert response.status == 200, f"{path}: {response.status}"
+            for link in local_paths(page, "main", base):
+                if kind(link) not in seen_kinds and len(paths) + len(found) < MAX_PAGES:
+                    seen_kinds.add(kind(link))
+                    found.append(link)
+        paths += found
+        level = found
+    return paths
 
 
 @pytest.mark.parametrize("username", ["anonymous", "owner", "manager", "comms", "auditor"])

@@ -206,3 +206,20 @@ def test_screen_and_pdf_groups_show_every_figure_once():
     assert sorted(shown) == sorted(f.key for f in FIGURES if f.key not in {"account", "url"})
     unit_shown = [key for _title, keys in UNIT_GROUPS for key in keys]
     assert sorted(unit_shown) == sorted(f.key for f in UNIT_FIGURES if f.key != "unit")
+
+
+def test_findings_by_rule_are_named_in_words(data):
+    """Issue 15: the report's "open findings by rule" reads the rule's translated title (the ID
+    beside it), in the table and the chart."""
+    from django.utils import translation
+
+    from monitoring.rules import RULES
+    from reports.report_files import pdf_context
+
+    rep = report(data, MARCH)
+    with translation.override("sv"):
+        context = pdf_context(rep, [])
+        title = str(RULES["missed-monitoring"].title)
+    assert title != "A day passed without monitoring"
+    assert context["by_rule"] == [("missed-monitoring", "MON-1, MON-2", 1, title)]
+    assert title[:39] in str(context["rules_chart"])
