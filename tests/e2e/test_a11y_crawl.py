@@ -5,9 +5,9 @@ Each role (a visitor who is not logged in, the owner, the manager, comms, the au
 in, and the crawl visits every page its navigation and footer link to, then one page of each kind
 those pages link to (an account, a unit, a person, a request, …), and one of each kind those link
 to (the account's history, monitoring, screenshots and records pages, …). "One of each kind": the
-link's path with its numbers replaced, so that forty accounts are one kind. Downloads, the API's JSON, the admin and logging out are left out. Each page is checked
-in Swedish and in English, and every page answers 200 (a page never shows a link its user
-cannot follow)."""
+link's path with its numbers replaced, so that forty accounts are one kind. Downloads, the API's
+JSON, the admin and logging out are left out. Each page is checked in Swedish and in English, and
+every page answers 200 (a page never shows a link its user cannot follow)."""
 
 import re
 from urllib.parse import urlsplit
