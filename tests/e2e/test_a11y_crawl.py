@@ -95,6 +95,7 @@ def test_every_page_has_no_wcag_violation_in_either_language(demo, browser, user
                     page.locator(".swagger-ui .info").wait_for()
                 assert page.locator("html").get_attribute("lang") == language, path
                 problems += wcag_problems(axe, page, f"{username} {language} {path}")
+        print(f"\n{username}: {len(paths)} pages, each in sv and en")
         assert problems == [], f"{len(paths)} pages; " + "\n".join(problems)
     finally:
         context.close()
