@@ -119,7 +119,7 @@ def test_follow_up_blocks_findings_and_approval(data, english):
     assert (c["follow_up"], c["follow_up_current"]) == (datetime.date(2025, 12, 1), "yes")
     assert (a["findings_opened"], a["findings_resolved"], a["findings_open"]) == (1, 1, 0)
     assert (c["findings_opened"], c["findings_resolved"], c["findings_open"]) == (0, 0, 1)
-    assert c["open_rules"] == "missed-monitoring (MON-1, MON-2)"
+    assert c["open_rules"] == "A day passed without monitoring (MON-1, MON-2; missed-monitoring)"  # issue 15
     assert a["approval"] == "Communications department's sign-off, 2026-02-27, Kim Komm, KI 2026-123"
     assert c["approval"].startswith("Retroactive approval of an existing account, 2025-06-10")
     assert c["blocks_in_force"] == 0
