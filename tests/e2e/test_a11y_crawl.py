@@ -76,11 +76,15 @@ def crawl(page, base: str) -> list[str]:
 def test_every_page_has_no_wcag_violation_in_either_language(demo, browser, username):
     """ACC-1/ACC-2 (the portal itself): axe-core (wcag2a, wcag2aa, wcag21a, wcag21aa) reports 0
     violations on every page a role reaches from its navigation, and one page of each kind linked
-    from there, in Swedish and in English; each of those pages answers 200."""
+    from there, in Swedish and in English; each of those pages answers 200, loads nothing that
+    fails (no 404 for a favicon, a stylesheet or a script) and names a favicon that exists."""
     axe = axe_module.Axe()
     context = new_context(browser)
+    failed = []  # every request of the pages' first loads that failed: stylesheets, scripts, icons
+    icons = set()
     try:
         page = context.new_page()
+        page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         if username != "anonymous":
             login(page, demo, username, settings.DEMO_PASSWORD)
         paths = crawl(page, demo.url)
@@ -95,7 +99,11 @@ def test_every_page_has_no_wcag_violation_in_either_language(demo, browser, user
                     page.locator(".swagger-ui .info").wait_for()
                 assert page.locator("html").get_attribute("lang") == language, path
                 problems += wcag_problems(axe, page, f"{username} {language} {path}")
+                icons.update(page.eval_on_selector_all("link[rel=icon]", "ls => ls.map(l => l.href)"))
         print(f"\n{username}: {len(paths)} pages, each in sv and en")
         assert problems == [], f"{len(paths)} pages; " + "\n".join(problems)
+        # Issue 15: every page names a favicon, and it (like everything else the pages load) is there.
+        assert icons and all(context.request.get(icon).status == 200 for icon in icons), icons
+        assert failed == [], failed
     finally:
         context.close()
