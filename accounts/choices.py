@@ -118,3 +118,10 @@ class PlatformRole(models.TextChoices):
     MODERATOR = "moderator", _("Moderator (answers and moderates comments)")
     ANALYST = "analyst", _("Analyst (reads statistics)")
     ADVERTISER = "advertiser", _("Advertiser")
+
+
+class ReportStatus(models.TextChoices):
+    """An accessibility problem reported about the portal itself (DOS-lagen, issue 15)."""
+
+    OPEN = "open", _("Open")
+    ANSWERED = "answered", _("Answered")

@@ -58,6 +58,7 @@ EVIDENCE_ACTIONS = frozenset(
         "retention.set",  # WEED-2
         "weeding.decide",  # WEED-1
         "admin.",
+        "accessibility_report.",  # reports about the portal itself (issue 15), never an account's
         "export.",
         "unit.",
         "platform.",  # the platform catalogue (issue 14), never an account's

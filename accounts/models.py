@@ -4,7 +4,16 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import AccountStatus, Classification, HandoverStatus, Origin, Role, SenderCheck, SnapshotKind
+from accounts.choices import (
+    AccountStatus,
+    Classification,
+    HandoverStatus,
+    Origin,
+    ReportStatus,
+    Role,
+    SenderCheck,
+    SnapshotKind,
+)
 from accounts.querysets import AssignmentQuerySet, PlatformQuerySet, SocialAccountQuerySet
 from org.models import BaseModel
 
@@ -397,6 +406,39 @@ class Snapshot(BaseModel):
 
     def __str__(self):
         return f"{self.account}: {self.get_kind_display()} {self.taken_on}"
+
+
+class AccessibilityReport(BaseModel):
+    """A problem with the portal's own accessibility, reported by anyone through the form of the
+    accessibility statement (DOS-lagen 2018:1937, issue 15): the communications department is
+    told by e-mail and marks it answered, with what they did."""
+
+    message = models.TextField(_("what is the problem"), max_length=4000)
+    page_url = models.CharField(_("page"), max_length=500, blank=True)
+    name = models.CharField(_("your name"), max_length=200, blank=True)
+    email = models.EmailField(_("your e-mail address"), blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=ReportStatus, default=ReportStatus.OPEN)
+    answer = models.TextField(_("answer"), max_length=4000, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("accessibility report")
+        verbose_name_plural = _("accessibility reports")
+        ordering = ["-created_at", "-id"]
+        # The comms list: open reports first, newest first (accounts.accessibility.report_list).
+        indexes = [models.Index(fields=["-status", "-created_at", "-id"], name="accounts_a11y_report_list")]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ReportStatus.values), name="accounts_a11y_report_status"),
+        ]
+
+    def __str__(self):
+        return _("Accessibility report %(number)s") % {"number": self.pk}
 
 
 # Publishers, access reviews and collaboration partners (issue 15) live in their own module.

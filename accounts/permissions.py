@@ -154,3 +154,13 @@ def can_see_platforms(user) -> bool:
 def can_edit_platforms(user) -> bool:
     """Add and change platforms and their address rules (issue 14): the communications department."""
     return roles.is_comms(user)
+
+
+def can_see_accessibility_reports(user) -> bool:
+    """The reports about the portal's own accessibility (issue 15): comms handle them, auditors read."""
+    return roles.sees_everything(user)
+
+
+def can_answer_accessibility_reports(user) -> bool:
+    """Only the communications department marks a report answered; auditors read, never write."""
+    return roles.is_comms(user)

@@ -4,6 +4,8 @@
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {
+    "accessibility_report.submit": _("Accessibility problem reported"),
+    "accessibility_report.answer": _("Accessibility report answered"),
     "account.create": _("Account registered"),
     "account.update": _("Account changed"),
     "account.status": _("Status changed"),

@@ -6,7 +6,8 @@ as a form error (ServiceFormMixin) or as a message on the page the action return
 """
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
+from django.templatetags.static import static
 from django.utils.translation import gettext
 from django.views import View, defaults
 
@@ -86,3 +87,9 @@ def page_not_found(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": gettext("Not found.")}, status=404, json_dumps_params={"ensure_ascii": False})
     return defaults.page_not_found(request, exception)
+
+
+def favicon(request):
+    """/favicon.ico, which browsers ask for by themselves (a JSON or PDF response has no <link
+    rel="icon">): the static icon, so that no first load logs a 404 (issue 15)."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))

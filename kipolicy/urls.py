@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from core.views import favicon
 from core.views_search import SearchView
 from org.logins_local import LoginView
 from org.views_profile import ProfileView
@@ -29,6 +30,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("directory/", include("accounts.directory_urls")),
     path("webhooks/", include("notifications.urls_webhooks")),
+    path("accessibility/", include("accounts.accessibility_urls")),
+    path("favicon.ico", favicon),
     path("api/v1/", include("kipolicy.api")),
     path("profile/", ProfileView.as_view(), name="profile"),
     path("profile/api-tokens/", include("org.urls_tokens")),

@@ -264,6 +264,13 @@ class Finding(BaseModel):
     def is_open(self) -> bool:
         return self.resolved_at is None
 
+    @property
+    def rule_title(self) -> str:
+        """The rule's translated title, for people (the ID is for machines; issue 15)."""
+        from monitoring.rules import rule_title  # the catalogue imports this module
+
+        return rule_title(self.rule)
+
 
 class RuleEvaluation(models.Model):
     """When the compliance sweep last evaluated a rule (one row per rule). Written in the same

@@ -41,6 +41,13 @@ def register(rule: Rule) -> Rule:
     return rule
 
 
+def rule_title(rule_id: str) -> str:
+    """The rule's title in the active language, for people; its ID if it is not in the catalogue
+    (a rule since removed). The ID stays a secondary detail on the pages (issue 15)."""
+    rule = RULES.get(rule_id)
+    return str(rule.title) if rule else rule_id
+
+
 def governed():
     """The accounts the rules apply to: active ones (they exist on their platform and are KI's)."""
     return SocialAccount.objects.filter(status=AccountStatus.ACTIVE)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import SocialAccount
 from core.pagination import page_of
-from monitoring.choices import RunStatus
+from monitoring.choices import RunStatus, Severity
 from monitoring.models import CheckIn, CheckRun, Cover, Finding, PingKey
 from monitoring.rules import RULES
 from monitoring.services import MONITORED_STATUSES, SWEEP_JOB, kept_or_covered_by
@@ -28,6 +28,7 @@ class OpenFinding:
         self.title = rule.title if rule else finding.rule
         self.clauses = rule.clauses if rule else ""
         self.severity = rule.severity if rule else ""
+        self.severity_label = Severity(rule.severity).label if rule else ""
         self.fix = rule.fix if rule else ""
         self.opened_at = finding.opened_at
 

@@ -286,7 +286,7 @@ class ComplianceOverviewView(LoginRequiredMixin, TemplateView):
             title=_("Monitoring coverage per week (MON-1, MON-2)"),
         )
         context["rules_chart"] = charts.bar_chart(
-            [(rule.id, n) for rule, n in context["rules"]], title=_("Open findings by rule")
+            [(str(rule.title), n) for rule, n in context["rules"]], title=_("Open findings by rule")
         )
         context["units_chart"] = charts.bar_chart(
             [(row["account__unit__name"], row["n"]) for row in context["by_unit"][:15]],

@@ -366,9 +366,9 @@ def finding_figures(findings: list, period: Period) -> tuple[dict, list[str]]:
         "findings_opened": opened,
         "findings_resolved": resolved,
         "findings_open": len(open_rules),
-        # By the rule's translated name, with its ID and clauses as the secondary detail (issue 16).
+        # The rule in words, then its clauses and ID (issue 15: people read titles, not IDs).
         "open_rules": "; ".join(
-            f"{RULES[rule].title} ({rule}, {RULES[rule].clauses})" if rule in RULES else rule for rule in open_rules
+            f"{RULES[rule].title} ({RULES[rule].clauses}; {rule})" if rule in RULES else rule for rule in open_rules
         ),
     }
     return figures, open_rules

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import charts
 from core.pdf import archival_pdf
-from monitoring.rules import RULES
+from monitoring.rules import rule_title
 from org.models import Unit
 from reports import permissions, registry, writers
 from reports.choices import ExportFormat
@@ -176,15 +176,15 @@ def pdf_context(report: ComplianceReport, rows: list[dict]) -> dict:
         "totals": report.totals,
         "unit_groups": [(title, [unit_figures[key] for key in keys]) for title, keys in UNIT_GROUPS],
         "groups": [(title, [figures[key] for key in keys]) for title, keys in GROUPS],
-        "by_rule": by_rule,
+        # With each rule's translated title: people read the title, the ID is secondary (issue 15).
+        "by_rule": [(rule, clauses, n, rule_title(rule)) for rule, clauses, n in by_rule],
         "weeks": weeks,
         "coverage_chart": charts.column_chart(
             [(monday.strftime("%d/%m"), share) for monday, share in weeks],
             title=str(_("Monitoring coverage per week (MON-1, MON-2)")),
         ),
         "rules_chart": charts.bar_chart(
-            [(str(RULES[rule].title) if rule in RULES else rule, n) for rule, _c, n in by_rule],
-            title=str(_("Open findings by rule")),
+            [(rule_title(rule), n) for rule, _c, n in by_rule], title=str(_("Open findings by rule"))
         ),
         "units_chart": charts.bar_chart(
             [(u["unit"], u["findings_open"]) for u in units[:20]], title=str(_("Open findings by unit"))

@@ -11,7 +11,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from monitoring.rules import RULES
+from monitoring.rules import rule_title as rule_title_of
 
 register = template.Library()
 
@@ -60,8 +60,7 @@ def signed(value, kind):
 @register.filter
 def rule_title(rule_id):
     """A rule by its translated name (the ID is shown beside it as a secondary detail)."""
-    rule = RULES.get(rule_id)
-    return rule.title if rule else rule_id
+    return rule_title_of(rule_id)
 
 
 @register.filter

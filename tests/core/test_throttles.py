@@ -26,6 +26,7 @@ def test_the_production_rates_are_the_documented_defaults():
         "people-search": "120/min",
         "password-reset": "5/hour",
         "impostor-report": "10/hour",
+        "accessibility-report": "10/hour",
     }
 
 

@@ -36,3 +36,18 @@ def page_problems(axe, page, where) -> list[str]:
     problems = [describe(where, v) for v in serious_violations(axe.run(page))]
     problems.extend(f"{where}: dangling {ref}" for ref in page.evaluate(DANGLING_ARIA_REFERENCES))
     return problems
+
+
+# The WCAG 2.1 A and AA rules of axe-core (ACC-1/ACC-2 for the portal itself, issue 15).
+WCAG21_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+
+
+def wcag_problems(axe, page, where) -> list[str]:
+    """Every WCAG 2.1 A/AA violation axe finds on the open page, whatever its impact, and its
+    dangling ARIA references, one line each."""
+    problems = [describe(where, v) for v in axe.run(page, options=WCAG21_AA).response["violations"]]
+    problems.extend(f"{where}: dangling {ref}" for ref in page.evaluate(DANGLING_ARIA_REFERENCES))
+    return problems

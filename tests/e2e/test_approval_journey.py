@@ -155,6 +155,7 @@ def decide(page, action, outcome, comment=""):
 def request_form_page(page, live_server):
     """Open "Request an account" from the main navigation."""
     page.goto(live_server.url + reverse("accounts:inventory"))
+    page.locator("header nav").get_by_role("button", name=text("Konton", "Accounts")).click()  # the group
     page.locator("header nav").get_by_role("link", name=text("Begär ett konto", "Request an account")).click()
     expect(page).to_have_url(live_server.url + reverse("approvals:request-create"))
     expect(page.get_by_role("heading", level=1)).to_be_visible()

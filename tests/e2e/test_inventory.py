@@ -182,6 +182,7 @@ def test_my_accounts_detail_and_hidden_account(demo, page):
     deputy = User.objects.get(username="deputy")
     mine = list(SocialAccount.objects.held_by(owner).order_by("name", "id"))
 
+    page.locator("header nav #nav-accounts").click()  # the "Accounts" group of the navigation
     page.locator(f'header nav a[href="{reverse("accounts:mine")}"]').click()
     expect(page).to_have_url(url(demo, "accounts:mine"))
     expect(heading(page)).to_be_visible()

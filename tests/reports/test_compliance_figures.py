@@ -119,7 +119,7 @@ def test_follow_up_blocks_findings_and_approval(data, english):
     assert (c["follow_up"], c["follow_up_current"]) == (datetime.date(2025, 12, 1), "yes")
     assert (a["findings_opened"], a["findings_resolved"], a["findings_open"]) == (1, 1, 0)
     assert (c["findings_opened"], c["findings_resolved"], c["findings_open"]) == (0, 0, 1)
-    assert c["open_rules"] == "A day passed without monitoring (missed-monitoring, MON-1, MON-2)"
+    assert c["open_rules"] == "A day passed without monitoring (MON-1, MON-2; missed-monitoring)"  # issue 15
     assert a["approval"] == "Communications department's sign-off, 2026-02-27, Kim Komm, KI 2026-123"
     assert c["approval"].startswith("Retroactive approval of an existing account, 2025-06-10")
     assert c["blocks_in_force"] == 0
@@ -206,3 +206,20 @@ def test_screen_and_pdf_groups_show_every_figure_once():
     assert sorted(shown) == sorted(f.key for f in FIGURES if f.key not in {"account", "url"})
     unit_shown = [key for _title, keys in UNIT_GROUPS for key in keys]
     assert sorted(unit_shown) == sorted(f.key for f in UNIT_FIGURES if f.key != "unit")
+
+
+def test_findings_by_rule_are_named_in_words(data):
+    """Issue 15: the report's "open findings by rule" reads the rule's translated title (the ID
+    beside it), in the table and the chart."""
+    from django.utils import translation
+
+    from monitoring.rules import RULES
+    from reports.report_files import pdf_context
+
+    rep = report(data, MARCH)
+    with translation.override("sv"):
+        context = pdf_context(rep, [])
+        title = str(RULES["missed-monitoring"].title)
+    assert title != "A day passed without monitoring"
+    assert context["by_rule"] == [("missed-monitoring", "MON-1, MON-2", 1, title)]
+    assert title[:39] in str(context["rules_chart"])

@@ -14,6 +14,7 @@ from accounts.choices import AccountStatus
 from accounts.models import SocialAccount
 from demo.builders import (
     access,
+    accessibility,
     accounts,
     approvals,
     cover,
@@ -93,4 +94,5 @@ class Command(BaseCommand):
         records.build_records(people, now)
         access.build_access(people, now)
         impostors.build_impostor_cases(people, now)
+        accessibility.build_accessibility_reports(people)
         monitoring.build_findings(now)
