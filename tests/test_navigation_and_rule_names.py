@@ -60,8 +60,10 @@ def groups_shown(client) -> set[str]:
 @pytest.mark.parametrize(
     "role, expected",
     [
-        ("owner", {"nav-accounts"}),
-        ("auditor", {"nav-accounts", "nav-records", "nav-followup"}),
+        # Everyone has registers (the records of their own accounts, issue 14).
+        ("owner", {"nav-accounts", "nav-records"}),
+        # Auditors read the platform catalogue, impostor cases and webhooks (issue 14).
+        ("auditor", {"nav-accounts", "nav-records", "nav-followup", "nav-admin"}),
         ("comms", {"nav-accounts", "nav-records", "nav-followup", "nav-admin"}),
     ],
 )
