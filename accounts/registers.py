@@ -31,6 +31,7 @@ from drf_spectacular.utils import extend_schema_field
 from accounts.fields import AccountField
 from accounts.filters import UnitChoiceField, UnitChoiceFilter
 from accounts.models import Platform, SocialAccount
+from core.api import IdFilter, NoBlankParameters
 from core.widgets import DateInput, SearchSelect, Select
 from org.calendar import day_start
 from org.models import Unit
@@ -131,6 +132,18 @@ class RecordFilter(django_filters.FilterSet):
     def on_platform(self, queryset, name, value):
         return self._accounts(queryset, {"platform": value}) if value else queryset
 
+    # The API's id filters (without_sort): the records are the user's already (the register's
+    # selector), so an id of another's account, or of nothing, matches nothing.
+    def in_unit_id(self, queryset, name, value):
+        unit = Unit.objects.filter(pk=value).first()
+        return self.in_unit(queryset, name, unit) if unit else queryset.none()
+
+    def of_account_id(self, queryset, name, value):
+        return self._accounts(queryset, {"pk": value})
+
+    def on_platform_id(self, queryset, name, value):
+        return self._accounts(queryset, {"platform_id": value})
+
     def _bound(self, day: datetime.date, *, end: bool):
         if not self.date_is_datetime:
             return day
@@ -148,8 +161,21 @@ class RecordFilter(django_filters.FilterSet):
 
 def without_sort(filterset_class):
     """The API's FilterSet of a register: its filters without the sort (cursor pagination fixes
-    the API's order, newest first), as accounts.api.AccountApiFilter does for the inventory."""
-    return type(f"{filterset_class.__name__}Api", (filterset_class,), {"sort": None})
+    the API's order, newest first), as accounts.api.AccountApiFilter does for the inventory. As
+    there, unit, account and platform are ids (core.api.IdFilter: a whole number from 1) and one
+    that names nothing the user may use matches nothing; a parameter given empty answers 400
+    (NoBlankParameters): what the OpenAPI schema says (issue 14, the API's contract)."""
+    base = RecordFilter.base_filters
+    return type(
+        f"{filterset_class.__name__}Api",
+        (NoBlankParameters, filterset_class),
+        {
+            "sort": None,
+            "unit": IdFilter(label=base["unit"].label, method="in_unit_id"),
+            "account": IdFilter(label=base["account"].label, method="of_account_id"),
+            "platform": IdFilter(label=base["platform"].label, method="on_platform_id"),
+        },
+    )
 
 
 # --------------------------------------------------------------------------- registers and queues
