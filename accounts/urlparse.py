@@ -17,6 +17,7 @@ so a new platform works at once, without a deploy.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
@@ -112,17 +113,30 @@ class Catalogue:
 CACHE_KEY = "accounts:platform-catalogue:1"
 # A safety net only: every change drops the cached catalogue (catalogue_forget).
 CACHE_SECONDS = 3600
+logger = logging.getLogger(__name__)
 _FIELDS = ("slug", "name", "domains", "builtin_rule", "handle_pattern", "url_template")
 
 
 def catalogue() -> Catalogue:
-    """The platform catalogue from the cache, or from the Platform table (one query)."""
-    rows = cache.get(CACHE_KEY)
+    """The platform catalogue from the cache, or from the Platform table (one query). Without the
+    cache (Redis down) every address is read with the table: the public directory and the forms
+    keep working, one query slower (docs/reliability.md, R3)."""
+    try:
+        rows = cache.get(CACHE_KEY)
+    except Exception:  # noqa: BLE001 - any cache failure: read the table instead
+        logger.warning("platform catalogue: the cache cannot be reached; reading the table", exc_info=True)
+        rows, cached = None, False
+    else:
+        cached = True
     if rows is None:
         from accounts.models import Platform
 
         rows = list(Platform.objects.order_by("pk").values_list(*_FIELDS))
-        cache.set(CACHE_KEY, rows, CACHE_SECONDS)
+        if cached:
+            try:
+                cache.set(CACHE_KEY, rows, CACHE_SECONDS)
+            except Exception:  # noqa: BLE001
+                logger.warning("platform catalogue: not cached, the cache cannot be reached", exc_info=True)
     return Catalogue(
         {
             slug: PlatformRule(slug, name, tuple(domains or ()), builtin, pattern, template)
@@ -132,8 +146,13 @@ def catalogue() -> Catalogue:
 
 
 def catalogue_forget() -> None:
-    """Drop the cached catalogue: the next address is read with the table as it is now."""
-    cache.delete(CACHE_KEY)
+    """Drop the cached catalogue: the next address is read with the table as it is now. If the
+    cache cannot be reached the change is saved all the same; a copy the cache still holds when it
+    returns expires after CACHE_SECONDS (logged as an error, so that operations know)."""
+    try:
+        cache.delete(CACHE_KEY)
+    except Exception:  # noqa: BLE001
+        logger.error("platform catalogue: the cached copy could not be dropped", exc_info=True)
 
 
 # --------------------------------------------------------------------------
