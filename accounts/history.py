@@ -40,6 +40,7 @@ EVIDENCE_ACTIONS = frozenset(
         "handover.assign",  # appointed directly by comms (issue 13), carries the reason
         "handover.cancelled",  # offered to someone who then left KI (issue 13)
         "snapshot.upload",  # SHA-256 of each screenshot (REC-4, REC-5)
+        "capture.",  # automatic start-page captures: SHA-256s, refused addresses (issue 17, REC-5)
         "ping.",  # the ping address made or renewed (MON-1)
         "login.",  # failed and refused logins (about people, never shown on an account's page)
         "follow_up.record",  # PURP-3

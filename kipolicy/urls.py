@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("monitoring.urls")),
     path("", include("accounts.snapshot_urls")),
     path("", include("records.urls")),
+    path("", include("watching.capture_urls")),
     path("reports/", include("reports.urls")),
     path("directory/", include("accounts.directory_urls")),
     path("api/v1/", include("kipolicy.api")),
