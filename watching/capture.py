@@ -142,7 +142,7 @@ def captures_schedule(*, now: datetime.datetime | None = None) -> dict:
         ignore_conflicts=True,
     )
     queued = list(Capture.objects.filter(status=CaptureStatus.QUEUED).order_by("pk").values_list("pk", flat=True))
-    capture_publish(queued)
+    transaction.on_commit(lambda: capture_publish(queued))
     return {"scheduled": len(due), "published": len(queued)}
 
 
@@ -224,7 +224,7 @@ def capture_store(capture: Capture, *, checked, warc: bytes, warc_sha256: str) -
         uploaded_by=capture.requested_by,
         file=ContentFile(checked.content, name=checked.filename),
     )
-    snapshot.full_clean()
+    snapshot.full_clean(exclude=["uploaded_by"])  # no uploader: the portal took it
     snapshot.save()
     with deleted_on_error(snapshot.file.storage, snapshot.file.name):
         capture.warc_sha256, capture.warc_size = warc_sha256, len(warc)
