@@ -150,9 +150,7 @@ def test_the_scheduled_capture_closes_start_page_snapshot_overdue_after_the_swee
     """REC-5, issue 17 "Done when": an account whose start-page screenshot is overdue is chosen by
     the daily schedule, captured, and the next sweep resolves its finding."""
     long_ago = timezone.now() - datetime.timedelta(days=400)
-    account = factories.staffed_account(
-        owner=owner, deputy=deputy, url=site.url("/kiprofile"), activated_at=long_ago
-    )
+    account = factories.staffed_account(owner=owner, deputy=deputy, url=site.url("/kiprofile"), activated_at=long_ago)
     compliance_sweep()
     assert Finding.objects.filter(account=account, rule=RULE, resolved_at__isnull=True).exists()
 
