@@ -58,6 +58,13 @@ def _captured(account) -> Capture:
     return capture.capture_store(queued, checked=checked_upload(io.BytesIO(_png())), warc=warc, warc_sha256=digest)
 
 
+@pytest.fixture
+def client(client):
+    """The pages in English: the locale middleware would otherwise switch to Swedish for the request."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
 # --- asking for a capture -----------------------------------------------------------------------
 
 
@@ -269,3 +276,10 @@ def test_the_warc_is_downloaded_by_those_who_see_the_evidence(client, owner, evi
     assert response.status_code == 200 and response["Content-Type"] == "application/warc"
     assert "attachment" in response["Content-Disposition"] and "no-store" in response["Cache-Control"]
     assert b"".join(response.streaming_content) == done.warc.open("rb").read()
+
+
+def test_the_panel_speaks_swedish_by_default(client, owner, evidence_account):
+    client.defaults.pop("HTTP_ACCEPT_LANGUAGE", None)
+    client.force_login(owner)
+    page = client.get(evidence_account.get_absolute_url()).content.decode()
+    assert "Automatisk bild av startsidan" in page and "Ta bild av startsidan nu" in page
