@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.choices import AccountStatus
 from accounts.models import SocialAccount
-from demo.builders import accounts, approvals, monitoring, notifications, org, records
+from demo.builders import accounts, approvals, captures, monitoring, notifications, org, records
 from org.calendar import local_day
 
 
@@ -78,4 +78,5 @@ class Command(BaseCommand):
         accounts.build_screenshots(active, people["comms"], today)
         org.build_absences(people, today)
         records.build_records(people, now)
+        captures.build_captures(active, today)
         monitoring.build_findings(now)
