@@ -23,7 +23,7 @@ from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
@@ -78,13 +78,17 @@ def capture_request(*, actor, account_id: int) -> Capture:
         raise ApplicationError(_("The account has no profile address to capture."))
     if Capture.objects.filter(account=account, status__in=CAPTURE_OPEN).exists():
         raise ApplicationError(_("A capture of this account is already queued."))
-    capture = Capture.objects.create(
-        account=account,
-        day=local_day(timezone.now()),
-        trigger=CaptureTrigger.ON_DEMAND,
-        requested_by=actor,
-        url=account.url,
-    )
+    try:
+        with transaction.atomic():  # the daily schedule may have queued one meanwhile
+            capture = Capture.objects.create(
+                account=account,
+                day=local_day(timezone.now()),
+                trigger=CaptureTrigger.ON_DEMAND,
+                requested_by=actor,
+                url=account.url,
+            )
+    except IntegrityError:
+        raise ApplicationError(_("A capture of this account is already queued.")) from None
     audit_record(
         actor=actor, target=account, action="capture.request", after={"capture": capture.pk, "url": account.url}
     )
@@ -183,7 +187,11 @@ def capture_run(capture_id: int, *, browse=None) -> Capture | None:
             return capture_manual(
                 capture, reason=_("The page looks exactly like a start-page screenshot already stored.")
             )
-        return capture_store(capture, checked=checked, warc=seen.warc, warc_sha256=seen.warc_sha256)
+        try:
+            return capture_store(capture, checked=checked, warc=seen.warc, warc_sha256=seen.warc_sha256)
+        except Exception:  # noqa: BLE001 - nothing was kept (one transaction); a person is asked
+            logger.exception("capture %s: storing failed", capture_id)
+            return capture_manual(capture, reason=_("The screenshot could not be stored. Try again later."))
 
 
 def _reason(seen) -> str:
