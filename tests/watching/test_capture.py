@@ -283,3 +283,15 @@ def test_the_panel_speaks_swedish_by_default(client, owner, evidence_account):
     client.force_login(owner)
     page = client.get(evidence_account.get_absolute_url()).content.decode()
     assert "Automatisk bild av startsidan" in page and "Ta bild av startsidan nu" in page
+
+
+def test_captures_run_on_their_own_queue_and_are_scheduled_daily():
+    """Only workers started with `-Q capture` (on a host with Chromium) run the browser."""
+    from django.conf import settings
+
+    from kipolicy.celery import app
+
+    assert capture.RUN_TASK in app.tasks
+    route = app.amqp.router.route({}, capture.RUN_TASK)
+    assert route["queue"].name == "capture"
+    assert settings.CELERY_BEAT_SCHEDULE["schedule-captures"]["task"] in app.tasks
