@@ -43,6 +43,7 @@ EVIDENCE_ACTIONS = frozenset(
         "access_review.record",  # the owner's yearly access review (START-1)
         "partner.",  # the list of collaboration partners (PURP-4), about no account
         "snapshot.upload",  # SHA-256 of each screenshot (REC-4, REC-5)
+        "capture.",  # automatic start-page captures: SHA-256s, refused addresses (issue 17, REC-5)
         "ping.",  # the ping address made or renewed (MON-1)
         "login.",  # failed and refused logins (about people, never shown on an account's page)
         "follow_up.record",  # PURP-3

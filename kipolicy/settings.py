@@ -263,6 +263,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # every 2 minutes: run export jobs whose start message was lost (the broker was down)
     "run-pending-exports": {"task": "reports.tasks.export_jobs_run_pending_task", "schedule": 120.0},
+    # every day at 06:40: queue captures of start pages due within 14 days (issue 17, REC-5)
+    "schedule-captures": {
+        "task": "watching.capture_tasks.captures_schedule_task",
+        "schedule": crontab(hour=6, minute=40),
+    },
 }
 
 # --- Webhooks (issue 14, docs/webhooks.md) ---
@@ -300,6 +305,23 @@ REPORT_VERDICT_PARTLY = _int("REPORT_VERDICT_PARTLY_PERCENT", 80) / 100
 # Watching public profiles (issue 17, watching.addresses): host:port pairs that may be fetched
 # although they are not public addresses: only the test suite's and the demo's local servers.
 WATCHING_TRUSTED_ADDRESSES = env.list("WATCHING_TRUSTED_ADDRESSES", default=[])
+# Start-page capture (issue 17, watching.capture): headless Chromium on the `capture` queue.
+CAPTURE_CHROMIUM = os.environ.get("CAPTURE_CHROMIUM", "/usr/bin/chromium")
+CAPTURE_VIEWPORT_WIDTH = _int("CAPTURE_VIEWPORT_WIDTH", 1280)
+CAPTURE_VIEWPORT_HEIGHT = _int("CAPTURE_VIEWPORT_HEIGHT", 900)
+CAPTURE_MAX_HEIGHT = _int("CAPTURE_MAX_HEIGHT", 8000)  # a full page longer than this is cut
+CAPTURE_TIMEOUT_SECONDS = _int("CAPTURE_TIMEOUT_SECONDS", 30)  # each request, and the page's load
+CAPTURE_SETTLE_SECONDS = _int("CAPTURE_SETTLE_SECONDS", 10)  # the wait for network idle after load
+CAPTURE_WARC_MAX_BYTES = _int("CAPTURE_WARC_MAX_BYTES", 50 * 1024 * 1024)
+CAPTURE_USER_AGENT = os.environ.get(
+    "CAPTURE_USER_AGENT",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome Safari/537.36 "
+    "KI-social-media-registry-capture (+https://ki.se)",
+)
+CAPTURE_LEAD_DAYS = _int("CAPTURE_LEAD_DAYS", 14)  # before start-page-snapshot-overdue opens
+CAPTURE_RETRY_DAYS = _int("CAPTURE_RETRY_DAYS", 7)  # a scheduled capture that needed a person
+CAPTURE_SCHEDULE_BATCH = _int("CAPTURE_SCHEDULE_BATCH", 2000)  # captures queued a day at most
+CELERY_TASK_ROUTES = {"watching.capture_tasks.*": {"queue": "capture"}}
 # The half-year reports made and e-mailed on 1 January and 1 July (reports.delivery), in this language.
 REPORTS_DELIVERY_LANGUAGE = os.environ.get("REPORTS_DELIVERY_LANGUAGE", "sv")
 

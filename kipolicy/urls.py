@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("accounts.snapshot_urls")),
     path("", include("records.urls")),
     path("registers/", include("accounts.registers_urls")),
+    path("", include("watching.capture_urls")),
     path("reports/", include("reports.urls")),
     path("directory/", include("accounts.directory_urls")),
     path("webhooks/", include("notifications.urls_webhooks")),

@@ -7,3 +7,9 @@ class WatchingConfig(AppConfig):
 
     name = "watching"
     verbose_name = _("Watching public profiles")
+
+    def ready(self):
+        from accounts import extensions
+        from watching import capture_tasks, capture_views  # noqa: F401 (registers the capture tasks)
+
+        extensions.detail_panels.append(capture_views.capture_panel)

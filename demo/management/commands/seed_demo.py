@@ -17,6 +17,7 @@ from demo.builders import (
     accessibility,
     accounts,
     approvals,
+    captures,
     cover,
     impostors,
     monitoring,
@@ -95,4 +96,5 @@ class Command(BaseCommand):
         access.build_access(people, now)
         impostors.build_impostor_cases(people, now)
         accessibility.build_accessibility_reports(people)
+        captures.build_captures(active, today)
         monitoring.build_findings(now)

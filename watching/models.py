@@ -1,0 +1,1 @@
+from watching.capture_models import Capture, CaptureStatus, CaptureTrigger  # noqa: F401
