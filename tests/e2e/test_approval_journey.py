@@ -383,9 +383,9 @@ def test_request_returned_resubmitted_approved_signed_off_and_put_live(demo, as_
 
     # -- The inventory lists the account as active.
     owner.goto(live_server.url + reverse("accounts:inventory"))
-    owner.get_by_label(re.compile(r"^(Sök|Search)")).fill("medsforskarskola")
+    owner.locator("main").get_by_label(re.compile(r"^(Sök|Search)")).fill("medsforskarskola")
     with owner.expect_navigation():
-        owner.get_by_role("search").locator("button[type=submit]").click()
+        owner.locator("main").get_by_role("search").locator("button[type=submit]").click()
     rows = owner.locator("main table tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(name)

@@ -66,7 +66,7 @@ def test_anonymous_visitor_searches_checks_and_switches_language(demo, page):
     check_accessibility("directory")
 
     # Search.
-    search = page.get_by_role("search")
+    search = page.locator("main").get_by_role("search")
     search.locator("#id_q").fill("kardio")
     with page.expect_navigation():
         search.locator("button[type=submit]").click()

@@ -141,7 +141,7 @@ def test_filter_by_unit_and_search(demo, page):
     expected = SocialAccount.objects.in_unit(meds).count()
     assert expected >= 14  # the department, its two divisions and the research group below one
 
-    search_form = page.get_by_role("search")
+    search_form = page.locator("main").get_by_role("search")
     page.locator("#id_unit").select_option(label=MEDS)
     with page.expect_navigation():
         search_form.locator("button[type=submit]").click()
@@ -158,7 +158,7 @@ def test_filter_by_unit_and_search(demo, page):
     assert set(row_units(page)) <= subtree, row_units(page)
 
     page.locator("#id_unit").select_option(value="")
-    page.get_by_label(re.compile(r"^(Search|Sök)")).fill("neuro")
+    page.locator("main").get_by_label(re.compile(r"^(Search|Sök)")).fill("neuro")
     with page.expect_navigation():
         search_form.locator("button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"[?&]q=neuro\b"))
