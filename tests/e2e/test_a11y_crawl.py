@@ -26,7 +26,7 @@ pytestmark = pytest.mark.e2e
 # Not pages to check: leaving, switching language, downloads and machine-readable answers.
 SKIP = re.compile(
     r"^/(logout|i18n|admin|health|saml2|oidc|__bench__|ping)/|^/api/v1/(?!docs/$)"
-    r"|\.(csv|json|xlsx|pdf|png|jpe?g|txt|ics|zip)$|/(download|file|document|pdf|bundle|audit-trail)/$",
+    r"|\.(csv|json|xlsx|pdf|png|jpe?g|txt|ics|zip|atom)$|/(download|file|document|pdf|bundle|audit-trail|warc)/$",
 )
 LINKS = """(root) => [...root.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))"""
 # The crawl's depth (the navigation is level 1) and the most pages it checks for one role.
