@@ -289,6 +289,23 @@ REPORT_VERDICT_PARTLY = _int("REPORT_VERDICT_PARTLY_PERCENT", 80) / 100
 # Watching public profiles (issue 17, watching.addresses): host:port pairs that may be fetched
 # although they are not public addresses: only the test suite's and the demo's local servers.
 WATCHING_TRUSTED_ADDRESSES = env.list("WATCHING_TRUSTED_ADDRESSES", default=[])
+# The collectors' fetcher (watching.fetch): who we say we are, how long we wait, how much we read.
+WATCHING_USER_AGENT = os.environ.get(
+    "WATCHING_USER_AGENT", "KI-social-media-registry/1.0 (+https://ki.se/en/social-media-registry)"
+)
+WATCHING_CONNECT_TIMEOUT = float(os.environ.get("WATCHING_CONNECT_TIMEOUT", "5"))
+WATCHING_READ_TIMEOUT = float(os.environ.get("WATCHING_READ_TIMEOUT", "10"))
+WATCHING_TOTAL_TIMEOUT = float(os.environ.get("WATCHING_TOTAL_TIMEOUT", "30"))
+WATCHING_MAX_BYTES = _int("WATCHING_MAX_BYTES", 2_000_000)
+WATCHING_MAX_REDIRECTS = _int("WATCHING_MAX_REDIRECTS", 5)
+WATCHING_RATE_PER_HOST = _int("WATCHING_RATE_PER_HOST", 2)  # requests a second to one host, all workers
+WATCHING_BACKOFF_SECONDS = _int("WATCHING_BACKOFF_SECONDS", 60)  # first wait after a 429/503, then doubled
+WATCHING_RESPECT_ROBOTS = env.bool("WATCHING_RESPECT_ROBOTS", default=True)
+WATCHING_ROBOTS_SECONDS = _int("WATCHING_ROBOTS_SECONDS", 24 * 3600)
+# The Bluesky public AppView (getProfile, getAuthorFeed); the demo points it at its local server.
+WATCHING_BLUESKY_API = os.environ.get("WATCHING_BLUESKY_API", "https://public.api.bsky.app")
+# An account reachable by none of its answers for this many days in a row: profile-unreachable.
+WATCHING_UNREACHABLE_DAYS = _int("WATCHING_UNREACHABLE_DAYS", 3)
 # The half-year reports made and e-mailed on 1 January and 1 July (reports.delivery), in this language.
 REPORTS_DELIVERY_LANGUAGE = os.environ.get("REPORTS_DELIVERY_LANGUAGE", "sv")
 
