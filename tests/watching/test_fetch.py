@@ -60,9 +60,12 @@ def test_a_host_outside_the_catalogue_is_refused(servers):
 def test_a_50_mb_body_is_cut_at_the_byte_cap(servers):
     server = servers({"/big": (200, {}, endless_body(50))})
     started = time.monotonic()
-    with override_settings(WATCHING_MAX_BYTES=1_000_000), Fetcher() as fetcher:
-        with pytest.raises(FetchError, match="larger than 1000000 bytes"):
-            fetcher.get(f"{server.base}/big")
+    with (
+        override_settings(WATCHING_MAX_BYTES=1_000_000),
+        Fetcher() as fetcher,
+        pytest.raises(FetchError, match="larger than 1000000 bytes"),
+    ):
+        fetcher.get(f"{server.base}/big")
     assert time.monotonic() - started < 3
 
 
