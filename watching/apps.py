@@ -7,3 +7,11 @@ class WatchingConfig(AppConfig):
 
     name = "watching"
     verbose_name = _("Watching public profiles")
+
+    def ready(self):
+        # watching sits above monitoring and records: it adds its rules to the catalogue and its
+        # panel to the account page (DESIGN.md).
+        from accounts import extensions
+        from watching import panels, rules  # noqa: F401
+
+        extensions.detail_panels.append(panels.observation_panel)
