@@ -447,6 +447,8 @@ AXES_CLIENT_IP_CALLABLE = "core.throttles.client_ip"
 AXES_LOCKOUT_CALLABLE = "org.logins.lockout_response"
 AXES_VERBOSE = False
 LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}  # failures and lockouts, not every clean-up
+# The collectors' requests (issue 17) are counted per run, not logged one by one.
+LOGGING["loggers"]["httpx"] = {"level": "WARNING"}
 
 # --- Single sign-on (issue 13): OIDC, SAML through SWAMID, who may use a password -----------------
 # kipolicy/settings_sso.py reads the SSO_*, OIDC_*, SAML_* and LOCAL_LOGIN variables.

@@ -89,8 +89,8 @@ def _host_key(kind: str, host: str) -> str:
 
 
 def wait_for_turn(host: str) -> None:
-    """At most WATCHING_RATE_PER_HOST requests a second to one host, counted in the cache per
-    second, so every worker sharing the cache keeps to it together."""
+    """At most WATCHING_RATE_PER_HOST requests a second to one host (name:port), counted in the
+    cache per second, so every worker sharing the cache keeps to it together."""
     limit = settings.WATCHING_RATE_PER_HOST
     while True:
         now = time.time()
@@ -205,7 +205,7 @@ class Fetcher:
 
     def _once(self, url, target, headers, *, cap=None) -> Answer:
         """One request to the checked address, no redirect followed."""
-        wait = backing_off(target.host)
+        wait = backing_off(f"{target.host}:{target.port}")
         if wait:
             raise FetchError(
                 _("%(host)s asked us to wait (%(seconds)d s left); not asked again yet.")
@@ -218,7 +218,7 @@ class Fetcher:
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
-        wait_for_turn(target.host)
+        wait_for_turn(f"{target.host}:{target.port}")
         self.requests_made += 1
         deadline = time.monotonic() + settings.WATCHING_TOTAL_TIMEOUT
         try:
@@ -241,8 +241,8 @@ class Fetcher:
             ) from None
         answer = Answer(url, response.status_code, {k.lower(): v for k, v in response.headers.items()}, bytes(body))
         if answer.status in (429, 503):
-            back_off(target.host, answer.headers.get("retry-after"))
+            back_off(f"{target.host}:{target.port}", answer.headers.get("retry-after"))
         elif answer.status < 500:
-            _recovered(target.host)
+            _recovered(f"{target.host}:{target.port}")
         answer.not_modified = answer.status == 304
         return answer

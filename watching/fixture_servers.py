@@ -18,6 +18,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):  # noqa: N802 (http.server's name)
         self.server.requests.append((self.path, dict(self.headers)))
+        self.server.stamps.append(time.time())
         route = self.server.routes.get(self.path) or self.server.routes.get(self.path.split("?")[0])
         if route is None:
             status, headers, body = 404, {"Content-Type": "text/plain"}, b"not found"
@@ -47,6 +48,7 @@ class FixtureServer:
         self.httpd.daemon_threads = True
         self.httpd.routes = dict(routes or {})
         self.httpd.requests = []
+        self.httpd.stamps = []  # when each request came (bench/collect.py checks the rate)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property

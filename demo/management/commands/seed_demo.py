@@ -12,7 +12,18 @@ from django.utils import timezone
 
 from accounts.choices import AccountStatus
 from accounts.models import SocialAccount
-from demo.builders import access, accounts, approvals, cover, monitoring, notifications, org, platforms, records
+from demo.builders import (
+    access,
+    accounts,
+    approvals,
+    cover,
+    monitoring,
+    notifications,
+    org,
+    platforms,
+    records,
+    watching,
+)
 from org.calendar import local_day
 
 
@@ -81,4 +92,5 @@ class Command(BaseCommand):
         cover.build_covers(active, people, today)
         records.build_records(people, now)
         access.build_access(people, now)
+        watching.point_at_fixtures()
         monitoring.build_findings(now)
