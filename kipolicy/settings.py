@@ -255,9 +255,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "monitoring.tasks.weekly_digest_task",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
-    # every day at 04:10, before the morning's reminders: the collectors look at the public profiles
-    # (issue 17), on their own queue `collect` (CELERY_TASK_ROUTES)
-    "collect-profiles": {"task": "watching.tasks.collect_profiles_task", "schedule": crontab(hour=4, minute=10)},
+    # every 15 minutes: the collectors look at the public profiles due (issue 17), each run for at
+    # most WATCHING_RUN_SECONDS, on their own queue `collect` (CELERY_TASK_ROUTES)
+    "collect-profiles": {"task": "watching.tasks.collect_profiles_task", "schedule": crontab(minute="*/15")},
     # every day at 08:30, after the 08:00 reminders: one e-mail to each person who chose the daily digest
     "daily-digest": {"task": "notifications.tasks.digest_send_task", "schedule": crontab(hour=8, minute=30)},
     # every hour at :35: delete report files whose download time has passed
@@ -312,6 +312,10 @@ WATCHING_ROBOTS_SECONDS = _int("WATCHING_ROBOTS_SECONDS", 24 * 3600)
 WATCHING_BLUESKY_API = os.environ.get("WATCHING_BLUESKY_API", "https://public.api.bsky.app")
 # An account reachable by none of its answers for this many days in a row: profile-unreachable.
 WATCHING_UNREACHABLE_DAYS = _int("WATCHING_UNREACHABLE_DAYS", 3)
+# A profile is looked at again after this many hours; a periodic run works for at most this many
+# seconds (inside CELERY_TASK_SOFT_TIME_LIMIT) and the next one goes on where it stopped.
+WATCHING_INTERVAL_HOURS = _int("WATCHING_INTERVAL_HOURS", 24)
+WATCHING_RUN_SECONDS = _int("WATCHING_RUN_SECONDS", 480)
 WATCHING_BATCH = _int("WATCHING_BATCH", 1000)  # accounts per set-based write of a collection run
 # The half-year reports made and e-mailed on 1 January and 1 July (reports.delivery), in this language.
 REPORTS_DELIVERY_LANGUAGE = os.environ.get("REPORTS_DELIVERY_LANGUAGE", "sv")

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.choices import AccountStatus
@@ -90,14 +91,28 @@ def observation(account_id, platform, result, previous, now) -> Observation:
     return obs
 
 
-def collect_profiles(*, now: datetime.datetime | None = None, account_ids=None) -> RunStats:
-    """One collection run over the watched accounts (or the given ones among them)."""
+def due_accounts(now):
+    """The watched accounts not looked at within WATCHING_INTERVAL_HOURS (or never)."""
+    recent = Observation.objects.filter(
+        account=OuterRef("pk"), checked_at__gt=now - datetime.timedelta(hours=settings.WATCHING_INTERVAL_HOURS)
+    )
+    return watched_accounts().exclude(Exists(recent))
+
+
+def collect_profiles(
+    *, now: datetime.datetime | None = None, account_ids=None, due_only=False, seconds: float | None = None
+) -> RunStats:
+    """One collection run over the watched accounts (or the given ones among them; with `due_only`
+    those not looked at within WATCHING_INTERVAL_HOURS). With `seconds` it stops after that long,
+    having written what it saw: the periodic task works through the accounts in slices that fit
+    Celery's time limit, each slice taking the accounts the previous ones did not reach."""
     now = now or timezone.now()
     stats, started = RunStats(), time.monotonic()
     platforms = {p.pk: p for p in Platform.objects.all()}
-    accounts = watched_accounts()
+    accounts = due_accounts(now) if due_only else watched_accounts()
     if account_ids is not None:
         accounts = accounts.filter(pk__in=account_ids)
+    out_of_time = False
     last = 0
     with Fetcher() as fetcher:
         while True:
@@ -110,14 +125,21 @@ def collect_profiles(*, now: datetime.datetime | None = None, account_ids=None) 
             previous = Observation.objects.in_bulk([pk for pk, _p, _u in batch], field_name="account_id")
             rows = []
             for pk, platform_id, url in batch:
+                # At least one account a run, so that every run makes progress.
+                if seconds is not None and (rows or stats.accounts) and time.monotonic() - started > seconds:
+                    out_of_time = True
+                    break
                 platform = platforms[platform_id]
                 result = collect_one(fetcher, platform, url, previous.get(pk))
                 rows.append(observation(pk, platform, result, previous.get(pk), now))
                 stats.outcomes[result.outcome] = stats.outcomes.get(result.outcome, 0) + 1
-            Observation.objects.bulk_create(
-                rows, update_conflicts=True, unique_fields=["account"], update_fields=WRITTEN, batch_size=None
-            )
-            stats.accounts += len(batch)
+            if rows:
+                Observation.objects.bulk_create(
+                    rows, update_conflicts=True, unique_fields=["account"], update_fields=WRITTEN, batch_size=None
+                )
+            stats.accounts += len(rows)
+            if out_of_time:
+                break
         stats.requests = fetcher.requests_made
     stats.seconds = time.monotonic() - started
     return stats

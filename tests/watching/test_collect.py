@@ -151,3 +151,27 @@ def test_writes_are_set_based(servers):
         return len(ctx.captured_queries)
 
     assert statements(2) == statements(8)
+
+
+def test_the_periodic_task_works_in_slices_and_goes_on_where_it_stopped(servers, settings):
+    """Issue 17: each periodic run stays inside Celery's time limit (WATCHING_RUN_SECONDS) and the
+    next one takes the accounts not looked at yet; an account looked at within the interval is
+    not asked again."""
+    from watching.tasks import collect_profiles_task
+
+    server = servers(routes.profile_page("/@p"))
+    accounts = [account("tiktok", f"{server.base}/@p") for _ in range(3)]
+    settings.WATCHING_RUN_SECONDS = 0  # stops after the first account of each run
+    assert collect_profiles_task()["accounts"] == 1
+    assert collect_profiles_task()["accounts"] == 1
+    assert collect_profiles_task()["accounts"] == 1
+    assert Observation.objects.filter(account__in=accounts).count() == 3
+    settings.WATCHING_RUN_SECONDS = 60
+    assert collect_profiles_task() == {"accounts": 0, "requests": 0}
+
+
+def test_the_task_runs_on_the_collect_queue_daily_and_more():
+    from django.conf import settings
+
+    assert settings.CELERY_TASK_ROUTES["watching.tasks.collect_profiles_task"] == {"queue": "collect"}
+    assert settings.CELERY_BEAT_SCHEDULE["collect-profiles"]["task"] == "watching.tasks.collect_profiles_task"
