@@ -170,7 +170,7 @@ def test_the_periodic_task_works_in_slices_and_goes_on_where_it_stopped(servers,
     assert collect_profiles_task() == {"accounts": 0, "requests": 0}
 
 
-def test_the_task_runs_on_the_collect_queue_daily_and_more():
+def test_the_task_runs_on_the_collect_queue_every_15_minutes():
     from django.conf import settings
 
     assert settings.CELERY_TASK_ROUTES["watching.tasks.collect_profiles_task"] == {"queue": "collect"}
