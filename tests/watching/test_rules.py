@@ -90,3 +90,27 @@ def test_the_account_page_shows_what_was_seen(owner, servers):
     assert "Seen on the platform" in page and "KI på TikTok" in page and "does not name KI" in page
     page = client.get(manual.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "needs an access token" in page
+
+
+def test_the_findings_reach_comms_digest_and_the_owners_account_page(servers, settings, owner):
+    """Issue 17: sender-drift (like profile-unreachable) raises a finding to comms (the weekly
+    digest lists it by rule) and to the owner (the account page's findings)."""
+    from django.conf import settings as django_settings
+
+    from monitoring.reminders import weekly_digest_queue
+    from notifications.models import Notification
+
+    server = servers(routes.bluesky("ki.se", datetime.date.today(), description="Just science."))
+    settings.WATCHING_BLUESKY_API = server.base
+    drifting = factories.staffed_account(
+        owner=owner, platform=factories.platform("bluesky"), url="https://bsky.app/profile/ki.se"
+    )
+    collect_profiles()
+    services.compliance_sweep()
+    weekly_digest_queue()
+    digest = Notification.objects.get(to_email=django_settings.COMMS_EMAIL, kind="weekly-digest")
+    assert "Profiltexten nämner inte längre KI" in digest.body_text or "bio no longer names KI" in digest.body_text
+    client = Client()
+    client.force_login(owner)
+    page = client.get(drifting.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "bio no longer names KI" in page
