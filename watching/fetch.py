@@ -133,11 +133,12 @@ def _recovered(host: str) -> None:
 class Fetcher:
     """One httpx client for a collection run; `get` is the only way out."""
 
-    def __init__(self, *, allowed_hosts=None, token=None):
+    def __init__(self, *, allowed_hosts=None, token=None, verify=True):
         self.allowed_hosts = allowed_hosts
         self.token = token
         self.requests_made = 0
         self.client = httpx.Client(
+            verify=verify,  # certificates checked against the host name (SNI), never switched off
             timeout=_timeout(),
             follow_redirects=False,
             trust_env=False,  # no proxy from the environment: we connect to the checked address
@@ -179,7 +180,8 @@ class Fetcher:
 
     def robots_allow(self, url, target) -> bool:
         """robots.txt of the host (cached per scheme, host and port for WATCHING_ROBOTS_SECONDS).
-        Missing (4xx) allows everything; 401/403 forbids everything; unreadable forbids for now."""
+        Missing (4xx) allows everything; 401/403 forbids everything; unreadable forbids for now;
+        an unreachable host raises the reason."""
         if not settings.WATCHING_RESPECT_ROBOTS:
             return True
         key = _host_key("robots", f"{target.scheme}:{target.host}:{target.port}")
@@ -188,7 +190,9 @@ class Fetcher:
             robots_url = urlunsplit((target.scheme, urlsplit(url).netloc, "/robots.txt", "", ""))
             try:
                 answer = self._once(robots_url, target, {"Accept": "text/plain"}, cap=100_000)
-            except FetchError:
+            except FetchError as error:
+                if error.unreachable:
+                    raise  # the host itself cannot be reached: say so, not "robots.txt"
                 answer = None
             if answer is None or answer.status >= 500:
                 lines, seconds = ["User-agent: *", "Disallow: /"], 300
