@@ -125,3 +125,16 @@ class ReportStatus(models.TextChoices):
 
     OPEN = "open", _("Open")
     ANSWERED = "answered", _("Answered")
+
+
+class CollectorKind(models.TextChoices):
+    """How the portal looks at a public profile on the platform by itself (issue 17, watching):
+    which public source its collector reads. Chosen per platform in the catalogue."""
+
+    NONE = "", _("Not watched")
+    YOUTUBE = "youtube", _("YouTube channel feed")
+    MASTODON = "mastodon", _("Mastodon public API")
+    BLUESKY = "bluesky", _("Bluesky public API")
+    FEED = "feed", _("RSS or Atom feed")
+    REACHABLE = "reachable", _("Profile page reachable")
+    MANUAL = "manual", _("Manual unless a token is configured")

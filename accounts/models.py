@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import (
     AccountStatus,
     Classification,
+    CollectorKind,
     HandoverStatus,
     Origin,
     ReportStatus,
@@ -79,6 +80,14 @@ class Platform(BaseModel):
     dpia_url = models.URLField(_("data-protection assessment"), max_length=500, blank=True)
     reviewed_on = models.DateField(
         _("catalogue entry reviewed on"), null=True, blank=True, help_text=_("Reviewed every year.")
+    )
+    # -- How the portal watches its public profiles (issue 17, watching.collectors) --
+    collector = models.CharField(_("collector"), max_length=20, choices=CollectorKind, blank=True, default="")
+    token_setting = models.CharField(
+        _("token setting"),
+        max_length=60,
+        blank=True,
+        help_text=_("The name of the setting holding an access token; without it the platform stays manual."),
     )
 
     objects = PlatformQuerySet.as_manager()

@@ -1,6 +1,8 @@
 """The platform form (issue 14): comms edit a catalogue row; the view passes cleaned_data to
 accounts.platform_services, which checks the address rule against its examples and saves."""
 
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
@@ -79,6 +81,7 @@ class PlatformForm(forms.ModelForm):
                 "identifier_label",
             ),
             Fieldset(_("What the platform allows"), "can_disable_comments", "has_description", "content_retrievable"),
+            Fieldset(_("How the portal watches its profiles"), "collector", "token_setting"),
             Fieldset(
                 _("What KI must know before using it"),
                 "tos_reviewed_on",
@@ -91,6 +94,13 @@ class PlatformForm(forms.ModelForm):
             ),
             Submit("save", _("Save")),
         )
+
+    def clean_token_setting(self):
+        """Issue 17: only a setting made for the purpose may be named, never another secret of the portal."""
+        name = self.cleaned_data["token_setting"].strip()
+        if name and not re.fullmatch(r"WATCHING_TOKEN_[A-Z0-9_]+", name):
+            raise forms.ValidationError(_("The setting's name must start with WATCHING_TOKEN_ (capitals, digits, _)."))
+        return name
 
     def clean_domains(self):
         return [line.strip() for line in self.cleaned_data["domains"].splitlines() if line.strip()]

@@ -32,6 +32,8 @@ PLATFORM_FIELDS = (
     "has_description",
     "allowed_for_new",
     "content_retrievable",
+    "collector",
+    "token_setting",
     "tos_reviewed_on",
     "tos_reviewed_by",
     "tos_url",

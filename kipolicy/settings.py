@@ -233,6 +233,14 @@ NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS = _int("NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS"
 # A web request never waits for the broker: a failed publish is logged and the beat job delivers.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
+# Slow outbound work has its own queues, so that it never holds up e-mail and the sweep: run a
+# worker with `-Q collect` (issue 17).
+# Watching public profiles (issue 17) has queues of its own: `collect` (the collectors) and
+# `capture` (headless Chromium, on workers that have it).
+CELERY_TASK_ROUTES = {
+    "watching.tasks.collect_profiles_task": {"queue": "collect"},
+    "watching.capture_tasks.*": {"queue": "capture"},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 # Every periodic job is declared here, with when it fires (Europe/Stockholm).
 CELERY_BEAT_SCHEDULE = {
@@ -252,6 +260,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "monitoring.tasks.weekly_digest_task",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
+    # every 15 minutes: the collectors look at the public profiles due (issue 17), each run for at
+    # most WATCHING_RUN_SECONDS, on their own queue `collect` (CELERY_TASK_ROUTES)
+    "collect-profiles": {"task": "watching.tasks.collect_profiles_task", "schedule": crontab(minute="*/15")},
     # every day at 08:30, after the 08:00 reminders: one e-mail to each person who chose the daily digest
     "daily-digest": {"task": "notifications.tasks.digest_send_task", "schedule": crontab(hour=8, minute=30)},
     # every hour at :35: delete report files whose download time has passed
@@ -321,7 +332,28 @@ CAPTURE_USER_AGENT = os.environ.get(
 CAPTURE_LEAD_DAYS = _int("CAPTURE_LEAD_DAYS", 14)  # before start-page-snapshot-overdue opens
 CAPTURE_RETRY_DAYS = _int("CAPTURE_RETRY_DAYS", 7)  # a scheduled capture that needed a person
 CAPTURE_SCHEDULE_BATCH = _int("CAPTURE_SCHEDULE_BATCH", 2000)  # captures queued a day at most
-CELERY_TASK_ROUTES = {"watching.capture_tasks.*": {"queue": "capture"}}
+# The collectors' fetcher (watching.fetch): who we say we are, how long we wait, how much we read.
+WATCHING_USER_AGENT = os.environ.get(
+    "WATCHING_USER_AGENT", "KI-social-media-registry/1.0 (+https://ki.se/en/social-media-registry)"
+)
+WATCHING_CONNECT_TIMEOUT = float(os.environ.get("WATCHING_CONNECT_TIMEOUT", "5"))
+WATCHING_READ_TIMEOUT = float(os.environ.get("WATCHING_READ_TIMEOUT", "10"))
+WATCHING_TOTAL_TIMEOUT = float(os.environ.get("WATCHING_TOTAL_TIMEOUT", "30"))
+WATCHING_MAX_BYTES = _int("WATCHING_MAX_BYTES", 2_000_000)
+WATCHING_MAX_REDIRECTS = _int("WATCHING_MAX_REDIRECTS", 5)
+WATCHING_RATE_PER_HOST = _int("WATCHING_RATE_PER_HOST", 2)  # requests a second to one host, all workers
+WATCHING_BACKOFF_SECONDS = _int("WATCHING_BACKOFF_SECONDS", 60)  # first wait after a 429/503, then doubled
+WATCHING_RESPECT_ROBOTS = env.bool("WATCHING_RESPECT_ROBOTS", default=True)
+WATCHING_ROBOTS_SECONDS = _int("WATCHING_ROBOTS_SECONDS", 24 * 3600)
+# The Bluesky public AppView (getProfile, getAuthorFeed); the demo points it at its local server.
+WATCHING_BLUESKY_API = os.environ.get("WATCHING_BLUESKY_API", "https://public.api.bsky.app")
+# An account reachable by none of its answers for this many days in a row: profile-unreachable.
+WATCHING_UNREACHABLE_DAYS = _int("WATCHING_UNREACHABLE_DAYS", 3)
+# A profile is looked at again after this many hours; a periodic run works for at most this many
+# seconds (inside CELERY_TASK_SOFT_TIME_LIMIT) and the next one goes on where it stopped.
+WATCHING_INTERVAL_HOURS = _int("WATCHING_INTERVAL_HOURS", 24)
+WATCHING_RUN_SECONDS = _int("WATCHING_RUN_SECONDS", 480)
+WATCHING_BATCH = _int("WATCHING_BATCH", 1000)  # accounts per set-based write of a collection run
 # The half-year reports made and e-mailed on 1 January and 1 July (reports.delivery), in this language.
 REPORTS_DELIVERY_LANGUAGE = os.environ.get("REPORTS_DELIVERY_LANGUAGE", "sv")
 
@@ -461,6 +493,8 @@ AXES_CLIENT_IP_CALLABLE = "core.throttles.client_ip"
 AXES_LOCKOUT_CALLABLE = "org.logins.lockout_response"
 AXES_VERBOSE = False
 LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}  # failures and lockouts, not every clean-up
+# The collectors' requests (issue 17) are counted per run, not logged one by one.
+LOGGING["loggers"]["httpx"] = {"level": "WARNING"}
 
 # --- Single sign-on (issue 13): OIDC, SAML through SWAMID, who may use a password -----------------
 # kipolicy/settings_sso.py reads the SSO_*, OIDC_*, SAML_* and LOCAL_LOGIN variables.

@@ -9,7 +9,10 @@ class WatchingConfig(AppConfig):
     verbose_name = _("Watching public profiles")
 
     def ready(self):
+        # watching sits above monitoring and records: it adds its rules to the catalogue, and its
+        # panels (what was seen, the start-page capture) to the account page (DESIGN.md).
         from accounts import extensions
-        from watching import capture_tasks, capture_views  # noqa: F401 (registers the capture tasks)
+        from watching import capture_tasks, capture_views, panels, rules  # noqa: F401 (tasks, rules)
 
+        extensions.detail_panels.append(panels.observation_panel)
         extensions.detail_panels.append(capture_views.capture_panel)

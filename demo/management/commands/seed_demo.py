@@ -25,6 +25,7 @@ from demo.builders import (
     org,
     platforms,
     records,
+    watching,
 )
 from org.calendar import local_day
 
@@ -97,4 +98,5 @@ class Command(BaseCommand):
         impostors.build_impostor_cases(people, now)
         accessibility.build_accessibility_reports(people)
         captures.build_captures(active, today)
+        watching.point_at_fixtures()
         monitoring.build_findings(now)
