@@ -7,7 +7,7 @@ PORT="${PORT:-8000}"
 export DEBUG="${DEBUG:-true}"
 export SITE_URL="${SITE_URL:-http://127.0.0.1:${PORT}}"  # links in e-mails point at this server
 
-.venv/bin/celery -A kipolicy worker --beat --loglevel=INFO --concurrency=1 --queues=celery,collect \
+.venv/bin/celery -A kipolicy worker --beat --loglevel=INFO --concurrency=1 --queues=celery,collect,capture \
   --schedule="${VAR_DIR:-var}/celery/beat-schedule" &
 worker=$!
 trap 'kill -TERM "$worker" 2>/dev/null; wait "$worker" 2>/dev/null' EXIT INT TERM
