@@ -83,7 +83,7 @@ class StatementView(View):
             else:
                 messages.success(request, _("Thank you. Your report has reached the communications department."))
                 return HttpResponseRedirect(reverse("accessibility:statement") + "#report")
-        return self._render(request, form, status=400)
+        return self._render(request, form)  # the form again, with its messages (200, as every form here)
 
 
 class ReportListView(LoginRequiredMixin, TemplateView):
