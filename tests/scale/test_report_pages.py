@@ -135,7 +135,9 @@ def test_the_report_on_screen_is_flat(client, users, tree, who, monkeypatch):
 
     response = client.get(url)
     assert len(response.context["rows"]) == 5 and response.context["account_count"] == 12
-    assert queries < 30
+    # The report's pass and the previous period's, for page 1's trend (issue 16), each a fixed
+    # number of queries.
+    assert queries < 45
 
 
 @pytest.mark.parametrize("who", ["comms", "auditor"])
