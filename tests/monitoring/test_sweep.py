@@ -306,11 +306,15 @@ def _plan(rule_id: str) -> str:
     only be read whole still shows a Seq Scan."""
     with CaptureQueriesContext(connection) as captured:
         RULES[rule_id].violators(NOW)
-    (sql,) = [q["sql"] for q in captured if q["sql"].lstrip().upper().startswith("SELECT")]
+    # inactive-channel reads the collectors' observations too (issue 17): a query each, all planned.
+    selects = [q["sql"] for q in captured if q["sql"].lstrip().upper().startswith("SELECT")]
+    plans = []
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN " + sql)
-        return "\n".join(row[0] for row in cursor.fetchall())
+        for sql in selects:
+            cursor.execute("EXPLAIN " + sql)
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    return "\n".join(plans)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="reads a PostgreSQL query plan (EXPLAIN)")
