@@ -42,8 +42,8 @@ def test_the_owner_names_a_stand_in_for_a_predicted_gap(demo, as_user):
     problems = page_problems(Axe(), page, "cover page")
     assert not problems, "\n".join(problems)
 
-    page.get_by_label(re.compile("En ersättare bevakar kontot|A stand-in monitors the account")).check()
-    box = page.get_by_role("combobox", name=re.compile(r"^\s*(Ersättare|Stand-in)"))
+    page.get_by_label(re.compile("En vikarie bevakar kontot|A stand-in monitors the account")).check()
+    box = page.get_by_role("combobox", name=re.compile(r"^\s*(Vikarie|Stand-in)"))
     box.focus()
     box.press_sequentially("Redakt", delay=30)
     option = page.get_by_role("option", name=re.compile(r"Johan Redaktör \(editor1\)"))
@@ -61,4 +61,4 @@ def test_the_owner_names_a_stand_in_for_a_predicted_gap(demo, as_user):
     cover = Cover.objects.get(account=account, stand_in__username="editor1", first_day=first)
     assert (cover.measure, cover.last_day, cover.recorded_by) == (CoverMeasure.STAND_IN, last, owner)
     page.goto(demo.url + account.get_absolute_url())
-    expect(page.locator("main")).to_contain_text(re.compile(r"(Ersättare|Stand-in): Johan Redaktör"))
+    expect(page.locator("main")).to_contain_text(re.compile(r"(Vikarie|Stand-in): Johan Redaktör"))

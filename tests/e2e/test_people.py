@@ -23,9 +23,9 @@ def test_comms_searches_a_person_and_grants_the_auditor_role_with_a_reason(demo,
     owner = User.objects.get(username="owner")
     page = as_user("comms")
 
-    page.get_by_role("navigation", name=re.compile("Huvudmeny|Main navigation")).get_by_role(
-        "link", name="Personer"
-    ).click()
+    nav = page.get_by_role("navigation", name=re.compile("Huvudmeny|Main navigation"))
+    nav.get_by_role("button", name="Administration").click()
+    nav.get_by_role("link", name="Personer").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Personer")
     page.get_by_label(re.compile("Namn, användarnamn eller e-postadress")).fill("Olivia Ägare")
     page.get_by_label(re.compile("Namn, användarnamn eller e-postadress")).press("Enter")

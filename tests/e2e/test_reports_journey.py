@@ -52,7 +52,8 @@ def download(page, link_name):
 def test_auditor_makes_the_half_year_report_and_downloads_every_format(as_user, tmp_path):
     """MON-1, MON-2, RES-2: the numbers on screen are the numbers in the CSV, the XLSX and the PDF."""
     page = as_user("auditor")
-    page.get_by_role("link", name="Rapporter").click()
+    page.get_by_role("button", name="Uppföljning").click()  # the navigation's Follow-up group
+    page.get_by_role("link", name="Rapporter", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Efterlevnadsrapport")
     page.get_by_label("Enhet (med alla enheter under den)").select_option(label=MEDS)
     half = page.get_by_label("Halvår")
