@@ -20,7 +20,7 @@ from org.calendar import local_day
 from org.models import User
 from tests.e2e.conftest import login, new_context
 from tests.e2e.keyboard import arrow_to, choose_option, tab_to
-from tests.e2e.test_approval_journey import FIELDS, MEDS, TEXTS, label, messages, status, text
+from tests.e2e.test_approval_journey import CORE_VALUES, FIELDS, MEDS, TEXTS, label, messages, status, text
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (requirements-dev.txt)")
 expect = sync_api.expect
@@ -112,6 +112,11 @@ def test_request_approval_sign_off_and_go_live_with_the_keyboard_alone(demo, bro
         for key, value in TEXTS.items():
             type_into(owner, field(owner, key), value)
         type_into(owner, field(owner, "hours_per_week"), "3")
+        # PURP-4: the use fits KI's core values, ticked with Space.
+        core_values = owner.locator("main form").get_by_label(CORE_VALUES)
+        tab_to(owner, core_values)
+        owner.keyboard.press("Space")
+        expect(core_values).to_be_checked()
         deputy = User.objects.get(username="deputy")
         box = owner.locator("main form").get_by_role("combobox", name=label(*FIELDS["deputy"]))
         type_into(owner, box, deputy.username)
