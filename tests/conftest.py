@@ -72,7 +72,8 @@ def other_manager(db):
 @pytest.fixture
 def outsider(db):
     """KI staff with no role and no account."""
-    return factories.UserFactory(username="outsider")
+    # A fixed name: a random one (Faker) could be the one a people-search test looks for.
+    return factories.UserFactory(username="outsider", first_name="Ulf", last_name="Utomstående")
 
 
 @pytest.fixture
