@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import urlparse
 from accounts.choices import AccountStatus, Classification
 from accounts.models import Platform, SocialAccount
+from org import unit_cache
 from org.models import Unit, ancestor_paths
 
 __all__ = [
@@ -123,11 +124,24 @@ def _unit_json(unit: Unit) -> dict:
 
 
 def _units_by_path(paths) -> dict[str, Unit]:
-    """The units with these paths and every unit above them, in one query."""
+    """The units with these paths and every unit above them: from the units kept while the tree
+    is unchanged (_every_unit), or else in one query."""
     wanted = {ancestor for path in paths for ancestor in ancestor_paths(path)}
     if not wanted:
         return {}
+    kept = _every_unit()
+    if wanted <= kept.keys():
+        return {path: kept[path] for path in wanted}
     return {u.path: u for u in Unit.objects.filter(path__in=wanted).only(*_UNIT_COLUMNS)}
+
+
+def _every_unit() -> dict[str, Unit]:
+    """Every unit by path, with the columns the directory shows, kept per process while the unit
+    tree is unchanged (org.unit_cache): the unit filter and the rows' units above then read no
+    unit (issue 12, third pass). Read-only: entries and forms share them."""
+    return unit_cache.for_units(
+        "directory-units", lambda: {u.path: u for u in Unit.objects.only(*_UNIT_COLUMNS).order_by()}
+    )
 
 
 def _chain(unit_path: str, units: dict[str, Unit]) -> tuple[Unit, ...]:
@@ -170,8 +184,8 @@ def _entries(accounts, units: dict[str, Unit] | None = None) -> list[DirectoryEn
 
 def directory_units() -> list[Unit]:
     """The units the unit filter offers: those with directory accounts and every unit above
-    them (filtering by a faculty finds its departments' accounts). Two queries; ordered as a
-    tree, by path.
+    them (filtering by a faculty finds its departments' accounts). One query (and one for the
+    units unless they are kept, _every_unit); ordered as a tree, by path.
 
     The first asks, unit by unit, whether one directory account exists (an index probe each,
     accounts_unit_status), so its cost follows the number of units, not of accounts."""

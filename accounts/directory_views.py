@@ -27,7 +27,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -36,7 +36,8 @@ from accounts.directory import CheckInputError
 from core.formulas import guard_formula
 from core.pagination import page_of
 from core.throttles import rate_limit
-from core.widgets import Select
+from core.widgets import Select, WrittenChoices
+from org import unit_cache
 
 JSON_VERSION = 1
 # Other KI sites may embed the JSON; a few minutes' staleness is harmless for a directory.
@@ -74,10 +75,7 @@ class DirectoryFilterForm(forms.Form):
     def __init__(self, *args, units, platforms, **kwargs):
         super().__init__(*args, **kwargs)
         self.units_by_id = {u.pk: u for u in units}
-        # Indented by depth so that the tree shows in the list; the name in the active language.
-        self.fields["unit"].choices = [("", _("All units"))] + [
-            (u.pk, "\u2003" * (u.depth - 1) + u.display_name) for u in units
-        ]
+        self.fields["unit"].choices = _unit_choices(units)
         self.fields["platform"].choices = [("", _("All platforms"))] + [(p.slug, p.name) for p in platforms]
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "form-select" if name in ("unit", "platform") else "form-control"
@@ -90,6 +88,19 @@ class DirectoryFilterForm(forms.Form):
             "unit": self.units_by_id.get(data.get("unit")),
             "platform": data.get("platform") or "",
         }
+
+
+def _unit_choices(units) -> WrittenChoices:
+    """The unit filter's options, indented by depth so that the tree shows in the list, the name
+    in the active language; kept, with their ``<option>`` elements, while the unit tree and the
+    units listed are unchanged (org.unit_cache; issue 12, third pass)."""
+
+    def make():
+        return WrittenChoices(
+            [("", gettext("All units"))] + [(u.pk, "\u2003" * (u.depth - 1) + u.display_name) for u in units]
+        )
+
+    return unit_cache.for_units(f"directory-unit-options:{get_language()}", make, key=tuple(u.pk for u in units))
 
 
 class JsonPageSizeForm(forms.Form):

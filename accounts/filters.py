@@ -7,7 +7,8 @@ from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from accounts.choices import AccountStatus, Classification
 from accounts.models import Assignment, Platform
-from core.widgets import SearchSelect, Select
+from core.widgets import SearchSelect, Select, options_html
+from org import unit_cache
 from org.fields import PersonField
 from org.models import Unit
 
@@ -29,16 +30,39 @@ class UnitChoiceIterator(ModelChoiceIterator):
     """The unit filter's options from three columns of each unit (``values_list``) instead of a
     Unit instance each: the same values and labels (Unit.display_name: the English name in
     English when there is one), ordered as the queryset (by path). Building ~200 model
-    instances was a fifth of the inventory's time (issue 12, second pass)."""
+    instances was a fifth of the inventory's time (issue 12, second pass).
 
-    def __iter__(self):
+    The options, and the ``<option>`` elements core.widgets.Select writes of them, are kept per
+    process while the unit tree is unchanged (org.unit_cache), per queryset and language: the
+    inventory and the registers then read no unit to show their filter (issue 12, third pass)."""
+
+    def _kept(self) -> tuple[list, str]:
+        language = get_language() or "sv"
+        name = f"unit-options:{language}:{self.field.empty_label}:{self.field.null_label}:{self.queryset.query}"
+        return unit_cache.for_units(name, self._make)
+
+    def _make(self) -> tuple[list, str]:
+        choices = []
         if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
+            choices.append(("", self.field.empty_label))
         if self.field.null_label is not None:
-            yield (self.field.null_value, self.field.null_label)
+            choices.append((self.field.null_value, self.field.null_label))
         english = (get_language() or "sv").startswith("en")
         for pk, name, name_en in self.queryset.values_list("pk", "name", "name_en"):
-            yield (pk, name_en if english and name_en else name)
+            choices.append((pk, name_en if english and name_en else name))
+        return choices, options_html(choices)
+
+    def __iter__(self):
+        return iter(self._kept()[0])
+
+    def __len__(self):
+        return len(self._kept()[0])
+
+    def __bool__(self):
+        return bool(self._kept()[0])
+
+    def options_html(self) -> str:
+        return self._kept()[1]
 
 
 class UnitChoiceField(ModelChoiceField):

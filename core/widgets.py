@@ -1,11 +1,12 @@
 """Form widgets shared by every app."""
 
-import html
-
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from core.html import text
 
 
 class DateInput(forms.DateInput):
@@ -90,25 +91,46 @@ class Select(forms.Select):
     """Django's select, with its options written in Python rather than through a template each:
     a list of a few hundred units renders in about a tenth of the time (issue 12: the inventory's
     unit filter was a third of the page's time). Same markup as forms.Select for flat choices;
-    no option groups."""
+    no option groups.
+
+    Choices that have an ``options_html()`` method give their options already written (nothing
+    selected), e.g. kept while the unit tree is unchanged (accounts.filters.UnitChoiceIterator):
+    the chosen ones are then marked in that string."""
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = {str(v) for v in self.format_value(value)}
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
-        # One join of plain strings: format_html per option (a format, two conditional_escape and a
-        # SafeString each) was still most of the select's time (issue 12, second pass).
-        parts = []
-        for option, label in self.choices:
-            value = str(option)
-            selected = " selected" if value in chosen else ""
-            parts.append(f'<option value="{_escape(value)}"{selected}>{_escape(label)}</option>')
-        return format_html("<select{}>{}</select>", flatatt(final), mark_safe("".join(parts)))
+        written = getattr(self.choices, "options_html", None)
+        options = written() if written is not None else options_html(self.choices)
+        for option in chosen:
+            start = f'<option value="{text(option)}">'
+            options = options.replace(start, f"{start[:-1]} selected>")
+        return format_html("<select{}>{}</select>", flatatt(final), mark_safe(options))
 
 
-def _escape(text) -> str:
-    """django.utils.html.conditional_escape without the SafeString: a safe string as it is,
-    anything else escaped like django.utils.html.escape."""
-    if hasattr(text, "__html__"):
-        return text.__html__()
-    return html.escape(str(text))
+def options_html(choices) -> str:
+    """The ``<option>`` elements of flat (value, label) choices, none selected, as Select writes
+    them: one join of plain strings (format_html per option, a format, two conditional_escape and
+    a SafeString each, was still most of a select's time; issue 12, second pass)."""
+    return "".join(f'<option value="{text(option)}">{text(label)}</option>' for option, label in choices)
+
+
+class WrittenChoices(BaseChoiceIterator):
+    """Flat (value, label) choices that write their ``<option>`` elements once, for Select:
+    choices kept across requests (org.unit_cache) are then written once, not on each request."""
+
+    def __init__(self, choices):
+        self.choices = list(choices)
+        self._html = None
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self):
+        return len(self.choices)
+
+    def options_html(self) -> str:
+        if self._html is None:
+            self._html = options_html(self.choices)
+        return self._html

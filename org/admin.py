@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.admin_mixins import AuditedAdminMixin
 from audit.services import audit_record
 from org.models import Absence, Unit, User
+from org.unit_cache import units_changed
 
 
 @admin.register(User)
@@ -63,6 +64,19 @@ class UnitAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    # The unit filters' options are kept while the tree is unchanged (org.unit_cache).
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        units_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        units_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        units_changed()
 
 
 @admin.register(Absence)

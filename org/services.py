@@ -17,6 +17,7 @@ from audit.services import audit_record, diff, snapshot
 from core.exceptions import ApplicationError, NotAllowed
 from org import extensions, permissions, roles, sso
 from org.models import PATH_SEPARATOR, Absence, Unit, User
+from org.unit_cache import units_changed
 
 UNIT_FIELDS = ("name", "name_en", "kind", "parent", "manager", "registry_email", "code")
 
@@ -63,6 +64,7 @@ def unit_create(
     unit.depth = unit.path.count(PATH_SEPARATOR)
     unit.save(update_fields=["path", "depth"])
     audit_record(actor=actor, target=unit, action="unit.create", after=snapshot(unit, UNIT_FIELDS))
+    units_changed()
     return unit
 
 
@@ -105,6 +107,7 @@ def _unit_change(*, actor, unit: Unit, changes: dict) -> Unit:
     before, after = diff(before, snapshot(unit, UNIT_FIELDS))
     if after:
         audit_record(actor=actor, target=unit, action="unit.update", before=before, after=after)
+        units_changed()
     return unit
 
 
@@ -312,6 +315,7 @@ def unit_close(*, actor, unit_id: int, successor_id: int, closed_on: datetime.da
 
     unit.closed_on, unit.successor = closed_on, successor
     unit.save(update_fields=["closed_on", "successor", "updated_at"])
+    units_changed()
     audit_record(
         actor=actor,
         target=unit,
