@@ -73,6 +73,25 @@ class UnitChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = UnitChoiceField
 
 
+class PlatformChoiceIterator(ModelChoiceIterator):
+    """The platform filter's options from two columns of each platform (``values_list``) instead
+    of a Platform instance each: the same values and labels (Platform.__str__: its name), ordered
+    as the queryset (by name)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", "name")
+
+
+class PlatformChoiceField(ModelChoiceField):
+    iterator = PlatformChoiceIterator
+
+
+class PlatformChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = PlatformChoiceField
+
+
 class InventoryFilter(django_filters.FilterSet):
     """The inventory's filters; shared by the list page (and later the API and the exports)."""
 
@@ -80,7 +99,7 @@ class InventoryFilter(django_filters.FilterSet):
     unit = UnitChoiceFilter(
         label=_("Unit (including units below it)"), queryset=Unit.objects.open(), method="in_unit", widget=Select
     )
-    platform = django_filters.ModelChoiceFilter(label=_("Platform"), queryset=Platform.objects.all(), widget=Select)
+    platform = PlatformChoiceFilter(label=_("Platform"), queryset=Platform.objects.all(), widget=Select)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=AccountStatus.choices, widget=Select)
     classification = django_filters.ChoiceFilter(
         label=_("Classification"), choices=Classification.choices, widget=Select
@@ -92,6 +111,7 @@ class InventoryFilter(django_filters.FilterSet):
     )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
+        widget=Select,
         fields=(
             ("name", "name"),
             ("platform__name", "platform"),

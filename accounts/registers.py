@@ -24,12 +24,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django_filters.fields import ModelChoiceField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from accounts.fields import AccountField
-from accounts.filters import UnitChoiceField, UnitChoiceFilter
+from accounts.filters import PlatformChoiceField, UnitChoiceField, UnitChoiceFilter
 from accounts.models import Platform, SocialAccount
 from core.api import IdFilter, NoBlankParameters
 from core.widgets import DateInput, SearchSelect, Select
@@ -66,7 +65,7 @@ class _UnitIdField(_IdOnly, UnitChoiceField):
     pass
 
 
-class _PlatformIdField(_IdOnly, ModelChoiceField):
+class _PlatformIdField(_IdOnly, PlatformChoiceField):
     pass
 
 

@@ -8,8 +8,8 @@ versions of the code (issue 12: the pages must show the same after a rendering c
 ``save`` seeds the demo (``seed_demo``) into the database when it has no users yet (default: a
 SQLite file in /tmp, kept, so that two versions of the code read the same data), then requests,
 in Swedish and in English, as anonymous and as every demo user: the inventory (pages 1 and 2,
-each filter and sort), "My accounts", every unit page, the public directory (searched,
-filtered, page 2) and the units list; and writes each page normalised: one tag or text a line,
+each filter and sort), "My accounts", every unit page, every register (and filtered), the
+public directory (searched, filtered, page 2) and the units list; and writes each page normalised: one tag or text a line,
 attributes sorted, whitespace collapsed, CSRF tokens blanked. ``--code`` runs another checkout
 of the portal (e.g. ``git archive main | tar -x -C DIR``) with this script.
 
@@ -67,7 +67,7 @@ def normalise(content: str) -> str:
     return "\n".join(parser.lines) + "\n"
 
 
-def page_paths(unit_ids, unit_with_accounts: int, platform: int) -> list[tuple[str, str]]:
+def page_paths(unit_ids, unit_with_accounts: int, platform: int, registers) -> list[tuple[str, str]]:
     """(name, path) of every page compared, for a logged-in user."""
     paths = [
         ("inventory", "/accounts/"),
@@ -85,6 +85,11 @@ def page_paths(unit_ids, unit_with_accounts: int, platform: int) -> list[tuple[s
         ("units", "/units/"),
     ]
     paths += [(f"unit-{pk}", f"/units/{pk}/") for pk in unit_ids]
+    for slug in registers:
+        paths += [
+            (f"register-{slug}", f"/registers/{slug}/"),
+            (f"register-{slug}-filtered", f"/registers/{slug}/?platform={platform}&unit={unit_with_accounts}"),
+        ]
     return paths + directory_paths(unit_with_accounts, platform)
 
 
@@ -120,11 +125,13 @@ def save(args) -> int:
     from django.utils import translation
 
     from accounts.models import Platform, SocialAccount
+    from accounts.registers import REGISTERS
     from org.models import Unit, User
 
     call_command("migrate", verbosity=0)
     if not User.objects.exists():
         call_command("seed_demo", force=True, verbosity=0)
+    registers = sorted(REGISTERS)
     unit_ids = list(Unit.objects.order_by("path").values_list("pk", flat=True))
     busiest = SocialAccount.objects.values_list("unit_id", flat=True).order_by("unit_id").first()
     platform = SocialAccount.objects.values_list("platform_id", flat=True).order_by("platform_id").first()
@@ -140,7 +147,7 @@ def save(args) -> int:
                 paths = directory_paths(busiest, platform)
             else:
                 client.force_login(User.objects.get(username=who), backend=backend)
-                paths = page_paths(unit_ids, busiest, platform)
+                paths = page_paths(unit_ids, busiest, platform, registers)
             for name, path in paths:
                 with translation.override(language):
                     response = client.get(path)

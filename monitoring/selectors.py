@@ -33,19 +33,26 @@ class OpenFinding:
         self.opened_at = finding.opened_at
 
 
-def open_findings_by_account(account_ids) -> dict[int, list[OpenFinding]]:
-    """Open findings of these accounts, in one query."""
+def open_findings_by_account(account_ids, columns=None) -> dict[int, list[OpenFinding]]:
+    """Open findings of these accounts, in one query (only these ``columns`` of each finding if
+    given: "account", "rule" and "opened_at" at least)."""
     result: dict[int, list[OpenFinding]] = defaultdict(list)
-    for finding in Finding.objects.filter(account_id__in=list(account_ids), resolved_at__isnull=True).order_by(
-        "opened_at"
-    ):
+    findings = Finding.objects.filter(account_id__in=list(account_ids), resolved_at__isnull=True).order_by("opened_at")
+    if columns:
+        findings = findings.only(*columns)
+    for finding in findings:
         result[finding.account_id].append(OpenFinding(finding))
     return result
 
 
+# What a list shows of a finding: its rule's badge (includes/_rule_badge.html, core.html.rule_badge).
+BADGE_COLUMNS = ("account", "rule", "opened_at")
+
+
 def annotate_open_findings(accounts: list[SocialAccount]) -> None:
-    """accounts.extensions list annotator: attach `open_findings` to each account of a page."""
-    found = open_findings_by_account(a.pk for a in accounts)
+    """accounts.extensions list annotator: attach `open_findings` to each account of a page, for
+    their rules' badges (only the columns the badges need: issue 12)."""
+    found = open_findings_by_account((a.pk for a in accounts), columns=BADGE_COLUMNS)
     for account in accounts:
         account.open_findings = found.get(account.pk, [])
 
