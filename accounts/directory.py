@@ -190,13 +190,20 @@ def directory_units() -> list[Unit]:
     The first asks, unit by unit, whether one directory account exists (an index probe each,
     accounts_unit_status), so its cost follows the number of units, not of accounts."""
     listed = Unit.objects.filter(Exists(directory_accounts().filter(unit=OuterRef("pk"))))
-    paths = listed.values_list("path", flat=True)
-    return sorted(_units_by_path(set(paths)).values(), key=lambda u: u.path)
+    paths = tuple(listed.values_list("path", flat=True).order_by("path"))
+    # The tree above them is worked out once while the units listed and the tree stay the same.
+    return unit_cache.for_units(
+        "directory-listed-units",
+        lambda: sorted(_units_by_path(set(paths)).values(), key=lambda u: u.path),
+        key=paths,
+    )
 
 
-def directory_platforms():
-    """The platforms on which the directory has accounts (one query, an index probe per platform)."""
-    return Platform.objects.filter(Exists(directory_accounts().filter(platform=OuterRef("pk")))).order_by("name")
+def directory_platforms() -> list[tuple[str, str]]:
+    """(slug, name) of the platforms on which the directory has accounts, by name (one query, an
+    index probe per platform)."""
+    listed = Platform.objects.filter(Exists(directory_accounts().filter(platform=OuterRef("pk"))))
+    return list(listed.order_by("name").values_list("slug", "name"))
 
 
 def directory_search(*, q: str = "", unit: Unit | None = None, platform: str = ""):

@@ -76,7 +76,7 @@ class DirectoryFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.units_by_id = {u.pk: u for u in units}
         self.fields["unit"].choices = _unit_choices(units)
-        self.fields["platform"].choices = [("", _("All platforms"))] + [(p.slug, p.name) for p in platforms]
+        self.fields["platform"].choices = [("", _("All platforms")), *platforms]
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "form-select" if name in ("unit", "platform") else "form-control"
 

@@ -37,9 +37,13 @@ class UnitChoiceIterator(ModelChoiceIterator):
     inventory and the registers then read no unit to show their filter (issue 12, third pass)."""
 
     def _kept(self) -> tuple[list, str]:
+        # The queryset by what selects and orders its units, compared as a structure (writing its
+        # SQL to compare took longer than the options it saves).
+        query = self.queryset.query
+        shape = (query.where, query.order_by, query.default_ordering, query.low_mark, query.high_mark)
         language = get_language() or "sv"
-        name = f"unit-options:{language}:{self.field.empty_label}:{self.field.null_label}:{self.queryset.query}"
-        return unit_cache.for_units(name, self._make)
+        name = f"unit-options:{language}:{self.field.empty_label}:{self.field.null_label}:{hash(shape)}"
+        return unit_cache.for_units(name, self._make, key=shape)
 
     def _make(self) -> tuple[list, str]:
         choices = []

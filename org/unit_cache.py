@@ -9,7 +9,8 @@ unit_update and moves, unit_close; the unit import goes through them) and the ad
 when their transaction commits, so every process sees the change on its next request. Each
 process keeps the values it worked out with the version they were made for, and makes them
 again when the version differs. A change made past the services (a database restored, SQL by
-hand) shows within MAX_AGE, when a value is made again anyway.
+hand, a test's factory that does not say so) shows within MAX_AGE, when a value is made again
+anyway.
 """
 
 import time
@@ -40,9 +41,15 @@ def units_version() -> str:
 
 
 def units_changed() -> None:
-    """Call in the transaction that changed units: a new version once it commits (not before,
-    or a request could keep the old units under the new version)."""
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+    """Call in the transaction that changed units: a new version at once, so that this
+    transaction's own later reads see its changes, and another when it commits, since a request
+    elsewhere may have made its values from the units as they were before the commit."""
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def _new_version() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def for_units(name: str, make: Callable[[], T], key: Hashable = None) -> T:

@@ -5,6 +5,7 @@ from accounts.choices import AccountStatus, Classification, Role
 from accounts.models import Assignment, Platform, SocialAccount
 from org.choices import UnitKind
 from org.models import PATH_SEPARATOR, Absence, Unit, User
+from org.unit_cache import units_changed
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -20,7 +21,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
-    """Builds units directly (the service needs a comms actor); keeps the path as the service does."""
+    """Builds units directly (the service needs a comms actor); keeps the path and announces the
+    change of the tree (org.unit_cache) as the service does."""
 
     class Meta:
         model = Unit
@@ -37,6 +39,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
         obj.path = (obj.parent.path if obj.parent else "") + f"{obj.pk:08d}{PATH_SEPARATOR}"
         obj.depth = obj.path.count(PATH_SEPARATOR)
         obj.save(update_fields=["path", "depth"])
+        units_changed()  # as the services do (org.unit_cache)
 
 
 def platform(slug: str = "instagram") -> Platform:
