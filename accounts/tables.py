@@ -53,7 +53,7 @@ def account_rows(accounts) -> SafeString:
         if status is None:
             status = statuses[account.status] = text(account.get_status_display())
         handle = f'<br><span class="small text-body-secondary">{text(account.handle)}</span>' if account.handle else ""
-        assignments = getattr(account, "current_assignments", ())
+        assignments = account.current_assignments  # selectors.table_keepers, or a prefetch
         owner = _people(assignments, Role.OWNER) if assignments else no_owner
         findings = getattr(account, "open_findings", None)
         badges = "".join(f"{rule_badge(f)}\n" for f in findings) if findings else no_findings

@@ -51,7 +51,7 @@ class InventoryView(LoginRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
-        context["accounts"] = extensions.annotate(context["accounts"])
+        context["accounts"] = extensions.annotate(selectors.table_keepers(context["accounts"]))
         context["inventory_actions"] = extensions.inventory_actions_for(self.request)
         return context
 
@@ -316,7 +316,7 @@ def unit_accounts_panel(request, unit):
         request, accounts, per_page=UNIT_PANEL_PAGE_SIZE, count=sum(_unit_counts(request, unit).values()), strict=True
     )
     return "accounts/includes/_unit_accounts_panel.html", {
-        "accounts": extensions.annotate(page.object_list),
+        "accounts": extensions.annotate(selectors.table_keepers(page.object_list)),
         "page_obj": page,
         "paginator": page.paginator,
     }

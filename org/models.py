@@ -29,6 +29,12 @@ class BaseModel(models.Model):
         abstract = True
 
 
+def person_name(first_name: str, last_name: str, username: str) -> str:
+    """How a person is named on the pages (User.__str__): the full name, or the username if
+    there is none. Lists that read only these three columns name people the same way."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 class User(AbstractUser):
     """A member of KI staff who logs in to the portal."""
 
@@ -74,7 +80,7 @@ class User(AbstractUser):
         ]
 
     def __str__(self):
-        return self.get_full_name() or self.username
+        return person_name(self.first_name, self.last_name, self.username)
 
     @property
     def is_pending(self) -> bool:
