@@ -207,17 +207,6 @@ def copy_rows(model, fields: list[str], rows) -> int:
     from django.db import connection, transaction
 
     table = model._meta.db_table
-    # Columns the seeding does not name get their model default (Django's defaults are not the
-    # database's: a NOT NULL column left out of the COPY would be NULL).
-    given = {model._meta.get_field(f).name for f in fields}
-    extra = [
-        f
-        for f in model._meta.concrete_fields
-        if f.name not in given and not f.null and not f.primary_key and (f.has_default() or f.empty_strings_allowed)
-    ]
-    fields = [*fields, *(f.name for f in extra)]
-    defaults = tuple(f.get_default() for f in extra)
-    rows = (tuple(row) + defaults for row in rows)
     columns = ", ".join(model._meta.get_field(f).column for f in fields)
     n = 0
     with transaction.atomic(), connection.cursor() as cursor:
