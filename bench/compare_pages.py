@@ -9,9 +9,10 @@ versions of the code (issue 12: the pages must show the same after a rendering c
 SQLite file in /tmp, kept, so that two versions of the code read the same data), then requests,
 in Swedish and in English, as anonymous and as every demo user: the inventory (pages 1 and 2,
 each filter and sort), "My accounts", every unit page, every register (and filtered), the
-public directory (searched, filtered, page 2) and the units list; and writes each page normalised: one tag or text a line,
-attributes sorted, whitespace collapsed, CSRF tokens blanked. ``--code`` runs another checkout
-of the portal (e.g. ``git archive main | tar -x -C DIR``) with this script.
+public directory (searched, filtered, page 2) and the units list; and writes each page
+normalised: one tag or text a line, attributes sorted, whitespace collapsed, CSRF tokens blanked.
+``--code`` runs another checkout of the portal (e.g. ``git archive main | tar -x -C DIR``)
+with this script.
 
 ``diff`` prints the pages that differ (a unified diff of the first few lines each) and exits
 non-zero if any does, or if either directory has a page the other lacks.
