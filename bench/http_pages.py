@@ -15,7 +15,7 @@ For each size (accounts):
    temporary folder and served by WhiteNoise) with kipolicy.settings_bench: every response says
    how many SQL statements it ran (X-Query-Count) and /__bench__/trivial/ answers a fixed 200;
 3. logs in through the login form (CSRF, django-axes) as comms, the manager of the largest
-   department and an owner, and keeps an anonymous client;
+   department, an owner, the registrar and an auditor, and keeps an anonymous client;
 4. requests every page (PAGES) --warmup times, then --repeat rounds over all the pages in turn,
    and records p50/p95 time, response size, status and query count.
 
@@ -141,6 +141,116 @@ def pages(p: dict) -> list[tuple[str, str, str, str]]:
         ("owner", "to do", "/todo/", ""),
         ("owner", "inventory", "/accounts/", "inventory"),
     ]
+    if "registrar" in p:  # bench/seeding_lists.py seeded the list pages' records
+        out += list_pages(p)
+    return out
+
+
+# The registers' queues (accounts.registers.QUEUES): the same addresses as their links.
+QUEUE = "/registers/{register}/?state={state}&queue={queue}"
+
+
+def _queue(register: str, state: str, queue: str) -> str:
+    return QUEUE.format(register=register, state=state, queue=queue)
+
+
+def list_pages(p: dict) -> list[tuple[str, str, str, str]]:
+    """The list pages of issues 14 to 17 (registers, queues, search, catalogue, impostor cases,
+    webhooks, publishers, covers, accessibility and delivered reports, people, the feed, the
+    audit trail), on the records bench/seeding_lists.py seeded. kind "list": the size, ratio and
+    query-count targets apply (not the ×trivial one)."""
+    acct, mid, dept = p["account"], p["mid_unit"], p["department"]
+    registers = [
+        ("removed posts", "removed-posts"),
+        ("questions", "questions"),
+        ("blocks", "blocks"),
+        ("media consents", "media-consents"),
+        ("records requests", "records-requests"),
+        ("decisions", "decisions"),
+    ]
+    out = [("comms", "registers", "/registers/", "list")]
+    out += [("comms", f"register: {label}", f"/registers/{slug}/", "list") for label, slug in registers]
+    out += [
+        (
+            "comms",
+            "register: removed posts, filtered (unit, platform)",
+            f"/registers/removed-posts/?unit={mid}&platform={p['platform']}",
+            "list",
+        ),
+        ("comms", "register: questions, sorted by due", "/registers/questions/?state=open&sort=-due", "list"),
+        ("comms", "register: decisions, page 3", "/registers/decisions/?page=3", "list"),
+        ("comms", "queue: questions overdue", _queue("questions", "overdue", "questions-overdue"), "list"),
+        (
+            "comms",
+            "queue: removed posts not registered",
+            _queue("removed-posts", "unregistered", "removed-posts-unregistered"),
+            "list",
+        ),
+        ("comms", "queue: blocks due for review", _queue("blocks", "review_due", "blocks-review-due"), "list"),
+        ("comms", "search, many matches", "/search/?q=bench42", "list"),
+        ("comms", "search, few matches", "/search/?q=Registrar", "list"),
+        ("comms", "search, all accounts found", "/search/?q=bench42&kind=accounts", "list"),
+        ("comms", "platform catalogue", "/platforms/", "list"),
+        ("comms", "platforms, review overdue", "/platforms/?review=overdue", "list"),
+        ("comms", "impostor cases", "/impostor-cases/", "list"),
+        ("comms", "impostor cases, new", "/impostor-cases/?status=new", "list"),
+        ("comms", "impostor case", f"/impostor-cases/{p['impostor_case']}/", "list"),
+        ("comms", "webhooks", "/webhooks/", "list"),
+        ("comms", "webhook delivery log", f"/webhooks/{p['webhook']}/", "list"),
+        ("comms", "accessibility reports", "/accessibility/reports/", "list"),
+        ("comms", "people", "/people/", "list"),
+        ("comms", "people, searched", "/people/?q=bench00", "list"),
+        ("comms", "person page", f"/people/{p['person']}/", "list"),
+        ("comms", "people search (JSON)", "/people/search/?q=bench00", "list"),
+        ("comms", "account search (JSON)", "/accounts/search/?q=bench42", "list"),
+        ("comms", "publishers (access)", f"/accounts/{acct}/access/", "list"),
+        ("comms", "account history (audit trail)", f"/accounts/{acct}/history/", "list"),
+        ("comms", "media consents (account)", f"/accounts/{acct}/consents/", "list"),
+        ("comms", "weeding (account)", f"/accounts/{acct}/weeding/", "list"),
+        ("comms", "screenshots (account)", f"/accounts/{acct}/snapshots/", "list"),
+        ("comms", "covers (account)", f"/accounts/{acct}/monitoring/cover/", "list"),
+        ("comms", "records requests", "/records-requests/", "list"),
+        ("comms", "partners", "/accounts/partners/", "list"),
+        ("anonymous", "known impostors", "/impostors/", "list"),
+        ("anonymous", "directory feed (Atom)", "/directory/feed.atom", "list"),
+        ("registrar", "trivial view", "/__bench__/trivial/", "trivial"),
+        ("registrar", "registers", "/registers/", "list"),
+        (
+            "registrar",
+            "queue: decisions without a reference",
+            _queue("decisions", "awaiting_reference", "registrar-decisions"),
+            "list",
+        ),
+        (
+            "registrar",
+            "queue: removed posts without a reference",
+            _queue("removed-posts", "awaiting_reference", "registrar-removed-posts"),
+            "list",
+        ),
+        (
+            "registrar",
+            "queue: questions without a reference",
+            _queue("questions", "awaiting_reference", "registrar-questions"),
+            "list",
+        ),
+        ("registrar", "records requests", "/records-requests/", "list"),
+        ("registrar", "records request", f"/records-requests/{p['records_request']}/", "list"),
+        ("auditor", "trivial view", "/__bench__/trivial/", "trivial"),
+        ("auditor", "register: decisions", "/registers/decisions/", "list"),
+        ("auditor", "register: records requests", "/registers/records-requests/", "list"),
+        ("auditor", "platform catalogue", "/platforms/", "list"),
+        ("auditor", "impostor cases", "/impostor-cases/", "list"),
+        ("manager", "register: removed posts", "/registers/removed-posts/", "list"),
+        ("manager", "register: questions, unanswered", "/registers/questions/?state=open", "list"),
+        ("manager", "register: decisions", "/registers/decisions/", "list"),
+        ("manager", "response times, own department", f"/units/{dept}/questions/", "list"),
+        ("manager", "to do: requests to decide", "/todo/to_decide/", "list"),
+        ("manager", "retroactive approvals", "/retroactive/", "list"),
+        ("manager", "report form (delivered reports)", "/reports/", "list"),
+        ("owner", "register: blocks", "/registers/blocks/", "list"),
+        ("owner", "publishers (access)", f"/accounts/{acct}/access/", "list"),
+        ("owner", "absences", "/absences/", "list"),
+    ]
     return out
 
 
@@ -251,12 +361,8 @@ def login(base: str, username: str, password: str):
 def clients(base: str, p: dict) -> dict:
     import requests
 
-    return {
-        "anonymous": requests.Session(),
-        "comms": login(base, p["comms"], p["password"]),
-        "manager": login(base, p["manager"], p["password"]),
-        "owner": login(base, p["owner"], p["password"]),
-    }
+    who = [k for k in ("comms", "manager", "owner", "registrar", "auditor") if k in p]
+    return {"anonymous": requests.Session()} | {k: login(base, p[k], p["password"]) for k in who}
 
 
 # --------------------------------------------------------------------------- measuring

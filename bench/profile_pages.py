@@ -32,7 +32,7 @@ def main(argv=None) -> int:
     p.add_argument("--database-url", required=True)
     p.add_argument("--picks", required=True, help="the JSON bench/seeding.py --json wrote")
     p.add_argument("--only", action="append", help="pages whose label contains this text (repeatable)")
-    p.add_argument("--client", help="only this client (anonymous, comms, manager, owner)")
+    p.add_argument("--client", help="only this client (anonymous, comms, manager, owner, registrar, auditor)")
     p.add_argument("--repeat", type=int, default=30)
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--profile", action="store_true")
@@ -62,11 +62,12 @@ def main(argv=None) -> int:
     # The production manifest storage needs collected files; the pages only need the names.
     settings.STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     picks = json.loads(Path(args.picks).read_text())
-    users = {k: User.objects.get(username=picks[k]) for k in ("comms", "manager", "owner")}
+    who = [k for k in ("comms", "manager", "owner", "registrar", "auditor") if k in picks]
+    users = {k: User.objects.get(username=picks[k]) for k in who}
     clients = {"anonymous": Client()}
     for k, u in users.items():
         clients[k] = Client()
-        clients[k].force_login(u, backend="django.contrib.auth.backends.ModelBackend")
+        clients[k].force_login(u, backend="org.logins_local.LocalPasswordBackend")
     print(f"DEBUG={settings.DEBUG}; loaders: {settings.TEMPLATES[0]['OPTIONS'].get('loaders', 'default')}")
     for client, label, path, kind in pages(picks):
         if args.only and not any(o in label for o in args.only) and kind != "trivial":

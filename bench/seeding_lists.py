@@ -37,7 +37,7 @@ import random
 import time
 
 MARKER = "bench_lists_seeded"
-VERSION = "1"
+VERSION = "1"  # what the marker records; a database with the marker is not seeded again
 FIXED = 40  # rows of each kind on the measured account: more than a page (25) at every size
 BATCH = 5000
 REGISTRAR_USERNAME = "bench-registrar"
@@ -299,20 +299,49 @@ class Lists:
         return _bulk(Publisher, rows())
 
     def captures(self) -> int:
+        """Start-page captures (watching) of 5 % of the accounts, one a week; a captured one has
+        its screenshot (a row only, as bench/sweep.py's), a fifth need a manual screenshot."""
+        from accounts.models import Snapshot
         from watching.capture_models import Capture, CaptureStatus, CaptureTrigger
 
+        planned = []
+        for pk, _unit, _name, k in self._with_measured(0.05):
+            day = self.today - datetime.timedelta(days=k * 7 + self.rng.randint(0, 6))
+            planned.append((pk, day, k % 5 != 4))
+        shots = Snapshot.objects.bulk_create(
+            (
+                Snapshot(
+                    account_id=pk,
+                    kind="start_page",
+                    taken_on=day,
+                    file="bench/x.png",
+                    content_type="image/png",
+                    extension="png",
+                    size=1000,
+                    width=800,
+                    height=600,
+                    sha256=f"c{i:063x}",  # unique, and unlike bench/sweep.py's
+                )
+                for i, (pk, day, captured) in enumerate(planned)
+                if captured
+            ),
+            batch_size=BATCH,
+        )
+        shot = iter(shots)
+
         def rows():
-            for pk, _unit, _name, k in self._with_measured(0.05):
-                day = self.today - datetime.timedelta(days=k * 7 + self.rng.randint(0, 6))
+            for pk, day, captured in planned:
                 yield Capture(
                     account_id=pk,
                     day=day,
                     trigger=CaptureTrigger.SCHEDULED,
-                    status=CaptureStatus.MANUAL if k % 5 == 4 else CaptureStatus.CAPTURED,
+                    status=CaptureStatus.CAPTURED if captured else CaptureStatus.MANUAL,
                     url=f"https://www.instagram.com/bench{pk}",
                     final_url=f"https://www.instagram.com/bench{pk}",
                     http_status=200,
-                    reason="login wall" if k % 5 == 4 else "",
+                    reason="" if captured else "login wall",
+                    snapshot=next(shot) if captured else None,
+                    warc_sha256="0" * 64 if captured else "",
                 )
 
         return _bulk(Capture, rows())
