@@ -307,6 +307,7 @@ class Gunicorn:
         gunicorn = str(Path(PYTHON).parent / "gunicorn")
         cmd = [gunicorn, "kipolicy.wsgi:application", "--bind", f"127.0.0.1:{self.port}"]
         cmd += ["--workers", str(workers), "--timeout", "300", "--log-level", "warning"]
+        cmd += ["--config", str(BENCH / "gunicorn_warm.py")]  # each worker's content-type cache filled
         self.proc = subprocess.Popen(cmd, cwd=BASE_DIR, env=server_env(url, var_dir, static_root))
 
     def __enter__(self):

@@ -278,6 +278,7 @@ def main(argv=None) -> int:
 
     lists = seeding_lists.ensure(logins, make_password(PASSWORD), seed=args.seed)
     result = picks(logins) | lists  # the measured account is the list step's (records at every size)
+    result["awaiting_reference"] = seeding_lists.awaiting_reference()
     result["seconds"] = round(time.perf_counter() - started, 1)
     result["reused"] = reuse
     if args.json:

@@ -77,6 +77,18 @@ def ensure(logins: dict, password_hash: str, *, seed: int) -> dict:
     return picks
 
 
+def awaiting_reference(limit: int = 200) -> list[int]:
+    """Decision records sent to the registry without a reference number yet (the registrar's
+    queue), the oldest first: bench/load.py's registrar enters their numbers, each once. Read
+    on every run: a load run before this one may have numbered some."""
+    from django.db.models import Q
+
+    from approvals.models import Decision
+
+    waiting = Decision.objects.filter(~Q(registry_email=""), registry_reference="").order_by("pk")
+    return list(waiting.values_list("pk", flat=True)[:limit])
+
+
 def _bulk(model, rows) -> int:
     """bulk_create in batches; returns the rows created."""
     n, batch = 0, []
