@@ -249,6 +249,7 @@ def list_pages(p: dict) -> list[tuple[str, str, str, str]]:
         ("manager", "report form (delivered reports)", "/reports/", "list"),
         ("owner", "register: blocks", "/registers/blocks/", "list"),
         ("owner", "publishers (access)", f"/accounts/{acct}/access/", "list"),
+        ("owner", "access review", f"/accounts/{acct}/access/review/", "list"),
         ("owner", "absences", "/absences/", "list"),
     ]
     return out

@@ -16,8 +16,9 @@ What it adds (N active accounts; every row deterministic for the seed):
 
 - two more people who log in: ``bench-registrar`` (the registrar's queues) and ``bench-auditor``;
 - **the measured account** (the owner's first active account): FIXED (40) removed posts, questions
-  (half unanswered), blocks, media consents, publishers, covers, captures, weeding decisions and 2 x
-  FIXED audit events, the same at every size, so that its records pages show full pages with the
+  (half unanswered), blocks, media consents, publishers, covers, captures, weeding decisions,
+  follow-ups, 2 x FIXED audit events and a check-in on each of the last 30 days, and FIXED past
+  absences of its owner, the same at every size, so that its records pages show full pages with the
   same queries at both sizes (before, the account picked at 1 000 had no removed posts);
 - media consents for 5 % of the accounts, publishers for 20 %, captures for 5 %, weeding decisions
   for 1 %, audit events for 10 % (two each, chained onto the trail as ``audit_record`` does);
@@ -182,7 +183,8 @@ class Lists:
 
     def measured_account(self) -> int:
         from monitoring.choices import CoverMeasure
-        from monitoring.models import Cover
+        from monitoring.models import CheckIn, Cover, FollowUp
+        from org.models import Absence, User
         from records.models import Block, Incident, Inquiry
 
         pk, _unit, _name = self.measured
@@ -244,6 +246,41 @@ class Lists:
                     measure=CoverMeasure.COMMENTS_OFF,
                     first_day=self.today + datetime.timedelta(days=2 * i),
                     last_day=self.today + datetime.timedelta(days=2 * i),
+                    note="bench",
+                )
+                for i in range(FIXED)
+            ),
+        )
+        # Follow-ups (a yearly one, the latest recent), a check-in each of the last 30 days
+        # (where the seeding left a gap), and the owner's absences, long past (no rule sees
+        # them): the monitoring page, the owner's absences and person page list full pages.
+        n += _bulk(
+            FollowUp,
+            (
+                FollowUp(
+                    account_id=pk,
+                    period_end=self.today - datetime.timedelta(days=365 * i),
+                    figures="Reach 1 000",
+                    assessment="On track",
+                )
+                for i in range(FIXED)
+            ),
+        )
+        days = [self.today - datetime.timedelta(days=k) for k in range(30)]
+        checkins = [
+            CheckIn(account_id=pk, day=day, person_repr="Bench Person", source="web")
+            for day in days
+            if not CheckIn.objects.filter(account_id=pk, day=day).exists()
+        ]
+        n += len(CheckIn.objects.bulk_create(checkins))
+        long_ago = self.today - datetime.timedelta(days=800)
+        n += _bulk(
+            Absence,
+            (
+                Absence(
+                    person=User.objects.get(username=self.logins["owner"]),
+                    first_day=long_ago + datetime.timedelta(days=3 * i),
+                    last_day=long_ago + datetime.timedelta(days=3 * i + 1),
                     note="bench",
                 )
                 for i in range(FIXED)
