@@ -15,7 +15,7 @@ of check-ins need not be seeded again. The marker holds what the pages request (
 What it adds (N active accounts; every row deterministic for the seed):
 
 - two more people who log in: ``bench-registrar`` (the registrar's queues) and ``bench-auditor``;
-- **the measured account** (the owner's first active account): FIXED (40) removed posts, questions
+- **the measured account** (the first active account the owner owns): FIXED (40) removed posts, questions
   (half unanswered), blocks, media consents, publishers, covers, captures, weeding decisions,
   follow-ups, 2 x FIXED audit events and a check-in on each of the last 30 days, and FIXED past
   absences of its owner, the same at every size, so that its records pages show full pages with the
@@ -123,7 +123,9 @@ class Lists:
         people = User.objects.filter(is_active=True, username__startswith="bench0")
         self.users = list(people.values_list("pk", flat=True))
         owner = User.objects.get(username=logins["owner"])
-        mine = active.filter(assignments__person=owner, assignments__ended_at__isnull=True)
+        mine = active.filter(  # the owner's own (not one they deputise: the access review is the owner's)
+            assignments__person=owner, assignments__role="owner", assignments__ended_at__isnull=True
+        )
         self.measured = mine.values_list("pk", "unit_id", "name").first()
         self.counts: dict[str, int] = {}
 
