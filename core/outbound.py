@@ -33,6 +33,7 @@ resolution for httpx. Used by watching (collectors, start-page capture) and noti
 (webhooks) alike.
 """
 
+import contextlib
 import ipaddress
 import socket
 import time
@@ -70,6 +71,7 @@ class Target:
     host: str
     port: int
     address: str  # the checked IP address to connect to
+    others: tuple[str, ...] = ()  # the name's other checked addresses, tried when this one refuses
 
 
 def is_public(address: str) -> bool:
@@ -119,7 +121,8 @@ def target_for(scheme: str, host: str, port: int, *, trusted: Collection[str] = 
                 % {"host": host, "address": blocked[0]},
                 code="not-public",
             )
-    return Target(scheme, host, port, addresses[0])
+    unique = list(dict.fromkeys(addresses))
+    return Target(scheme, host, port, unique[0], tuple(unique[1:]))
 
 
 def check_url(url: str, *, trusted: Collection[str] = ()) -> Target:
@@ -206,6 +209,20 @@ class PinnedClient:
     def __exit__(self, *exc):
         self.close()
 
+    def _open(self, stack, method, parts, target: Target, **kwargs) -> httpx.Response:
+        """The answer's headers from the first of the name's checked addresses that accepts the
+        connection (no request was sent to one that failed to connect)."""
+        *first, last = (target.address, *target.others)
+        client = self._client(target)
+
+        def direct(address: str) -> str:
+            return urlunsplit((parts.scheme, _netloc(address, target.port), parts.path or "/", parts.query, ""))
+
+        for address in first:
+            with contextlib.suppress(httpx.ConnectError):
+                return stack.enter_context(client.stream(method, direct(address), **kwargs))
+        return stack.enter_context(client.stream(method, direct(last), **kwargs))
+
     def request(
         self,
         method: str,
@@ -228,16 +245,16 @@ class PinnedClient:
         elif url_origin(url) != (target.scheme, target.host, target.port):
             raise ValueError(f"{url} is not the address that was checked ({target.host}:{target.port})")
         cap = max_bytes or self.limits.max_bytes
-        direct = urlunsplit((parts.scheme, _netloc(target.address, target.port), parts.path or "/", parts.query, ""))
         headers = httpx.Headers(headers or {})
         headers["Host"] = parts.netloc.rsplit("@", 1)[-1]
         extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
         deadline = time.monotonic() + self.limits.total
         truncated = False
         try:
-            with self._client(target).stream(
-                method, direct, headers=headers, content=content, extensions=extensions
-            ) as answer:
+            with contextlib.ExitStack() as stack:
+                answer = self._open(
+                    stack, method, parts, target, headers=headers, content=content, extensions=extensions
+                )
                 body = bytearray()
                 if answer.status_code not in skip_body:
                     for chunk in answer.iter_bytes():

@@ -288,9 +288,9 @@ CELERY_BEAT_SCHEDULE["deliver-webhooks"] = {"task": "notifications.tasks.webhook
 WEBHOOKS_DISABLE_AFTER_FAILURES = _int("WEBHOOKS_DISABLE_AFTER_FAILURES", 20)
 # Seconds to wait for an endpoint's answer.
 WEBHOOKS_TIMEOUT_SECONDS = _int("WEBHOOKS_TIMEOUT_SECONDS", 10)
-# Allow http://127.0.0.1 / http://localhost endpoints and private or loopback addresses (SSRF):
-# for DEBUG and the test suite only, never in production.
-WEBHOOKS_ALLOW_LOCAL = _bool("WEBHOOKS_ALLOW_LOCAL", DEBUG)
+# host:port pairs an endpoint may use although they are http:// or resolve to an address that is not
+# public (SSRF, core.outbound): the test suite's receiver or a developer's; empty in production.
+WEBHOOKS_TRUSTED_ADDRESSES = env.list("WEBHOOKS_TRUSTED_ADDRESSES", default=[])
 
 # Compliance windows and grace periods (days).
 MONITORING_COVERAGE_LOOKAHEAD_DAYS = _int("MONITORING_COVERAGE_LOOKAHEAD_DAYS", 30)

@@ -55,6 +55,15 @@ def test_the_connection_goes_to_the_checked_address_with_the_name_in_host(server
     assert ("Host", f"pinned.invalid:{server.port}") in answer.request_headers
 
 
+def test_the_names_next_checked_address_is_tried_when_the_first_refuses(server):
+    """A name with several addresses (IPv6 and IPv4, say): each was checked; when the first refuses
+    the connection, the next is asked, never a new lookup."""
+    url = f"http://pinned.invalid:{server.port}/hello"
+    target = Target("http", "pinned.invalid", server.port, "127.0.0.2", others=("127.0.0.1",))  # .2: nobody there
+    with PinnedClient(limits=LIMITS) as client:
+        assert client.request("GET", url, target=target).body == b"hello"
+
+
 def test_a_target_for_another_address_is_not_used(server):
     with PinnedClient(limits=LIMITS) as client, pytest.raises(ValueError, match="not the address that was checked"):
         client.request("GET", f"http://example.org:{server.port}/", target=Target("http", "other", server.port, "1"))
