@@ -324,6 +324,8 @@ CAPTURE_MAX_HEIGHT = _int("CAPTURE_MAX_HEIGHT", 8000)  # a full page longer than
 CAPTURE_TIMEOUT_SECONDS = _int("CAPTURE_TIMEOUT_SECONDS", 30)  # each request, and the page's load
 CAPTURE_SETTLE_SECONDS = _int("CAPTURE_SETTLE_SECONDS", 10)  # the wait for network idle after load
 CAPTURE_WARC_MAX_BYTES = _int("CAPTURE_WARC_MAX_BYTES", 50 * 1024 * 1024)
+# Of one answer the page is served (core.outbound's byte cap): a larger one is not read further.
+CAPTURE_MAX_RESPONSE_BYTES = _int("CAPTURE_MAX_RESPONSE_BYTES", 20 * 1024 * 1024)
 CAPTURE_USER_AGENT = os.environ.get(
     "CAPTURE_USER_AGENT",
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome Safari/537.36 "
