@@ -192,7 +192,12 @@ class _Router:
             url = urljoin(url, location)
             if top:
                 # Handed a 3xx, Chromium would ask for the next hop itself, unrouted: this
-                # navigation ends here and _navigate opens the next hop through this handler.
+                # navigation ends here and _navigate opens the next hop (checked here first, so
+                # that only an http(s) address on the platform's hosts is opened) through this
+                # handler.
+                if self.allowed(url, top=True) is None:
+                    route.abort("blockedbyclient")
+                    return
                 self.redirect_to = url
                 route.abort("aborted")
                 return
