@@ -222,6 +222,19 @@ def test_a_redirect_is_an_answer_and_not_followed(comms, endpoint, receiver, eng
     assert delivery.last_status == 307 and delivery.last_error == "The endpoint answered 307."
 
 
+def test_an_endpoint_that_answers_too_late_is_a_failed_attempt(comms, endpoint, receiver, settings, english):
+    """WEBHOOKS_TIMEOUT_SECONDS bounds the wait: the attempt fails with the reason, to be retried."""
+    settings.WEBHOOKS_TIMEOUT_SECONDS = 1
+    receiver.delay = 2.5
+    _go_live(comms)
+
+    assert webhooks_deliver() == 0
+
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.last_status is None and delivery.last_error == "The server did not answer in time."
+    assert delivery.next_attempt_at is not None and delivery.failed_at is None
+
+
 # Events queued where the change happens
 
 

@@ -25,6 +25,7 @@ class Receiver:
     port: int = 0
     location: str = ""  # sent with a 3xx answer
     connections: int = 0
+    delay: float = 0.0  # seconds before answering
 
     def handle(self, headers, body: bytes) -> int:
         signature = headers.get(SIGNATURE_HEADER, "")
@@ -47,6 +48,7 @@ def start(receiver: Receiver):
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):  # noqa: N802 - http.server's name
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            time.sleep(receiver.delay)
             status = receiver.handle(self.headers, body)
             self.send_response(status)
             if 300 <= status < 400 and receiver.location:
