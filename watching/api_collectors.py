@@ -120,7 +120,11 @@ def _graph(fetcher, url: str):
     answer = fetcher.get(url, accept=JSON, robots=False)
     if answer.status == 429 or answer.status >= 500:
         checked(answer)
-    data = parse.json_body(answer.body)
+    try:
+        data = parse.json_body(answer.body)
+    except parse.ParseError:
+        checked(answer)  # an error answer that is not Graph's JSON (a proxy's 404 page) says it by its status
+        raise
     error = parse.graph_error(data)
     if error is None:
         checked(answer)

@@ -260,6 +260,18 @@ def test_graph_errors(graph, route, outcome, status, reason):
     assert seen_fields(obs) == NOTHING_SEEN
 
 
+def test_a_graph_answer_that_is_not_json_counts_by_its_status(graph):
+    """A 404 page that is not Graph's JSON is still a 404 (gone); a 200 that is not JSON fails."""
+    graph.routes[f"{routes.GRAPH_VERSION}/garbled"] = (200, routes.JSON, "<html>")
+    gone, garbled = (
+        account("facebook", "https://facebook.com/notserved"),
+        account("facebook", "https://facebook.com/garbled"),
+    )
+    collect_profiles()
+    assert (observed(gone).outcome, observed(gone).http_status) == (Outcome.GONE, 404)
+    assert observed(garbled).outcome == Outcome.FAILED and "not valid JSON" in observed(garbled).reason
+
+
 def test_graph_throttling_backs_the_api_off(graph):
     """Graph throttles with codes 4/17/32/613 (HTTP 400/403), not 429: the host is backed off too."""
     graph.routes[f"{routes.GRAPH_VERSION}/busy"] = routes.graph_error(4, message="Application request limit reached")
