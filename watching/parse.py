@@ -188,7 +188,8 @@ def epoch_ms(value) -> datetime.datetime | None:
 
 def x_not_found(data) -> str:
     """X API v2 answers an unknown user with HTTP 200 and an `errors` entry titled "Not Found
-    Error" (docs.x.com/x-api/fundamentals/response-codes-and-errors): its detail, else ""."""
+    Error", type .../problems/resource-not-found (the v2 response structure, docs.x.com "Important
+    resources": data, includes, meta, errors): its detail, else ""."""
     errors = data.get("errors") if isinstance(data, dict) else None
     if "data" in (data or {}) or not isinstance(errors, list):
         return ""
@@ -202,7 +203,7 @@ def x_not_found(data) -> str:
 
 def x_user(data) -> tuple[str, Seen]:
     """GET /2/users/by/username/:username?user.fields=name,description,url,entities
-    (docs.x.com/x-api/users/get-user-by-username): {"data": {"id", "name", "username",
+    (docs.x.com/x-api/users/lookup/introduction, "By username"): {"data": {"id", "name", "username",
     "description", "url", "entities": {"url": {"urls": [{"expanded_url"}]}}}}."""
     user = field(data, "data", kind=dict)
     entities = user.get("entities") if isinstance(user.get("entities"), dict) else {}
@@ -213,7 +214,7 @@ def x_user(data) -> tuple[str, Seen]:
 
 
 def x_latest(data, handle: str):
-    """GET /2/users/:id/tweets?tweet.fields=created_at (docs.x.com/x-api/posts/get-posts-by-user):
+    """GET /2/users/:id/tweets?tweet.fields=created_at (docs.x.com/x-api/posts/timelines/introduction, "User posts"):
     {"data": [{"id", "text", "created_at"}], "meta": {"result_count"}}; no `data` when there are
     none. The newest (date, https://x.com/<handle>/status/<id>), or None."""
     if not isinstance(data, dict):
