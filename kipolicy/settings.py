@@ -349,6 +349,18 @@ WATCHING_RESPECT_ROBOTS = env.bool("WATCHING_RESPECT_ROBOTS", default=True)
 WATCHING_ROBOTS_SECONDS = _int("WATCHING_ROBOTS_SECONDS", 24 * 3600)
 # The Bluesky public AppView (getProfile, getAuthorFeed); the demo points it at its local server.
 WATCHING_BLUESKY_API = os.environ.get("WATCHING_BLUESKY_API", "https://public.api.bsky.app")
+# The platforms' APIs that need an access token (watching.api_collectors): base addresses (the tests
+# and the demo point them at local fixture servers), the tokens the catalogue names (or NAME_FILE),
+# LinkedIn's API version (YYYYMM, one LinkedIn still serves) and KI's own Instagram professional
+# account, through which Instagram's business discovery reads other accounts.
+WATCHING_X_API = os.environ.get("WATCHING_X_API", "https://api.x.com")
+WATCHING_GRAPH_API = os.environ.get("WATCHING_GRAPH_API", "https://graph.facebook.com/v19.0")
+WATCHING_LINKEDIN_API = os.environ.get("WATCHING_LINKEDIN_API", "https://api.linkedin.com")
+WATCHING_LINKEDIN_VERSION = os.environ.get("WATCHING_LINKEDIN_VERSION", "202606")
+WATCHING_INSTAGRAM_USER_ID = os.environ.get("WATCHING_INSTAGRAM_USER_ID", "")
+WATCHING_TOKEN_X = _secret("WATCHING_TOKEN_X", default="")
+WATCHING_TOKEN_META = _secret("WATCHING_TOKEN_META", default="")
+WATCHING_TOKEN_LINKEDIN = _secret("WATCHING_TOKEN_LINKEDIN", default="")
 # An account reachable by none of its answers for this many days in a row: profile-unreachable.
 WATCHING_UNREACHABLE_DAYS = _int("WATCHING_UNREACHABLE_DAYS", 3)
 # A profile is looked at again after this many hours; a periodic run works for at most this many

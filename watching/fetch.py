@@ -10,8 +10,11 @@
 - conditional requests: the caller passes the ETag / Last-Modified it kept (per account and
   source) and gets `not_modified` on 304;
 - an identifying User-Agent (WATCHING_USER_AGENT), robots.txt respected (cached per host), a
-  per-host rate limit and a backoff after 429/503, both kept in the cache so that several workers
-  share them (Redis in production).
+  per-host rate limit and a backoff after 429/503 (Retry-After, or X's x-rate-limit-reset), both
+  kept in the cache so that several workers share them (Redis in production);
+- an access token (issue 17, the platforms' APIs) goes as `Authorization: Bearer` only to the
+  API hosts the collector names (`token_hosts`, host and port): never to a profile page, a
+  robots.txt of another host or a redirect elsewhere, whatever the catalogue says.
 
 Anything refused or failed raises FetchError with a translated reason, recorded with the
 observation; nothing of the answer is kept.
@@ -68,12 +71,12 @@ class Answer:
         return self.body.decode("utf-8", errors="replace")
 
 
-def limits(max_bytes: int | None = None) -> Limits:
+def limits() -> Limits:
     return Limits(
         connect=settings.WATCHING_CONNECT_TIMEOUT,
         read=settings.WATCHING_READ_TIMEOUT,
         total=settings.WATCHING_TOTAL_TIMEOUT,
-        max_bytes=max_bytes or settings.WATCHING_MAX_BYTES,
+        max_bytes=settings.WATCHING_MAX_BYTES,
     )
 
 
@@ -119,6 +122,13 @@ def back_off(host: str, retry_after: str | None) -> None:
     cache.set(_host_key("backoff", host), time.time() + seconds, timeout=int(seconds) + 1)
 
 
+def _reset_in(headers: dict) -> str | None:
+    """X answers 429 with x-rate-limit-reset (the epoch second the window reopens) instead of
+    Retry-After: the seconds until then, as Retry-After would say them."""
+    reset = headers.get("x-rate-limit-reset", "").strip()
+    return str(max(1, int(reset) - int(time.time()))) if reset.isdigit() else None
+
+
 def _recovered(host: str) -> None:
     cache.delete(_host_key("backoff-streak", host))
 
@@ -129,9 +139,10 @@ def _recovered(host: str) -> None:
 class Fetcher:
     """One pinned client for a collection run; `get` is the only way out."""
 
-    def __init__(self, *, allowed_hosts=None, token=None, verify=True):
+    def __init__(self, *, allowed_hosts=None, token=None, token_hosts=(), verify=True):
         self.allowed_hosts = allowed_hosts
         self.token = token
+        self.token_hosts = frozenset(token_hosts)  # (host, port) pairs the token may be sent to
         self.requests_made = 0
         self.client = PinnedClient(
             limits=limits(),
@@ -148,16 +159,27 @@ class Fetcher:
     def __exit__(self, *exc):
         self.close()
 
-    def get(self, url: str, *, etag: str = "", last_modified: str = "", accept: str = "*/*") -> Answer:
-        """GET `url` safely (module docstring); FetchError when refused or failed."""
-        headers = {"Accept": accept}
+    def get(
+        self,
+        url: str,
+        *,
+        etag: str = "",
+        last_modified: str = "",
+        accept: str = "*/*",
+        headers: dict | None = None,
+        robots: bool = True,
+    ) -> Answer:
+        """GET `url` safely (module docstring); FetchError when refused or failed. `headers` are
+        added to the request; `robots=False` for a platform's API used with a token under its
+        developer terms (robots.txt governs crawling pages, not an API one is licensed to use)."""
+        headers = {**(headers or {}), "Accept": accept}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         for _hop in range(settings.WATCHING_MAX_REDIRECTS + 1):
             target = self._check(url)
-            if not self.robots_allow(url, target):
+            if robots and not self.robots_allow(url, target):
                 raise FetchError(_("robots.txt of %(host)s does not allow this address.") % {"host": target.host})
             answer = self._once(url, target, headers)
             if answer.status in REDIRECTS and answer.headers.get("location"):
@@ -210,7 +232,7 @@ class Fetcher:
                 % {"host": target.host, "seconds": wait}
             )
         headers = dict(headers)
-        if self.token:
+        if self.token and (target.host, target.port) in self.token_hosts:
             headers["Authorization"] = f"Bearer {self.token}"
         wait_for_turn(f"{target.host}:{target.port}")
         self.requests_made += 1
@@ -227,7 +249,7 @@ class Fetcher:
             raise FetchError(error.reason, unreachable=error.unreachable) from None
         answer = Answer(url, response.status, response.header_map, response.body)
         if answer.status in (429, 503):
-            back_off(f"{target.host}:{target.port}", answer.headers.get("retry-after"))
+            back_off(f"{target.host}:{target.port}", answer.headers.get("retry-after") or _reset_in(answer.headers))
         elif answer.status < 500:
             _recovered(f"{target.host}:{target.port}")
         answer.not_modified = answer.status == 304
