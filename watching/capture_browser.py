@@ -107,7 +107,8 @@ def _fulfilled(headers: list[tuple[str, str]]) -> dict[str, str]:
         key = name.lower()
         if key in _NOT_FULFILLED:
             continue
-        joined[key] = f"{joined[key]}{chr(10) if key == 'set-cookie' else ', '}{value}" if key in joined else value
+        separator = "\n" if key == "set-cookie" else ", "  # Playwright splits Set-Cookie on new lines
+        joined[key] = f"{joined[key]}{separator}{value}" if key in joined else value
     return joined
 
 
