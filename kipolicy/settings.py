@@ -288,9 +288,9 @@ CELERY_BEAT_SCHEDULE["deliver-webhooks"] = {"task": "notifications.tasks.webhook
 WEBHOOKS_DISABLE_AFTER_FAILURES = _int("WEBHOOKS_DISABLE_AFTER_FAILURES", 20)
 # Seconds to wait for an endpoint's answer.
 WEBHOOKS_TIMEOUT_SECONDS = _int("WEBHOOKS_TIMEOUT_SECONDS", 10)
-# Allow http://127.0.0.1 / http://localhost endpoints and private or loopback addresses (SSRF):
-# for DEBUG and the test suite only, never in production.
-WEBHOOKS_ALLOW_LOCAL = _bool("WEBHOOKS_ALLOW_LOCAL", DEBUG)
+# host:port pairs an endpoint may use although they are http:// or resolve to an address that is not
+# public (SSRF, core.outbound): the test suite's receiver or a developer's; empty in production.
+WEBHOOKS_TRUSTED_ADDRESSES = env.list("WEBHOOKS_TRUSTED_ADDRESSES", default=[])
 
 # Compliance windows and grace periods (days).
 MONITORING_COVERAGE_LOOKAHEAD_DAYS = _int("MONITORING_COVERAGE_LOOKAHEAD_DAYS", 30)
@@ -324,6 +324,8 @@ CAPTURE_MAX_HEIGHT = _int("CAPTURE_MAX_HEIGHT", 8000)  # a full page longer than
 CAPTURE_TIMEOUT_SECONDS = _int("CAPTURE_TIMEOUT_SECONDS", 30)  # each request, and the page's load
 CAPTURE_SETTLE_SECONDS = _int("CAPTURE_SETTLE_SECONDS", 10)  # the wait for network idle after load
 CAPTURE_WARC_MAX_BYTES = _int("CAPTURE_WARC_MAX_BYTES", 50 * 1024 * 1024)
+# Of one answer the page is served (core.outbound's byte cap): a larger one is not read further.
+CAPTURE_MAX_RESPONSE_BYTES = _int("CAPTURE_MAX_RESPONSE_BYTES", 20 * 1024 * 1024)
 CAPTURE_USER_AGENT = os.environ.get(
     "CAPTURE_USER_AGENT",
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome Safari/537.36 "
@@ -347,6 +349,18 @@ WATCHING_RESPECT_ROBOTS = env.bool("WATCHING_RESPECT_ROBOTS", default=True)
 WATCHING_ROBOTS_SECONDS = _int("WATCHING_ROBOTS_SECONDS", 24 * 3600)
 # The Bluesky public AppView (getProfile, getAuthorFeed); the demo points it at its local server.
 WATCHING_BLUESKY_API = os.environ.get("WATCHING_BLUESKY_API", "https://public.api.bsky.app")
+# The platforms' APIs that need an access token (watching.api_collectors): base addresses (the tests
+# and the demo point them at local fixture servers), the tokens the catalogue names (or NAME_FILE),
+# LinkedIn's API version (YYYYMM, one LinkedIn still serves) and KI's own Instagram professional
+# account, through which Instagram's business discovery reads other accounts.
+WATCHING_X_API = os.environ.get("WATCHING_X_API", "https://api.x.com")
+WATCHING_GRAPH_API = os.environ.get("WATCHING_GRAPH_API", "https://graph.facebook.com/v19.0")
+WATCHING_LINKEDIN_API = os.environ.get("WATCHING_LINKEDIN_API", "https://api.linkedin.com")
+WATCHING_LINKEDIN_VERSION = os.environ.get("WATCHING_LINKEDIN_VERSION", "202606")
+WATCHING_INSTAGRAM_USER_ID = os.environ.get("WATCHING_INSTAGRAM_USER_ID", "")
+WATCHING_TOKEN_X = _secret("WATCHING_TOKEN_X", default="")
+WATCHING_TOKEN_META = _secret("WATCHING_TOKEN_META", default="")
+WATCHING_TOKEN_LINKEDIN = _secret("WATCHING_TOKEN_LINKEDIN", default="")
 # An account reachable by none of its answers for this many days in a row: profile-unreachable.
 WATCHING_UNREACHABLE_DAYS = _int("WATCHING_UNREACHABLE_DAYS", 3)
 # A profile is looked at again after this many hours; a periodic run works for at most this many

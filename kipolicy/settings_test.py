@@ -23,6 +23,3 @@ LANGUAGE_CODE = "sv"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 THROTTLE_RATES = dict.fromkeys(THROTTLE_RATES, "100000/min")  # noqa: F405
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": THROTTLE_RATES}  # noqa: F405
-
-# Webhooks are tested against a real receiver on 127.0.0.1 (docs/webhooks.md).
-WEBHOOKS_ALLOW_LOCAL = True

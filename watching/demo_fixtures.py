@@ -4,7 +4,11 @@
 - the KI YouTube channel: its latest post (a few days ago) and a bio naming KI;
 - Hjärnans dag's YouTube channel: a bio that does not name KI (sender-drift);
 - KI Student Life's TikTok profile was renamed: 404 (profile-unreachable);
-- Bluesky ki.se through WATCHING_BLUESKY_API pointed at the same server: latest post, KI bio.
+- Bluesky ki.se through WATCHING_BLUESKY_API pointed at the same server: latest post, KI bio;
+- X and LinkedIn through their APIs (WATCHING_X_API, WATCHING_LINKEDIN_API pointed at the same
+  server, any WATCHING_TOKEN_X / WATCHING_TOKEN_LINKEDIN): KI's own X account and LinkedIn page
+  with their latest post two and three days ago, the demo's other X and LinkedIn accounts a week
+  ago. Facebook and Instagram stay manual (no Meta token in the demo): "needs an access token".
 """
 
 import datetime
@@ -19,6 +23,32 @@ PATHS = {
     "https://youtube.com/@hjarnansdag": "/@hjarnansdag",
     "https://tiktok.com/@kistudentlife": "/@kistudentlife",
 }
+
+
+# The demo's X accounts and LinkedIn pages (demo.builders.accounts): KI's own first.
+X_HANDLES = ("karolinskainst", "medsolna", "kicardiology", "neuroscienceki", "mmc_ki", "kihealthcrises", "cimed_ki")
+LINKEDIN_PAGES = (
+    "karolinska-institutet",
+    "meds-solna",
+    "ki-clinical-epidemiology",
+    "lime-ki",
+    "ki-health-crises",
+    "cimed-ki",
+)
+DEMO_TOKEN = "demo-fixture-token"  # what the demo sets WATCHING_TOKEN_X / WATCHING_TOKEN_LINKEDIN to
+
+
+def api_routes(today: datetime.date) -> dict:
+    """The X API and LinkedIn API answers for the demo's accounts on those platforms."""
+    table = {}
+    for number, handle in enumerate(X_HANDLES):
+        latest = today - datetime.timedelta(days=2 if number == 0 else 7)
+        name = "Karolinska Institutet" if number == 0 else f"{handle} at Karolinska Institutet"
+        table.update(routes.x_api(handle, latest, user_id=str(2244994945 + number), name=name))
+    for number, vanity in enumerate(LINKEDIN_PAGES):
+        latest = today - datetime.timedelta(days=3 if number == 0 else 7)
+        table.update(routes.linkedin(vanity, latest, organization_id=5515715 + number))
+    return table
 
 
 def demo_routes(today: datetime.date) -> dict:
@@ -36,5 +66,6 @@ def demo_routes(today: datetime.date) -> dict:
         .replace("UCfixtureKarolinska00", "UCfixtureHjarnansdag0"),
     )
     table.update(routes.bluesky("ki.se", today - datetime.timedelta(days=1)))
+    table.update(api_routes(today))
     # /@kistudentlife is not served: the profile was renamed (404).
     return table

@@ -1,7 +1,6 @@
 """The account page's "Seen on the platform" panel (issue 17), added through accounts.extensions."""
 
-from accounts.choices import CollectorKind
-from watching.collectors import token_for
+from watching.collectors import is_manual, watched_through
 from watching.models import Observation
 
 
@@ -12,9 +11,10 @@ def observation_panel(request, account):
     if not platform.collector:
         return None
     observation = Observation.objects.filter(account=account).first()
-    manual = platform.collector == CollectorKind.MANUAL and not token_for(platform)
+    manual = is_manual(platform)  # a collector that needs a token (or a setting) it does not have
     return "watching/includes/_observation_panel.html", {
         "observation": observation,
         "manual": manual,
         "platform": platform,
+        "watched_through": watched_through(platform),  # "Watched through the X API." (issue 17)
     }
