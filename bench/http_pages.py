@@ -252,6 +252,8 @@ def list_pages(p: dict) -> list[tuple[str, str, str, str]]:
         ("owner", "access review", f"/accounts/{acct}/access/review/", "list"),
         ("owner", "absences", "/absences/", "list"),
     ]
+    if "leaver" in p:  # (a database the first version of seeding_lists.py seeded has none)
+        out.append(("comms", "a leaver's handover", f"/people/{p['leaver']}/handover/", "list"))
     return out
 
 

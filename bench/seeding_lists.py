@@ -29,7 +29,9 @@ What it adds (N active accounts; every row deterministic for the seed):
 - accessibility reports (N/200, at least 60), half answered;
 - three webhook endpoints, the first with N/2 deliveries (at least 60);
 - delivered half-year reports for KI and each managed unit, for the last two half-years (the units
-  are the same at every size).
+  are the same at every size);
+- ``bench-leaver``, who left KI two weeks ago and is still the deputy of 30 accounts (the bulk
+  handover page).
 """
 
 import datetime
@@ -43,6 +45,8 @@ FIXED = 40  # rows of each kind on the measured account: more than a page (25) a
 BATCH = 5000
 REGISTRAR_USERNAME = "bench-registrar"
 AUDITOR_USERNAME = "bench-auditor"
+LEAVER_USERNAME = "bench-leaver"
+LEAVER_ACCOUNTS = 30  # accounts without a deputy: about 44 at 1 000 accounts (5 %), more above
 
 
 def existing() -> dict | None:
@@ -156,6 +160,7 @@ class Lists:
             ("webhooks", self.webhooks),
             ("delivered reports", self.delivered),
             ("audit events", self.audit_events),
+            ("a leaver's accounts", self.leaver),
         ]:
             self._step(label, fn)
         return self.picks
@@ -614,6 +619,33 @@ class Lists:
 
         return _bulk(AuditEvent, rows())
 
+    def leaver(self) -> int:
+        """Someone who left KI two weeks ago, still the deputy of LEAVER_ACCOUNTS accounts that
+        had none (the bulk handover page, issue 13). A person who has left holds no role for the
+        rules: the findings do not change."""
+        from accounts.choices import Role
+        from accounts.models import Assignment, SocialAccount
+        from org.models import User
+
+        leaver, _created = User.objects.get_or_create(
+            username=LEAVER_USERNAME,
+            defaults={"first_name": "Bench", "last_name": "Leaver", "email": f"{LEAVER_USERNAME}@ki.invalid"},
+        )
+        User.objects.filter(pk=leaver.pk).update(is_active=False, left_on=self.today - datetime.timedelta(days=14))
+        has_deputy = Assignment.objects.filter(role=Role.DEPUTY, ended_at__isnull=True).values("account_id")
+        accounts = (
+            SocialAccount.objects.filter(status="active")
+            .exclude(pk__in=has_deputy)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:LEAVER_ACCOUNTS]
+        )
+        started = self.now - datetime.timedelta(days=100)
+        self.leaver_pk = leaver.pk
+        return _bulk(
+            Assignment,
+            (Assignment(account_id=a, person=leaver, role=Role.DEPUTY, started_at=started) for a in accounts),
+        )
+
     # -- what the pages request
 
     @property
@@ -629,5 +661,6 @@ class Lists:
             "impostor_case": self.impostor_case,
             "webhook": self.webhook,
             "person": person,
+            "leaver": self.leaver_pk,
             "counts": self.counts,
         }

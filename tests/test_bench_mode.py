@@ -82,6 +82,7 @@ LIST_PAGES = {
     "people:list",
     "people:detail",
     "people:search",
+    "people:handover",
     "platforms:list",
     "monitoring:today",
     "monitoring:account",
@@ -120,7 +121,7 @@ def _bench_pages():
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
     import http_pages
 
-    picks = dict.fromkeys(["account", "mid_unit", "department", "leaf_unit", "platform", "person"], 7)
+    picks = dict.fromkeys(["account", "mid_unit", "department", "leaf_unit", "platform", "person", "leaver"], 7)
     picks |= dict.fromkeys(["records_request", "impostor_case", "webhook"], 7)
     picks |= {"half": "2026-2", "pending": [7], "registrar": "r", "auditor": "a"}
     return http_pages.pages(picks)
