@@ -354,6 +354,9 @@ WATCHING_UNREACHABLE_DAYS = _int("WATCHING_UNREACHABLE_DAYS", 3)
 WATCHING_INTERVAL_HOURS = _int("WATCHING_INTERVAL_HOURS", 24)
 WATCHING_RUN_SECONDS = _int("WATCHING_RUN_SECONDS", 480)
 WATCHING_BATCH = _int("WATCHING_BATCH", 1000)  # accounts per set-based write of a collection run
+# The history of what was seen (watching.ObservationDay, one row per account and day) is kept this
+# many days; the collect task deletes older rows.
+WATCHING_HISTORY_DAYS = _int("WATCHING_HISTORY_DAYS", 400)
 # The half-year reports made and e-mailed on 1 January and 1 July (reports.delivery), in this language.
 REPORTS_DELIVERY_LANGUAGE = os.environ.get("REPORTS_DELIVERY_LANGUAGE", "sv")
 
