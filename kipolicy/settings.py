@@ -332,6 +332,9 @@ CAPTURE_USER_AGENT = os.environ.get(
 CAPTURE_LEAD_DAYS = _int("CAPTURE_LEAD_DAYS", 14)  # before start-page-snapshot-overdue opens
 CAPTURE_RETRY_DAYS = _int("CAPTURE_RETRY_DAYS", 7)  # a scheduled capture that needed a person
 CAPTURE_SCHEDULE_BATCH = _int("CAPTURE_SCHEDULE_BATCH", 2000)  # captures queued a day at most
+# seed_demo captures one start page live with Chromium against the demo's fixture server (falling
+# back to prepared files when Chromium is missing); the test suite turns it off (settings_test).
+DEMO_LIVE_CAPTURE = env.bool("DEMO_LIVE_CAPTURE", default=True)
 # The collectors' fetcher (watching.fetch): who we say we are, how long we wait, how much we read.
 WATCHING_USER_AGENT = os.environ.get(
     "WATCHING_USER_AGENT", "KI-social-media-registry/1.0 (+https://ki.se/en/social-media-registry)"

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -162,16 +163,17 @@ def collect_profiles(
                 rows.append(observation(pk, platform, result, previous.get(pk), now))
                 stats.outcomes[result.outcome] = stats.outcomes.get(result.outcome, 0) + 1
             if rows:
-                Observation.objects.bulk_create(
-                    rows, update_conflicts=True, unique_fields=["account"], update_fields=WRITTEN, batch_size=None
-                )
-                ObservationDay.objects.bulk_create(
-                    [observation_day(obs, today) for obs in rows],
-                    update_conflicts=True,
-                    unique_fields=["account", "day"],
-                    update_fields=DAY_WRITTEN,
-                    batch_size=None,
-                )
+                with transaction.atomic():  # the latest and the day's history: both or neither
+                    Observation.objects.bulk_create(
+                        rows, update_conflicts=True, unique_fields=["account"], update_fields=WRITTEN, batch_size=None
+                    )
+                    ObservationDay.objects.bulk_create(
+                        [observation_day(obs, today) for obs in rows],
+                        update_conflicts=True,
+                        unique_fields=["account", "day"],
+                        update_fields=DAY_WRITTEN,
+                        batch_size=None,
+                    )
             stats.accounts += len(rows)
             if out_of_time:
                 break
