@@ -334,6 +334,9 @@ CAPTURE_USER_AGENT = os.environ.get(
 CAPTURE_LEAD_DAYS = _int("CAPTURE_LEAD_DAYS", 14)  # before start-page-snapshot-overdue opens
 CAPTURE_RETRY_DAYS = _int("CAPTURE_RETRY_DAYS", 7)  # a scheduled capture that needed a person
 CAPTURE_SCHEDULE_BATCH = _int("CAPTURE_SCHEDULE_BATCH", 2000)  # captures queued a day at most
+# seed_demo captures one start page live with Chromium against the demo's fixture server (falling
+# back to prepared files when Chromium is missing); the test suite turns it off (settings_test).
+DEMO_LIVE_CAPTURE = env.bool("DEMO_LIVE_CAPTURE", default=True)
 # The collectors' fetcher (watching.fetch): who we say we are, how long we wait, how much we read.
 WATCHING_USER_AGENT = os.environ.get(
     "WATCHING_USER_AGENT", "KI-social-media-registry/1.0 (+https://ki.se/en/social-media-registry)"
@@ -368,6 +371,9 @@ WATCHING_UNREACHABLE_DAYS = _int("WATCHING_UNREACHABLE_DAYS", 3)
 WATCHING_INTERVAL_HOURS = _int("WATCHING_INTERVAL_HOURS", 24)
 WATCHING_RUN_SECONDS = _int("WATCHING_RUN_SECONDS", 480)
 WATCHING_BATCH = _int("WATCHING_BATCH", 1000)  # accounts per set-based write of a collection run
+# The history of what was seen (watching.ObservationDay, one row per account and day) is kept this
+# many days; the collect task deletes older rows.
+WATCHING_HISTORY_DAYS = _int("WATCHING_HISTORY_DAYS", 400)
 # The half-year reports made and e-mailed on 1 January and 1 July (reports.delivery), in this language.
 REPORTS_DELIVERY_LANGUAGE = os.environ.get("REPORTS_DELIVERY_LANGUAGE", "sv")
 
