@@ -16,7 +16,7 @@ from accounts import extensions
 from accounts.choices import AccountStatus, SenderCheck
 from accounts.forms import AddressForm
 from accounts.models import Handover
-from accounts.selectors import people_of, social_account_list
+from accounts.selectors import people_of, social_account_list, social_account_within_reach
 from accounts.services import (
     EDITABLE_REQUEST_STATUSES,
     deputy_change,
@@ -274,9 +274,11 @@ class RequestDetailView(LoginRequiredMixin, DetailView):
         context["retro_form"].fields["outcome"].choices = [c for c in DECISION_ACTIONS if c[0] != Outcome.RETURN]
         if may["decide"]:
             # The first of the unit's other accounts, and how many there are: the inventory,
-            # filtered by the unit, lists them all.
+            # filtered by the unit, lists them all. The deciding manager manages the unit, so
+            # all of them are visible to them (visible ∧ managed = managed): no visibility test
+            # (issue 12).
             unit_accounts = (
-                social_account_list(user=user)
+                social_account_within_reach(user=user)
                 .in_unit(account.unit)
                 .exclude(pk=account.pk)
                 .prefetch_related(None)

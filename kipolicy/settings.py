@@ -357,6 +357,10 @@ WATCHING_BATCH = _int("WATCHING_BATCH", 1000)  # accounts per set-based write of
 # The half-year reports made and e-mailed on 1 January and 1 July (reports.delivery), in this language.
 REPORTS_DELIVERY_LANGUAGE = os.environ.get("REPORTS_DELIVERY_LANGUAGE", "sv")
 
+# Long lists (the inventory, the directory, a unit's accounts, registers, search) count at most
+# this many rows past the page asked for and then say "more than N" (core.pagination, issue 12).
+PAGINATION_COUNT_LIMIT = _int("PAGINATION_COUNT_LIMIT", 1000)
+
 # The REST API (DRF): personal tokens or the browser session; a token sees what its user sees.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
