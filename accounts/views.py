@@ -51,6 +51,11 @@ class InventoryView(LoginRequiredMixin, ListView):
         # move between pages, or show on two: the id breaks the ties.
         return qs if "id" in qs.query.order_by else qs.order_by(*qs.query.order_by, "id")
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # A searched inventory reads its page from the matches (core.pagination, searched lists).
+        searched = self.filterset.is_bound and bool((self.filterset.form.cleaned_data.get("q") or "").strip())
+        return BoundedPaginator(queryset, per_page, searched=searched, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset

@@ -1,0 +1,64 @@
+"""The to-do's sections read the accounts without the visibility test (issue 12: visible ∧
+managed = managed); these tests hold them to it: whatever the role, no section lists an account
+the user may not see (DESIGN.md, who sees what; START-1, RESP-1), and each still lists what waits
+for the user."""
+
+import pytest
+
+from accounts.choices import AccountStatus, Classification, Origin
+from accounts.models import SocialAccount
+from approvals.selectors import todo_for
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+S = AccountStatus
+
+
+@pytest.fixture
+def scene(org, head, requester, owner):
+    """Accounts in every status and of both classifications, imported and requested, in the head's
+    department, below it, and in the sibling department; some requested by `requester`, some
+    held by `owner`."""
+    made = []
+    for unit in (org.department, org.division, org.sibling):
+        for status in S.values:
+            for classification in Classification.values:
+                for origin in (Origin.IMPORT, Origin.REQUEST):
+                    made.append(
+                        factories.SocialAccountFactory(
+                            unit=unit, status=status, classification=classification, origin=origin
+                        )
+                    )
+    for account in made[::7]:
+        factories.AssignmentFactory(account=account, person=owner)
+    SocialAccount.objects.filter(pk__in=[a.pk for a in made[::5]]).update(created_by=requester)
+    return made
+
+
+@pytest.mark.usefixtures("scene")
+@pytest.mark.parametrize("who", ["head", "dean", "other_head", "requester", "owner", "outsider", "comms", "auditor"])
+def test_no_todo_section_lists_an_account_the_user_may_not_see(who, request):
+    """DESIGN.md (who sees what), issue 12: each section is a part of what the user may see."""
+    user = request.getfixturevalue(who)
+    visible = set(SocialAccount.objects.visible_to(user).values_list("pk", flat=True))
+
+    for key, accounts in todo_for(user=user).items():
+        listed = set(accounts.values_list("pk", flat=True))
+        assert listed <= visible, (who, key, listed - visible)
+
+
+def test_the_managers_retroactive_section_lists_their_subtrees_imported_accounts(scene, head, org):
+    """START-1, RESP-1: the head confirms the imported active and decommissioning accounts of
+    their department and the units below it, none of the sibling department's."""
+    expected = {
+        a.pk
+        for a in scene
+        if a.unit_id in (org.department.pk, org.division.pk)
+        and a.origin == Origin.IMPORT
+        and a.status in (S.ACTIVE, S.DECOMMISSIONING)
+    }
+
+    listed = set(todo_for(user=head)["retroactive"].values_list("pk", flat=True))
+
+    assert listed == expected and expected
