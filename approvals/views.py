@@ -1,6 +1,7 @@
 from typing import NamedTuple
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -63,13 +64,22 @@ HANDOVERS_SHOWN = 50
 
 class TodoSection(NamedTuple):
     """One section of the to-do page: its key (in the address of the whole section), title, the
-    accounts shown, how many there are in all, and the URL name of an account's page."""
+    accounts shown, how many there are in all (counted up to settings.PAGINATION_COUNT_LIMIT:
+    `more_than` is the limit when there are more, issue 12), and the URL name of an account's page."""
 
     key: str
     title: str
     accounts: list
     total: int
     url_name: str
+    more_than: int | None = None
+
+
+def _section(key, title, qs, url_name) -> TodoSection:
+    limit = settings.PAGINATION_COUNT_LIMIT
+    total = qs.order_by()[: limit + 1].count()
+    more_than = limit if total > limit else None
+    return TodoSection(key, title, list(qs[:TODO_LATEST]), total, url_name, more_than)
 
 
 def _todo_sections(user) -> list[tuple[str, str, object, str]]:
@@ -109,10 +119,7 @@ class TodoView(LoginRequiredMixin, TemplateView):
             .select_related("account__platform", "requested_by")
             .order_by("created_at", "pk")[:HANDOVERS_SHOWN]
         )
-        context["sections"] = [
-            TodoSection(key, title, list(qs[:TODO_LATEST]), qs.count(), url_name)
-            for key, title, qs, url_name in _todo_sections(self.request.user)
-        ]
+        context["sections"] = [_section(*section) for section in _todo_sections(self.request.user)]
         context["latest"] = TODO_LATEST
         return context
 
@@ -128,7 +135,7 @@ class TodoSectionView(LoginRequiredMixin, TemplateView):
         if not found:
             raise Http404
         key, title, qs, url_name = found[0]
-        context.update(key=key, title=title, url_name=url_name, page_obj=paginate(self.request, qs))
+        context.update(key=key, title=title, url_name=url_name, page_obj=paginate(self.request, qs, bounded=True))
         return context
 
 

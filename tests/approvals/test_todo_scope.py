@@ -4,6 +4,7 @@ the user may not see (DESIGN.md, who sees what; START-1, RESP-1), and each still
 for the user."""
 
 import pytest
+from django.urls import reverse
 
 from accounts.choices import AccountStatus, Classification, Origin
 from accounts.models import SocialAccount
@@ -62,3 +63,19 @@ def test_the_managers_retroactive_section_lists_their_subtrees_imported_accounts
     listed = set(todo_for(user=head)["retroactive"].values_list("pk", flat=True))
 
     assert listed == expected and expected
+
+
+def test_a_long_section_says_more_than_the_limit(client, scene, head, settings):
+    """Issue 12: a section's count stops at PAGINATION_COUNT_LIMIT ("fler än 5"); up to it, the
+    exact number."""
+    client.force_login(head)
+    settings.PAGINATION_COUNT_LIMIT = 5
+
+    html = client.get(reverse("approvals:todo"), headers={"accept-language": "sv"}).content.decode()
+    section = client.get(reverse("approvals:todo-section", args=["retroactive"]), headers={"accept-language": "sv"})
+
+    assert '<span class="badge text-bg-secondary">fler än 5</span>' in html
+    assert '<span class="badge text-bg-secondary">fler än 5</span>' in section.content.decode()
+    settings.PAGINATION_COUNT_LIMIT = 8
+    html = client.get(reverse("approvals:todo"), headers={"accept-language": "sv"}).content.decode()
+    assert '<span class="badge text-bg-secondary">8</span>' in html
