@@ -48,7 +48,7 @@ def manager():
     return manager
 
 
-def explain(sql: str, params=()) -> str:
+def explain(sql: str, params=None) -> str:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN " + sql, params)
