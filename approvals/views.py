@@ -292,7 +292,10 @@ class RequestDetailView(LoginRequiredMixin, DetailView):
                 .order_by("name", "pk")
             )
             context["unit_accounts"] = unit_accounts[:UNIT_ACCOUNTS_SHOWN]
-            context["unit_accounts_count"] = unit_accounts.count()
+            # Counted up to settings.PAGINATION_COUNT_LIMIT ("more than 1 000", issue 12).
+            limit = settings.PAGINATION_COUNT_LIMIT
+            context["unit_accounts_count"] = count = unit_accounts.order_by()[: limit + 1].count()
+            context["unit_accounts_more_than"] = limit if count > limit else None
             context["unit_accounts_shown"] = UNIT_ACCOUNTS_SHOWN
         if may["sign_off"]:
             context["duplicates"] = likely_duplicates(account)

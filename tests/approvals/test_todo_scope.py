@@ -80,3 +80,28 @@ def test_a_long_section_says_more_than_the_limit(client, scene, head, settings):
     settings.PAGINATION_COUNT_LIMIT = 8
     html = client.get(reverse("approvals:todo"), headers={"accept-language": "sv"}).content.decode()
     assert '<span class="badge text-bg-secondary">8</span>' in html
+
+
+def test_the_decision_page_counts_the_units_accounts_up_to_the_limit(
+    client, org, head, requester, settings, monkeypatch
+):
+    """Issue 12, START-1: the manager deciding sees the unit's first accounts and a link to all of
+    them, counted up to PAGINATION_COUNT_LIMIT ("fler än 2") and exactly below it."""
+    from approvals import views
+
+    monkeypatch.setattr(views, "UNIT_ACCOUNTS_SHOWN", 1)
+    request = factories.SocialAccountFactory(
+        unit=org.department, status=S.AWAITING_MANAGER, created_by=requester, activated_at=None
+    )
+    for _ in range(3):
+        factories.SocialAccountFactory(unit=org.division)
+    client.force_login(head)
+    page = reverse("approvals:detail", args=[request.pk])
+
+    settings.PAGINATION_COUNT_LIMIT = 2
+    bounded = client.get(page, headers={"accept-language": "sv"}).content.decode()
+    settings.PAGINATION_COUNT_LIMIT = 3
+    exact = client.get(page, headers={"accept-language": "sv"}).content.decode()
+
+    assert "Alla enhetens fler än 2 konton i kontoförteckningen" in bounded
+    assert "Alla enhetens 3 konton i kontoförteckningen" in exact
