@@ -102,29 +102,35 @@ def test_the_count_reads_at_most_the_limit_and_one_row(unit, settings):
 # --- the inventory --------------------------------------------------------------------------------
 
 
-def test_the_inventory_says_how_many_accounts_up_to_the_limit(client, comms, unit, settings):
-    """Issue 12: at the limit the inventory still gives the exact number."""
-    settings.PAGINATION_COUNT_LIMIT = 30
-    accounts(unit, 30)
-    client.force_login(comms)
+@pytest.fixture
+def inventory(client, comms, unit, settings):
+    """inventory(limit, n): n accounts, the count limit set, comms logged in; returns a getter of
+    the inventory (GET parameters, language)."""
 
-    response = client.get(INVENTORY, headers=SV)
+    def make(limit: int, n: int):
+        settings.PAGINATION_COUNT_LIMIT = limit
+        accounts(unit, n)
+        client.force_login(comms)
+        return lambda lang=SV, **params: client.get(INVENTORY, params, headers=lang)
+
+    return make
+
+
+def test_the_inventory_says_how_many_accounts_up_to_the_limit(inventory):
+    """Issue 12: at the limit the inventory still gives the exact number."""
+    response = inventory(30, 30)()
 
     assert status_line(response) == "30 konton"
     assert "Sida 1 av 2" in nav(response)
     assert "Sista sidan" not in nav(response)  # the next page is the last
 
 
-def test_the_inventory_says_more_than_the_limit_past_it(client, comms, unit, settings):
+def test_the_inventory_says_more_than_the_limit_past_it(inventory):
     """Issue 12: one account past the limit, the inventory says "fler än 30" and links the
     last page counted; that page, asked for, counts past itself and knows the total."""
-    settings.PAGINATION_COUNT_LIMIT = 30
-    accounts(unit, 31)
-    client.force_login(comms)
+    get = inventory(30, 31)
 
-    first = client.get(INVENTORY, headers=SV)
-    english = client.get(INVENTORY, headers=EN)
-    second = client.get(INVENTORY, {"page": 2}, headers=SV)
+    first, english, second = get(), get(EN), get(page=2)
 
     assert status_line(first) == "Fler än 30 konton"
     assert "Sida 1 av fler än 1" in nav(first) and '?page=2"' in nav(first)
@@ -134,12 +140,9 @@ def test_the_inventory_says_more_than_the_limit_past_it(client, comms, unit, set
     assert [a.name for a in second.context["accounts"]] == [f"Konto {k:03d}" for k in range(25, 31)]
 
 
-def test_a_long_inventory_links_the_last_page_counted(client, comms, unit, settings):
-    settings.PAGINATION_COUNT_LIMIT = 60
-    accounts(unit, 80)
-    client.force_login(comms)
-
-    response = client.get(INVENTORY, headers=EN)
+def test_a_long_inventory_links_the_last_page_counted(inventory):
+    """Issue 12: past the limit the links reach the last page counted, named as such."""
+    response = inventory(60, 80)(EN)
 
     assert status_line(response) == "More than 60 accounts"
     assert "Page 1 of more than 2" in nav(response)
