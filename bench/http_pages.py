@@ -75,7 +75,11 @@ def parse_args(argv=None):
     p.add_argument("--url-prefix", default=URL_PREFIX, help=f"database URL without the size (default {URL_PREFIX})")
     p.add_argument("--explain", action="store_true", help="EXPLAIN the inventory's queries at the largest size")
     p.add_argument("--no-write", action="store_true", help="do not write the table to docs/performance.md")
-    p.add_argument("--only", help="measure only the pages whose label contains this text")
+    p.add_argument(
+        "--only",
+        action="append",
+        help="measure only the pages whose label contains this text (repeatable: any of them)",
+    )
     return p.parse_args(argv)
 
 
@@ -428,7 +432,7 @@ def run_size(args, n: int, var_dir: str, static_root: str) -> tuple[dict, dict, 
     print(f"\n== {n:,} accounts: {url} ({load()})", flush=True)
     p = seed(url, n, args.days, args.reuse)
     print(f"seeded in {p['seconds']} s (reused: {p['reused']}); {load()}", flush=True)
-    page_list = [row for row in pages(p) if not args.only or args.only in row[1] or row[3] == "trivial"]
+    page_list = [row for row in pages(p) if not args.only or any(o in row[1] for o in args.only) or row[3] == "trivial"]
     with Gunicorn(url, var_dir, static_root, args.port, args.workers) as server:
         sessions = clients(server.base, p)
         start = time.perf_counter()

@@ -377,6 +377,13 @@ WATCHING_HISTORY_DAYS = _int("WATCHING_HISTORY_DAYS", 400)
 # The half-year reports made and e-mailed on 1 January and 1 July (reports.delivery), in this language.
 REPORTS_DELIVERY_LANGUAGE = os.environ.get("REPORTS_DELIVERY_LANGUAGE", "sv")
 
+# Long lists (the inventory, the directory, a unit's accounts, registers, search) count at most
+# this many rows past the page asked for and then say "more than N" (core.pagination, issue 12).
+PAGINATION_COUNT_LIMIT = _int("PAGINATION_COUNT_LIMIT", 1000)
+# A search (the inventory's, the directory's) counts its matches up to this many, and when they are
+# no more than this its page sorts them instead of walking the whole list in order (issue 12).
+PAGINATION_SEARCH_COUNT_LIMIT = _int("PAGINATION_SEARCH_COUNT_LIMIT", 10000)
+
 # The REST API (DRF): personal tokens or the browser session; a token sees what its user sees.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
