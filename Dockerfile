@@ -1,5 +1,6 @@
-# The portal's image: one image for the web server (gunicorn), the Celery worker, Celery beat
-# and one-shot management commands (migrate, seed_demo, ...). See docs/deployment.md.
+# The portal's image: one image for the web server (gunicorn), the Celery workers (including the
+# start-page capture's, which runs Chromium), Celery beat and one-shot management commands
+# (migrate, seed_demo, ...). See docs/deployment.md.
 #
 #   docker build -t kipolicy .
 #   docker run --rm -p 8000:8000 -e SECRET_KEY=... -e ALLOWED_HOSTS=... -e DATABASE_URL=... kipolicy
@@ -17,7 +18,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH \
     VAR_DIR=/var/lib/kipolicy \
     STATIC_ROOT=/app/staticfiles \
-    MEDIA_ROOT=/var/lib/kipolicy/media
+    MEDIA_ROOT=/var/lib/kipolicy/media \
+    CAPTURE_CHROMIUM=/usr/bin/chromium
 
 # A non-root user that owns only the data directory, not the code.
 RUN groupadd --system --gid 10001 kipolicy \
@@ -27,9 +29,14 @@ RUN groupadd --system --gid 10001 kipolicy \
 
 WORKDIR /app
 
-# System libraries: Pango for WeasyPrint (the report PDFs) and a font with Swedish letters.
+# System libraries: Pango for WeasyPrint (the report PDFs) and a font with Swedish letters;
+# Debian's Chromium for the start-page capture (issue 17: the `capture` queue's worker drives it
+# through Playwright, which uses this browser instead of downloading its own), with fonts for the
+# scripts and emoji that public profiles show (Liberation: the metric-compatible Arial/Times;
+# Noto: most other scripts and colour emoji), so that a screenshot shows what a visitor sees.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core xmlsec1 \
+       chromium fonts-liberation fonts-noto-core fonts-noto-color-emoji \
     && rm -rf /var/lib/apt/lists/*
 
 # Runtime dependencies only (requirements-dev.txt is for tests and linting). All of them ship

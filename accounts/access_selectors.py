@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import CURRENT_PUBLISHER_STATUSES, LIVE_STATUSES, PublisherStatus, Role
 from accounts.models import AccessReview, Assignment, Publisher, SocialAccount
 from accounts.permissions import can_decide_publisher, can_record_removal, manages
-from accounts.selectors import social_account_list
+from accounts.selectors import social_account_within_reach
 from org.calendar import local_day
 from org.models import Unit
 
@@ -162,9 +162,10 @@ def todo_access(user):
     """To-do section of an owner: their live accounts whose access review is due, or where someone
     who left KI or whose access ended still has access (START-1)."""
     now = timezone.now()
-    # The rules' two conditions, on the owner's live accounts only (a handful), not on every account.
+    # The rules' two conditions, on the owner's live accounts only (a handful), not on every account;
+    # the user's own accounts are within what they may see: no visibility test (issue 12).
     accounts = (
-        social_account_list(user=user)
+        social_account_within_reach(user=user)
         .filter(
             status__in=LIVE_STATUSES,
             pk__in=Assignment.objects.current().filter(person=user, role=Role.OWNER).values("account"),
@@ -184,5 +185,6 @@ def todo_publishers_to_confirm(user):
         .exclude(person=user)
         .values("account")
     )
-    accounts = social_account_list(user=user).filter(pk__in=waiting).order_by("name", "id")
+    # Accounts of the managed units: within what the manager may see (issue 12).
+    accounts = social_account_within_reach(user=user).filter(pk__in=waiting).order_by("name", "id")
     return "publishers", _("Publishers for you to confirm (START-1, PRIV-2)"), accounts, "accounts:access"

@@ -138,3 +138,8 @@ class CollectorKind(models.TextChoices):
     FEED = "feed", _("RSS or Atom feed")
     REACHABLE = "reachable", _("Profile page reachable")
     MANUAL = "manual", _("Manual unless a token is configured")
+    # The platforms' own APIs (watching.api_collectors): manual until the catalogue's token setting holds a token.
+    X_API = "x-api", _("X API v2 (needs a token)")
+    FACEBOOK_API = "facebook-api", _("Meta Graph API, Facebook Page (needs a token)")
+    INSTAGRAM_API = "instagram-api", _("Meta Graph API, Instagram business discovery (needs a token)")
+    LINKEDIN_API = "linkedin-api", _("LinkedIn API, organization page (needs a token)")

@@ -154,11 +154,19 @@ def _answer_message(answer) -> str:
     return gettext("No. This is not an official KI account in our directory.")
 
 
-def _page(accounts, number, per_page: int):
+def _page(accounts, number, per_page: int, *, bounded: bool = False, searched: bool = False):
     """Page ``number`` (default 1) of the accounts' public rows: one COUNT, on the accounts
     themselves (none of the joins the rows' platform and unit columns need), and one query for
-    the page's rows; Http404 for a page that does not exist (core.pagination)."""
-    return page_of(directory.directory_rows(accounts), number, per_page=per_page, count=accounts.count(), strict=True)
+    the page's rows; Http404 for a page that does not exist (core.pagination). `bounded`: the
+    page says "more than 1 000" instead of counting every match (the HTML page, issue 12); the
+    JSON keeps its documented exact count. `searched`: the page of a search is read from its
+    matches (core.pagination, searched lists)."""
+    rows = directory.directory_rows(accounts)
+    if bounded:
+        return page_of(
+            rows, number, per_page=per_page, strict=True, bounded=True, count_from=accounts, searched=searched
+        )
+    return page_of(rows, number, per_page=per_page, count=accounts.count(), strict=True)
 
 
 def _filter_query(request) -> str:
@@ -197,7 +205,14 @@ class DirectoryView(PublicView):
         page = None
         if not filter_form.is_bound or filter_form.is_valid():
             filters = filter_form.filters() if filter_form.is_bound else {}
-            page = _page(directory.directory_search(**filters), request.GET.get("page"), PAGE_SIZE)
+            searched = bool(filters.get("q", "").strip())
+            page = _page(
+                directory.directory_search(**filters),
+                request.GET.get("page"),
+                PAGE_SIZE,
+                bounded=True,
+                searched=searched,
+            )
             page.object_list = directory.directory_entries(page.object_list, units_by_path)
         query_string = _filter_query(request) if filter_form.is_bound else ""
         context = {

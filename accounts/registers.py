@@ -23,6 +23,7 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -268,14 +269,21 @@ def filtered(register: Register, *, user, data=None, request=None):
     return filterset, qs if "id" in qs.query.order_by else qs.order_by(*qs.query.order_by, "id")
 
 
-def queue_count(queue: Queue, *, user) -> int:
-    """How many records wait in the queue for this user: one COUNT query, of the register's
-    records the user may see with the queue's filters applied (what ``filtered`` selects with
-    ``queue.query``)."""
+# A queue's badge counts at most this many records, then says "more than 99" (issue 12: the
+# navigation counts the comms queues on every page; at 100 000 accounts the exact counts of
+# thousands of waiting records were 100 to 200 ms of each comms page).
+QUEUE_COUNT_LIMIT = 99
+
+
+def queue_count(queue: Queue, *, user, limit: int | None = None) -> int:
+    """How many records wait in the queue for this user, counted up to `limit` + 1 when given:
+    one COUNT query, of the register's records the user may see with the queue's filters
+    applied (what ``filtered`` selects with ``queue.query``)."""
     qs = REGISTERS[queue.register].selector(user)
     for queue_filter, value in _queue_filters(queue, qs):
         qs = queue_filter.filter(qs, value)
-    return qs.order_by().count()
+    qs = qs.order_by()
+    return (qs[: limit + 1] if limit is not None else qs).count()
 
 
 # The queue's filters with their cleaned values, by queue slug, with the Queue they were made for.
@@ -312,6 +320,9 @@ class _Nothing:
 _NOTHING = _Nothing()
 
 
-def queue_counts(user) -> list[tuple[Queue, int]]:
-    """Each of the user's queues with its count: one COUNT query per queue, whatever the data."""
-    return [(queue, queue_count(queue, user=user)) for queue in queues_for(user)]
+def queue_counts(user) -> list[tuple[Queue, int | str]]:
+    """Each of the user's queues with its count for a badge: one COUNT query per queue, whatever
+    the data, reading at most QUEUE_COUNT_LIMIT + 1 records ("more than 99" past it)."""
+    counts = [(queue, queue_count(queue, user=user, limit=QUEUE_COUNT_LIMIT)) for queue in queues_for(user)]
+    more = gettext("more than %(count)s") % {"count": QUEUE_COUNT_LIMIT}
+    return [(queue, n if n <= QUEUE_COUNT_LIMIT else more) for queue, n in counts]

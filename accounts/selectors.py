@@ -1,6 +1,6 @@
 from typing import NamedTuple
 
-from django.db.models import Count, Model, Prefetch, Q
+from django.db.models import Model, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from accounts.choices import AccountStatus, HandoverStatus, Role
@@ -8,6 +8,7 @@ from accounts.history import LIFECYCLE_ACTIONS
 from accounts.models import Assignment, Handover, SocialAccount
 from accounts.permissions import can_see_whole_history
 from audit.models import AuditEvent
+from core.pagination import BoundedCount
 from core.search import text_search
 from org import roles
 from org.models import Unit, ancestor_paths, person_name
@@ -111,22 +112,28 @@ def social_account_search(*, user, query: str, limit: int = ACCOUNT_SEARCH_LIMIT
     return accounts.select_related("platform").order_by("name", "pk")[:limit]
 
 
-def social_account_counts_by_unit(*, user, unit: Unit) -> dict[str, int]:
-    """How many accounts this user may see in each unit of the unit's subtree, by unit path (units
-    without any left out). Two queries: the subtree's units, then the accounts grouped by their
-    unit id, so that PostgreSQL counts from the accounts' unit index without joining the units
-    (at 100 000 accounts under KI's root: about half the time of grouping by the joined path).
-    The rows follow the units, not the accounts, so a caller sums a child's subtree from them by
-    path prefix without asking again."""
-    paths = dict(Unit.objects.filter(path__startswith=unit.path).values_list("pk", "path"))
-    rows = (
-        SocialAccount.objects.visible_to(user)
-        .filter(unit_id__in=Unit.objects.filter(path__startswith=unit.path).values("pk"))
-        .order_by()
-        .values_list("unit_id")
-        .annotate(n=Count("*"))  # no column: PostgreSQL may count from the unit index alone
+def social_account_counts_below(*, user, units, limit: int) -> dict[int, int]:
+    """How many accounts this user may see in each of these units and the units below it, by
+    unit id, each counted up to ``limit`` + 1 (a value over ``limit`` means "more than"): one
+    query, whose cost follows the number of units, not of accounts (issue 12: counting every
+    account below KI's root was most of its unit page at 100 000 accounts)."""
+    if not units:
+        return {}
+    below = SocialAccount.objects.visible_to(user).filter(unit__path__startswith=OuterRef("path"))
+    return dict(
+        Unit.objects.filter(pk__in=[unit.pk for unit in units])
+        .annotate(n=BoundedCount(below, limit))
+        .values_list("pk", "n")
     )
-    return {paths[unit_id]: n for unit_id, n in rows if unit_id in paths}
+
+
+def social_account_within_reach(*, user):
+    """Every account, with social_account_list's columns and people, but WITHOUT the visibility
+    test: only for a caller that narrows it to one of visible_to's own parts (the user's requests,
+    the accounts they hold, the units they manage; comms everything), where visible ∧ part = part.
+    At 100 000 accounts the test, an OR that most of the table passes, was most of a manager's
+    to-do (issue 12). approvals.selectors.todo_for uses it; its tests compare it with visible_to."""
+    return _with_people(SocialAccount.objects.all())
 
 
 def social_account_mine(*, user):

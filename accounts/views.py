@@ -7,8 +7,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
@@ -18,7 +19,7 @@ from accounts.filters import InventoryFilter
 from accounts.forms import SocialAccountForm
 from accounts.import_forms import ImportUploadForm
 from core.exceptions import ApplicationError
-from core.pagination import PAGE_SIZE, paginate
+from core.pagination import PAGE_SIZE, BoundedPaginator, paginate
 from core.views import ServiceFormMixin
 from org.mixins import RegistryEditorRequiredMixin
 from org.models import Unit
@@ -34,6 +35,8 @@ class InventoryView(LoginRequiredMixin, ListView):
     template_name = "accounts/socialaccount_list.html"
     context_object_name = "accounts"
     paginate_by = PAGE_SIZE
+    # "More than 1 000 accounts": no exact COUNT of every visible account (issue 12).
+    paginator_class = BoundedPaginator
 
     def get_queryset(self):
         qs = selectors.table_rows(selectors.social_account_list(user=self.request.user)).order_by("name", "id")
@@ -47,6 +50,11 @@ class InventoryView(LoginRequiredMixin, ListView):
         # A sort by a column whose values repeat (status, platform, unit) would let an account
         # move between pages, or show on two: the id breaks the ties.
         return qs if "id" in qs.query.order_by else qs.order_by(*qs.query.order_by, "id")
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # A searched inventory reads its page from the matches (core.pagination, searched lists).
+        searched = self.filterset.is_bound and bool((self.filterset.form.cleaned_data.get("q") or "").strip())
+        return BoundedPaginator(queryset, per_page, searched=searched, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -274,15 +282,6 @@ class AccountImportConfirmView(RegistryEditorRequiredMixin, View):
 UNIT_PANEL_PAGE_SIZE = 25
 
 
-def _unit_counts(request, unit) -> dict[str, int]:
-    """selectors.social_account_counts_by_unit for this request's user, asked once per request:
-    the "Units below" column and the accounts panel of one unit page share the answer."""
-    memo = request.__dict__.setdefault("_accounts_unit_counts", {})
-    if unit.pk not in memo:
-        memo[unit.pk] = selectors.social_account_counts_by_unit(user=request.user, unit=unit)
-    return memo[unit.pk]
-
-
 PERSON_PANEL_PAGE_SIZE = 25
 
 
@@ -299,10 +298,12 @@ def person_accounts_panel(request, person):
 
 
 def subunit_account_counts(request, unit, children):
-    """org.extensions sub-unit column: the accounts the user may see in each child's subtree."""
-    by_path = _unit_counts(request, unit)
-    counts = {child.pk: sum(n for path, n in by_path.items() if path.startswith(child.path)) for child in children}
-    return _("Accounts (with the units below)"), counts
+    """org.extensions sub-unit column: the accounts the user may see in each child's subtree,
+    counted up to settings.PAGINATION_COUNT_LIMIT ("more than 1 000" past it; issue 12)."""
+    limit = settings.PAGINATION_COUNT_LIMIT
+    counts = selectors.social_account_counts_below(user=request.user, units=children, limit=limit)
+    more = gettext("more than %(count)s") % {"count": number_format(limit, force_grouping=True)}
+    return _("Accounts (with the units below)"), {pk: n if n <= limit else more for pk, n in counts.items()}
 
 
 def unit_accounts_panel(request, unit):
@@ -311,10 +312,8 @@ def unit_accounts_panel(request, unit):
     accounts = (
         selectors.table_rows(selectors.social_account_list(user=request.user)).in_unit(unit).order_by("name", "id")
     )
-    # The count is the sum of the per-unit counts the sub-unit column needs anyway: no COUNT query.
-    page = paginate(
-        request, accounts, per_page=UNIT_PANEL_PAGE_SIZE, count=sum(_unit_counts(request, unit).values()), strict=True
-    )
+    # "More than 1 000 accounts" past the bound, not an exact count of the subtree (issue 12).
+    page = paginate(request, accounts, per_page=UNIT_PANEL_PAGE_SIZE, strict=True, bounded=True)
     return "accounts/includes/_unit_accounts_panel.html", {
         "accounts": extensions.annotate(selectors.table_keepers(page.object_list)),
         "page_obj": page,

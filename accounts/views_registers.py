@@ -20,7 +20,7 @@ from django.views.generic import ListView, TemplateView
 
 from accounts import extensions, registers
 from core.exceptions import ApplicationError, NotAllowed
-from core.pagination import PAGE_SIZE
+from core.pagination import PAGE_SIZE, BoundedPaginator
 from core.views import form_errors_to_messages
 
 # Registers show evidence (removed posts, blocks): never kept by a cache.
@@ -58,6 +58,7 @@ class RegisterView(LoginRequiredMixin, ListView):
     template_name = "registers/register.html"
     context_object_name = "records"
     paginate_by = PAGE_SIZE
+    paginator_class = BoundedPaginator  # "more than 1 000 records" (issue 12)
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:

@@ -1,6 +1,7 @@
 from typing import NamedTuple
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -16,7 +17,7 @@ from accounts import extensions
 from accounts.choices import AccountStatus, SenderCheck
 from accounts.forms import AddressForm
 from accounts.models import Handover
-from accounts.selectors import people_of, social_account_list
+from accounts.selectors import people_of, social_account_list, social_account_within_reach
 from accounts.services import (
     EDITABLE_REQUEST_STATUSES,
     deputy_change,
@@ -63,13 +64,22 @@ HANDOVERS_SHOWN = 50
 
 class TodoSection(NamedTuple):
     """One section of the to-do page: its key (in the address of the whole section), title, the
-    accounts shown, how many there are in all, and the URL name of an account's page."""
+    accounts shown, how many there are in all (counted up to settings.PAGINATION_COUNT_LIMIT:
+    `more_than` is the limit when there are more, issue 12), and the URL name of an account's page."""
 
     key: str
     title: str
     accounts: list
     total: int
     url_name: str
+    more_than: int | None = None
+
+
+def _section(key, title, qs, url_name) -> TodoSection:
+    limit = settings.PAGINATION_COUNT_LIMIT
+    total = qs.order_by()[: limit + 1].count()
+    more_than = limit if total > limit else None
+    return TodoSection(key, title, list(qs[:TODO_LATEST]), total, url_name, more_than)
 
 
 def _todo_sections(user) -> list[tuple[str, str, object, str]]:
@@ -109,10 +119,7 @@ class TodoView(LoginRequiredMixin, TemplateView):
             .select_related("account__platform", "requested_by")
             .order_by("created_at", "pk")[:HANDOVERS_SHOWN]
         )
-        context["sections"] = [
-            TodoSection(key, title, list(qs[:TODO_LATEST]), qs.count(), url_name)
-            for key, title, qs, url_name in _todo_sections(self.request.user)
-        ]
+        context["sections"] = [_section(*section) for section in _todo_sections(self.request.user)]
         context["latest"] = TODO_LATEST
         return context
 
@@ -128,7 +135,7 @@ class TodoSectionView(LoginRequiredMixin, TemplateView):
         if not found:
             raise Http404
         key, title, qs, url_name = found[0]
-        context.update(key=key, title=title, url_name=url_name, page_obj=paginate(self.request, qs))
+        context.update(key=key, title=title, url_name=url_name, page_obj=paginate(self.request, qs, bounded=True))
         return context
 
 
@@ -274,16 +281,21 @@ class RequestDetailView(LoginRequiredMixin, DetailView):
         context["retro_form"].fields["outcome"].choices = [c for c in DECISION_ACTIONS if c[0] != Outcome.RETURN]
         if may["decide"]:
             # The first of the unit's other accounts, and how many there are: the inventory,
-            # filtered by the unit, lists them all.
+            # filtered by the unit, lists them all. The deciding manager manages the unit, so
+            # all of them are visible to them (visible ∧ managed = managed): no visibility test
+            # (issue 12).
             unit_accounts = (
-                social_account_list(user=user)
+                social_account_within_reach(user=user)
                 .in_unit(account.unit)
                 .exclude(pk=account.pk)
                 .prefetch_related(None)
                 .order_by("name", "pk")
             )
             context["unit_accounts"] = unit_accounts[:UNIT_ACCOUNTS_SHOWN]
-            context["unit_accounts_count"] = unit_accounts.count()
+            # Counted up to settings.PAGINATION_COUNT_LIMIT ("more than 1 000", issue 12).
+            limit = settings.PAGINATION_COUNT_LIMIT
+            context["unit_accounts_count"] = count = unit_accounts.order_by()[: limit + 1].count()
+            context["unit_accounts_more_than"] = limit if count > limit else None
             context["unit_accounts_shown"] = UNIT_ACCOUNTS_SHOWN
         if may["sign_off"]:
             context["duplicates"] = likely_duplicates(account)

@@ -11,7 +11,8 @@
    statements, and reads each server's request log: the most requests one host got in one second
    must not exceed R (+1: a request sent at the end of a one-second window may arrive in the next).
 4. Runs it a second time (the steady state: conditional requests answered 304) and checks the
-   run is idempotent (one observation per account).
+   run is idempotent (one observation per account, and one history row per account and day:
+   both runs fall on the same day, so the second rewrites the day's rows).
 5. Prints requests, the busiest host-second, statements per run and per batch, and the time per
    1 000 accounts. docs/performance.md ("Collection cycle") records the figures.
 """
@@ -75,7 +76,7 @@ def main(argv=None):
     from watching import fixture_routes as routes
     from watching.collect import collect_profiles
     from watching.fixture_servers import FixtureServer
-    from watching.models import Observation
+    from watching.models import Observation, ObservationDay
 
     print(f"Database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}; migrating …", flush=True)
     call_command("migrate", verbosity=0)
@@ -124,6 +125,7 @@ def main(argv=None):
     for server in servers:
         server.stop()
     observations = Observation.objects.count()
+    history = ObservationDay.objects.count()
     batches = -(-args.accounts // settings.WATCHING_BATCH)
     print(f"\n{'run':8} {'accounts':>9} {'requests':>9} {'busiest host-s':>15} {'statements':>11} {'s/1000':>8}")
     for run, (stats, statements, busiest) in results.items():
@@ -132,11 +134,12 @@ def main(argv=None):
         print(f"         outcomes: {dict(stats.outcomes)}")
     print(
         f"\nBatches of {settings.WATCHING_BATCH}: {batches}; statements per batch: "
-        f"{results['first'][1] / batches:.1f}. Observations: {observations} (one per account: idempotent)."
+        f"{results['first'][1] / batches:.1f}. Observations: {observations}, history rows: {history} "
+        "(one per account, and per account and day: idempotent)."
     )
     # The limit counts fixed one-second windows when a request is sent; a request sent at the very
     # end of a window can arrive in the server's next second, so the server may see one more.
-    ok = observations == args.accounts and all(b <= args.rate + 1 for _s, _n, b in results.values())
+    ok = observations == history == args.accounts and all(b <= args.rate + 1 for _s, _n, b in results.values())
     print("Rate limit kept and idempotent." if ok else "FAILED: rate limit exceeded or observations wrong.")
     if not args.database_url:
         shutil.rmtree(Path(settings.DATABASES["default"]["NAME"]).parent, ignore_errors=True)

@@ -15,7 +15,7 @@ For each size (accounts):
    temporary folder and served by WhiteNoise) with kipolicy.settings_bench: every response says
    how many SQL statements it ran (X-Query-Count) and /__bench__/trivial/ answers a fixed 200;
 3. logs in through the login form (CSRF, django-axes) as comms, the manager of the largest
-   department and an owner, and keeps an anonymous client;
+   department, an owner, the registrar and an auditor, and keeps an anonymous client;
 4. requests every page (PAGES) --warmup times, then --repeat rounds over all the pages in turn,
    and records p50/p95 time, response size, status and query count.
 
@@ -75,7 +75,11 @@ def parse_args(argv=None):
     p.add_argument("--url-prefix", default=URL_PREFIX, help=f"database URL without the size (default {URL_PREFIX})")
     p.add_argument("--explain", action="store_true", help="EXPLAIN the inventory's queries at the largest size")
     p.add_argument("--no-write", action="store_true", help="do not write the table to docs/performance.md")
-    p.add_argument("--only", help="measure only the pages whose label contains this text")
+    p.add_argument(
+        "--only",
+        action="append",
+        help="measure only the pages whose label contains this text (repeatable: any of them)",
+    )
     return p.parse_args(argv)
 
 
@@ -141,6 +145,119 @@ def pages(p: dict) -> list[tuple[str, str, str, str]]:
         ("owner", "to do", "/todo/", ""),
         ("owner", "inventory", "/accounts/", "inventory"),
     ]
+    if "registrar" in p:  # bench/seeding_lists.py seeded the list pages' records
+        out += list_pages(p)
+    return out
+
+
+# The registers' queues (accounts.registers.QUEUES): the same addresses as their links.
+QUEUE = "/registers/{register}/?state={state}&queue={queue}"
+
+
+def _queue(register: str, state: str, queue: str) -> str:
+    return QUEUE.format(register=register, state=state, queue=queue)
+
+
+def list_pages(p: dict) -> list[tuple[str, str, str, str]]:
+    """The list pages of issues 14 to 17 (registers, queues, search, catalogue, impostor cases,
+    webhooks, publishers, covers, accessibility and delivered reports, people, the feed, the
+    audit trail), on the records bench/seeding_lists.py seeded. kind "list": the size, ratio and
+    query-count targets apply (not the ×trivial one)."""
+    acct, mid, dept = p["account"], p["mid_unit"], p["department"]
+    registers = [
+        ("removed posts", "removed-posts"),
+        ("questions", "questions"),
+        ("blocks", "blocks"),
+        ("media consents", "media-consents"),
+        ("records requests", "records-requests"),
+        ("decisions", "decisions"),
+    ]
+    out = [("comms", "registers", "/registers/", "list")]
+    out += [("comms", f"register: {label}", f"/registers/{slug}/", "list") for label, slug in registers]
+    out += [
+        (
+            "comms",
+            "register: removed posts, filtered (unit, platform)",
+            f"/registers/removed-posts/?unit={mid}&platform={p['platform']}",
+            "list",
+        ),
+        ("comms", "register: questions, sorted by due", "/registers/questions/?state=open&sort=-due", "list"),
+        ("comms", "register: decisions, page 3", "/registers/decisions/?page=3", "list"),
+        ("comms", "queue: questions overdue", _queue("questions", "overdue", "questions-overdue"), "list"),
+        (
+            "comms",
+            "queue: removed posts not registered",
+            _queue("removed-posts", "unregistered", "removed-posts-unregistered"),
+            "list",
+        ),
+        ("comms", "queue: blocks due for review", _queue("blocks", "review_due", "blocks-review-due"), "list"),
+        ("comms", "search, many matches", "/search/?q=bench42", "list"),
+        ("comms", "search, few matches", "/search/?q=Registrar", "list"),
+        ("comms", "search, all accounts found", "/search/?q=bench42&kind=accounts", "list"),
+        ("comms", "platform catalogue", "/platforms/", "list"),
+        ("comms", "platforms, review overdue", "/platforms/?review=overdue", "list"),
+        ("comms", "impostor cases", "/impostor-cases/", "list"),
+        ("comms", "impostor cases, new", "/impostor-cases/?status=new", "list"),
+        ("comms", "impostor case", f"/impostor-cases/{p['impostor_case']}/", "list"),
+        ("comms", "webhooks", "/webhooks/", "list"),
+        ("comms", "webhook delivery log", f"/webhooks/{p['webhook']}/", "list"),
+        ("comms", "accessibility reports", "/accessibility/reports/", "list"),
+        ("comms", "people", "/people/", "list"),
+        ("comms", "people, searched", "/people/?q=bench00", "list"),
+        ("comms", "person page", f"/people/{p['person']}/", "list"),
+        ("comms", "people search (JSON)", "/people/search/?q=bench00", "list"),
+        ("comms", "account search (JSON)", "/accounts/search/?q=bench42", "list"),
+        ("comms", "publishers (access)", f"/accounts/{acct}/access/", "list"),
+        ("comms", "account history (audit trail)", f"/accounts/{acct}/history/", "list"),
+        ("comms", "media consents (account)", f"/accounts/{acct}/consents/", "list"),
+        ("comms", "weeding (account)", f"/accounts/{acct}/weeding/", "list"),
+        ("comms", "screenshots (account)", f"/accounts/{acct}/snapshots/", "list"),
+        ("comms", "covers (account)", f"/accounts/{acct}/monitoring/cover/", "list"),
+        ("comms", "records requests", "/records-requests/", "list"),
+        ("comms", "partners", "/accounts/partners/", "list"),
+        ("anonymous", "known impostors", "/impostors/", "list"),
+        ("anonymous", "directory feed (Atom)", "/directory/feed.atom", "list"),
+        ("registrar", "trivial view", "/__bench__/trivial/", "trivial"),
+        ("registrar", "registers", "/registers/", "list"),
+        (
+            "registrar",
+            "queue: decisions without a reference",
+            _queue("decisions", "awaiting_reference", "registrar-decisions"),
+            "list",
+        ),
+        (
+            "registrar",
+            "queue: removed posts without a reference",
+            _queue("removed-posts", "awaiting_reference", "registrar-removed-posts"),
+            "list",
+        ),
+        (
+            "registrar",
+            "queue: questions without a reference",
+            _queue("questions", "awaiting_reference", "registrar-questions"),
+            "list",
+        ),
+        ("registrar", "records requests", "/records-requests/", "list"),
+        ("registrar", "records request", f"/records-requests/{p['records_request']}/", "list"),
+        ("auditor", "trivial view", "/__bench__/trivial/", "trivial"),
+        ("auditor", "register: decisions", "/registers/decisions/", "list"),
+        ("auditor", "register: records requests", "/registers/records-requests/", "list"),
+        ("auditor", "platform catalogue", "/platforms/", "list"),
+        ("auditor", "impostor cases", "/impostor-cases/", "list"),
+        ("manager", "register: removed posts", "/registers/removed-posts/", "list"),
+        ("manager", "register: questions, unanswered", "/registers/questions/?state=open", "list"),
+        ("manager", "register: decisions", "/registers/decisions/", "list"),
+        ("manager", "response times, own department", f"/units/{dept}/questions/", "list"),
+        ("manager", "to do: requests to decide", "/todo/to_decide/", "list"),
+        ("manager", "retroactive approvals", "/retroactive/", "list"),
+        ("manager", "report form (delivered reports)", "/reports/", "list"),
+        ("owner", "register: blocks", "/registers/blocks/", "list"),
+        ("owner", "publishers (access)", f"/accounts/{acct}/access/", "list"),
+        ("owner", "access review", f"/accounts/{acct}/access/review/", "list"),
+        ("owner", "absences", "/absences/", "list"),
+    ]
+    if "leaver" in p:  # (a database the first version of seeding_lists.py seeded has none)
+        out.append(("comms", "a leaver's handover", f"/people/{p['leaver']}/handover/", "list"))
     return out
 
 
@@ -197,6 +314,7 @@ class Gunicorn:
         gunicorn = str(Path(PYTHON).parent / "gunicorn")
         cmd = [gunicorn, "kipolicy.wsgi:application", "--bind", f"127.0.0.1:{self.port}"]
         cmd += ["--workers", str(workers), "--timeout", "300", "--log-level", "warning"]
+        cmd += ["--config", str(BENCH / "gunicorn_warm.py")]  # each worker's content-type cache filled
         self.proc = subprocess.Popen(cmd, cwd=BASE_DIR, env=server_env(url, var_dir, static_root))
 
     def __enter__(self):
@@ -251,12 +369,8 @@ def login(base: str, username: str, password: str):
 def clients(base: str, p: dict) -> dict:
     import requests
 
-    return {
-        "anonymous": requests.Session(),
-        "comms": login(base, p["comms"], p["password"]),
-        "manager": login(base, p["manager"], p["password"]),
-        "owner": login(base, p["owner"], p["password"]),
-    }
+    who = [k for k in ("comms", "manager", "owner", "registrar", "auditor") if k in p]
+    return {"anonymous": requests.Session()} | {k: login(base, p[k], p["password"]) for k in who}
 
 
 # --------------------------------------------------------------------------- measuring
@@ -318,7 +432,7 @@ def run_size(args, n: int, var_dir: str, static_root: str) -> tuple[dict, dict, 
     print(f"\n== {n:,} accounts: {url} ({load()})", flush=True)
     p = seed(url, n, args.days, args.reuse)
     print(f"seeded in {p['seconds']} s (reused: {p['reused']}); {load()}", flush=True)
-    page_list = [row for row in pages(p) if not args.only or args.only in row[1] or row[3] == "trivial"]
+    page_list = [row for row in pages(p) if not args.only or any(o in row[1] for o in args.only) or row[3] == "trivial"]
     with Gunicorn(url, var_dir, static_root, args.port, args.workers) as server:
         sessions = clients(server.base, p)
         start = time.perf_counter()

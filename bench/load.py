@@ -13,7 +13,11 @@
    (uniform, 0.5x to 1.5x --think seconds) between requests:
    - owners open "Today", check an account in (POST), open their accounts;
    - managers open "To do", open a request and decide it (POST, each pending request once);
-   - comms open the inventory, filtered, searched, an account, the compliance overview;
+   - comms open the inventory, filtered, searched, an account, the compliance overview, search
+     across everything, a register and a queue (questions overdue);
+   - the registrar works the queue of decision records without a reference number: opens it and
+     enters a number (POST, each record once), opens the removed posts' queue and the records
+     requests;
    - anonymous visitors check an address in the directory (JSON) and open the directory.
    The clients of one kind share one login (the login form is used once per kind).
 4. Prints, per action: requests, errors, p50/p95 under load, the single-client p50 and the ratio;
@@ -41,7 +45,10 @@ import http_pages as hp  # noqa: E402
 BEGIN, END = "<!-- bench/load.py: begin -->", "<!-- bench/load.py: end -->"
 TARGET_RATIO = 5.0
 # Clients of each kind, out of 50 (scaled to --clients).
-MIX = {"owner": 20, "manager": 5, "comms": 10, "anonymous": 15}
+MIX = {"owner": 19, "manager": 5, "comms": 10, "registrar": 1, "anonymous": 15}
+QUEUE_DECISIONS = "/registers/decisions/?state=awaiting_reference&queue=registrar-decisions"
+QUEUE_REMOVED = "/registers/removed-posts/?state=awaiting_reference&queue=registrar-removed-posts"
+QUEUE_OVERDUE = "/registers/questions/?state=overdue&queue=questions-overdue"
 
 
 def parse_args(argv=None):
@@ -68,6 +75,7 @@ class Actions:
         self.pending = list(picks["pending"])
         self.lock = threading.Lock()
         self.owner_accounts = picks["owner_accounts"]
+        self.awaiting = list(picks.get("awaiting_reference", []))
 
     def weights(self, kind: str) -> list[tuple[str, int]]:
         return {
@@ -76,7 +84,10 @@ class Actions:
             "manager": [("manager: to do", 2), ("manager: request", 2), ("manager: decide (POST)", 1)]
             + [("manager: inventory", 1)],
             "comms": [("comms: inventory", 3), ("comms: inventory, filtered", 2), ("comms: inventory, searched", 2)]
-            + [("comms: account page", 1), ("comms: compliance overview", 1)],
+            + [("comms: account page", 1), ("comms: compliance overview", 1), ("comms: search", 2)]
+            + [("comms: register", 1), ("comms: queue", 1)],
+            "registrar": [("registrar: queue", 3), ("registrar: enter a reference (POST)", 2)]
+            + [("registrar: removed posts queue", 1), ("registrar: records requests", 1)],
             "anonymous": [("anonymous: directory check (JSON)", 3), ("anonymous: directory", 1)],
         }[kind]
 
@@ -118,6 +129,26 @@ class Actions:
             return session.get(base + f"/accounts/{p['account']}/"), 200
         if action == "comms: compliance overview":
             return session.get(base + "/compliance/"), 200
+        if action == "comms: search":
+            return session.get(base + f"/search/?q=bench{rng.randint(10, 99)}"), 200
+        if action == "comms: register":
+            return session.get(base + "/registers/removed-posts/"), 200
+        if action == "comms: queue":
+            return session.get(base + QUEUE_OVERDUE), 200
+        if action == "registrar: queue":
+            return session.get(base + QUEUE_DECISIONS), 200
+        if action == "registrar: enter a reference (POST)":
+            with self.lock:
+                pk = None if baseline or not self.awaiting else self.awaiting.pop(0)
+            if pk is None:  # every record numbered (or the baseline): the queue instead
+                return session.get(base + QUEUE_DECISIONS), 200
+            data = {"reference": f"KI bench {pk}", "back": QUEUE_DECISIONS}
+            url = base + f"/registers/decisions/{pk}/reference/"
+            return session.post(url, data=data, headers=csrf, allow_redirects=False), 302
+        if action == "registrar: removed posts queue":
+            return session.get(base + QUEUE_REMOVED), 200
+        if action == "registrar: records requests":
+            return session.get(base + "/records-requests/"), 200
         if action == "anonymous: directory check (JSON)":
             address = f"https://www.instagram.com/bench{rng.randint(1, p['accounts'])}"
             return session.get(base + "/directory/check.json", params={"q": address}), 200

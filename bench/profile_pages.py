@@ -33,7 +33,7 @@ def main(argv=None) -> int:
     p.add_argument("--database-url", required=True)
     p.add_argument("--picks", required=True, help="the JSON bench/seeding.py --json wrote")
     p.add_argument("--only", action="append", help="pages whose label contains this text (repeatable)")
-    p.add_argument("--client", help="only this client (anonymous, comms, manager, owner)")
+    p.add_argument("--client", help="only this client (anonymous, comms, manager, owner, registrar, auditor)")
     p.add_argument("--repeat", type=int, default=30)
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--profile", action="store_true")
@@ -63,7 +63,8 @@ def main(argv=None) -> int:
     # The production manifest storage needs collected files; the pages only need the names.
     settings.STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     picks = json.loads(Path(args.picks).read_text())
-    users = {k: User.objects.get(username=picks[k]) for k in ("comms", "manager", "owner")}
+    who = [k for k in ("comms", "manager", "owner", "registrar", "auditor") if k in picks]
+    users = {k: User.objects.get(username=picks[k]) for k in who}
     clients = {"anonymous": Client()}
     for k, u in users.items():
         clients[k] = Client()

@@ -12,7 +12,11 @@ then adds what the pages need:
   number of accounts (the median) who manages no unit;
 - PENDING_REQUESTS requests awaiting that manager's decision (accounts in their department, sent
   by someone else, with a submission), the same number at every size;
-- the compliance findings (one compliance_sweep), as the hourly job would have left them.
+- the compliance findings (one compliance_sweep), as the hourly job would have left them;
+- the records of the list pages of issues 14 to 17 (bench/seeding_lists.py: registers, queues,
+  impostor cases, webhooks, publishers, …, a registrar and an auditor who log in), an additional
+  step that also runs on a reused database seeded before it existed (its marker table
+  ``bench_lists_seeded``), so that a database kept with a year of check-ins is not seeded again.
 
 Then VACUUM (ANALYZE), and a row in ``bench_meta`` that says what was seeded. With --reuse, a
 database whose ``bench_meta`` matches the arguments is used as it is (seeding 100 000 accounts
@@ -32,6 +36,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import seeding_lists  # noqa: E402
 import sweep  # noqa: E402
 from sweep import bench_url_ok, configure_django, load, recreate_database  # noqa: E402
 
@@ -269,7 +274,11 @@ def main(argv=None) -> int:
         print(f"reusing {sweep._db_name(url)} ({meta['accounts']} accounts, {meta['days']} days)")
     else:
         logins = seed(args, url)
-    result = picks(logins)
+    from django.contrib.auth.hashers import make_password
+
+    lists = seeding_lists.ensure(logins, make_password(PASSWORD), seed=args.seed)
+    result = picks(logins) | lists  # the measured account is the list step's (records at every size)
+    result["awaiting_reference"] = seeding_lists.awaiting_reference()
     result["seconds"] = round(time.perf_counter() - started, 1)
     result["reused"] = reuse
     if args.json:

@@ -207,14 +207,23 @@ def copy_rows(model, fields: list[str], rows) -> int:
     from django.db import connection, transaction
 
     table = model._meta.db_table
-    columns = ", ".join(model._meta.get_field(f).column for f in fields)
+    # Columns the rows leave out but the table requires get the field's default (Django sets
+    # defaults in Python, not in the table): a field added later does not break the seeding.
+    named = {model._meta.get_field(f).column for f in fields}
+    filled = [
+        f
+        for f in model._meta.concrete_fields
+        if f.column not in named and not f.null and not f.primary_key and f.get_default() is not None
+    ]
+    extra = tuple(f.get_db_prep_save(f.get_default(), connection) for f in filled)
+    columns = ", ".join([*(model._meta.get_field(f).column for f in fields), *(f.column for f in filled)])
     n = 0
     with transaction.atomic(), connection.cursor() as cursor:
         if _is_superuser():
             cursor.execute("SET LOCAL session_replication_role = replica")
         with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row(row)
+                copy.write_row((*row, *extra) if extra else row)
                 n += 1
     return n
 

@@ -35,9 +35,9 @@ class SearchView(LoginRequiredMixin, TemplateView):
             if found is None:
                 continue
             if only:
-                page = paginate(self.request, found, per_page=KIND_PAGE_SIZE)
+                page = paginate(self.request, found, per_page=KIND_PAGE_SIZE, bounded=True)
             else:
-                page = page_of(found, 1, per_page=GROUP_SIZE)
+                page = page_of(found, 1, per_page=GROUP_SIZE, bounded=True)
             groups.append(Group(kind=kind, page=page))
         return super().get_context_data(
             query=query,

@@ -288,9 +288,9 @@ CELERY_BEAT_SCHEDULE["deliver-webhooks"] = {"task": "notifications.tasks.webhook
 WEBHOOKS_DISABLE_AFTER_FAILURES = _int("WEBHOOKS_DISABLE_AFTER_FAILURES", 20)
 # Seconds to wait for an endpoint's answer.
 WEBHOOKS_TIMEOUT_SECONDS = _int("WEBHOOKS_TIMEOUT_SECONDS", 10)
-# Allow http://127.0.0.1 / http://localhost endpoints and private or loopback addresses (SSRF):
-# for DEBUG and the test suite only, never in production.
-WEBHOOKS_ALLOW_LOCAL = _bool("WEBHOOKS_ALLOW_LOCAL", DEBUG)
+# host:port pairs an endpoint may use although they are http:// or resolve to an address that is not
+# public (SSRF, core.outbound): the test suite's receiver or a developer's; empty in production.
+WEBHOOKS_TRUSTED_ADDRESSES = env.list("WEBHOOKS_TRUSTED_ADDRESSES", default=[])
 
 # Compliance windows and grace periods (days).
 MONITORING_COVERAGE_LOOKAHEAD_DAYS = _int("MONITORING_COVERAGE_LOOKAHEAD_DAYS", 30)
@@ -324,6 +324,8 @@ CAPTURE_MAX_HEIGHT = _int("CAPTURE_MAX_HEIGHT", 8000)  # a full page longer than
 CAPTURE_TIMEOUT_SECONDS = _int("CAPTURE_TIMEOUT_SECONDS", 30)  # each request, and the page's load
 CAPTURE_SETTLE_SECONDS = _int("CAPTURE_SETTLE_SECONDS", 10)  # the wait for network idle after load
 CAPTURE_WARC_MAX_BYTES = _int("CAPTURE_WARC_MAX_BYTES", 50 * 1024 * 1024)
+# Of one answer the page is served (core.outbound's byte cap): a larger one is not read further.
+CAPTURE_MAX_RESPONSE_BYTES = _int("CAPTURE_MAX_RESPONSE_BYTES", 20 * 1024 * 1024)
 CAPTURE_USER_AGENT = os.environ.get(
     "CAPTURE_USER_AGENT",
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome Safari/537.36 "
@@ -332,6 +334,9 @@ CAPTURE_USER_AGENT = os.environ.get(
 CAPTURE_LEAD_DAYS = _int("CAPTURE_LEAD_DAYS", 14)  # before start-page-snapshot-overdue opens
 CAPTURE_RETRY_DAYS = _int("CAPTURE_RETRY_DAYS", 7)  # a scheduled capture that needed a person
 CAPTURE_SCHEDULE_BATCH = _int("CAPTURE_SCHEDULE_BATCH", 2000)  # captures queued a day at most
+# seed_demo captures one start page live with Chromium against the demo's fixture server (falling
+# back to prepared files when Chromium is missing); the test suite turns it off (settings_test).
+DEMO_LIVE_CAPTURE = env.bool("DEMO_LIVE_CAPTURE", default=True)
 # The collectors' fetcher (watching.fetch): who we say we are, how long we wait, how much we read.
 WATCHING_USER_AGENT = os.environ.get(
     "WATCHING_USER_AGENT", "KI-social-media-registry/1.0 (+https://ki.se/en/social-media-registry)"
@@ -347,6 +352,18 @@ WATCHING_RESPECT_ROBOTS = env.bool("WATCHING_RESPECT_ROBOTS", default=True)
 WATCHING_ROBOTS_SECONDS = _int("WATCHING_ROBOTS_SECONDS", 24 * 3600)
 # The Bluesky public AppView (getProfile, getAuthorFeed); the demo points it at its local server.
 WATCHING_BLUESKY_API = os.environ.get("WATCHING_BLUESKY_API", "https://public.api.bsky.app")
+# The platforms' APIs that need an access token (watching.api_collectors): base addresses (the tests
+# and the demo point them at local fixture servers), the tokens the catalogue names (or NAME_FILE),
+# LinkedIn's API version (YYYYMM, one LinkedIn still serves) and KI's own Instagram professional
+# account, through which Instagram's business discovery reads other accounts.
+WATCHING_X_API = os.environ.get("WATCHING_X_API", "https://api.x.com")
+WATCHING_GRAPH_API = os.environ.get("WATCHING_GRAPH_API", "https://graph.facebook.com/v19.0")
+WATCHING_LINKEDIN_API = os.environ.get("WATCHING_LINKEDIN_API", "https://api.linkedin.com")
+WATCHING_LINKEDIN_VERSION = os.environ.get("WATCHING_LINKEDIN_VERSION", "202606")
+WATCHING_INSTAGRAM_USER_ID = os.environ.get("WATCHING_INSTAGRAM_USER_ID", "")
+WATCHING_TOKEN_X = _secret("WATCHING_TOKEN_X", default="")
+WATCHING_TOKEN_META = _secret("WATCHING_TOKEN_META", default="")
+WATCHING_TOKEN_LINKEDIN = _secret("WATCHING_TOKEN_LINKEDIN", default="")
 # An account reachable by none of its answers for this many days in a row: profile-unreachable.
 WATCHING_UNREACHABLE_DAYS = _int("WATCHING_UNREACHABLE_DAYS", 3)
 # A profile is looked at again after this many hours; a periodic run works for at most this many
@@ -354,8 +371,18 @@ WATCHING_UNREACHABLE_DAYS = _int("WATCHING_UNREACHABLE_DAYS", 3)
 WATCHING_INTERVAL_HOURS = _int("WATCHING_INTERVAL_HOURS", 24)
 WATCHING_RUN_SECONDS = _int("WATCHING_RUN_SECONDS", 480)
 WATCHING_BATCH = _int("WATCHING_BATCH", 1000)  # accounts per set-based write of a collection run
+# The history of what was seen (watching.ObservationDay, one row per account and day) is kept this
+# many days; the collect task deletes older rows.
+WATCHING_HISTORY_DAYS = _int("WATCHING_HISTORY_DAYS", 400)
 # The half-year reports made and e-mailed on 1 January and 1 July (reports.delivery), in this language.
 REPORTS_DELIVERY_LANGUAGE = os.environ.get("REPORTS_DELIVERY_LANGUAGE", "sv")
+
+# Long lists (the inventory, the directory, a unit's accounts, registers, search) count at most
+# this many rows past the page asked for and then say "more than N" (core.pagination, issue 12).
+PAGINATION_COUNT_LIMIT = _int("PAGINATION_COUNT_LIMIT", 1000)
+# A search (the inventory's, the directory's) counts its matches up to this many, and when they are
+# no more than this its page sorts them instead of walking the whole list in order (issue 12).
+PAGINATION_SEARCH_COUNT_LIMIT = _int("PAGINATION_SEARCH_COUNT_LIMIT", 10000)
 
 # The REST API (DRF): personal tokens or the browser session; a token sees what its user sees.
 REST_FRAMEWORK = {

@@ -24,5 +24,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 THROTTLE_RATES = dict.fromkeys(THROTTLE_RATES, "100000/min")  # noqa: F405
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": THROTTLE_RATES}  # noqa: F405
 
-# Webhooks are tested against a real receiver on 127.0.0.1 (docs/webhooks.md).
-WEBHOOKS_ALLOW_LOCAL = True
+# seed_demo's live start-page capture (issue 17) launches Chromium and may serve the demo's
+# fixtures on port 8765: off for the many tests that seed the demo; the tests of the live capture
+# (tests/watching/test_capture_demo.py) turn it on against their own fixture server.
+DEMO_LIVE_CAPTURE = False

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.choices import Role
 from accounts.models import Assignment, SocialAccount
-from accounts.selectors import social_account_list
+from accounts.selectors import social_account_within_reach
 from audit.services import audit_record
 from core.exceptions import ApplicationError, NotAllowed
 from monitoring import permissions
@@ -151,8 +151,9 @@ def cover_needed(user):
     owns or, as a responsible manager, answers for: name a stand-in or switch comments off."""
     gaps = Finding.objects.filter(rule=COVERAGE_GAP, resolved_at__isnull=True).values("account")
     owned = Assignment.objects.current().filter(person=user, role=Role.OWNER).values("account")
+    # Owned or managed: within what the user may see, so no visibility test (issue 12).
     accounts = (
-        social_account_list(user=user)
+        social_account_within_reach(user=user)
         .filter(pk__in=gaps)
         .filter(Q(pk__in=owned) | Q(unit__in=Unit.objects.managed_by(user)))
     )

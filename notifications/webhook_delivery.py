@@ -5,6 +5,11 @@
    attempt): of two workers, the one whose update changed no row skips it.
 2. POST its body, signed at this attempt (X-KI-Signature over "<timestamp>.<body>") and carrying
    its idempotency key (X-KI-Delivery), the same on every attempt: the receiver drops a repeat.
+   The endpoint's address is checked again (notifications.webhooks.endpoint_url_check: a name
+   may resolve elsewhere since it was registered) and the POST goes to exactly that checked
+   address (core.outbound.PinnedClient: no second DNS lookup, so no rebinding; Host, SNI and the
+   certificate name the host), with no redirect followed, WEBHOOKS_TIMEOUT_SECONDS to connect,
+   to answer and in all, and at most ANSWER_MAX_BYTES of the answer read.
 3. A 2xx answer marks it delivered and clears the endpoint's failure count. Anything else (another
    status, a refused or timed-out connection, an address that now resolves to a private network)
    releases the claim and schedules the next attempt with exponential backoff; after MAX_ATTEMPTS
@@ -15,10 +20,7 @@ At least once: a worker killed after the receiver answered but before the row wa
 again when the lease ends, under the same idempotency key.
 """
 
-import http.client
 import logging
-import urllib.error
-import urllib.request
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -30,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from core.exceptions import ApplicationError
+from core.outbound import Limits, OutboundError, PinnedClient, Target
 from notifications.models import WebhookDelivery, WebhookEndpoint
 from notifications.services import notification_queue
 from notifications.webhook_signing import DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signature_header
@@ -43,6 +46,8 @@ FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=6)
 SEND_TASK = "notifications.tasks.webhooks_deliver_task"
 SYSTEM_ACTOR = "system:webhooks_deliver"
+ANSWER_MAX_BYTES = 64 * 1024  # of an endpoint's answer: only its status matters
+USER_AGENT = "KI-social-media-registry-webhooks/1"
 
 
 def backoff(attempts: int) -> timedelta:
@@ -60,36 +65,25 @@ def _due(now: datetime):
     )
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer, not an instruction: following it could lead past the SSRF check."""
-
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirects)
-
-
-def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> int:
-    """POST the delivery; returns the HTTP status (raises OSError when there is no answer)."""
-    body = delivery.body.encode()
-    request = urllib.request.Request(
-        endpoint.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": "KI-social-media-registry-webhooks/1",
-            SIGNATURE_HEADER: signature_header(endpoint.secret, body),
-            DELIVERY_HEADER: delivery.delivery_key,
-            EVENT_HEADER: delivery.event,
-        },
+def _client() -> PinnedClient:
+    seconds = settings.WEBHOOKS_TIMEOUT_SECONDS
+    return PinnedClient(
+        limits=Limits(connect=seconds, read=seconds, total=seconds, max_bytes=ANSWER_MAX_BYTES),
+        headers={"User-Agent": USER_AGENT},
     )
-    try:
-        with _opener.open(request, timeout=settings.WEBHOOKS_TIMEOUT_SECONDS) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
+
+
+def _post(client: PinnedClient, target: Target, endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> int:
+    """POST the delivery to the checked address; returns the HTTP status (a redirect is an answer,
+    not followed: it could lead past the SSRF check). OutboundError when there is no answer."""
+    body = delivery.body.encode()
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        SIGNATURE_HEADER: signature_header(endpoint.secret, body),
+        DELIVERY_HEADER: delivery.delivery_key,
+        EVENT_HEADER: delivery.event,
+    }
+    return client.request("POST", endpoint.url, target=target, headers=headers, content=body, truncate=True).status
 
 
 def webhooks_deliver(*, now: datetime | None = None, batch: int = 50) -> int:
@@ -97,33 +91,37 @@ def webhooks_deliver(*, now: datetime | None = None, batch: int = 50) -> int:
     now = now or timezone.now()
     due = list(_due(now).order_by("created_at", "id").values_list("id", "claimed_at")[:batch])
     delivered = 0
-    for row_id, claimed_at in due:
-        won = WebhookDelivery.objects.filter(pk=row_id, delivered_at__isnull=True, claimed_at=claimed_at).update(
-            claimed_at=now, attempts=F("attempts") + 1
-        )
-        if not won:
-            continue  # another worker got there first
-        delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=row_id)
-        endpoint = delivery.endpoint
-        status, error = None, ""
-        try:
-            endpoint_url_check(endpoint.url)  # again: a name may resolve elsewhere since it was registered
-            status = _post(endpoint, delivery)
-        except ApplicationError as exc:
-            error = str(exc.message)
-        except (OSError, ValueError, http.client.HTTPException) as exc:  # refused, timed out, TLS, bad answer
-            error = str(exc) or exc.__class__.__name__
-        if status is not None and 200 <= status < 300:
-            WebhookDelivery.objects.filter(pk=row_id).update(
-                delivered_at=timezone.now(), last_status=status, last_error=""
-            )
-            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=0)
-            delivered += 1
-            continue
-        _failed(
-            delivery, now=now, status=status, error=error or _("The endpoint answered %(status)s.") % {"status": status}
-        )
+    with _client() as client:
+        for row_id, claimed_at in due:
+            delivered += _attempt(client, row_id, claimed_at, now=now)
     return delivered
+
+
+def _attempt(client: PinnedClient, row_id: int, claimed_at, *, now: datetime) -> int:
+    """Claim and send one delivery; 1 when it was delivered, else 0."""
+    won = WebhookDelivery.objects.filter(pk=row_id, delivered_at__isnull=True, claimed_at=claimed_at).update(
+        claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not won:
+        return 0  # another worker got there first
+    delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=row_id)
+    endpoint = delivery.endpoint
+    status, error = None, ""
+    try:
+        target = endpoint_url_check(endpoint.url)  # again: a name may resolve elsewhere since it was registered
+        status = _post(client, target, endpoint, delivery)
+    except ApplicationError as exc:  # the address is refused now (SSRF)
+        error = str(exc.message)
+    except OutboundError as exc:  # refused connection, timed out, TLS, bad answer
+        error = str(exc.reason)
+    if status is not None and 200 <= status < 300:
+        WebhookDelivery.objects.filter(pk=row_id).update(delivered_at=timezone.now(), last_status=status, last_error="")
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=0)
+        return 1
+    _failed(
+        delivery, now=now, status=status, error=error or _("The endpoint answered %(status)s.") % {"status": status}
+    )
+    return 0
 
 
 def _failed(delivery: WebhookDelivery, *, now: datetime, status: int | None, error: str) -> None:

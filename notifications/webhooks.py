@@ -7,17 +7,15 @@
   account going live, being decommissioned or renamed (``webhook_event_queue``), the compliance
   sweep for the findings it opens and resolves (``webhook_events_queue``: set-based, one
   bulk_create per rule, never a query per finding). notifications.webhook_delivery sends them.
-- SSRF: an endpoint must be https:// and must not resolve to a private, loopback or link-local
-  address. Only with settings.WEBHOOKS_ALLOW_LOCAL (DEBUG and the test suite) may it be
-  http://127.0.0.1 or http://localhost, or a private address.
+- SSRF: an endpoint must be https:// and its host must resolve only to public addresses
+  (core.outbound's rule: no private, loopback, link-local, reserved or multicast address). Only a
+  host:port named in settings.WEBHOOKS_TRUSTED_ADDRESSES (the test suite's receiver, a
+  developer's) may be http:// or resolve to such an address.
 """
 
-import ipaddress
 import json
 import secrets
-import socket
 import uuid
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -27,11 +25,11 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from core.exceptions import ApplicationError, NotAllowed
+from core.outbound import RefusedAddress, Target, is_trusted, target_for, url_origin
 from notifications.models import WebhookDelivery, WebhookEndpoint
 from notifications.webhook_models import WebhookEvent
 from org import roles
 
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 # Findings per delivery: a sweep that opens 200 000 findings sends them 500 to a request.
 FINDINGS_PER_DELIVERY = 500
 
@@ -49,30 +47,30 @@ def _require_manager(actor) -> None:
         raise NotAllowed(_("Only the communications department may manage webhooks."))
 
 
-def _is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address)
-    return ip.is_global and not ip.is_multicast
+def trusted_addresses() -> frozenset[str]:
+    """The host:port pairs of WEBHOOKS_TRUSTED_ADDRESSES (read at each call: tests override it)."""
+    return frozenset(settings.WEBHOOKS_TRUSTED_ADDRESSES)
 
 
-def endpoint_url_check(url: str, *, resolve=socket.getaddrinfo) -> None:
-    """Refuse an address the portal must not post to (ApplicationError with the reason)."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    allow_local = settings.WEBHOOKS_ALLOW_LOCAL
-    if not host:
-        raise ApplicationError(_("Give the full address, starting with https://."))
-    if parts.scheme != "https" and not (parts.scheme == "http" and allow_local and host in LOCAL_HOSTS):
-        raise ApplicationError(_("The address must start with https://."))
-    if parts.username or parts.password:
-        raise ApplicationError(_("The address must not contain a user name or password."))
-    if allow_local:
-        return
+def endpoint_url_check(url: str) -> Target:
+    """The checked address to post to for `url`, or ApplicationError with the reason: at
+    registration, and again before every attempt (a name may resolve elsewhere since)."""
     try:
-        addresses = {info[4][0] for info in resolve(host, parts.port or 443, proto=socket.IPPROTO_TCP)}
-    except (OSError, UnicodeError):
-        raise ApplicationError(_("The host name cannot be resolved.")) from None
-    if not addresses or not all(_is_public(a.split("%")[0]) for a in addresses):
-        raise ApplicationError(_("The address leads to a private or local network; the portal does not post there."))
+        scheme, host, port = url_origin(url)
+    except RefusedAddress as refused:
+        if refused.code == "credentials":
+            raise ApplicationError(_("The address must not contain a user name or password.")) from None
+        if refused.code == "scheme":
+            raise ApplicationError(_("The address must start with https://.")) from None
+        raise ApplicationError(_("Give the full address, starting with https://.")) from None
+    trusted = trusted_addresses()
+    if scheme != "https" and not is_trusted(host, port, trusted):
+        raise ApplicationError(_("The address must start with https://."))
+    try:
+        # The host is resolved once here; notifications.webhook_delivery connects to this address.
+        return target_for(scheme, host, port, trusted=trusted)
+    except RefusedAddress as refused:
+        raise ApplicationError(refused.reason) from None
 
 
 def _events_check(events) -> list[str]:

@@ -60,3 +60,89 @@ def test_the_bench_scripts_start(script):
     result = subprocess.run([sys.executable, str(bench / script), "--help"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "usage:" in result.stdout
+
+
+# Every list page in the page benchmark (issue 12): bench/http_pages.py requests each of them, so
+# that a list that grows with the registry shows in its table at two sizes.
+LIST_PAGES = {
+    "accounts:inventory",
+    "accounts:mine",
+    "accounts:detail",
+    "accounts:history",
+    "accounts:access",
+    "accounts:access-review",
+    "accounts:partners",
+    "accounts:search",
+    "approvals:todo",
+    "approvals:todo-section",
+    "approvals:retroactive-bulk",
+    "approvals:detail",
+    "org:unit-list",
+    "org:unit-detail",
+    "people:list",
+    "people:detail",
+    "people:search",
+    "people:handover",
+    "platforms:list",
+    "monitoring:today",
+    "monitoring:account",
+    "monitoring:cover",
+    "monitoring:absences",
+    "monitoring:overview",
+    "snapshots:list",
+    "records:incidents",
+    "records:inquiries",
+    "records:unit-inquiries",
+    "records:blocks",
+    "records:consents",
+    "records:request-list",
+    "records:request-detail",
+    "records:weeding",
+    "records:impostor-cases",
+    "records:impostor-case",
+    "records:impostors-listed",
+    "registers:index",
+    "registers:register",
+    "directory:index",
+    "directory:feed",
+    "webhooks:list",
+    "webhooks:detail",
+    "accessibility:report-list",
+    "reports:compliance",
+    "reports:job-list",
+    "search",
+}
+
+
+def _bench_pages():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import http_pages
+
+    picks = dict.fromkeys(["account", "mid_unit", "department", "leaf_unit", "platform", "person", "leaver"], 7)
+    picks |= dict.fromkeys(["records_request", "impostor_case", "webhook"], 7)
+    picks |= {"half": "2026-2", "pending": [7], "registrar": "r", "auditor": "a"}
+    return http_pages.pages(picks)
+
+
+def test_the_page_benchmark_requests_every_list_page():
+    from urllib.parse import urlsplit
+
+    names = set()
+    for _client, _label, path, _kind in _bench_pages():
+        if path.startswith("/__bench__/"):
+            continue
+        match = resolve(urlsplit(path).path)
+        names.add(f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name)
+    assert LIST_PAGES - names == set()
+
+
+def test_the_page_benchmark_requests_every_register_and_queue():
+    """A register or queue added later (accounts.registers) is measured too."""
+    from accounts.registers import QUEUES, REGISTERS
+
+    paths = {path for _client, _label, path, _kind in _bench_pages()}
+    assert {slug for slug in REGISTERS if f"/registers/{slug}/" not in paths} == set()
+    assert {slug for slug, queue in QUEUES.items() if queue.url() not in paths} == set()

@@ -5,13 +5,24 @@ cookies, no service workers, no downloads, WebSockets closed), waits for the pag
 network idle with a timeout), checks for a login or consent wall (watching.capture_walls) and
 returns a full-page PNG and a WARC of what was served. It dismisses nothing.
 
-Every request the page makes goes through `_route`: watching.addresses.check_url first (SSRF: the
-top-level page only to the platform's hosts, every other request only to public addresses; the
-test suite's servers are named in WATCHING_TRUSTED_ADDRESSES), then Playwright's route.fetch with
-no redirects followed. A redirect is handed back to the browser, which asks again for the new
-address, so every hop of a redirect chain is checked too (Chromium does not route the hops of a
-redirect it follows itself, nor of a fulfilled 3xx). A refused request is aborted and recorded
-with its reason.
+Chromium never opens a connection itself. Every request of the page goes through `_Router`:
+watching.addresses.check_url first (SSRF: the top-level page only to the platform's hosts, every
+other request only to public addresses; the test suite's servers are named in
+WATCHING_TRUSTED_ADDRESSES), then core.outbound.PinnedClient fetches it from Python, from the
+address that was checked (no second DNS lookup: no rebinding), without following redirects,
+within timeouts and a byte cap. The answer is written to the WARC from those bytes and handed to
+the browser with route.fulfill. Whatever escapes routing (Chromium's favicon, say) goes to a proxy
+on a closed port and fails, loopback included, and Chromium resolves no name
+(`CHROMIUM_FLAGS`).
+
+Redirects: Chromium follows a fulfilled 3xx itself without routing the next hop (checked with
+Playwright 1.65 and `tests/watching/test_capture_browser.py`), so no 3xx is handed to it. A
+redirect of a sub-resource or a frame is followed in the handler, each hop checked and recorded
+in the WARC, and the final answer fulfilled. A redirect of the top-level page ends that
+navigation (route.abort) and `_navigate` opens the next hop as a new navigation, checked and
+fetched through the handler like the first, so the page's address, its relative links and the
+wall check are those of the final page. Only public Playwright API is used. A refused request is
+aborted and recorded with its reason (in the capture and as a WARC `metadata` record).
 """
 
 import contextlib
@@ -21,16 +32,20 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
+from core.outbound import Limits, OutboundError, PinnedClient, Target
 from watching.addresses import RefusedAddress, check_url
 from watching.capture_walls import PAGE_CHECK, Wall, wall_by_address, wall_in_page
 from watching.warc import WarcRecorder
 
 logger = logging.getLogger(__name__)
 
+# A port nothing listens on: a request that escaped routing is refused there.
+CLOSED_PROXY = "127.0.0.1:9"
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -40,11 +55,21 @@ CHROMIUM_FLAGS = (
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    # Chromium never connects by itself (module docstring): every request is answered from Python.
+    f"--proxy-server={CLOSED_PROXY}",
+    "--proxy-bypass-list=<-loopback>",  # 127.0.0.1 and localhost through the proxy too
+    "--host-resolver-rules=MAP * ~NOTFOUND",  # and no DNS lookup of its own
 )
 MAX_REFUSED_KEPT = 50
 MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-PAGE_HEIGHT = "() => Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0)"
+# Not sent on: they describe the browser's connection, not the request (httpx sets its own).
+_NOT_FORWARDED = frozenset(
+    {"host", "connection", "keep-alive", "proxy-connection", "proxy-authorization", "te", "trailer"}
+    | {"transfer-encoding", "upgrade", "content-length", "accept-encoding"}
+)
+# Not handed to the browser: the body it gets is decoded and whole.
+_NOT_FULFILLED = frozenset({"content-encoding", "transfer-encoding", "content-length", "connection", "keep-alive"})
 
 
 @dataclass
@@ -66,26 +91,57 @@ def _on_hosts(host: str, hosts: frozenset[str]) -> bool:
     return host in hosts or any(host.endswith("." + h) for h in hosts)
 
 
-class _Router:
-    """The route handler: checks each request and each redirect hop, fetches it without following
-    redirects, records it in the WARC, and hands the browser the answer."""
+def _forwarded(request) -> list[tuple[str, str]]:
+    """The browser's request headers to send on (its User-Agent, Accept, Referer, cookies…)."""
+    return [
+        (h["name"], h["value"])
+        for h in request.headers_array()
+        if h["name"].lower() not in _NOT_FORWARDED and not h["name"].startswith(":")
+    ]
 
-    def __init__(self, *, page_hosts: frozenset[str], recorder: WarcRecorder, timeout_ms: int):
+
+def _fulfilled(headers: list[tuple[str, str]]) -> dict[str, str]:
+    """The answer's headers for route.fulfill (repeated ones joined; Set-Cookie one a line)."""
+    joined: dict[str, str] = {}
+    for name, value in headers:
+        key = name.lower()
+        if key in _NOT_FULFILLED:
+            continue
+        separator = "\n" if key == "set-cookie" else ", "  # Playwright splits Set-Cookie on new lines
+        joined[key] = f"{joined[key]}{separator}{value}" if key in joined else value
+    return joined
+
+
+def client_limits() -> Limits:
+    return Limits(
+        connect=settings.WATCHING_CONNECT_TIMEOUT,
+        read=settings.CAPTURE_TIMEOUT_SECONDS,
+        total=settings.CAPTURE_TIMEOUT_SECONDS,
+        max_bytes=settings.CAPTURE_MAX_RESPONSE_BYTES,
+    )
+
+
+class _Router:
+    """The route handler: checks each request and each redirect hop, fetches it with the pinned
+    client without following redirects, records it in the WARC, and fulfils the browser's
+    request with the answer (module docstring)."""
+
+    def __init__(self, *, page_hosts: frozenset[str], recorder: WarcRecorder, client: PinnedClient):
         self.page_hosts = page_hosts
         self.recorder = recorder
-        self.timeout_ms = timeout_ms
+        self.client = client
         self.refused: list[dict] = []
         self.first_refusal: str = ""
+        self.redirect_to: str = ""  # the top-level page's next hop, opened by _navigate
 
-    def allowed(self, url: str, *, top: bool) -> bool:
-        """check_url for one address; a refusal is recorded (list, WARC) and answers False."""
+    def allowed(self, url: str, *, top: bool) -> Target | None:
+        """check_url for one address; a refusal is recorded (list, WARC) and answers None."""
         try:
             if top:
                 # The top-level page (and each hop of its redirects) stays on the platform's hosts.
                 host = (urlsplit(url).hostname or "").lower().rstrip(".")
-                check_url(url, allowed_hosts={host} if _on_hosts(host, self.page_hosts) else set())
-            else:
-                check_url(url, allowed_hosts=None)
+                return check_url(url, allowed_hosts={host} if _on_hosts(host, self.page_hosts) else set())
+            return check_url(url, allowed_hosts=None)
         except RefusedAddress as exc:
             reason = str(exc.reason)
             if len(self.refused) < MAX_REFUSED_KEPT:
@@ -93,53 +149,71 @@ class _Router:
             if top and not self.first_refusal:
                 self.first_refusal = reason
             self.recorder.refused(url=url, reason=reason)
-            return False
-        return True
+            return None
 
-    def record(self, request, url: str, response, body: bytes) -> None:
+    def fetch(self, request, url: str, target: Target):
+        """The answer for one hop from the checked address, recorded in the WARC; None if it failed."""
+        try:
+            answer = self.client.request(
+                request.method, url, target=target, headers=_forwarded(request), content=request.post_data_buffer
+            )
+        except OutboundError as exc:
+            logger.info("capture: %s failed: %s", url, exc.reason)
+            self.recorder.refused(url=url, reason=str(exc.reason))
+            return None
         self.recorder.response(
             url=url,
             method=request.method,
-            request_headers=[(h["name"], h["value"]) for h in request.headers_array()],
+            request_headers=answer.request_headers,
             post_data=request.post_data_buffer,
-            status=response.status,
-            status_text=response.status_text,
-            response_headers=[(h["name"], h["value"]) for h in response.headers_array],
-            body=body,
+            status=answer.status,
+            status_text=answer.reason_phrase,
+            response_headers=answer.headers,
+            body=answer.body,
         )
+        return answer
 
     def __call__(self, route) -> None:
         request = route.request
         top = request.is_navigation_request() and request.frame.parent_frame is None
         url = request.url
-        if not self.allowed(url, top=top):
-            route.abort("blockedbyclient")
-            return
         for _hop in range(MAX_REDIRECTS + 1):
-            try:
-                response = route.fetch(url=url, max_redirects=0, timeout=self.timeout_ms)
-                body = response.body()
-            except PlaywrightError as exc:
-                logger.info("capture: %s failed: %s", url, exc)
-                route.abort("failed")
-                return
-            self.record(request, url, response, body)
-            location = response.headers.get("location") if response.status in REDIRECT_STATUSES else None
-            if not location:
-                route.fulfill(response=response, body=body)
-                return
-            target = urljoin(url, location)
-            if not self.allowed(target, top=top):
+            target = self.allowed(url, top=top)
+            if target is None:
                 route.abort("blockedbyclient")
                 return
-            if request.is_navigation_request():
-                # The browser navigates to the checked target as a redirect, and asks this handler
-                # again for it. (Fulfilling the 3xx would let Chromium follow it unrouted.) This is
-                # the call Playwright's own HAR replay makes for a redirect; not yet public API.
-                route._sync(route._impl_obj._redirect_navigation_request(target))
+            answer = self.fetch(request, url, target)
+            if answer is None:
+                route.abort("failed")
                 return
-            url = target  # a sub-resource: follow the checked hop here
+            location = answer.header("location") if answer.status in REDIRECT_STATUSES else ""
+            if not location:
+                route.fulfill(status=answer.status, headers=_fulfilled(answer.headers), body=answer.body)
+                return
+            url = urljoin(url, location)
+            if top:
+                # Handed a 3xx, Chromium would ask for the next hop itself, unrouted: this
+                # navigation ends here and _navigate opens the next hop (checked here first, so
+                # that only an http(s) address on the platform's hosts is opened) through this
+                # handler.
+                if self.allowed(url, top=True) is None:
+                    route.abort("blockedbyclient")
+                    return
+                self.redirect_to = url
+                route.abort("aborted")
+                return
         route.abort("failed")  # too many redirects
+
+
+class _TooManyRedirects(Exception):
+    pass
+
+
+def launch(playwright):
+    """Headless Chromium with CHROMIUM_FLAGS: it cannot reach the network by itself."""
+    return playwright.chromium.launch(
+        executable_path=settings.CAPTURE_CHROMIUM, args=list(CHROMIUM_FLAGS), headless=True
+    )
 
 
 def browse(url: str, *, page_hosts: frozenset[str], platform_slug: str = "") -> Browsed:
@@ -147,12 +221,11 @@ def browse(url: str, *, page_hosts: frozenset[str], platform_slug: str = "") -> 
     viewport = {"width": settings.CAPTURE_VIEWPORT_WIDTH, "height": settings.CAPTURE_VIEWPORT_HEIGHT}
     timeout_ms = settings.CAPTURE_TIMEOUT_SECONDS * 1000
     recorder = WarcRecorder(max_bytes=settings.CAPTURE_WARC_MAX_BYTES)
-    router = _Router(page_hosts=page_hosts, recorder=recorder, timeout_ms=timeout_ms)
+    client = PinnedClient(limits=client_limits())
+    router = _Router(page_hosts=page_hosts, recorder=recorder, client=client)
     result = Browsed()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=settings.CAPTURE_CHROMIUM, args=list(CHROMIUM_FLAGS), headless=True
-        )
+    with sync_playwright() as playwright, client:
+        browser = launch(playwright)
         try:
             context = browser.new_context(
                 viewport=viewport,
@@ -173,12 +246,30 @@ def browse(url: str, *, page_hosts: frozenset[str], platform_slug: str = "") -> 
     return result
 
 
+def _navigate(page, url: str, router: _Router):
+    """page.goto, and again to each next hop of a redirect of the page (module docstring)."""
+    for _hop in range(MAX_REDIRECTS + 1):
+        router.redirect_to = ""
+        try:
+            return page.goto(url, wait_until="load")
+        except PlaywrightTimeout:
+            raise
+        except PlaywrightError:
+            if not router.redirect_to:
+                raise
+        url = router.redirect_to
+    raise _TooManyRedirects
+
+
 def _open(page, url: str, result: Browsed, router: _Router, platform_slug: str) -> None:
     started = time.monotonic()
     try:
-        response = page.goto(url, wait_until="load")
+        response = _navigate(page, url, router)
     except PlaywrightTimeout:
         result.error = "timeout"
+        return
+    except _TooManyRedirects:
+        result.error, result.refusal = "refused", _("Too many redirects.")
         return
     except PlaywrightError:
         result.error, result.refusal = (

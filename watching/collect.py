@@ -1,8 +1,10 @@
 """One collection run (issue 17): every governed account whose platform has a collector is looked
-at once, and its Observation rewritten. Set-based: per batch of WATCHING_BATCH accounts, one query
-for the accounts, one for their previous observations and one upsert (INSERT … ON CONFLICT DO
-UPDATE) for all of them, whatever happens on the network. Idempotent: running it twice leaves one
-observation per account, the second run's.
+at once, its Observation rewritten and its ObservationDay of today written. Set-based: per batch
+of WATCHING_BATCH accounts, one query for the accounts, one for their previous observations and
+two upserts (INSERT … ON CONFLICT DO UPDATE) for all of them, one into each table, whatever
+happens on the network. Idempotent: running it twice leaves one observation per account, the
+second run's, and one history row per account and day, the day's last. `history_prune` deletes
+the history older than WATCHING_HISTORY_DAYS in one statement.
 
 Observations are what the portal saw, not decisions: no audit event per account (100 000 a day
 would drown the trail). What they lead to goes through the compliance sweep (findings, their
@@ -14,14 +16,16 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.choices import AccountStatus
 from accounts.models import Platform, SocialAccount
+from org.calendar import local_day
 from watching.collectors import collect_one
 from watching.fetch import Fetcher
-from watching.models import Observation, Outcome
+from watching.models import Observation, ObservationDay, Outcome, bio_digest
 from watching.parse import names_ki
 
 WRITTEN = [
@@ -40,6 +44,7 @@ WRITTEN = [
     "etag",
     "last_modified",
 ]
+DAY_WRITTEN = ["checked_at", "outcome", "http_status", "latest_post_on", "display_name", "bio_digest", "bio_names_ki"]
 
 
 @dataclass
@@ -91,6 +96,29 @@ def observation(account_id, platform, result, previous, now) -> Observation:
     return obs
 
 
+def observation_day(obs: Observation, day: datetime.date) -> ObservationDay:
+    """The history row of the day: the observation as it stands after the day's look."""
+    return ObservationDay(
+        account_id=obs.account_id,
+        day=day,
+        checked_at=obs.checked_at,
+        outcome=obs.outcome,
+        http_status=obs.http_status,
+        latest_post_on=obs.latest_post_on,
+        display_name=obs.display_name,
+        bio_digest=bio_digest(obs.bio),
+        bio_names_ki=obs.bio_names_ki,
+    )
+
+
+def history_prune(now: datetime.datetime | None = None) -> int:
+    """Delete the history rows older than WATCHING_HISTORY_DAYS: one DELETE on the day index (no
+    row refers to them and no signal listens, so Django deletes without loading them)."""
+    cutoff = local_day(now or timezone.now()) - datetime.timedelta(days=settings.WATCHING_HISTORY_DAYS)
+    deleted, _per_model = ObservationDay.objects.filter(day__lt=cutoff).delete()
+    return deleted
+
+
 def due_accounts(now):
     """The watched accounts not looked at within WATCHING_INTERVAL_HOURS (or never)."""
     recent = Observation.objects.filter(
@@ -107,6 +135,7 @@ def collect_profiles(
     having written what it saw: the periodic task works through the accounts in slices that fit
     Celery's time limit, each slice taking the accounts the previous ones did not reach."""
     now = now or timezone.now()
+    today = local_day(now)
     stats, started = RunStats(), time.monotonic()
     platforms = {p.pk: p for p in Platform.objects.all()}
     accounts = due_accounts(now) if due_only else watched_accounts()
@@ -134,9 +163,17 @@ def collect_profiles(
                 rows.append(observation(pk, platform, result, previous.get(pk), now))
                 stats.outcomes[result.outcome] = stats.outcomes.get(result.outcome, 0) + 1
             if rows:
-                Observation.objects.bulk_create(
-                    rows, update_conflicts=True, unique_fields=["account"], update_fields=WRITTEN, batch_size=None
-                )
+                with transaction.atomic():  # the latest and the day's history: both or neither
+                    Observation.objects.bulk_create(
+                        rows, update_conflicts=True, unique_fields=["account"], update_fields=WRITTEN, batch_size=None
+                    )
+                    ObservationDay.objects.bulk_create(
+                        [observation_day(obs, today) for obs in rows],
+                        update_conflicts=True,
+                        unique_fields=["account", "day"],
+                        update_fields=DAY_WRITTEN,
+                        batch_size=None,
+                    )
             stats.accounts += len(rows)
             if out_of_time:
                 break

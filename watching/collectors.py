@@ -30,8 +30,12 @@ class Result:
 
 
 class Gone(Exception):
-    def __init__(self, answer: Answer):
-        self.answer = answer
+    """The profile does not exist (any more): HTTP 404/410, or an API saying so in its own words
+    (`reason`; recorded as 404, the answer profile-unreachable looks for)."""
+
+    def __init__(self, answer: Answer, reason: str = ""):
+        self.answer, self.reason = answer, reason
+        self.status = answer.status if answer.status in (404, 410) else 404
 
 
 def checked(answer: Answer) -> Answer:
@@ -171,13 +175,40 @@ def token_for(platform) -> str:
     return (getattr(settings, name, "") or os.environ.get(name, "")) if name else ""
 
 
+def _api():
+    # The API collectors import this module's Result, Gone and checked: imported when needed.
+    from watching import api_collectors
+
+    return api_collectors
+
+
+def manual_reason(platform, token: str) -> str:
+    """Why the platform is watched by hand ("" if it is not): a collector that needs a token
+    without one, or the API's other setting missing."""
+    kind = platform.collector
+    if (kind == CollectorKind.MANUAL or kind in _api().API_COLLECTORS) and not token:
+        return _("%(platform)s needs an access token; watched by hand.") % {"platform": platform.name}
+    return _api().missing_setting(platform) if kind in _api().API_COLLECTORS else ""
+
+
+def is_manual(platform) -> bool:
+    return bool(manual_reason(platform, token_for(platform)))
+
+
+def watched_through(platform) -> str:
+    """What the account page says about an API source ("Watched through the X API."), or ""."""
+    return "" if is_manual(platform) else str(_api().WATCHED_THROUGH.get(platform.collector, ""))
+
+
 def allowed_hosts(platform, url: str) -> "Hosts":
     """The hosts a collector may ask for this account: the platform's catalogue hosts and their
-    subdomains, the account's own host (Mastodon servers are anyone's), the Bluesky AppView."""
+    subdomains, the account's own host (Mastodon servers are anyone's), the Bluesky AppView, the
+    platform's API (X, Graph, LinkedIn)."""
     hosts = set(platform.domains or ())
     hosts.add((urlsplit(url).hostname or "").lower())
     if platform.collector == CollectorKind.BLUESKY:
         hosts.add((urlsplit(settings.WATCHING_BLUESKY_API).hostname or "").lower())
+    hosts.update(host for host, _port in _api().api_hosts(platform.collector))
     return Hosts(hosts - {""})
 
 
@@ -192,23 +223,40 @@ def collect_one(fetcher: Fetcher, platform, url: str, previous) -> Result:
     """Run the platform's collector for one account; every failure becomes a Result with a reason."""
     kind = platform.collector
     token = token_for(platform)
-    if kind == CollectorKind.MANUAL and not token:
-        return Result(
-            Outcome.MANUAL,
-            reason=_("%(platform)s needs an access token; watched by hand.") % {"platform": platform.name},
-        )
-    collector = COLLECTORS.get(kind, collect_reachable)
+    manual = manual_reason(platform, token)
+    if manual:
+        return Result(Outcome.MANUAL, reason=manual)
+    collector = COLLECTORS.get(kind) or _api().API_COLLECTORS.get(kind, collect_reachable)
     fetcher.allowed_hosts, fetcher.token = allowed_hosts(platform, url), token or None
+    # The token goes to the platform's API only: a manual platform's reachable check never sends it.
+    fetcher.token_hosts = frozenset(_api().api_hosts(kind))
+    return _without(token, _collect(collector, fetcher, url, previous, token))
+
+
+def _without(token: str, result: Result) -> Result:
+    """The token never reaches an observation, even if an API echoed it in an error or a bio."""
+    if token and result.seen:
+        for name in ("display_name", "bio", "latest_post_url"):
+            setattr(result.seen, name, getattr(result.seen, name).replace(token, "[token]"))
+    return result
+
+
+def _collect(collector, fetcher, url, previous, token) -> Result:
+    def reason(text):  # the token taken out before the reason is cut to its field's length
+        return (text.replace(token, "[token]") if token else text)[:300]
+
     try:
         return collector(fetcher, url, previous)
     except Gone as gone:
         return Result(
-            Outcome.GONE, gone.answer.status, _("The profile answers HTTP %(status)d.") % {"status": gone.answer.status}
+            Outcome.GONE,
+            gone.status,
+            reason(gone.reason or _("The profile answers HTTP %(status)d.") % {"status": gone.status}),
         )
     except FetchError as error:
         outcome = (
             Outcome.UNREACHABLE if error.unreachable else Outcome.REFUSED if error.status is None else Outcome.FAILED
         )
-        return Result(outcome, error.status, error.reason[:300])
+        return Result(outcome, error.status, reason(error.reason))
     except parse.ParseError as error:
-        return Result(Outcome.FAILED, 200, error.reason[:300])
+        return Result(Outcome.FAILED, 200, reason(error.reason))

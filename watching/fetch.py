@@ -2,16 +2,19 @@
 
 - `check_url` (watching.addresses) before the request and before every redirect, which is followed
   here (at most WATCHING_MAX_REDIRECTS), never by httpx;
-- the connection goes to the checked address, not to a second DNS lookup (rebinding): the URL
-  carries the IP, the Host header and, for https, the TLS SNI and certificate check carry the host
-  name (httpcore's `sni_hostname` extension);
+- the connection goes to the checked address, not to a second DNS lookup (rebinding), through
+  core.outbound.PinnedClient: the URL carries the IP, the Host header and, for https, the TLS SNI
+  and certificate check carry the host name;
 - connect and read timeouts, an overall deadline, and a byte cap (the body is streamed and the
   request abandoned past WATCHING_MAX_BYTES);
 - conditional requests: the caller passes the ETag / Last-Modified it kept (per account and
   source) and gets `not_modified` on 304;
 - an identifying User-Agent (WATCHING_USER_AGENT), robots.txt respected (cached per host), a
-  per-host rate limit and a backoff after 429/503, both kept in the cache so that several workers
-  share them (Redis in production).
+  per-host rate limit and a backoff after 429/503 (Retry-After, or X's x-rate-limit-reset), both
+  kept in the cache so that several workers share them (Redis in production);
+- an access token (issue 17, the platforms' APIs) goes as `Authorization: Bearer` only to the
+  API hosts the collector names (`token_hosts`, host and port): never to a profile page, a
+  robots.txt of another host or a redirect elsewhere, whatever the catalogue says.
 
 Anything refused or failed raises FetchError with a translated reason, recorded with the
 observation; nothing of the answer is kept.
@@ -22,11 +25,11 @@ import urllib.robotparser
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-import httpx
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from core.outbound import Limits, OutboundError, PinnedClient
 from watching.addresses import RefusedAddress, check_url
 
 REDIRECTS = {301, 302, 303, 307, 308}
@@ -68,16 +71,12 @@ class Answer:
         return self.body.decode("utf-8", errors="replace")
 
 
-def _netloc(address: str, port: int) -> str:
-    return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
-
-
-def _timeout() -> httpx.Timeout:
-    return httpx.Timeout(
+def limits() -> Limits:
+    return Limits(
         connect=settings.WATCHING_CONNECT_TIMEOUT,
         read=settings.WATCHING_READ_TIMEOUT,
-        write=settings.WATCHING_READ_TIMEOUT,
-        pool=settings.WATCHING_CONNECT_TIMEOUT,
+        total=settings.WATCHING_TOTAL_TIMEOUT,
+        max_bytes=settings.WATCHING_MAX_BYTES,
     )
 
 
@@ -123,6 +122,13 @@ def back_off(host: str, retry_after: str | None) -> None:
     cache.set(_host_key("backoff", host), time.time() + seconds, timeout=int(seconds) + 1)
 
 
+def _reset_in(headers: dict) -> str | None:
+    """X answers 429 with x-rate-limit-reset (the epoch second the window reopens) instead of
+    Retry-After: the seconds until then, as Retry-After would say them."""
+    reset = headers.get("x-rate-limit-reset", "").strip()
+    return str(max(1, int(reset) - int(time.time()))) if reset.isdigit() else None
+
+
 def _recovered(host: str) -> None:
     cache.delete(_host_key("backoff-streak", host))
 
@@ -131,17 +137,16 @@ def _recovered(host: str) -> None:
 
 
 class Fetcher:
-    """One httpx client for a collection run; `get` is the only way out."""
+    """One pinned client for a collection run; `get` is the only way out."""
 
-    def __init__(self, *, allowed_hosts=None, token=None, verify=True):
+    def __init__(self, *, allowed_hosts=None, token=None, token_hosts=(), verify=True):
         self.allowed_hosts = allowed_hosts
         self.token = token
+        self.token_hosts = frozenset(token_hosts)  # (host, port) pairs the token may be sent to
         self.requests_made = 0
-        self.client = httpx.Client(
+        self.client = PinnedClient(
+            limits=limits(),
             verify=verify,  # certificates checked against the host name (SNI), never switched off
-            timeout=_timeout(),
-            follow_redirects=False,
-            trust_env=False,  # no proxy from the environment: we connect to the checked address
             headers={"User-Agent": settings.WATCHING_USER_AGENT},
         )
 
@@ -154,16 +159,27 @@ class Fetcher:
     def __exit__(self, *exc):
         self.close()
 
-    def get(self, url: str, *, etag: str = "", last_modified: str = "", accept: str = "*/*") -> Answer:
-        """GET `url` safely (module docstring); FetchError when refused or failed."""
-        headers = {"Accept": accept}
+    def get(
+        self,
+        url: str,
+        *,
+        etag: str = "",
+        last_modified: str = "",
+        accept: str = "*/*",
+        headers: dict | None = None,
+        robots: bool = True,
+    ) -> Answer:
+        """GET `url` safely (module docstring); FetchError when refused or failed. `headers` are
+        added to the request; `robots=False` for a platform's API used with a token under its
+        developer terms (robots.txt governs crawling pages, not an API one is licensed to use)."""
+        headers = {**(headers or {}), "Accept": accept}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         for _hop in range(settings.WATCHING_MAX_REDIRECTS + 1):
             target = self._check(url)
-            if not self.robots_allow(url, target):
+            if robots and not self.robots_allow(url, target):
                 raise FetchError(_("robots.txt of %(host)s does not allow this address.") % {"host": target.host})
             answer = self._once(url, target, headers)
             if answer.status in REDIRECTS and answer.headers.get("location"):
@@ -215,37 +231,25 @@ class Fetcher:
                 _("%(host)s asked us to wait (%(seconds)d s left); not asked again yet.")
                 % {"host": target.host, "seconds": wait}
             )
-        cap = cap or settings.WATCHING_MAX_BYTES
-        parts = urlsplit(url)
-        direct = urlunsplit((parts.scheme, _netloc(target.address, target.port), parts.path or "/", parts.query, ""))
-        headers = {**headers, "Host": parts.netloc.rsplit("@", 1)[-1]}
-        if self.token:
+        headers = dict(headers)
+        if self.token and (target.host, target.port) in self.token_hosts:
             headers["Authorization"] = f"Bearer {self.token}"
-        extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
         wait_for_turn(f"{target.host}:{target.port}")
         self.requests_made += 1
-        deadline = time.monotonic() + settings.WATCHING_TOTAL_TIMEOUT
         try:
-            with self.client.stream("GET", direct, headers=headers, extensions=extensions) as response:
-                body = bytearray()
-                if response.status_code not in REDIRECTS and response.status_code != 304:
-                    for chunk in response.iter_bytes():
-                        body += chunk
-                        if len(body) > cap:
-                            raise FetchError(
-                                _("The answer is larger than %(bytes)d bytes; not read further.") % {"bytes": cap}
-                            )
-                        if time.monotonic() > deadline:
-                            raise FetchError(_("The server answered too slowly."), unreachable=True)
-        except httpx.TimeoutException:
-            raise FetchError(_("The server did not answer in time."), unreachable=True) from None
-        except httpx.HTTPError as error:
-            raise FetchError(
-                _("The server could not be reached (%(error)s).") % {"error": type(error).__name__}, unreachable=True
-            ) from None
-        answer = Answer(url, response.status_code, {k.lower(): v for k, v in response.headers.items()}, bytes(body))
+            response = self.client.request(
+                "GET",
+                url,
+                target=target,
+                headers=headers,
+                max_bytes=cap or settings.WATCHING_MAX_BYTES,
+                skip_body=REDIRECTS | {304},
+            )
+        except OutboundError as error:
+            raise FetchError(error.reason, unreachable=error.unreachable) from None
+        answer = Answer(url, response.status, response.header_map, response.body)
         if answer.status in (429, 503):
-            back_off(f"{target.host}:{target.port}", answer.headers.get("retry-after"))
+            back_off(f"{target.host}:{target.port}", answer.headers.get("retry-after") or _reset_in(answer.headers))
         elif answer.status < 500:
             _recovered(f"{target.host}:{target.port}")
         answer.not_modified = answer.status == 304

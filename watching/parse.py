@@ -163,3 +163,151 @@ def field(data, *path, kind=str):
 
 def date(text) -> datetime.datetime | None:
     return _date(text if isinstance(text, str) else None)
+
+
+# -- The platforms' APIs that need a token (watching.api_collectors). Each parser names the
+# documentation page whose response shape it follows; fixtures in watching/fixtures/ copy them. --
+
+
+def _with_link(bio, link) -> str:
+    """The bio, and the profile's own link when the platform keeps it apart (SEND-2: "links ki.se")."""
+    bio, link = _clean(bio if isinstance(bio, str) else "", 2000), link if isinstance(link, str) else ""
+    link = link.strip()[:300]
+    return f"{bio} {link}".strip()[:2000] if link and link not in bio else bio
+
+
+def epoch_ms(value) -> datetime.datetime | None:
+    """LinkedIn's times: milliseconds since the epoch."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        return None
+    try:
+        return datetime.datetime.fromtimestamp(value / 1000, tz=datetime.UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def x_not_found(data) -> str:
+    """X API v2 answers an unknown user with HTTP 200 and an `errors` entry titled "Not Found
+    Error", type .../problems/resource-not-found (the v2 response structure, docs.x.com "Important
+    resources": data, includes, meta, errors): its detail, else ""."""
+    errors = data.get("errors") if isinstance(data, dict) else None
+    if "data" in (data or {}) or not isinstance(errors, list):
+        return ""
+    for error in errors:
+        if isinstance(error, dict) and (
+            "Not Found" in str(error.get("title", "")) or str(error.get("type", "")).endswith("/resource-not-found")
+        ):
+            return _clean(str(error.get("detail") or error.get("title")), 200)
+    return ""
+
+
+def x_user(data) -> tuple[str, Seen]:
+    """GET /2/users/by/username/:username?user.fields=name,description,url,entities
+    (docs.x.com/x-api/users/lookup/introduction, "By username"): {"data": {"id", "name", "username",
+    "description", "url", "entities": {"url": {"urls": [{"expanded_url"}]}}}}."""
+    user = field(data, "data", kind=dict)
+    entities = user.get("entities") if isinstance(user.get("entities"), dict) else {}
+    urls = entities.get("url", {}).get("urls") if isinstance(entities.get("url"), dict) else None
+    link = urls[0].get("expanded_url") if isinstance(urls, list) and urls and isinstance(urls[0], dict) else None
+    seen = Seen(_clean(user.get("name"), 200), _with_link(user.get("description"), link or user.get("url")))
+    return field(user, "id"), seen
+
+
+def x_latest(data, handle: str):
+    """GET /2/users/:id/tweets?tweet.fields=created_at (docs.x.com/x-api/posts/timelines/introduction, "User posts"):
+    {"data": [{"id", "text", "created_at"}], "meta": {"result_count"}}; no `data` when there are
+    none. The newest (date, https://x.com/<handle>/status/<id>), or None."""
+    if not isinstance(data, dict):
+        raise ParseError(_("The answer lacks %(field)s.") % {"field": "data"})
+    posts = []
+    for post in data.get("data") or []:
+        created = date(post.get("created_at")) if isinstance(post, dict) else None
+        if created and isinstance(post.get("id"), str) and post["id"].isdigit():
+            posts.append((created, f"https://x.com/{handle}/status/{post['id']}"))
+    return max(posts) if posts else None
+
+
+def graph_error(data) -> tuple[int | None, int | None, str] | None:
+    """Meta Graph API's error object (developers.facebook.com/docs/graph-api/guides/error-handling):
+    {"error": {"message", "type", "code", "error_subcode", "fbtrace_id"}}: (code, subcode, message)."""
+    error = data.get("error") if isinstance(data, dict) else None
+    if not isinstance(error, dict):
+        return None
+    code, subcode = error.get("code"), error.get("error_subcode")
+    return (
+        code if isinstance(code, int) else None,
+        subcode if isinstance(subcode, int) else None,
+        _clean(str(error.get("message") or ""), 200),
+    )
+
+
+def _graph_latest(edge, date_key: str, link_key: str):
+    items = edge.get("data") if isinstance(edge, dict) else None
+    dated = [
+        (date(item.get(date_key)), str(item.get(link_key) or "")[:500])
+        for item in (items if isinstance(items, list) else [])
+        if isinstance(item, dict)
+    ]
+    dated = [item for item in dated if item[0]]
+    return max(dated) if dated else None
+
+
+def facebook_page(data) -> Seen:
+    """GET /<page>?fields=name,about,link,website,posts.limit(1){created_time,permalink_url}
+    (developers.facebook.com/docs/graph-api/reference/page, the Page `posts` edge):
+    {"name", "about", "link", "website", "posts": {"data": [{"created_time", "permalink_url", "id"}]}, "id"}."""
+    seen = Seen(_clean(field(data, "name"), 200), _with_link(data.get("about"), data.get("website")))
+    latest = _graph_latest(data.get("posts"), "created_time", "permalink_url")
+    if latest:
+        seen.latest_post_at, seen.latest_post_url = latest
+    return seen
+
+
+def instagram_account(data) -> Seen:
+    """GET /<ig-user-id>?fields=business_discovery.username(<name>){username,name,biography,website,
+    media.limit(1){timestamp,permalink}} (developers.facebook.com/docs/instagram-platform/
+    instagram-graph-api/reference/ig-user/business_discovery): {"business_discovery": {"username",
+    "name", "biography", "website", "media": {"data": [{"timestamp", "permalink", "id"}]}, "id"}, "id"}."""
+    account = field(data, "business_discovery", kind=dict)
+    seen = Seen(
+        _clean(account.get("name") or field(account, "username"), 200),
+        _with_link(account.get("biography"), account.get("website")),
+    )
+    latest = _graph_latest(account.get("media"), "timestamp", "permalink")
+    if latest:
+        seen.latest_post_at, seen.latest_post_url = latest
+    return seen
+
+
+def linkedin_organization(data) -> tuple[int, Seen] | None:
+    """GET /rest/organizations?q=vanityName&vanityName=<name> (learn.microsoft.com/linkedin/
+    marketing/community-management/organizations/organization-lookup-api, "Find Organization by
+    Vanity Name"): {"elements": [{"id", "vanityName", "localizedName", "localizedDescription",
+    "localizedWebsite"}], "paging"}. None when no organization has that name."""
+    elements = field(data, "elements", kind=list)
+    if not elements:
+        return None
+    organization = field(elements, 0, kind=dict)
+    organization_id = organization.get("id")
+    if isinstance(organization_id, bool) or not isinstance(organization_id, int):
+        raise ParseError(_("The answer lacks %(field)s.") % {"field": "elements.0.id"})
+    seen = Seen(
+        _clean(field(organization, "localizedName"), 200),
+        _with_link(organization.get("localizedDescription"), organization.get("localizedWebsite")),
+    )
+    return organization_id, seen
+
+
+def linkedin_latest(data):
+    """GET /rest/posts?author=<urn>&q=author&count=1&sortBy=CREATED (learn.microsoft.com/linkedin/
+    marketing/community-management/shares/posts-api, "Find Posts by Authors"): {"elements": [{"id":
+    "urn:li:share:…", "author", "createdAt", "publishedAt", "lifecycleState"}]}. The newest
+    (date, https://www.linkedin.com/feed/update/<urn>/), or None."""
+    posts = []
+    for post in field(data, "elements", kind=list):
+        if not isinstance(post, dict) or not re.fullmatch(r"urn:li:(share|ugcPost):\d+", str(post.get("id"))):
+            continue
+        created = epoch_ms(post.get("publishedAt")) or epoch_ms(post.get("createdAt"))
+        if created:
+            posts.append((created, f"https://www.linkedin.com/feed/update/{post['id']}/"))
+    return max(posts) if posts else None

@@ -1,10 +1,11 @@
 """The watching floor's compliance rules (issue 17), added to monitoring's catalogue the way
-records.rules does: they read the collectors' observations (watching.models.Observation)."""
+records.rules does: they read the collectors' observations (watching.models.Observation, and
+its history by day, ObservationDay)."""
 
 import datetime
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from monitoring import rules as base
@@ -12,17 +13,30 @@ from monitoring.choices import Severity
 from monitoring.models import CheckIn
 from monitoring.rules import RULES, Rule, _ids, governed, register
 from org.calendar import local_day
-from watching.models import Observation
+from watching.models import Observation, ObservationDay, Outcome
 
 
 def profile_unreachable(now):
     """SEND-1, MON-1: the public profile answers 404/410 (renamed, deleted or taken over?), or no
-    answer reached the collector for WATCHING_UNREACHABLE_DAYS days in a row."""
-    cutoff = now - datetime.timedelta(days=settings.WATCHING_UNREACHABLE_DAYS)
-    broken = Observation.objects.filter(
-        Q(http_status__in=(404, 410)) | Q(unreachable_since__lte=cutoff), account=OuterRef("pk")
+    answer reached the collector on WATCHING_UNREACHABLE_DAYS days in a row (issue 17), counted in
+    the history (ObservationDay): days on which it was looked at and got no answer (network
+    failure, timeout, 5xx), with no answer on a later day. A day it was not looked at, or a
+    refusal by our own safety rules, neither counts nor breaks the row: three missed looks are
+    needed, not three days of calendar since one. One query."""
+    gone = Observation.objects.filter(account=OuterRef("pk"), http_status__in=(404, 410))
+    # An answer: any HTTP status but a 5xx (which the collectors record as unreachable).
+    answered_later = ObservationDay.objects.filter(
+        account=OuterRef("account"), day__gt=OuterRef("day"), http_status__isnull=False
+    ).exclude(outcome=Outcome.UNREACHABLE)
+    silent = (
+        ObservationDay.objects.filter(outcome=Outcome.UNREACHABLE)
+        .exclude(Exists(answered_later))
+        .values("account")
+        .annotate(days=Count("pk"))
+        .filter(days__gte=settings.WATCHING_UNREACHABLE_DAYS)
+        .values("account")
     )
-    return _ids(governed().filter(Exists(broken)))
+    return _ids(governed().filter(Q(Exists(gone)) | Q(pk__in=silent)))
 
 
 def sender_drift(now):

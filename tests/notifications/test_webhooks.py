@@ -30,9 +30,11 @@ ALL_EVENTS = ["account.live", "account.decommissioned", "account.renamed", "find
 
 
 @pytest.fixture
-def receiver():
+def receiver(settings):
+    """The receiver, trusted (WEBHOOKS_TRUSTED_ADDRESSES) as http://127.0.0.1:<its port>."""
     receiver = Receiver()
     server = start(receiver)
+    settings.WEBHOOKS_TRUSTED_ADDRESSES = [f"127.0.0.1:{receiver.port}"]
     yield receiver
     server.shutdown()
     server.server_close()
@@ -164,6 +166,75 @@ def test_an_endpoint_that_keeps_failing_is_disabled_and_comms_told(comms, endpoi
     assert webhooks_deliver(now=now + datetime.timedelta(hours=2)) == 1  # then the waiting one goes
 
 
+# The address checked and pinned at every attempt (core.outbound)
+
+
+def test_an_endpoint_whose_name_resolves_to_a_private_address_is_refused_with_the_reason(
+    comms, receiver, settings, english
+):
+    """Issue 17, SSRF and DNS rebinding: `localhost` resolves to 127.0.0.1. Refused at registration
+    unless trusted; registered while trusted, it is refused at the next attempt once it is not (as
+    if the name had been pointed at a private address since): the reason is recorded on the
+    delivery and no connection is opened."""
+    named = f"localhost:{receiver.port}"
+    with pytest.raises(ApplicationError, match=r"localhost resolves to an address that is not public \(127.0.0.1\)"):
+        webhooks.webhook_endpoint_create(actor=comms, name="x", url=f"https://{named}/hooks/ki", events=ALL_EVENTS)
+    settings.WEBHOOKS_TRUSTED_ADDRESSES = [named]
+    webhooks.webhook_endpoint_create(actor=comms, name="Intranet", url=f"https://{named}/hooks/ki", events=ALL_EVENTS)
+    _go_live(comms)
+    settings.WEBHOOKS_TRUSTED_ADDRESSES = []
+
+    assert webhooks_deliver() == 0
+
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.attempts, delivery.last_status, delivery.delivered_at) == (1, None, None)
+    assert delivery.last_error == "The host localhost resolves to an address that is not public (127.0.0.1)."
+    assert receiver.connections == 0
+
+
+def test_a_trusted_test_server_gets_the_post_at_the_checked_address_under_its_name(comms, receiver, settings):
+    """The name is resolved once and checked; the POST goes to that address with the name as Host."""
+    named = f"localhost:{receiver.port}"
+    settings.WEBHOOKS_TRUSTED_ADDRESSES = [named]
+    _endpoint, receiver.secret = webhooks.webhook_endpoint_create(
+        actor=comms, name="Intranet", url=f"http://{named}/hooks/ki", events=ALL_EVENTS
+    )
+    _go_live(comms)
+
+    assert webhooks_deliver() == 1
+
+    [request] = receiver.requests
+    assert request["verified"] and request["host"] == named
+    assert WebhookDelivery.objects.get().last_status == 200
+
+
+def test_a_redirect_is_an_answer_and_not_followed(comms, endpoint, receiver, english):
+    """A 3xx from the endpoint is a failed attempt: its Location (here the receiver itself, trusted)
+    is never asked, so a redirect cannot lead the POST past the address check."""
+    receiver.statuses = [307]
+    receiver.location = receiver.url + "/elsewhere"
+    _go_live(comms)
+
+    assert webhooks_deliver() == 0
+
+    assert len(receiver.requests) == 1
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.last_status == 307 and delivery.last_error == "The endpoint answered 307."
+
+
+def test_an_endpoint_that_answers_too_late_is_a_failed_attempt(comms, endpoint, receiver, settings, english):
+    """WEBHOOKS_TIMEOUT_SECONDS bounds the wait: the attempt fails with the reason, to be retried."""
+    settings.WEBHOOKS_TIMEOUT_SECONDS = 1
+    receiver.delay = 2.5
+    _go_live(comms)
+
+    assert webhooks_deliver() == 0
+
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.last_status is None and delivery.last_error == "The server did not answer in time."
+    assert delivery.next_attempt_at is not None and delivery.failed_at is None
+
+
 # Events queued where the change happens
 
 
@@ -225,16 +296,15 @@ def test_the_sweep_queues_opened_and_resolved_findings_set_based(comms, endpoint
         "https://user:pw@93.184.216.34/hook",
     ],
 )
-def test_outside_tests_an_endpoint_must_be_https_on_a_public_address(comms, settings, url):
-    """SSRF: production refuses http:// and addresses on private, loopback or link-local networks."""
-    settings.WEBHOOKS_ALLOW_LOCAL = False
+def test_an_endpoint_must_be_https_on_a_public_address(comms, url):
+    """SSRF: http:// and addresses on private, loopback or link-local networks are refused unless
+    the host:port is trusted (WEBHOOKS_TRUSTED_ADDRESSES, empty in production)."""
     with pytest.raises(ApplicationError):
         webhooks.webhook_endpoint_create(actor=comms, name="x", url=url, events=["account.live"])
     assert WebhookEndpoint.objects.count() == 0
 
 
-def test_a_public_https_address_is_accepted(comms, settings):
-    settings.WEBHOOKS_ALLOW_LOCAL = False
+def test_a_public_https_address_is_accepted(comms):
     endpoint, secret = webhooks.webhook_endpoint_create(
         actor=comms, name="x", url="https://93.184.216.34/hook", events=["account.live"]
     )
@@ -276,8 +346,7 @@ def test_the_pages_secret_shown_once_and_permissions(client, comms, auditor, own
     assert client.get(reverse("webhooks:create")).status_code == 403
 
 
-def test_a_bad_address_on_the_form_is_a_clear_message_and_nothing_is_saved(client, comms, settings):
-    settings.WEBHOOKS_ALLOW_LOCAL = False
+def test_a_bad_address_on_the_form_is_a_clear_message_and_nothing_is_saved(client, comms):
     client.force_login(comms)
     response = client.post(
         reverse("webhooks:create"),

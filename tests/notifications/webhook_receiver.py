@@ -22,12 +22,18 @@ class Receiver:
     requests: list[dict] = field(default_factory=list)
     processed: dict[str, dict] = field(default_factory=dict)
     url: str = ""
+    port: int = 0
+    location: str = ""  # sent with a 3xx answer
+    connections: int = 0
+    delay: float = 0.0  # seconds before answering
 
     def handle(self, headers, body: bytes) -> int:
         signature = headers.get(SIGNATURE_HEADER, "")
         key = headers.get(DELIVERY_HEADER, "")
         verified = verify_signature(self.secret, signature, body, self.tolerance, now=time.time() + self.clock_offset)
-        self.requests.append({"signature": signature, "key": key, "body": body, "verified": verified})
+        self.requests.append(
+            {"signature": signature, "key": key, "body": body, "verified": verified, "host": headers.get("Host", "")}
+        )
         if not verified:
             return 401
         status = self.statuses.pop(0) if self.statuses else 200
@@ -42,15 +48,24 @@ def start(receiver: Receiver):
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):  # noqa: N802 - http.server's name
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            time.sleep(receiver.delay)
             status = receiver.handle(self.headers, body)
             self.send_response(status)
+            if 300 <= status < 400 and receiver.location:
+                self.send_header("Location", receiver.location)
             self.send_header("Content-Length", "0")
             self.end_headers()
 
         def log_message(self, *args):  # keep the test output quiet
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/ki"
+    class Server(ThreadingHTTPServer):
+        def process_request(self, request, client_address):
+            receiver.connections += 1  # every connection, whether or not a request follows
+            super().process_request(request, client_address)
+
+    server = Server(("127.0.0.1", 0), Handler)
+    receiver.port = server.server_address[1]
+    receiver.url = f"http://127.0.0.1:{receiver.port}/hooks/ki"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

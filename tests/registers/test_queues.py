@@ -151,3 +151,21 @@ def test_the_period_filter_takes_whole_stockholm_days(client, comms, evidence_ac
     url = reverse("registers:register", args=["media-consents"])
     response = client.get(url + f"?date_from={yesterday}&date_to={yesterday}")
     assert [c.given_on for c in response.context["records"]] == [yesterday]
+
+
+def test_a_queue_badge_says_more_than_its_limit(client, comms, evidence_account, monkeypatch):
+    """Issue 12: the navigation's queue badges count up to QUEUE_COUNT_LIMIT, then say "fler än"."""
+    from accounts import registers
+
+    monkeypatch.setattr(registers, "QUEUE_COUNT_LIMIT", 2)
+    for hours in (2, 3):
+        data.inquiry(evidence_account, due_hours_ago=hours)
+    client.force_login(comms)
+    exact = {q.slug: n for q, n in client.get(reverse("registers:index")).context["queues"]}
+    data.inquiry(evidence_account, due_hours_ago=4)
+
+    response = client.get(reverse("registers:index"), headers={"accept-language": "sv"})
+
+    assert exact["questions-overdue"] == 2
+    assert {q.slug: n for q, n in response.context["queues"]}["questions-overdue"] == "fler än 2"
+    assert ">fler än 2</span>" in response.content.decode()

@@ -22,6 +22,11 @@ PROFILE = """<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>K
 LOGIN = """<!doctype html><html><head><title>Log in</title></head><body><form action="/session" method="post">
 <label>Username <input name="u"></label><label>Password <input type="password" name="p"></label>
 <button>Log in</button></form></body></html>"""
+# Reached through two redirects; its images through redirects too, one of them to the cloud
+# metadata address.
+MOVED = """<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>KI</title></head>
+<body style="margin:0"><h1>Karolinska Institutet</h1><p>ki.se</p><img src="logo-moved" alt="KI">
+<img src="/logo-metadata" alt=""><div style="height:1200px"></div></body></html>"""
 CONSENT = """<!doctype html><html><head><title>Profile</title></head><body><h1>Profile</h1>
 <div id="onetrust-banner-sdk" style="position:fixed;inset:0;background:#fff">We use cookies
 <button>Accept all</button></div></body></html>"""
@@ -86,6 +91,13 @@ def profile_servers():
             "/accounts/login/": (200, html, LOGIN.encode()),
             "/consented": (200, html, CONSENT.encode()),
             "/to-internal": (302, {"Location": "http://10.0.0.1/admin"}, b""),
+            "/to-loopback": (302, {"Location": "http://127.0.0.1:1/"}, b""),
+            "/to-metadata": (301, {"Location": "http://169.254.169.254/latest/meta-data/"}, b""),
+            "/hop1": (302, {"Location": "/hop2"}, b""),
+            "/hop2": (301, {"Location": "moved/profile"}, b""),
+            "/moved/profile": (200, html, MOVED.encode()),
+            "/moved/logo-moved": (302, {"Location": "/logo.png"}, b""),
+            "/logo-metadata": (302, {"Location": "http://169.254.169.254/latest/meta-data/"}, b""),
             "/gone": (404, html, b"<!doctype html><title>Not found</title><h1>Not found</h1>"),
         }
     )

@@ -30,11 +30,18 @@ def observed(acc) -> Observation:
 
 
 def test_the_catalogue_names_each_platforms_collector():
-    """Issue 17: YouTube, Mastodon, Bluesky by their public sources; Meta, LinkedIn and X manual
-    (with the setting naming their token); the rest checked for reachability."""
+    """Issue 17: YouTube, Mastodon, Bluesky by their public sources; Meta, LinkedIn and X through
+    their APIs, Threads manual (with the setting naming their token); the rest checked for
+    reachability."""
     kinds = dict(Platform.objects.values_list("slug", "collector"))
     assert kinds["youtube"] == "youtube" and kinds["mastodon"] == "mastodon" and kinds["bluesky"] == "bluesky"
-    assert {kinds[s] for s in ("facebook", "instagram", "linkedin", "x", "threads")} == {"manual"}
+    assert [kinds[s] for s in ("facebook", "instagram", "linkedin", "x", "threads")] == [
+        "facebook-api",
+        "instagram-api",
+        "linkedin-api",
+        "x-api",
+        "manual",
+    ]
     assert kinds["tiktok"] == "reachable" and kinds["wechat"] == ""
     assert Platform.objects.get(slug="x").token_setting == "WATCHING_TOKEN_X"
 

@@ -11,7 +11,7 @@ from tests import factories
 from tests.monitoring.helpers import DAY, at, compliant_account, violators
 from watching import fixture_routes as routes
 from watching.collect import collect_profiles
-from watching.models import Observation, Outcome
+from watching.models import Observation, ObservationDay, Outcome
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +24,24 @@ def observe(account, **fields):
     return Observation.objects.create(account=account, **{**defaults, **fields})
 
 
+def looked(account, *days_ago, outcome=Outcome.UNREACHABLE, http_status=None):
+    """History rows (ObservationDay): the account was looked at on these days with this outcome."""
+    for n in days_ago:
+        ObservationDay.objects.create(
+            account=account, day=TODAY - n * DAY, checked_at=NOW - n * DAY, outcome=outcome, http_status=http_status
+        )
+
+
 def test_profile_unreachable_on_404_410_or_three_days_without_answer():
     """SEND-1, MON-1 (profile-unreachable): 404/410 at once; no answer only after three days."""
     gone = compliant_account(NOW)
     observe(gone, outcome=Outcome.GONE, http_status=410)
     long_down = compliant_account(NOW)
-    observe(long_down, outcome=Outcome.UNREACHABLE, http_status=None, unreachable_since=NOW - 3 * DAY)
+    observe(long_down, outcome=Outcome.UNREACHABLE, http_status=None, unreachable_since=NOW - 2 * DAY)
+    looked(long_down, 2, 1, 0)
     briefly_down = compliant_account(NOW)
-    observe(briefly_down, outcome=Outcome.UNREACHABLE, http_status=None, unreachable_since=NOW - 2 * DAY)
+    observe(briefly_down, outcome=Outcome.UNREACHABLE, http_status=None, unreachable_since=NOW - 1 * DAY)
+    looked(briefly_down, 1, 0)
     fine = compliant_account(NOW)
     observe(fine)
     refused = compliant_account(NOW)

@@ -44,8 +44,11 @@ class Command(BaseCommand):
         if if_empty and User.objects.exists():
             self.stdout.write("Users exist; demo data not written.")
             return
+        self.notes = []
         with transaction.atomic():
             counts = self.seed()
+        for note in filter(None, self.notes):
+            self.stdout.write(note)
         self.stdout.write(self.style.SUCCESS("Demo data: " + ", ".join(f"{v} {k}" for k, v in counts.items())))
 
     def seed(self) -> dict:
@@ -83,7 +86,8 @@ class Command(BaseCommand):
     def seed_history(self, people: dict) -> None:
         """A history for the compliance rules to find: half a year of check-ins with some gaps, old
         activation dates, screenshots, follow-ups, absences that leave no cover, an inactive
-        channel, records. Then one sweep, so that every kind of finding is there."""
+        channel, records, three accounts pointed at the watch fixtures and a start-page capture
+        (live with Chromium when it can be). Then one sweep, so that every kind of finding is there."""
         now = timezone.now()
         today = local_day(now)
         active = list(SocialAccount.objects.filter(status=AccountStatus.ACTIVE).order_by("pk"))
@@ -97,6 +101,6 @@ class Command(BaseCommand):
         access.build_access(people, now)
         impostors.build_impostor_cases(people, now)
         accessibility.build_accessibility_reports(people)
-        captures.build_captures(active, today)
         watching.point_at_fixtures()
+        self.notes.append(captures.build_captures(active, today, people["comms"]))
         monitoring.build_findings(now)

@@ -10,7 +10,9 @@ from watching.fixture_servers import FixtureServer
 class Command(BaseCommand):
     help = (
         "Serve the demo's public sources on 127.0.0.1 (issue 17) until interrupted. Run the portal with "
-        "WATCHING_TRUSTED_ADDRESSES=127.0.0.1:8765 WATCHING_BLUESKY_API=http://127.0.0.1:8765, then "
+        "WATCHING_TRUSTED_ADDRESSES=127.0.0.1:8765 WATCHING_BLUESKY_API=http://127.0.0.1:8765 "
+        "WATCHING_X_API=http://127.0.0.1:8765 WATCHING_LINKEDIN_API=http://127.0.0.1:8765 "
+        "WATCHING_TOKEN_X=demo-fixture-token WATCHING_TOKEN_LINKEDIN=demo-fixture-token, then "
         "`manage.py collect_profiles --sweep`."
     )
 
