@@ -11,6 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import charts
+from core.pagination import page_of
 from core.pdf import archival_pdf
 from monitoring.rules import rule_title
 from org.models import Unit
@@ -192,13 +193,19 @@ def pdf_context(report: ComplianceReport, rows: list[dict]) -> dict:
     }
 
 
-def screen_context(report: ComplianceReport, *, count: int) -> dict:
-    """What the report page shows: the PDF's first page, charts and summary, but of the tables
-    only the SCREEN_ACCOUNTS accounts and SCREEN_UNITS units that need attention most. Every row is
-    in the downloads; a page that listed them all would grow with the scope (2 MB for 1 000
-    accounts). `count` is the report's number of accounts, which the page has already counted."""
-    context = pdf_context(report, report.rows_needing_attention(SCREEN_ACCOUNTS))
-    context.update(units=context["units"][:SCREEN_UNITS], unit_count=len(context["units"]), account_count=count)
+def screen_context(report: ComplianceReport, *, count: int, page: str | None = None) -> dict:
+    """What the report page shows: the PDF's first page, charts and summary, the SCREEN_UNITS
+    units that need attention most, and the account table SCREEN_ACCOUNTS accounts a page, in the
+    files' order (unit, then name). Every row is in the downloads; a page that listed them all would
+    grow with the scope (2 MB for 1 000 accounts). `count` is the report's number of accounts,
+    which the page already knows (counted, or from the kept figures): the page runs no COUNT."""
+    page_obj = page_of(
+        report.ordered_accounts().values_list("pk", flat=True), page, per_page=SCREEN_ACCOUNTS, count=count
+    )
+    context = pdf_context(report, report.page_rows(list(page_obj.object_list)))
+    context.update(
+        units=context["units"][:SCREEN_UNITS], unit_count=len(context["units"]), account_count=count, page_obj=page_obj
+    )
     return context
 
 
