@@ -71,6 +71,8 @@ class ComplianceReport:
         # The previous period's report, when reports.kept has prepared it (answer()).
         self.before: ComplianceReport | None = None
         self._read = False
+        # Accounts read at a time by the pass behind the roll-ups (the screen reads in one chunk).
+        self.chunk = CHUNK
 
     # The accounts of the report -------------------------------------------------------------
     def accounts(self):
@@ -89,8 +91,9 @@ class ComplianceReport:
     def scope_label(self) -> str:
         return self.unit.display_name if self.unit else str(_("Karolinska Institutet (all units)"))
 
-    def account_rows(self, chunk: int = CHUNK):
+    def account_rows(self, chunk: int | None = None):
         """The account table, row by row, ordered by unit and name, read `chunk` accounts at a time."""
+        chunk = chunk or self.chunk
         self._units.clear()
         self._tally = ScopeTally()
         self._kept_totals = None
@@ -106,10 +109,10 @@ class ComplianceReport:
         with a fixed number of queries and without touching the roll-ups."""
         return [row for _account, _unit, row, _extra in self._rows(ids)]
 
-    def figures(self, chunk: int = CHUNK):
+    def figures(self, chunk: int | None = None):
         """(account, unit filed under, row, extra) for every account of the report, read `chunk`
         accounts at a time, without the roll-ups (reports.kept sums them its own way)."""
-        for batch in self._id_batches(chunk):
+        for batch in self._id_batches(chunk or self.chunk):
             yield from self._rows(batch)
 
     def ordered_accounts(self):
@@ -255,9 +258,12 @@ class ComplianceReport:
         self._require_read()
         if getattr(self, "_answer", None) is None:
             before_period = verdict.previous_period(self.period)
-            before = self.before or ComplianceReport(
-                user=self.user, unit=self.unit, period=before_period, now=self.made_at, system=self.system
-            )
+            before = self.before
+            if before is None:
+                before = ComplianceReport(
+                    user=self.user, unit=self.unit, period=before_period, now=self.made_at, system=self.system
+                )
+                before.chunk = self.chunk
             totals, before_totals = self.totals, before.totals
             self._answer = verdict.Answer(
                 period=self.period,

@@ -17,7 +17,7 @@ from monitoring.rules import rule_title
 from org.models import Unit
 from reports import permissions, registry, writers
 from reports.choices import ExportFormat
-from reports.compliance import ComplianceReport, ReportNotAllowed
+from reports.compliance import CHUNK, ComplianceReport, ReportNotAllowed
 from reports.figures import FIGURES, GROUPS, UNIT_FIGURES, UNIT_GROUPS, Period
 from reports.models import ExportJob
 from reports.templatetags import report_tags
@@ -199,10 +199,18 @@ def screen_context(report: ComplianceReport, *, count: int, page: str | None = N
     files' order (unit, then name). Every row is in the downloads; a page that listed them all would
     grow with the scope (2 MB for 1 000 accounts). `count` is the report's number of accounts,
     which the page already knows (counted, or from the kept figures): the page runs no COUNT."""
-    page_obj = page_of(
-        report.ordered_accounts().values_list("pk", flat=True), page, per_page=SCREEN_ACCOUNTS, count=count
-    )
-    context = pdf_context(report, report.page_rows(list(page_obj.object_list)))
+    ids = report.ordered_accounts().values_list("pk", flat=True)
+    page_obj = page_of(ids, page, per_page=SCREEN_ACCOUNTS, count=count)
+    if report.kept_at is None:
+        # Computed here: the pass behind the roll-ups reads every account in one chunk (at most
+        # REPORTS_INLINE_MAX_ACCOUNTS: the same queries for 10 accounts and for 2 000) and the
+        # page's rows are taken from it as they stream past.
+        report.chunk = max(CHUNK, settings.REPORTS_INLINE_MAX_ACCOUNTS)
+        first = page_obj.start_index() - 1
+        rows = [row for n, row in enumerate(report.account_rows()) if first <= n < first + SCREEN_ACCOUNTS]
+    else:
+        rows = report.page_rows(list(page_obj.object_list))
+    context = pdf_context(report, rows)
     context.update(
         units=context["units"][:SCREEN_UNITS], unit_count=len(context["units"]), account_count=count, page_obj=page_obj
     )
