@@ -66,7 +66,7 @@ def main(argv=None) -> int:
     clients = {"anonymous": Client()}
     for k, u in users.items():
         clients[k] = Client()
-        clients[k].force_login(u, backend="django.contrib.auth.backends.ModelBackend")
+        clients[k].force_login(u, backend="org.logins_local.LocalPasswordBackend")
     print(f"DEBUG={settings.DEBUG}; loaders: {settings.TEMPLATES[0]['OPTIONS'].get('loaders', 'default')}")
     for client, label, path, kind in pages(picks):
         if args.only and not any(o in label for o in args.only) and kind != "trivial":
@@ -76,7 +76,7 @@ def main(argv=None) -> int:
         c = clients[client]
         for _ in range(args.warmup):
             r = c.get(path)
-        assert r.status_code == 200, (client, path, r.status_code)
+        assert r.status_code == 200, (client, path, r.status_code, r.get("Location"))
         queries = []
 
         def count(execute, sql, params, *rest, queries=queries):
