@@ -78,7 +78,7 @@ def main(argv=None) -> int:
         c = clients[client]
         for _ in range(args.warmup):
             r = c.get(path)
-        assert r.status_code == 200, (client, path, r.status_code)
+        assert r.status_code == 200, (client, path, r.status_code, r.get("Location"))
         queries = []
 
         def count(execute, sql, params, *rest, queries=queries):

@@ -473,12 +473,15 @@ class Seeder:
                     Origin.IMPORT,
                     activated,
                     None,
+                    False,
+                    "",
                 )
             )
         fields = ["id", "created_at", "updated_at", "name", "platform", "handle", "url", "unit", "classification"]
         fields += ["purpose", "goal", "strategy_link", "operational_benefit", "audience_benefit", "target_audiences"]
         fields += ["success_measures", "resource_assessment", "holiday_cover", "status", "origin", "activated_at"]
-        fields += ["decommissioned_at"]
+        # NOT NULL without a database default:
+        fields += ["decommissioned_at", "core_values_confirmed", "ki_activity"]
         n = copy_rows(SocialAccount, fields, rows)
         reset_sequence(SocialAccount)
         return n

@@ -272,6 +272,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.half_year_reports_deliver_task",
         "schedule": crontab(minute=15, hour=6, day_of_month=1, month_of_year="1,7"),
     },
+    # every day at 02:40: the compliance figures of the kept half years, for the report on screen
+    "keep-report-figures": {"task": "reports.tasks.report_figures_keep_task", "schedule": crontab(hour=2, minute=40)},
     # every 2 minutes: run export jobs whose start message was lost (the broker was down)
     "run-pending-exports": {"task": "reports.tasks.export_jobs_run_pending_task", "schedule": 120.0},
     # every day at 06:40: queue captures of start pages due within 14 days (issue 17, REC-5)
@@ -309,6 +311,9 @@ MONITORING_ESCALATION_GRACE_DAYS = _int("MONITORING_ESCALATION_GRACE_DAYS", 3)
 # file is kept for download for REPORTS_FILE_HOURS.
 REPORTS_INLINE_MAX_ACCOUNTS = _int("REPORTS_INLINE_MAX_ACCOUNTS", 2000)
 REPORTS_FILE_HOURS = _int("REPORTS_FILE_HOURS", 72)
+# Half years whose compliance figures the nightly job keeps (reports.kept): the current one and
+# those before it. A half year's report is read from them when its previous half year is kept too.
+REPORTS_KEPT_HALF_YEARS = _int("REPORTS_KEPT_HALF_YEARS", 3)
 # The compliance report's verdicts (reports.verdict): an area is met when its lowest figure reaches
 # the first share, partly met from the second (environment: whole percent).
 REPORT_VERDICT_MET = _int("REPORT_VERDICT_MET_PERCENT", 95) / 100

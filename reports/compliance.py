@@ -13,10 +13,7 @@ the PDF.
 """
 
 import datetime
-import heapq
-from collections import defaultdict
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +26,7 @@ from org.models import Unit
 from reports import account_figures as af
 from reports import permissions, verdict
 from reports.figures import DAY, FIGURES, RANKING_HOW, Period
-from reports.rollup import UnitTotals, account_attention, ranked_unit_rows, totals_row
+from reports.rollup import ScopeTally, UnitTotals, ranked_unit_rows, totals_row
 
 CHUNK = 500
 
@@ -67,12 +64,15 @@ class ComplianceReport:
         # Questions overdue and hand-offs due are judged at the end of the period, or now if earlier.
         self.judged_at = min(period.end_at, self.made_at)
         self._units: dict[int, UnitTotals] = {}
-        self._weeks: dict[datetime.date, list[int]] = {}
-        self.open_by_rule: dict[str, int] = defaultdict(int)
-        # Accounts with at least one finding of an area's rules open at the end (reports.verdict).
-        self.open_by_area: dict[str, int] = defaultdict(int)
-        self._attention: list[tuple[dict, list[str]]] = []
+        self._tally = ScopeTally()
+        # Kept figures (reports.kept) in place of the pass over the accounts: the scope's totals.
+        self._kept_totals: UnitTotals | None = None
+        self.kept_at: datetime.datetime | None = None
+        # The previous period's report, when reports.kept has prepared it (answer()).
+        self.before: ComplianceReport | None = None
         self._read = False
+        # Accounts read at a time by the pass behind the roll-ups (the screen reads in one chunk).
+        self.chunk = CHUNK
 
     # The accounts of the report -------------------------------------------------------------
     def accounts(self):
@@ -91,56 +91,67 @@ class ComplianceReport:
     def scope_label(self) -> str:
         return self.unit.display_name if self.unit else str(_("Karolinska Institutet (all units)"))
 
-    def account_rows(self, chunk: int = CHUNK):
+    def account_rows(self, chunk: int | None = None):
         """The account table, row by row, ordered by unit and name, read `chunk` accounts at a time."""
+        chunk = chunk or self.chunk
         self._units.clear()
-        self._weeks.clear()
-        self.open_by_rule.clear()
-        self.open_by_area.clear()
-        self._attention = []
-        # The ids stream from the database (a server-side cursor on PostgreSQL) instead of being
-        # listed first: memory stays the same for 10 000 accounts and for 100 000.
-        ids = self.accounts().order_by("unit__path", "name", "pk").values_list("pk", flat=True)
-        batch = []
-        for pk in ids.iterator(chunk_size=chunk):
-            batch.append(pk)
-            if len(batch) == chunk:
-                yield from self._chunk(batch)
-                batch = []
-        if batch:
+        self._tally = ScopeTally()
+        self._kept_totals = None
+        for batch in self._id_batches(chunk):
             yield from self._chunk(batch)
         self._read = True
 
     def materialise(self) -> list[dict]:
         return list(self.account_rows())
 
-    def rows_needing_attention(self, limit: int) -> list[dict]:
-        """The whole pass, keeping only the `limit` account rows that need attention most
-        (rollup.account_attention): the screen's account table. The pass reads every account in one
-        chunk: the screen makes reports of at most REPORTS_INLINE_MAX_ACCOUNTS accounts, so its
-        queries are the same for 10 accounts and for 2 000."""
-        chunk = max(CHUNK, settings.REPORTS_INLINE_MAX_ACCOUNTS)
-        return heapq.nsmallest(limit, self.account_rows(chunk=chunk), key=account_attention)
+    def page_rows(self, ids: list[int]) -> list[dict]:
+        """The rows of the accounts `ids`, in that order (a page of the account table on screen),
+        with a fixed number of queries and without touching the roll-ups."""
+        return [row for _account, _unit, row, _extra in self._rows(ids)]
 
-    def _chunk(self, ids: list[int]):
+    def figures(self, chunk: int | None = None):
+        """(account, unit filed under, row, extra) for every account of the report, read `chunk`
+        accounts at a time, without the roll-ups (reports.kept sums them its own way)."""
+        for batch in self._id_batches(chunk or self.chunk):
+            yield from self._rows(batch)
+
+    def ordered_accounts(self):
+        """The report's accounts in the order of its account table: by unit, then name."""
+        return self.accounts().order_by("unit__path", "name", "pk")
+
+    def _id_batches(self, chunk: int):
+        # The ids stream from the database (a server-side cursor on PostgreSQL) instead of being
+        # listed first: memory stays the same for 10 000 accounts and for 100 000.
+        batch = []
+        for pk in self.ordered_accounts().values_list("pk", flat=True).iterator(chunk_size=chunk):
+            batch.append(pk)
+            if len(batch) == chunk:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def _rows(self, ids: list[int]):
         accounts = {
             a.pk: a
             for a in SocialAccount.objects.filter(pk__in=ids).select_related("platform", "unit", "unit__manager")
         }
         records = af.account_records(ids, self.period)
         units = self._units_at_the_time(accounts.values(), records)
-        candidates = self._attention
         for account_id in ids:
             account = accounts[account_id]
             unit = units.get(account_id, account.unit)
-            row, extra = self._row(account, unit, records[account_id])
+            yield (account, unit, *self._row(account, unit, records[account_id]))
+
+    def _chunk(self, ids: list[int]):
+        for account, unit, row, extra in self._rows(ids):
             totals = self._units.get(unit.pk)
             if totals is None:
                 totals = self._units[unit.pk] = UnitTotals(unit)
             totals.add(row, extra)
-            candidates.append((row, extra["open_rules"]))
+            self._tally.add(row, extra, order=(account.unit.path, account.pk))
             yield row
-        self._attention = heapq.nsmallest(verdict.ATTENTION_LIMIT, candidates, key=lambda c: account_attention(c[0]))
+        self._tally.trim()
 
     def _units_at_the_time(self, accounts, records) -> dict[int, Unit]:
         """{account id: unit} for the accounts a report of a past period files under the unit they
@@ -168,17 +179,11 @@ class ComplianceReport:
         period = self.period
         days = af.active_days(account, period, self.last_day)
         checkins = af.checked_in(days, records["checkins"])
-        if days.count:
-            self._add_weeks(days.first, days.last, checkins)
         removed_posts, hand_offs = af.removed_post_figures(records["incidents"], self.judged_at)
         questions, answers = af.question_figures(records["inquiries"], self.judged_at)
         access_reviews, review_counts = af.access_review_figures(records["access_reviews"], period, days)
         findings, open_rules = af.finding_figures(records["findings"], period)
         accessibility, accessible = af.accessibility_figures(records["accessibility"])
-        for rule in open_rules:
-            self.open_by_rule[rule] += 1
-        for area in set().union(*(verdict.rule_areas(rule) for rule in open_rules)):
-            self.open_by_area[area] += 1
         row = {
             **af.account_figures(account, unit),
             **af.responsibility_figures(records["owner"], records["deputy"], period, self.shown_to, days),
@@ -193,23 +198,25 @@ class ComplianceReport:
             **findings,
             **af.approval_figures(records["decisions"]),
         }
-        return row, {**hand_offs, **answers, **accessible, **review_counts, "open_rules": open_rules}
+        extra = {**hand_offs, **answers, **accessible, **review_counts}
+        return row, {**extra, "open_rules": open_rules, "days": days, "checkins": checkins, "unit_id": unit.pk}
 
-    def _add_weeks(self, first: datetime.date, last: datetime.date, checkins: list[datetime.date]):
-        """Weekly coverage for the chart: active and monitored days per week (weeks start on Monday)."""
-        monday = first - datetime.timedelta(days=first.weekday())
-        while monday <= last:
-            lo, hi = max(first, monday), min(last, monday + datetime.timedelta(days=6))
-            self._weeks.setdefault(monday, [0, 0])[0] += (hi - lo).days + 1
-            monday += datetime.timedelta(days=7)
-        for day in checkins:
-            self._weeks[day - datetime.timedelta(days=day.weekday())][1] += 1
-
-    # The roll-ups (after account_rows has been read) --------------------------------------------
+    # The roll-ups (after account_rows has been read, or from kept figures) ------------------
     def _require_read(self):
         if not self._read:
             for _row in self.account_rows():
                 pass
+
+    def use_kept(self, *, at: datetime.datetime, units: list[UnitTotals], totals: UnitTotals, tally: ScopeTally):
+        """Take the roll-ups from figures kept by the nightly job (reports.kept) instead of reading
+        every account: the report is then as of `at`, the time those figures were computed."""
+        self._units = {totals.unit.pk: totals for totals in units}
+        self._kept_totals, self._tally, self.kept_at = totals, tally, at
+        self.made_at = at
+        self.last_day = min(self.period.end, local_day(at) - DAY)
+        self.shown_to = min(self.period.end, local_day(at))
+        self.judged_at = min(self.period.end_at, at)
+        self._read = True
 
     def unit_rows(self) -> list[dict]:
         """One row per unit with accounts in the report, ranked by where attention is needed."""
@@ -219,29 +226,44 @@ class ComplianceReport:
     @property
     def totals(self) -> dict:
         self._require_read()
+        if self._kept_totals is not None:
+            # Kept: the scope's own sums, whose median is of all its response times.
+            row = self._kept_totals.row(str(_("All units in the report")), "")
+            row["rank"] = None
+            return row
         return totals_row(self._units.values(), self.unit)
+
+    @property
+    def open_by_area(self) -> dict[str, int]:
+        """Accounts with at least one finding of an area's rules open at the end (reports.verdict)."""
+        self._require_read()
+        return self._tally.open_by_area
 
     def weekly_coverage(self) -> list[tuple[datetime.date, float | None]]:
         self._require_read()
-        return [(monday, af.percent(monitored, active)) for monday, (active, monitored) in sorted(self._weeks.items())]
+        weeks = sorted(self._tally.weeks.items())
+        return [(monday, af.percent(monitored, active)) for monday, (active, monitored) in weeks]
 
     def open_findings_by_rule(self) -> list[tuple[str, str, int]]:
         self._require_read()
         return sorted(
-            ((rule, RULES[rule].clauses if rule in RULES else "", n) for rule, n in self.open_by_rule.items()),
+            ((rule, RULES[rule].clauses if rule in RULES else "", n) for rule, n in self._tally.open_by_rule.items()),
             key=lambda item: (-item[2], item[0]),
         )
 
     def answer(self) -> verdict.Answer:
         """Page 1 (reports.verdict): the verdicts, the trend against the previous period of the same
-        length (a second report of the same scope, made by the same user), and the attention list."""
+        length (a second report of the same scope, made by the same user, or its kept figures), and
+        the attention list."""
         self._require_read()
         if getattr(self, "_answer", None) is None:
             before_period = verdict.previous_period(self.period)
-            before = ComplianceReport(
-                user=self.user, unit=self.unit, period=before_period, now=self.made_at, system=self.system
-            )
-            before._require_read()
+            before = self.before
+            if before is None:
+                before = ComplianceReport(
+                    user=self.user, unit=self.unit, period=before_period, now=self.made_at, system=self.system
+                )
+                before.chunk = self.chunk
             totals, before_totals = self.totals, before.totals
             self._answer = verdict.Answer(
                 period=self.period,
@@ -250,7 +272,7 @@ class ComplianceReport:
                     totals, self.open_by_area, previous=(before_totals, before.open_by_area)
                 ),
                 trends=verdict.trends(totals, before_totals),
-                attention=verdict.attention_items(self._attention),
+                attention=verdict.attention_items([(row, rules) for row, rules, _o in self._tally.attention]),
             )
         return self._answer
 

@@ -109,3 +109,56 @@ class DeliveredReport(BaseModel):
         if not self._state.adding:
             raise ValueError("A delivered report is immutable: it is what was sent.")
         super().save(*args, **kwargs)
+
+
+class KeptPeriod(BaseModel):
+    """A half year whose compliance figures the nightly job keeps (reports.kept), so that the
+    report on screen sums a few rows per unit instead of reading every account (issue 12).
+    `figures_at` is the moment the figures are of (the report's "now"); the job replaces the
+    period's KeptFigures in one transaction, so a reader sees one run or the next, never a mix."""
+
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("until"))
+    figures_at = models.DateTimeField(_("figures as of"))
+    accounts = models.PositiveIntegerField(_("accounts"), default=0)
+    seconds = models.FloatField(_("seconds to compute"), default=0)
+
+    class Meta:
+        verbose_name = _("kept report period")
+        verbose_name_plural = _("kept report periods")
+        ordering = ["-period_start"]
+        constraints = [
+            models.UniqueConstraint("period_start", "period_end", name="reports_kept_period_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.period_start}–{self.period_end} @ {self.figures_at:%Y-%m-%d %H:%M}"
+
+
+class KeptFigures(BaseModel):
+    """The compliance figures of one scope (a unit with everything below it, or all of KI when
+    `scope` is empty) for a kept period: with `filed_unit` empty the scope's totals and what page 1
+    and the charts need (weekly coverage, open findings by rule and area, the attention
+    candidates); otherwise the sums of the scope's accounts filed under that unit, a row of the
+    report's unit table. As JSON (reports.rollup UnitTotals.to_json and ScopeTally.to_json): the
+    rows are read whole, never queried by figure. Written only by reports.kept."""
+
+    period = models.ForeignKey(KeptPeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="+")
+    scope = models.ForeignKey(
+        "org.Unit", verbose_name=_("scope"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    filed_unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    figures = models.JSONField(_("figures"), default=dict)
+
+    class Meta:
+        verbose_name = _("kept report figures")
+        verbose_name_plural = _("kept report figures")
+        indexes = [
+            # The report page reads one scope's rows of a period.
+            models.Index(fields=["period", "scope"], name="reports_kept_scope"),
+        ]
+
+    def __str__(self):
+        return f"{self.period_id} {self.scope_id or 'ki'} {self.filed_unit_id or 'total'}"

@@ -6,17 +6,21 @@ import datetime
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import charts
+from core.pagination import page_of
 from core.pdf import archival_pdf
 from monitoring.rules import rule_title
 from org.models import Unit
 from reports import permissions, registry, writers
 from reports.choices import ExportFormat
-from reports.compliance import ComplianceReport, ReportNotAllowed
+from reports.compliance import CHUNK, ComplianceReport, ReportNotAllowed
 from reports.figures import FIGURES, GROUPS, UNIT_FIGURES, UNIT_GROUPS, Period
 from reports.models import ExportJob
 from reports.templatetags import report_tags
@@ -159,10 +163,11 @@ def write_xlsx(report: ComplianceReport, fileobj, progress=None) -> None:
     writers.xlsx_write(xlsx_tables(report, progress), fileobj)
 
 
-def pdf_context(report: ComplianceReport, rows: list[dict]) -> dict:
+def pdf_context(report: ComplianceReport, rows: list[dict], *, links: bool = False) -> dict:
     """What the screen and the PDF show: the cover, charts, units, findings by rule and the account
-    table in its three groups."""
+    table in its groups (links: on screen, the approvals open their decision records)."""
     figures = {f.key: f for f in FIGURES}
+    groups = [(title, [figures[key] for key in keys]) for title, keys in GROUPS]
     unit_figures = {f.key: f for f in UNIT_FIGURES}
     units = report.unit_rows()
     weeks = report.weekly_coverage()
@@ -175,7 +180,11 @@ def pdf_context(report: ComplianceReport, rows: list[dict]) -> dict:
         "units": units,
         "totals": report.totals,
         "unit_groups": [(title, [unit_figures[key] for key in keys]) for title, keys in UNIT_GROUPS],
-        "groups": [(title, [figures[key] for key in keys]) for title, keys in GROUPS],
+        "groups": groups,
+        "account_tables": [
+            (title, keys, body)
+            for (title, keys), body in zip(groups, account_table_bodies(groups, rows, links=links), strict=True)
+        ],
         # With each rule's translated title: people read the title, the ID is secondary (issue 15).
         "by_rule": [(rule, clauses, n, rule_title(rule)) for rule, clauses, n in by_rule],
         "weeks": weeks,
@@ -192,13 +201,54 @@ def pdf_context(report: ComplianceReport, rows: list[dict]) -> dict:
     }
 
 
-def screen_context(report: ComplianceReport, *, count: int) -> dict:
-    """What the report page shows: the PDF's first page, charts and summary, but of the tables
-    only the SCREEN_ACCOUNTS accounts and SCREEN_UNITS units that need attention most. Every row is
-    in the downloads; a page that listed them all would grow with the scope (2 MB for 1 000
-    accounts). `count` is the report's number of accounts, which the page has already counted."""
-    context = pdf_context(report, report.rows_needing_attention(SCREEN_ACCOUNTS))
-    context.update(units=context["units"][:SCREEN_UNITS], unit_count=len(context["units"]), account_count=count)
+def account_table_bodies(groups, rows: list[dict], *, links: bool) -> list[str]:
+    """The <tbody> rows of each group's account table, written here rather than by a template loop
+    per cell (6 tables of up to 25 rows and 10 columns: most of the page's time as a template).
+    The cells are those of report_tags.figure; with `links` the approval opens its decision
+    record (START-1, START-2; on screen, not in the PDF)."""
+    bodies = []
+    for n, (_title, figures) in enumerate(groups):
+        lines = []
+        for row in rows:
+            cells = [f'<tr data-account="{escape(row["account_id"])}"><th scope="row">{escape(row["account"])}']
+            if n == 0:
+                cells.append(f'<br><span class="small text-body-secondary">{escape(row["url"])}</span>')
+            cells.append("</th>")
+            for f in figures:
+                value = escape(report_tags.figure(row.get(f.key), f.kind))
+                if f.key == "approval" and links and row.get("approval_decision_id"):
+                    url = reverse("approvals:decision-pdf", args=[row["approval_decision_id"]])
+                    value = f'<a href="{escape(url)}">{value}</a>'
+                cells.append(f'<td data-key="{f.key}">{value}</td>')
+            lines.append("".join(cells) + "</tr>")
+        if not lines:
+            empty = escape(_("No account of the scope was active in the period."))
+            lines.append(f'<tr><td colspan="{len(figures) + 1}">{empty}</td></tr>')
+        bodies.append(mark_safe("\n".join(lines)))  # noqa: S308 - every value is escaped above
+    return bodies
+
+
+def screen_context(report: ComplianceReport, *, count: int, page: str | None = None) -> dict:
+    """What the report page shows: the PDF's first page, charts and summary, the SCREEN_UNITS
+    units that need attention most, and the account table SCREEN_ACCOUNTS accounts a page, in the
+    files' order (unit, then name). Every row is in the downloads; a page that listed them all would
+    grow with the scope (2 MB for 1 000 accounts). `count` is the report's number of accounts,
+    which the page already knows (counted, or from the kept figures): the page runs no COUNT."""
+    ids = report.ordered_accounts().values_list("pk", flat=True)
+    page_obj = page_of(ids, page, per_page=SCREEN_ACCOUNTS, count=count)
+    if report.kept_at is None:
+        # Computed here: the pass behind the roll-ups reads every account in one chunk (at most
+        # REPORTS_INLINE_MAX_ACCOUNTS: the same queries for 10 accounts and for 2 000) and the
+        # page's rows are taken from it as they stream past.
+        report.chunk = max(CHUNK, settings.REPORTS_INLINE_MAX_ACCOUNTS)
+        first = page_obj.start_index() - 1
+        rows = [row for n, row in enumerate(report.account_rows()) if first <= n < first + SCREEN_ACCOUNTS]
+    else:
+        rows = report.page_rows(list(page_obj.object_list))
+    context = pdf_context(report, rows, links=True)
+    context.update(
+        units=context["units"][:SCREEN_UNITS], unit_count=len(context["units"]), account_count=count, page_obj=page_obj
+    )
     return context
 
 

@@ -1,12 +1,17 @@
 """The compliance report's unit table: each unit's accounts summed as their rows stream past, and
 the units ranked by where attention is needed (RANKING_HOW in reports.figures)."""
 
+import datetime
+import decimal
+import heapq
 import statistics
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Unit
+from reports import verdict
 from reports.account_figures import ACCESSIBILITY_FIELDS, hours, percent
 
 
@@ -42,6 +47,8 @@ class UnitTotals:
     acc_on_ki_se: int = 0
     access_review_due: int = 0
     access_review_on_time: int = 0
+    # Kept figures (reports.kept) hold the median, not every response time: "" when not kept.
+    kept_median: str | None = ""
 
     def add(self, row: dict, extra: dict):
         self.accounts += 1
@@ -72,6 +79,34 @@ class UnitTotals:
         self.response_hours.extend(extra["response_hours"])
         self.accounts_with_open_findings += 1 if row["findings_open"] else 0
 
+    def merge(self, other: "UnitTotals"):
+        """Add another set of accounts' sums (the longest gap is the longest of both)."""
+        for key, value in vars(other).items():
+            if key in ("unit", "kept_median"):
+                continue
+            if key == "response_hours":
+                self.response_hours.extend(value)
+            elif key == "longest_gap":
+                self.longest_gap = max(self.longest_gap, value)
+            else:
+                setattr(self, key, getattr(self, key) + value)
+
+    def median_hours(self):
+        if self.kept_median != "":
+            return decimal.Decimal(self.kept_median) if self.kept_median is not None else None
+        return hours(statistics.median(self.response_hours)) if self.response_hours else None
+
+    def to_json(self) -> dict:
+        """The sums as JSON for reports.kept, with the median in place of the response times."""
+        sums = {k: v for k, v in vars(self).items() if k not in ("unit", "response_hours", "kept_median")}
+        median = self.median_hours()
+        return {**sums, "median": str(median) if median is not None else None}
+
+    @classmethod
+    def from_json(cls, unit, data: dict) -> "UnitTotals":
+        sums = {k: v for k, v in data.items() if k != "median"}
+        return cls(unit=unit, kept_median=data["median"], **sums)
+
     def row(self, label: str, manager: str) -> dict:
         return {
             "unit": label,
@@ -92,7 +127,7 @@ class UnitTotals:
             "questions": self.questions,
             "questions_answered": self.questions_answered,
             "answered_within_rule": percent(self.answered_within, self.questions_answered),
-            "median_response_hours": hours(statistics.median(self.response_hours)) if self.response_hours else None,
+            "median_response_hours": self.median_hours(),
             "questions_overdue": self.questions_overdue,
             "blocks_in_force": self.blocks_in_force,
             "findings_opened": self.findings_opened,
@@ -138,15 +173,85 @@ def totals_row(units, scope: Unit | None) -> dict:
     """The line under the unit table: every unit of the report summed (the longest gap is the longest)."""
     total = UnitTotals(unit=scope)
     for unit_totals in units:
-        for key, value in vars(unit_totals).items():
-            if key == "unit":
-                continue
-            if key == "response_hours":
-                total.response_hours.extend(value)
-            elif key == "longest_gap":
-                total.longest_gap = max(total.longest_gap, value)
-            else:
-                setattr(total, key, getattr(total, key) + value)
+        total.merge(unit_totals)
     row = total.row(str(_("All units in the report")), "")
     row["rank"] = None
     return row
+
+
+def attention_key(candidate) -> tuple:
+    """A candidate's place in the attention list (account_attention), ties broken as the account
+    table's order breaks them (unit path, then account id), so that the top ten of a set of
+    accounts is the same whether it is taken at once or from the top tens of its parts."""
+    row, _rules, order = candidate
+    return (*account_attention(row), *order)
+
+
+ATTENTION_KEYS = ("account_id", "account", "unit", "findings_open", "coverage", "days_missed")
+
+
+@dataclass
+class ScopeTally:
+    """What page 1 and the charts sum over all of a report's accounts, whatever their units: the
+    weekly coverage (active and monitored days per week, weeks starting on Monday), the accounts
+    with open findings by rule and by guideline area (reports.verdict), and the accounts that
+    need attention first (the verdict.ATTENTION_LIMIT best candidates, attention_key).
+    reports.compliance fills one per report; reports.kept keeps one per unit and period."""
+
+    weeks: dict = field(default_factory=dict)
+    open_by_rule: dict = field(default_factory=lambda: defaultdict(int))
+    open_by_area: dict = field(default_factory=lambda: defaultdict(int))
+    attention: list = field(default_factory=list)
+
+    def add(self, row: dict, extra: dict, order: tuple):
+        """One account's row; `extra` holds its open rules, active days and check-ins."""
+        days = extra["days"]
+        if days.count:
+            self._add_weeks(days.first, days.last, extra["checkins"])
+        open_rules = extra["open_rules"]
+        for rule in open_rules:
+            self.open_by_rule[rule] += 1
+        for area in set().union(*(verdict.rule_areas(rule) for rule in open_rules)):
+            self.open_by_area[area] += 1
+        candidate = {key: row[key] for key in ATTENTION_KEYS if key in row}
+        candidate.update(unit_id=extra["unit_id"], questions_overdue=row["questions_overdue"])
+        self.attention.append((candidate, list(open_rules), order))
+
+    def trim(self):
+        """Keep only the candidates that can still be in the attention list."""
+        self.attention = heapq.nsmallest(verdict.ATTENTION_LIMIT, self.attention, key=attention_key)
+
+    def _add_weeks(self, first: datetime.date, last: datetime.date, checkins: list[datetime.date]):
+        monday = first - datetime.timedelta(days=first.weekday())
+        while monday <= last:
+            lo, hi = max(first, monday), min(last, monday + datetime.timedelta(days=6))
+            self.weeks.setdefault(monday, [0, 0])[0] += (hi - lo).days + 1
+            monday += datetime.timedelta(days=7)
+        for day in checkins:
+            self.weeks[day - datetime.timedelta(days=day.weekday())][1] += 1
+
+    def to_json(self) -> dict:
+        return {
+            "weeks": {monday.isoformat(): counts for monday, counts in self.weeks.items()},
+            "open_by_rule": dict(self.open_by_rule),
+            "open_by_area": dict(self.open_by_area),
+            "attention": [
+                [{k: v for k, v in row.items() if k != "unit"}, rules, list(order)]
+                for row, rules, order in self.attention
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict, unit_names: dict[int, str]) -> "ScopeTally":
+        """The tally kept by reports.kept; `unit_names` names each attention candidate's unit
+        (in the language of the page)."""
+        attention = [
+            ({**row, "unit": unit_names.get(row["unit_id"], "")}, rules, tuple(order))
+            for row, rules, order in data["attention"]
+        ]
+        return cls(
+            weeks={datetime.date.fromisoformat(m): counts for m, counts in data["weeks"].items()},
+            open_by_rule=defaultdict(int, data["open_by_rule"]),
+            open_by_area=defaultdict(int, data["open_by_area"]),
+            attention=attention,
+        )

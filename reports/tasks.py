@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from reports import delivery, jobs
+from reports import delivery, jobs, kept
 
 
 @shared_task(name=jobs.RUN_TASK, acks_late=True, ignore_result=True)
@@ -25,3 +25,9 @@ def exports_purge_task() -> int:
 def half_year_reports_deliver_task() -> dict:
     """1 January and 1 July: the half-year reports for all of KI and each top-level unit (idempotent)."""
     return delivery.half_year_reports_deliver()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def report_figures_keep_task() -> dict:
+    """02:40 daily: the compliance figures of the kept half years, for the report on screen (idempotent)."""
+    return kept.report_figures_keep()

@@ -2,9 +2,11 @@
 
 Who may: the communications department and auditors for any unit or the whole university, a
 responsible manager for their units and those below (RESP-1); anyone else gets 403, like the
-compliance overview. A report over more than REPORTS_INLINE_MAX_ACCOUNTS accounts is not drawn on
-screen: its files are made by an export job (a POST), with progress shown on the job's page. On
-screen the tables hold the accounts and units that need attention most
+compliance overview. The report on screen takes its totals, page 1, charts and unit table from the
+figures the nightly job keeps (reports.kept), whatever the number of accounts, and says as of when;
+without them (a unit made since, a period not kept) it computes them, and a report over
+REPORTS_INLINE_MAX_ACCOUNTS accounts is then not drawn on screen: its files are made by an export job
+(a POST), with progress shown on the job's page. The account table is shown a page at a time
 (report_files.screen_context); every row is in the downloads.
 Each download records one audit event (REC-1), as every export does.
 """
@@ -31,7 +33,7 @@ from core.widgets import DateInput, Select
 from org import roles
 from org.calendar import local_day
 from org.models import Unit
-from reports import jobs, permissions, report_files, writers
+from reports import jobs, kept, permissions, report_files, writers
 from reports.choices import ExportFormat
 from reports.compliance import ComplianceReport, Period
 from reports.models import DeliveredReport
@@ -146,13 +148,19 @@ class ReportView(_ReportMixin, View):
             "delivered": delivered_list(request.user),
         }
         if report is not None:
-            count = report.account_count()
-            context["count"] = count
             context["query"] = request.GET.urlencode()
-            if count > settings.REPORTS_INLINE_MAX_ACCOUNTS:
+            if kept.use_kept_figures(report):
+                # Kept figures (the nightly job): the page sums a few rows per unit, whatever the
+                # number of accounts; only the account table's page reads accounts.
+                count = report.totals["accounts"]
+                context["kept_at"] = report.kept_at
+            else:
+                count = report.account_count()
+            context["count"] = count
+            if report.kept_at is None and count > settings.REPORTS_INLINE_MAX_ACCOUNTS:
                 context["too_large"] = True
             else:
-                context.update(report_files.screen_context(report, count=count))
+                context.update(report_files.screen_context(report, count=count, page=request.GET.get("page")))
         return render(request, "reports/compliance.html", context)
 
 

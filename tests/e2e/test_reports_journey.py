@@ -60,6 +60,8 @@ def test_auditor_makes_the_half_year_report_and_downloads_every_format(as_user, 
     half.select_option(index=1)  # the current half year
     page.get_by_role("button", name="Gör rapporten").click()
     expect(page.locator("#report-title")).to_contain_text(MEDS)
+    # The demo keeps the figures as the nightly job does (issue 12): the page says as of when.
+    expect(page.locator("#figures-as-of")).to_contain_text("Siffror per")
 
     screen = screen_rows(page)
     assert len(screen) >= 3, screen

@@ -3,8 +3,10 @@ the report on screen) and the export pages, for the communications department, a
 responsible manager: the same number of queries after the accounts and their findings and records
 have more than doubled, and an answer under 200 KB (tests/scale/flat.py).
 
-The report on screen is guarded beyond SCREEN_ACCOUNTS accounts, where the page stops listing
-every account; reports over REPORTS_INLINE_MAX_ACCOUNTS are made by a job and not drawn at all."""
+The report on screen is guarded beyond SCREEN_ACCOUNTS accounts, where the account table is
+paginated, at two sizes, computed directly and from the figures the nightly job keeps
+(reports.kept); computed directly, reports over REPORTS_INLINE_MAX_ACCOUNTS are made by a job and
+not drawn at all, from kept figures they are drawn with the same queries as small ones."""
 
 import datetime
 import itertools
@@ -16,10 +18,13 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from monitoring import selectors
+from org.calendar import local_day
 from records.models import Block, Incident, Inquiry
-from reports import compliance, report_files
+from reports import compliance, kept, report_files
 from reports.models import ExportJob
+from reports.views_report import half_years
 from tests import factories
+from tests.scale.bounded import assert_bounded
 from tests.scale.flat import assert_flat
 
 STHLM = ZoneInfo("Europe/Stockholm")
@@ -161,3 +166,33 @@ def test_a_report_too_large_for_the_screen_is_flat(client, users, tree, who, set
 
     assert_flat(client, url, grow)
     assert client.get(url).context["too_large"]
+
+
+@pytest.mark.parametrize("scope", ["unit", "ki"])
+@pytest.mark.parametrize("who", WHO)
+def test_the_report_on_screen_from_kept_figures_is_flat(client, users, tree, who, scope, monkeypatch, settings):
+    """Issue 12: with the figures kept by the nightly job the page reads its scope's kept rows and one
+    page of accounts: the same queries for 11 and for 24 accounts, the second size beyond
+    REPORTS_INLINE_MAX_ACCOUNTS (drawn all the same), and a page no longer after growing."""
+    if scope == "ki" and who == "manager":
+        pytest.skip("a manager reports on their units only")
+    settings.REPORTS_INLINE_MAX_ACCOUNTS = 12
+    monkeypatch.setattr(report_files, "SCREEN_ACCOUNTS", 5)
+    # From 11 accounts (more than a page of the table, and the ten of the attention list) to 24.
+    add = grower(tree[:3], 11, 24)
+    kept.report_figures_keep()
+
+    def grow():
+        add()
+        kept.report_figures_keep()
+
+    client.force_login(users[who])
+    half = half_years(local_day(timezone.now()))[0][0]
+    url = reverse("reports:compliance") + f"?half={half}" + (f"&unit={tree[0].pk}" if scope == "unit" else "")
+
+    queries, _size = assert_bounded(client, url, grow)
+
+    response = client.get(url)
+    assert response.context["kept_at"] is not None and "too_large" not in response.context
+    assert len(response.context["rows"]) == 5 and response.context["account_count"] == 24
+    assert queries < 30

@@ -28,6 +28,7 @@ from demo.builders import (
     watching,
 )
 from org.calendar import local_day
+from reports import kept
 
 
 class Command(BaseCommand):
@@ -61,6 +62,8 @@ class Command(BaseCommand):
         created_accounts = self.seed_accounts(people, units, actor)
         if created_accounts:
             self.seed_history(people)
+            # The figures the nightly job keeps for the report on screen (reports.kept).
+            kept.report_figures_keep()
         notifications.mark_outbox_handled()
         return {"users": created_users, "units": created_units, "accounts": created_accounts}
 
