@@ -301,7 +301,9 @@ def _findings_open(*, rule_id: str, account_ids: set[int], now: datetime.datetim
                 # The ids as one array literal: adapting 100 000 ints one by one took seconds.
                 [stamp, stamp, rule_id, now, now, "{" + ",".join(map(str, sorted(account_ids))) + "}"],
             )
-            return cursor.rowcount
+            inserted = cursor.rowcount
+            _check_foreign_keys_by_index(cursor, meta.db_table)
+            return inserted
     units = dict(SocialAccount.objects.filter(pk__in=account_ids).values_list("pk", "unit_id"))
     Finding.objects.bulk_create(
         [
@@ -311,6 +313,32 @@ def _findings_open(*, rule_id: str, account_ids: set[int], now: datetime.datetim
         batch_size=1000,
     )
     return len(account_ids)
+
+
+def _check_foreign_keys_by_index(cursor, table: str) -> None:
+    """Make the deferred foreign-key checks of the rows just inserted into `table` now, each
+    through the referenced table's primary key (PostgreSQL).
+
+    PostgreSQL checks a foreign key with one query per inserted row (deferred to the commit).
+    For `unit` it plans that query as a sequential scan of org_unit, a few pages: every new
+    finding then reads all the units, which took as long as the check of `account` and the
+    unit's index together (docs/performance.md, change 13). The plan is made once a connection
+    and kept, so the checks run here with sequential scans off and the connection's cached plans
+    dropped (DISCARD PLANS: re-planned on their next use); then the setting is put back. The
+    checks are the same; only their plan changes."""
+    cursor.execute(
+        "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true), "
+        "array_agg(quote_ident(conname)) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'f' AND condeferred",
+        [table],
+    )
+    seqscan, _off, constraints = cursor.fetchone()
+    cursor.execute("DISCARD PLANS")
+    if constraints:
+        # Deferred again afterwards: rows the transaction writes later are checked at the commit.
+        cursor.execute(f"SET CONSTRAINTS {', '.join(constraints)} IMMEDIATE")
+        cursor.execute(f"SET CONSTRAINTS {', '.join(constraints)} DEFERRED")
+    cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [seqscan])
 
 
 # The rules a leaver's accounts break at once (RES-2): evaluated for just those accounts on commit.

@@ -338,6 +338,60 @@ def test_the_check_in_rules_read_check_ins_through_an_index(rule_id):
         assert "monitoring_checkin_post" in plan, plan
 
 
+def _table_scans(cursor, table: str) -> tuple[int, int]:
+    """(sequential scans, index scans) of the table so far in this transaction."""
+    cursor.execute(
+        "SELECT coalesce(seq_scan, 0), coalesce(idx_scan, 0) FROM pg_stat_xact_user_tables WHERE relname = %s",
+        [table],
+    )
+    return cursor.fetchone() or (0, 0)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's table statistics")
+def test_the_new_findings_foreign_keys_are_checked_through_the_primary_keys():
+    """RES-2: the first sweep opens ~200 000 findings, and PostgreSQL checks each one's account
+    and unit. For the unit, a table of a few pages, it plans that check as a sequential scan of
+    every unit, once a connection; _findings_open checks them through the primary key instead,
+    whatever plan the connection had cached, and leaves the setting and the deferral as they were
+    (docs/performance.md, change 13)."""
+    unit = factories.UnitFactory()
+    accounts = [factories.SocialAccountFactory(unit=unit) for _ in range(6)]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE org_unit")  # a few rows in a page: the planner picks a sequential scan
+        # The connection checks a finding the default way first, and keeps that plan.
+        factories.UnitFactory.create_batch(3)
+        Finding.objects.create(account=accounts[0], unit=unit, rule="x", opened_at=NOW, last_seen_at=NOW)
+        before = _table_scans(cursor, "org_unit")
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        default = _table_scans(cursor, "org_unit")
+        assert default[0] > before[0], "the default plan reads the units sequentially (what is fixed)"
+
+        opened = services._findings_open(rule_id="no-owner", account_ids={a.pk for a in accounts}, now=NOW)
+
+        after = _table_scans(cursor, "org_unit")
+        cursor.execute("SHOW enable_seqscan")
+        seqscan = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT count(*) FROM pg_constraint WHERE conrelid = 'monitoring_finding'::regclass AND contype = 'f'"
+        )
+        keys = cursor.fetchone()[0]
+    assert opened == 6
+    assert Finding.objects.filter(rule="no-owner", unit=unit).count() == 6
+    assert after[0] == default[0], "no sequential scan of the units"
+    assert after[1] >= default[1] + 6, "each new finding's unit checked through the primary key"
+    assert seqscan == "on"
+    assert keys == 2
+    # The checks are deferred again: a later row breaking a key is accepted until the commit
+    # (deleted here again, so that the test's own check at its end passes).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO monitoring_finding (created_at, updated_at, account_id, rule, opened_at, last_seen_at) "
+            "VALUES (now(), now(), -1, 'y', now(), now())"
+        )
+    assert Finding.objects.filter(account_id=-1).delete()[0] == 1
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="two sweeps on two connections; SQLite has one writer")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # serialized: keeps the migrations' platforms
 def test_two_sweeps_at_once_both_succeed_and_open_each_finding_once(monkeypatch):
