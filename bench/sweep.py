@@ -908,7 +908,11 @@ def naive_violations(account_id: int, now: datetime.datetime) -> set[str]:
     ):
         broken.add("missed-monitoring")
 
-    snap_cutoff = today - datetime.timedelta(days=settings.MONITORING_SNAPSHOT_INTERVAL_DAYS)
+    # REC-2: the shorter interval on a platform that does not keep its content retrievable.
+    if account.platform.content_retrievable:
+        snap_cutoff = today - datetime.timedelta(days=settings.MONITORING_SNAPSHOT_INTERVAL_DAYS)
+    else:
+        snap_cutoff = today - datetime.timedelta(days=settings.MONITORING_SNAPSHOT_SHORT_INTERVAL_DAYS)
     latest = Snapshot.objects.filter(account=account, kind__in=START_PAGE_KINDS).order_by("-taken_on").first()
     if activated and activated < day_start(snap_cutoff) and (latest is None or latest.taken_on <= snap_cutoff):
         broken.add("start-page-snapshot-overdue")
