@@ -128,6 +128,8 @@ def statement_kind(sql: str) -> str:
         return "job-run record"
     if head.startswith(('INSERT INTO "MONITORING_FINDING"', "INSERT INTO MONITORING_FINDING")):
         return "insert new findings"
+    if head.startswith("SET CONSTRAINTS") and sql.rstrip().upper().endswith("IMMEDIATE"):
+        return "foreign-key checks of new findings"
     if head.startswith('INSERT INTO "MONITORING_RULEEVALUATION"'):
         return "record rule evaluations"
     if head.startswith('UPDATE "MONITORING_FINDING" SET "LAST_SEEN_AT"'):
@@ -851,8 +853,8 @@ def naive_violations(account_id: int, now: datetime.datetime) -> set[str]:
     from django.conf import settings
     from django.db.models import Max
 
-    from accounts.choices import START_PAGE_KINDS, AccountStatus, Role, SenderCheck
-    from accounts.models import Assignment, SenderConfirmation, Snapshot, SocialAccount
+    from accounts.choices import CURRENT_PUBLISHER_STATUSES, START_PAGE_KINDS, AccountStatus, Role, SenderCheck
+    from accounts.models import AccessReview, Assignment, Publisher, SenderConfirmation, Snapshot, SocialAccount
     from monitoring.models import CheckIn, Cover, FollowUp
     from org.calendar import day_start, local_day
     from org.models import Absence
@@ -943,6 +945,20 @@ def naive_violations(account_id: int, now: datetime.datetime) -> set[str]:
         unit = unit.parent
     if unit is None:
         broken.add("manager-missing")
+
+    # START-1: the latest access review, or go-live if none, is older than the interval.
+    review_cutoff = now - datetime.timedelta(days=settings.MONITORING_ACCESS_REVIEW_INTERVAL_DAYS)
+    review = AccessReview.objects.filter(account=account).order_by("-reviewed_at").first()
+    if activated and activated < review_cutoff and (review is None or review.reviewed_at <= review_cutoff):
+        broken.add("access-review-overdue")
+    # START-1, PRIV-2: each publisher who has access, one at a time (and their person).
+    for publisher in Publisher.objects.filter(account=account):
+        if publisher.status not in CURRENT_PUBLISHER_STATUSES:
+            continue
+        person = publisher.person
+        left = person is not None and (person.left_on is not None or not person.is_active)
+        if left or (publisher.ends_on is not None and publisher.ends_on < today):
+            broken.add("access-not-removed")
     return broken | naive_records_violations(account, now)
 
 
@@ -954,20 +970,28 @@ def naive_records_violations(account, now: datetime.datetime) -> set[str]:
     from records.models import Block, Incident, Inquiry
 
     broken: set[str] = set()
-    for inquiry in Inquiry.objects.filter(account=account):
-        if inquiry.answered_at is None and inquiry.due_at < now:  # ANS-1
-            broken.add("inquiry-overdue")
     today = local_day(now)
-    for incident in Incident.objects.filter(account=account):
-        if incident.hand_off:
-            continue
-        # CONT-2, REC-4: two whole working days after the day of removal have passed (today's
-        # does not count until it is over).
-        day, working_days = local_day(incident.removed_at), 0
+
+    def two_working_days_since(moment) -> bool:
+        # Two whole working days after the day of `moment` have passed (today's does not count
+        # until it is over).
+        day, working_days = local_day(moment), 0
         while day < today - datetime.timedelta(days=1):
             day += datetime.timedelta(days=1)
             working_days += is_working_day(day)
-        if working_days >= 2:
+        return working_days >= 2
+
+    for inquiry in Inquiry.objects.filter(account=account):
+        if inquiry.answered_at is None and inquiry.due_at < now:  # ANS-1
+            broken.add("inquiry-overdue")
+        # REC-3, REC-4: one to be registered (marked, or criticism routed to the manager) that is
+        # not handed off.
+        to_register = inquiry.needs_registration or inquiry.routed_to_id is not None
+        if to_register and not inquiry.hand_off and two_working_days_since(inquiry.received_at):
+            broken.add("inquiry-unregistered")
+    for incident in Incident.objects.filter(account=account):
+        # CONT-2, REC-4
+        if not incident.hand_off and two_working_days_since(incident.removed_at):
             broken.add("incident-unregistered")
     review_after = datetime.timedelta(days=182)  # CONT-1, REC-1: six months
     for block in Block.objects.filter(account=account):
@@ -989,6 +1013,9 @@ NAIVE_RULES = (
     "inquiry-overdue",
     "incident-unregistered",
     "block-unreviewed",
+    "access-review-overdue",
+    "access-not-removed",
+    "inquiry-unregistered",
 )
 
 
