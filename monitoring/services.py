@@ -322,17 +322,17 @@ def _check_foreign_keys_by_index(cursor, table: str) -> None:
     PostgreSQL checks a foreign key with one query per inserted row (deferred to the commit).
     For `unit` it plans that query as a sequential scan of org_unit, a few pages: every new
     finding then reads all the units, which took as long as the check of `account` and the
-    unit's index together (docs/performance.md, change 13). The plan is made once a connection
+    unit's index together (docs/performance.md, change 12). The plan is made once a connection
     and kept, so the checks run here with sequential scans off and the connection's cached plans
     dropped (DISCARD PLANS: re-planned on their next use); then the setting is put back. The
     checks are the same; only their plan changes."""
     cursor.execute(
-        "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true), "
-        "array_agg(quote_ident(conname)) FROM pg_constraint "
+        "SELECT current_setting('enable_seqscan'), array_agg(quote_ident(conname)) FROM pg_constraint "
         "WHERE conrelid = %s::regclass AND contype = 'f' AND condeferred",
         [table],
     )
-    seqscan, _off, constraints = cursor.fetchone()
+    seqscan, constraints = cursor.fetchone()
+    cursor.execute("SET LOCAL enable_seqscan = off")
     cursor.execute("DISCARD PLANS")
     if constraints:
         # Deferred again afterwards: rows the transaction writes later are checked at the commit.
