@@ -150,7 +150,7 @@ def start_page_snapshot_overdue(now):
     One query per interval, each a plain anti-join. Not one query with both conditions joined by
     OR: PostgreSQL could not turn that into an anti-join and estimated it at 100 times the cost,
     over the JIT threshold, so every sweep spent 0.7 to 1.9 s compiling it (2.7 s against
-    0.3 + 0.1 s at 100 000 accounts; docs/performance.md, change 14)."""
+    0.3 + 0.1 s at 100 000 accounts; docs/performance.md, change 13)."""
     today = local_day(now)
     overdue: set[int] = set()
     for retrievable in (True, False):

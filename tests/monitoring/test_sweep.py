@@ -353,7 +353,7 @@ def test_the_new_findings_foreign_keys_are_checked_through_the_primary_keys():
     and unit. For the unit, a table of a few pages, it plans that check as a sequential scan of
     every unit, once a connection; _findings_open checks them through the primary key instead,
     whatever plan the connection had cached, and leaves the setting and the deferral as they were
-    (docs/performance.md, change 13)."""
+    (docs/performance.md, change 12)."""
     unit = factories.UnitFactory()
     accounts = [factories.SocialAccountFactory(unit=unit) for _ in range(6)]
     with connection.cursor() as cursor:
