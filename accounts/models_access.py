@@ -75,6 +75,11 @@ class Publisher(BaseModel):
         indexes = [
             # access-not-removed: the current publishers, by account.
             models.Index(fields=["account", "status"], name="accounts_publisher_current"),
+            # Publishers waiting for a manager's confirmation (the to-do page): the pending ones
+            # only, not every publisher KI has had (issue 12).
+            models.Index(
+                fields=["account"], condition=Q(status=PublisherStatus.PENDING), name="accounts_publisher_pending"
+            ),
         ]
 
     def __str__(self):

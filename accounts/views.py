@@ -309,9 +309,8 @@ def subunit_account_counts(request, unit, children):
 def unit_accounts_panel(request, unit):
     """org.extensions unit panel: the accounts of the unit and every unit below it that the user
     may see, UNIT_PANEL_PAGE_SIZE a page (``?page=``; a page past the last answers 404)."""
-    accounts = (
-        selectors.table_rows(selectors.social_account_list(user=request.user)).in_unit(unit).order_by("name", "id")
-    )
+    accounts = selectors.table_rows(selectors.social_account_within_reach(user=request.user))
+    accounts = accounts.visible_in_unit(request.user, unit).order_by("name", "id")
     # "More than 1 000 accounts" past the bound, not an exact count of the subtree (issue 12).
     page = paginate(request, accounts, per_page=UNIT_PANEL_PAGE_SIZE, strict=True, bounded=True)
     return "accounts/includes/_unit_accounts_panel.html", {

@@ -80,6 +80,15 @@ class Decision(BaseModel):
                 condition=Q(outcome=Outcome.APPROVE) | ~Q(comment=""), name="approvals_reason_given"
             ),
         ]
+        indexes = [
+            # "Not yet approved retroactively" (the to-do page, the retroactive approvals page): a
+            # look-up in the few retroactive approvals, not a read of every decision (issue 12).
+            models.Index(
+                fields=["account"],
+                condition=Q(step=Step.RETROACTIVE, outcome=Outcome.APPROVE),
+                name="approvals_retroactive_approved",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_step_display()}: {self.get_outcome_display()} ({self.account})"

@@ -153,7 +153,8 @@ class RetroactiveBulkView(LoginRequiredMixin, View):
         return selectors.todo_for(user=self.request.user)["retroactive"]
 
     def _render(self, form, selected=(), status=200):
-        page = paginate(self.request, self._pending())
+        # "More than 1 000" past the bound, not an exact count of the units' accounts (issue 12).
+        page = paginate(self.request, self._pending(), bounded=True)
         return render(
             self.request,
             self.template_name,

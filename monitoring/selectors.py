@@ -3,8 +3,8 @@ import hashlib
 from collections import defaultdict
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import TruncWeek
+from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from accounts.models import SocialAccount
@@ -59,19 +59,20 @@ def annotate_open_findings(accounts: list[SocialAccount]) -> None:
 
 def today_accounts(*, user, now: datetime.datetime):
     """The accounts the user keeps, or stands in for today (MON-2), that are monitored, with
-    whether today is checked in and the day of the latest check-in (each a subquery on the
-    account's (account, day) index, not a join over every check-in). The caller attaches the
-    open findings to the page it shows (annotate_open_findings)."""
+    whether today is checked in and the day of the latest check-in (a subquery on the account's
+    (account, day) index, not a join over every check-in). Checked in today is "the latest
+    check-in is today's" (a check-in is never dated later than the day it is made): an EXISTS of
+    today's check-in was planned as a hash of every account's check-ins of the day, which grows
+    with the inventory (issue 12). The caller attaches the open findings to the page it shows
+    (annotate_open_findings)."""
     today = local_day(now)
-    checkins = CheckIn.objects.filter(account=OuterRef("pk"))
+    latest = CheckIn.objects.filter(account=OuterRef("pk")).order_by("-day").values("day")[:1]
     return (
         kept_or_covered_by(user, today)
         .filter(status__in=MONITORED_STATUSES)
         .select_related("platform", "unit")
-        .annotate(
-            checked_today=Exists(checkins.filter(day=today)),
-            last_checkin=Subquery(checkins.order_by("-day").values("day")[:1]),
-        )
+        .annotate(last_checkin=Subquery(latest))
+        .annotate(checked_today=Coalesce(ExpressionWrapper(Q(last_checkin__gte=today), BooleanField()), False))
         .order_by("name", "id")
     )
 

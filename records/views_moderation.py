@@ -26,7 +26,7 @@ from django.views import View
 from django.views.decorators.cache import cache_control
 from django.views.generic import FormView, TemplateView
 
-from accounts.selectors import registry_email_for, social_account_list
+from accounts.selectors import registry_email_for, social_account_within_reach
 from accounts.snapshots import snapshot_account_get
 from core.pagination import paginate
 from core.views import ServiceActionView, ServiceFormMixin
@@ -271,11 +271,14 @@ class UnitInquiryFiguresView(LoginRequiredMixin, TemplateView):
         user, now = self.request.user, timezone.now()
         inquiries = selectors.unit_inquiries(user=user, unit=self.unit)
         # The unit's accounts a page at a time, each with its figures (one query for the page).
-        accounts = social_account_list(user=user).in_unit(self.unit).prefetch_related(None).order_by("name", "pk")
-        page = paginate(self.request, accounts)
+        # Every account of the subtree is the user's to see (dispatch): no visibility test
+        # (visible_in_unit), and a bounded count ("more than 1 000"), not an exact count (issue 12).
+        accounts = social_account_within_reach(user=user).visible_in_unit(user, self.unit)
+        accounts = accounts.prefetch_related(None).order_by("name", "pk")
+        page = paginate(self.request, accounts, bounded=True)
         accounts = list(page.object_list)
         by_account = selectors.response_figures_by_account(
-            inquiries.filter(account__in=[a.pk for a in accounts]), now=now
+            Inquiry.objects.filter(account__in=[a.pk for a in accounts]), now=now
         )
         context.update(
             unit=self.unit,

@@ -227,3 +227,32 @@ def test_someone_with_nothing_to_approve_sees_no_form(en_client, outsider):
 
 def test_the_page_needs_a_login(client):
     assert client.get(BULK).status_code == 302
+
+
+def test_the_page_counts_up_to_the_bound_and_says_more_than(
+    en_client, head, twelve, org, comms, owner, deputy, settings
+):
+    """Issue 12: the page counts no further than the bound or the end of the page asked for
+    (here 25 + 1 of 32 accounts), the badge and the caption say "more than", and an account
+    approved since drops out (the partial index of retroactive approvals answers as the
+    decisions themselves do)."""
+    more = import_accounts(comms, owner, deputy, org.department, 20, prefix="Fler")
+    settings.PAGINATION_COUNT_LIMIT = 5
+    en_client.force_login(head)
+
+    response = en_client.get(BULK)
+
+    paginator = response.context["page_obj"].paginator
+    assert (paginator.count, paginator.more_than, paginator.pages_more_than) == (26, 25, 1)
+    content = response.content.decode()
+    assert "more than 25</span></h1>" in content
+    assert "Accounts awaiting your retroactive approval, page 1 of more than 1" in content
+
+    settings.PAGINATION_COUNT_LIMIT = 1000
+    services.retroactive_decide_many(actor=head, account_ids={more[0].pk}, outcome=Outcome.APPROVE, comment="")
+    response = en_client.get(BULK)
+    assert (response.context["page_obj"].paginator.count, response.context["page_obj"].paginator.more_than) == (
+        31,
+        None,
+    )
+    assert more[0].pk not in {a.pk for a in response.context["page_obj"].paginator.object_list}

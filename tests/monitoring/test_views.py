@@ -95,6 +95,27 @@ def test_posting_an_account_records_its_check_in(client, owner, account):
     assert client.get(TODAY_URL).context["accounts"][0].checked_today is True
 
 
+def test_today_says_which_accounts_are_checked_in_today_from_the_latest_check_in(client, owner, account):
+    """MON-1, issue 12: "Monitored" is the latest check-in being today's (one index look-up an
+    account, no read of the day's check-ins of every account): not for an account never checked
+    in, nor for one last checked in yesterday; the latest day is shown for each."""
+    yesterday_only = factories.staffed_account(owner=owner, name="KI Igår")
+    factories.staffed_account(deputy=owner, name="KI Aldrig")
+    today = timezone.localdate()
+    for day in (today - datetime.timedelta(days=3), today):
+        factories.CheckInFactory(account=account, person=owner, day=day)
+    factories.CheckInFactory(account=yesterday_only, person=owner, day=today - datetime.timedelta(days=1))
+    client.force_login(owner)
+
+    rows = {a.name: (a.checked_today, a.last_checkin) for a in client.get(TODAY_URL).context["accounts"]}
+
+    assert rows == {
+        "KI Forskning": (True, today),
+        "KI Igår": (False, today - datetime.timedelta(days=1)),
+        "KI Aldrig": (False, None),
+    }
+
+
 def test_posting_all_records_every_kept_account(client, owner, account):
     """MON-1: "all monitored today" checks in every account the user keeps, and only those."""
     second = factories.staffed_account(deputy=owner)
