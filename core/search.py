@@ -34,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Case, Q, Value, When
 
@@ -100,9 +101,14 @@ def first_matches(queryset, limit: int, *, exact: Q | None = None) -> list:
     else:
         sqls, params = [], []
         for part in parts:
-            sql, part_params = part.query.get_compiler(using=queryset.db).as_sql()
+            try:
+                sql, part_params = part.query.get_compiler(using=queryset.db).as_sql()
+            except EmptyResultSet:  # a search that can match nothing (queryset.none())
+                continue
             sqls.append(sql)
             params.extend(part_params)
+        if not sqls:
+            return []
         ctes = ", ".join(f"search_{i} AS MATERIALIZED ({sql})" for i, sql in enumerate(sqls))
         reads = " UNION ALL ".join(f"(SELECT * FROM search_{i} LIMIT %s)" for i in range(len(sqls)))
         with connections[queryset.db].cursor() as cursor:

@@ -185,3 +185,11 @@ def test_the_search_page_is_rate_limited_per_user(client, comms, owner, producti
     assert response.status_code == 429 and int(response["Retry-After"]) >= 1
     client.force_login(owner)
     assert client.get(URL, {"q": "zz"}).status_code == 200
+
+
+def test_a_query_of_signs_only_finds_nothing_without_an_error(client, comms, scene):
+    """A word with no letters or digits is no full-text term: the kinds matched only by words
+    find nothing (an empty search, never a query error)."""
+    client.force_login(comms)
+    result = found(client, "@@ ##")
+    assert result["questions"] == [] and result["removed-posts"] == []
