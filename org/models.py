@@ -84,6 +84,9 @@ class User(AbstractUser):
         indexes = [
             models.Index(Upper("username"), name="org_user_username_upper"),
             models.Index(Upper("email"), name="org_user_email_upper"),
+            # The People page's order (org.selectors.person_list): a page is the first rows of
+            # this index, not a sort of everyone (issue 12).
+            models.Index(fields=["first_name", "last_name", "username", "id"], name="org_user_name_order"),
         ]
 
     def __str__(self):
