@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -236,6 +237,11 @@ class SocialAccount(BaseModel):
             # that went live and that were decommissioned, each the first rows of its index.
             models.Index(fields=["-activated_at", "-id"], name="accounts_activated_id"),
             models.Index(fields=["-decommissioned_at", "-id"], name="accounts_decommissioned_id"),
+            # The handle or name typed exactly (accounts.selectors.social_account_exact, issue 12):
+            # the pickers and the search page read these first, by equality on a B-tree, not by
+            # the trigram indexes (whose commonest trigrams every handle shares).
+            models.Index(Upper("handle"), name="accounts_handle_upper"),
+            models.Index(Upper("name"), name="accounts_name_upper"),
         ]
 
     def __str__(self):

@@ -3,7 +3,7 @@ see (the inventory's scope) by name, handle, address or number."""
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.selectors import social_account_matching
+from accounts.selectors import social_account_exact, social_account_matching
 from core import search
 
 
@@ -20,5 +20,6 @@ def register() -> None:
             find=find_accounts,
             template="accounts/includes/_search_account.html",
             order=10,
+            exact=social_account_exact,
         )
     )

@@ -9,7 +9,7 @@ from accounts.models import Assignment, Handover, SocialAccount
 from accounts.permissions import can_see_whole_history
 from audit.models import AuditEvent
 from core.pagination import BoundedCount
-from core.search import text_search
+from core.search import best_first, first_matches, text_search
 from org import roles
 from org.models import Unit, ancestor_paths, person_name
 
@@ -103,13 +103,25 @@ def social_account_matching(*, user, words: list[str], fragments=("name", "handl
     )
 
 
+def social_account_exact(query: str) -> Q:
+    """An account that the whole query names exactly: its handle (with or without "@"), its name
+    or its number. The pickers and the search page show these first."""
+    query = query.strip()
+    handle = query.removeprefix("@")
+    return (Q(handle__iexact=handle) if handle else Q()) | Q(name__iexact=query) | _account_number(query)
+
+
 def social_account_search(*, user, query: str, limit: int = ACCOUNT_SEARCH_LIMIT):
     """The accounts this user may see whose name or handle contains every word of ``query``, or
-    whose number it is; at most ``limit``, by name (the account pickers, core.fields)."""
+    whose number it is; at most ``limit`` (the account pickers, core.fields): those the query
+    names exactly first, then by name. Issue 12: only the first ``limit`` matches are read
+    (core.search.first_matches), however many match; two queries."""
     if len(query.strip()) < 2 and not query.strip().isdigit():
         return SocialAccount.objects.none()
     accounts = social_account_matching(user=user, words=query.split()[:5])
-    return accounts.select_related("platform").order_by("name", "pk")[:limit]
+    exact = social_account_exact(query)
+    ids = first_matches(accounts, limit, exact=exact)
+    return best_first(accounts.select_related("platform").order_by("name", "pk"), ids, exact=exact)
 
 
 def social_account_counts_below(*, user, units, limit: int) -> dict[int, int]:

@@ -287,6 +287,7 @@ def server_env(url: str, var_dir: str, static_root: str) -> dict:
         RATE_LIMIT_DIRECTORY=HIGH_RATE,
         RATE_LIMIT_DIRECTORY_CHECK=HIGH_RATE,
         RATE_LIMIT_PING=HIGH_RATE,
+        RATE_LIMIT_SEARCH=HIGH_RATE,
         PYTHONPATH=str(BASE_DIR),
     )
     return env

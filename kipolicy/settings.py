@@ -431,6 +431,7 @@ def _rate(name: str, default: str) -> str:
 
 # Requests per client: "user" per API user (token or session), "anon" per IP for API requests
 # without valid credentials, "people-search" per logged-in user (the person and account pickers),
+# "search" per logged-in user (the search across everything, /search/),
 # "password-reset" per IP on the password-reset form's posts (org.views_password), the others per IP
 # on the public pages (core.throttles).
 THROTTLE_RATES = {
@@ -440,6 +441,7 @@ THROTTLE_RATES = {
     "directory-check": _rate("RATE_LIMIT_DIRECTORY_CHECK", "60/min"),
     "ping": _rate("RATE_LIMIT_PING", "30/min"),
     "people-search": _rate("RATE_LIMIT_PEOPLE_SEARCH", "120/min"),
+    "search": _rate("RATE_LIMIT_SEARCH", "60/min"),
     "password-reset": _rate("RATE_LIMIT_PASSWORD_RESET", "5/hour"),
     "impostor-report": _rate("RATE_LIMIT_IMPOSTOR_REPORT", "10/hour"),
     "accessibility-report": _rate("RATE_LIMIT_ACCESSIBILITY_REPORT", "10/hour"),

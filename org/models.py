@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from org import roles
@@ -77,6 +78,15 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=Q(notification_mode__in=NotificationMode.values), name="org_user_notification_mode_valid"
             ),
+        ]
+        # The username or e-mail address typed exactly (org.selectors.person_exact, iexact, issue
+        # 12): the person pickers and the search page read these first, by a B-tree.
+        indexes = [
+            models.Index(Upper("username"), name="org_user_username_upper"),
+            models.Index(Upper("email"), name="org_user_email_upper"),
+            # The People page's order (org.selectors.person_list): a page is the first rows of
+            # this index, not a sort of everyone (issue 12).
+            models.Index(fields=["first_name", "last_name", "username", "id"], name="org_user_name_order"),
         ]
 
     def __str__(self):

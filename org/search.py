@@ -2,6 +2,7 @@
 not secret inside KI: every unit is found; people only by those who may see the People pages
 (org.permissions.can_manage_people), as the People page's own search finds them."""
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core import search
@@ -13,6 +14,11 @@ def find_units(user, words):
     return units.order_by("name", "pk")
 
 
+def unit_exact(query: str) -> Q:
+    """A unit the whole query names exactly: its code or either name."""
+    return Q(code__iexact=query) | Q(name__iexact=query) | Q(name_en__iexact=query)
+
+
 def find_people(user, words):
     if not permissions.can_manage_people(user):
         return None
@@ -22,11 +28,21 @@ def find_people(user, words):
 def register() -> None:
     search.register(
         search.SearchKind(
-            key="units", title=_("Units"), find=find_units, template="org/includes/_search_unit.html", order=20
+            key="units",
+            title=_("Units"),
+            find=find_units,
+            template="org/includes/_search_unit.html",
+            order=20,
+            exact=unit_exact,
         )
     )
     search.register(
         search.SearchKind(
-            key="people", title=_("People"), find=find_people, template="org/includes/_search_person.html", order=30
+            key="people",
+            title=_("People"),
+            find=find_people,
+            template="org/includes/_search_person.html",
+            order=30,
+            exact=selectors.person_exact,
         )
     )

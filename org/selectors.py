@@ -1,6 +1,7 @@
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
+from core.search import best_first, first_matches
 from org import roles
 from org.models import Unit, User
 
@@ -37,19 +38,22 @@ def person_search(*, user, query: str, include_inactive: bool = False, limit: in
     ``query`` (so "olivia ägare" finds Olivia Ägare), at most ``limit``, by name; active people
     only unless ``include_inactive``. Every member of staff may find every other, as the lists of
     people did before they were replaced by this search (issue 12). The trigram indexes of
-    migration org/0005 serve these icontains on PostgreSQL."""
+    migration org/0005 serve these icontains on PostgreSQL. Issue 12: only the first ``limit``
+    matches are read (core.search.first_matches), those the query names exactly first."""
     words = query.split()[:5]
     if len(query.strip()) < PERSON_SEARCH_MIN_LENGTH or not words:
         return User.objects.none()
     people = User.objects.all() if include_inactive else User.objects.filter(is_active=True)
-    for word in words:
-        people = people.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(username__icontains=word)
-            | Q(email__icontains=word)
-        )
-    return people.order_by("first_name", "last_name", "username", "pk")[:limit]
+    people = _matching(people, query)
+    exact = person_exact(query)
+    ids = first_matches(people, limit, exact=exact)
+    return best_first(people.order_by("first_name", "last_name", "username", "pk"), ids, exact=exact)
+
+
+def person_exact(query: str) -> Q:
+    """A person the whole query names exactly: their username or e-mail address (shown first)."""
+    query = query.strip()
+    return Q(username__iexact=query) | Q(email__iexact=query)
 
 
 class PersonStatus:

@@ -75,3 +75,20 @@ def test_widget_renders_only_the_chosen_accounts_as_checked_boxes(outsider, acco
     assert f'type="checkbox" name="accounts" value="{public.pk}"' in html
     assert "Karolinska Forskning" in html and "Unchosen" not in html
     assert "<option" not in html
+
+
+def test_the_handle_typed_exactly_comes_first_and_at_most_twenty_are_read(client, comms, monkeypatch):
+    """Issue 12: the picker reads at most its 20 matches (core.search.first_matches), the account
+    whose handle is typed exactly first though it sorts last by name, then by name."""
+    from accounts import selectors
+
+    monkeypatch.setattr(selectors, "ACCOUNT_SEARCH_LIMIT", 3)
+    monkeypatch.setattr(selectors.social_account_search, "__kwdefaults__", {"limit": 3})
+    for i in range(5):
+        factories.SocialAccountFactory(name=f"A kanal {i}", handle=f"zkanal{i}")
+    exact = factories.SocialAccountFactory(name="Ö sist", handle="zkanal")
+    client.force_login(comms)
+    found = ids(client, "zkanal")
+    assert len(found) == 3 and found[0] == exact.pk
+    names = list(social_account_list(user=comms).filter(pk__in=found[1:]).values_list("name", flat=True))
+    assert names == sorted(names)

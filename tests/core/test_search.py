@@ -134,11 +134,30 @@ def test_each_group_shows_five_and_links_to_all_of_them_a_page_at_a_time(client,
     client.force_login(comms)
     response = client.get(URL, {"q": "sökbar"})
     accounts = next(g for g in response.context["groups"] if g.kind.key == "accounts")
-    assert len(accounts.page.object_list) == 5 and accounts.page.paginator.count == 7
+    # Issue 12: a group reads its five and one more, and says "more than 5" instead of counting.
+    assert len(accounts.page.object_list) == 5 and (accounts.count, accounts.more_than) == (5, 5)
     assert "kind=accounts" in response.text
     response = client.get(URL, {"q": "sökbar", "kind": "accounts"})
     assert [g.kind.key for g in response.context["groups"]] == ["accounts"]
-    assert len(response.context["groups"][0].page.object_list) == 7
+    group = response.context["groups"][0]
+    assert len(group.page.object_list) == 7 and (group.count, group.more_than) == (7, None)
+
+
+def test_what_the_query_names_exactly_comes_first_and_a_kind_reads_at_most_its_limit(client, comms, monkeypatch):
+    """Issue 12: the handle typed exactly is first even when it sorts last by name and more
+    accounts match than are read; the "all results" page stops at its limit and says so."""
+    from core import views_search
+
+    monkeypatch.setattr(views_search, "KIND_LIMIT", 4)
+    for i in range(6):
+        factories.SocialAccountFactory(name=f"A kanal {i}", handle=f"zkanal{i}")
+    exact = factories.SocialAccountFactory(name="Ö sist i bokstavsordning", handle="zkanal")
+    client.force_login(comms)
+    accounts = next(g for g in client.get(URL, {"q": "zkanal"}).context["groups"] if g.kind.key == "accounts")
+    assert accounts.page.object_list[0] == exact and accounts.more_than == 5
+    group = client.get(URL, {"q": "zkanal", "kind": "accounts"}).context["groups"][0]
+    assert group.page.object_list[0] == exact
+    assert (len(group.page.object_list), group.count, group.more_than) == (4, 4, 4)
 
 
 def test_a_query_of_one_character_finds_nothing_and_says_so(client, owner, scene):
@@ -154,3 +173,23 @@ def test_the_header_has_the_search_box_for_logged_in_users_only(client, owner):
     client.force_login(owner)
     page = client.get(reverse("accounts:inventory")).text
     assert f'action="{URL}"' in page and 'id="header-search"' in page
+
+
+def test_the_search_page_is_rate_limited_per_user(client, comms, owner, production_rates):
+    """Stop 22: RATE_LIMIT_SEARCH requests a minute per user, then 429 with Retry-After; another
+    user behind the same address is still served."""
+    client.force_login(comms)
+    for _ in range(int(production_rates["search"].split("/")[0])):
+        assert client.get(URL, {"q": "zz"}).status_code == 200
+    response = client.get(URL, {"q": "zz"})
+    assert response.status_code == 429 and int(response["Retry-After"]) >= 1
+    client.force_login(owner)
+    assert client.get(URL, {"q": "zz"}).status_code == 200
+
+
+def test_a_query_of_signs_only_finds_nothing_without_an_error(client, comms, scene):
+    """A word with no letters or digits is no full-text term: the kinds matched only by words
+    find nothing (an empty search, never a query error)."""
+    client.force_login(comms)
+    result = found(client, "@@ ##")
+    assert result["questions"] == [] and result["removed-posts"] == []

@@ -24,6 +24,7 @@ def test_the_production_rates_are_the_documented_defaults():
         "directory-check": "60/min",
         "ping": "30/min",
         "people-search": "120/min",
+        "search": "60/min",
         "password-reset": "5/hour",
         "impostor-report": "10/hour",
         "accessibility-report": "10/hour",

@@ -60,6 +60,16 @@ def test_at_most_twenty_by_name(staff_client):
     assert [r["label"] for r in results] == sorted(r["label"] for r in results)
 
 
+def test_the_username_typed_exactly_comes_first(staff_client):
+    """Issue 12: only the first 20 matches are read; the one the query names exactly is among
+    them and first, though "Ö" sorts last."""
+    for i in range(PERSON_SEARCH_LIMIT + 5):
+        factories.UserFactory(username=f"namesake{i:02d}", first_name="Anna", last_name=f"Andersson {i:02d}")
+    exact = factories.UserFactory(username="namesake", first_name="Örjan", last_name="Sist")
+    results = search(staff_client, "namesake")
+    assert len(results) == PERSON_SEARCH_LIMIT and results[0]["id"] == exact.pk
+
+
 def test_people_who_have_left_are_found_only_when_asked_for(staff_client):
     gone = factories.UserFactory(username="gone", first_name="Greta", last_name="Gången", is_active=False)
     assert search(staff_client, "greta") == []
