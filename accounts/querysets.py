@@ -38,7 +38,7 @@ def managed_unit_ids(user) -> list[int]:
     if not roles.managed_unit_paths(user):
         return []
     if not hasattr(user, "_kipolicy_managed_unit_ids"):
-        user._kipolicy_managed_unit_ids = list(Unit.objects.managed_by(user).values_list("pk", flat=True))
+        user._kipolicy_managed_unit_ids = list(Unit.objects.managed_by(user).order_by().values_list("pk", flat=True))
     return user._kipolicy_managed_unit_ids
 
 
