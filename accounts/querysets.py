@@ -1,5 +1,6 @@
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.lookups import In
 
 from org import roles
 from org.models import Unit
@@ -11,11 +12,12 @@ def evidence_condition(user, path: str = "") -> Q:
     registrars); for anyone else the accounts they hold now (owner or deputy) or whose units they
     manage, both parts of visible_to, so that visible_to ∧ this is this.
 
-    For a record it is a condition on the record's account column alone (issue 12): none at all
-    for comms, for whom a subquery of every account was most of a register's time at 100 000
-    accounts; for anyone else two short hashed lists, the accounts they hold and the accounts of
-    the units they manage (found by the unit index, from the units' ids), against which
-    PostgreSQL tests each record while it reads a page in an index's order and stops."""
+    For a record it is a condition on the record's account column (issue 12): none at all for
+    comms, for whom a subquery of every account was most of a register's time at 100 000
+    accounts; for anyone else the account among the few they hold (a short hashed list), or its
+    unit, looked up by the account's key record by record, among the ids of the units they manage.
+    PostgreSQL then reads a page in an index's order and stops after it; a list of the
+    department's accounts (tens of thousands for a large one) cost more than the page."""
     from accounts.models import Assignment, SocialAccount
 
     if not user.is_authenticated:
@@ -25,16 +27,16 @@ def evidence_condition(user, path: str = "") -> Q:
     held = Assignment.objects.current().filter(person=user).values("account")
     if not path:
         return Q(pk__in=held) | Q(unit__in=Unit.objects.managed_by(user))
-    in_units = SocialAccount.objects.filter(unit__in=managed_unit_ids(user)).values("pk")
-    return Q(**{f"{path}__in": held}) | Q(**{f"{path}__in": in_units})
+    # The record's account's unit, looked up per record (a scalar subquery by the key): never
+    # a hashed list of every account of the units, which follows the department's size.
+    unit_of = Subquery(SocialAccount.objects.filter(pk=OuterRef(path)).order_by().values("unit_id")[:1])
+    return Q(**{f"{path}__in": held}) | Q(In(unit_of, managed_unit_ids(user)))
 
 
 def managed_unit_ids(user) -> list[int]:
     """The ids of the units the user manages with every unit below them (Unit.objects.managed_by
     as a list): one query for a manager (kept on the user for the request), none for anyone else.
-    Given as values, PostgreSQL finds their accounts by the unit index; as a subquery of units it
-    joined them to every account (issue 12). Read from the database, never from a cache: it
-    decides what the user may see."""
+    Read from the database, never from a cache: it decides what the user may see."""
     if not roles.managed_unit_paths(user):
         return []
     if not hasattr(user, "_kipolicy_managed_unit_ids"):

@@ -4,8 +4,9 @@ fails here and not only in the benchmark.
 
 - comms (who read every account) get the records with no condition on the accounts at all;
 - the unit, account and platform filters are one subquery of the accounts, not one each;
-- a manager's scope is their accounts by the units' ids (the unit index), an owner's by their
-  assignments, and the scope equals SocialAccount.objects.with_evidence_for;
+- a manager's scope tests each record's account's unit (looked up by the key) against the ids of
+  the units they manage, an owner's the record's account against their assignments, and the
+  scope equals SocialAccount.objects.with_evidence_for;
 - the comms queues' "governed account" test is "not on an ungoverned account": governed() and
   ungoverned() split every status between them.
 """
@@ -60,10 +61,12 @@ def test_the_scope_is_the_accounts_whose_evidence_the_user_may_see(evidence_acco
     assert seen <= set(SocialAccount.objects.with_evidence_for(user).values_list("pk", flat=True))
 
 
-def test_a_manager_scope_names_the_units_not_the_accounts(manager, evidence_account):
+def test_a_manager_scope_looks_up_each_record_account_unit(manager, evidence_account):
     sql = _where_sql(REGISTERS["questions"].selector(manager))
-    assert '"unit_id" IN (' in sql
-    assert "org_unit" not in sql  # the unit ids from the kept tree, no subquery of units
+    # The record's account's unit, by the account's key, among the managed units' ids: no list
+    # of the department's accounts, no subquery of units.
+    assert 'WHERE U0."id" = ("records_inquiry"."account_id") LIMIT 1) IN (' in sql
+    assert "org_unit" not in sql
 
 
 def test_governed_and_ungoverned_split_every_status():
