@@ -1,8 +1,47 @@
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.lookups import In
 
 from org import roles
 from org.models import Unit
+
+
+def evidence_condition(user, path: str = "") -> Q:
+    """The condition that the user may see the evidence of an account (`path` ""), or of a
+    record's account (`path` "account"): Q() for those who read every account (comms, auditors,
+    registrars); for anyone else the accounts they hold now (owner or deputy) or whose units they
+    manage, both parts of visible_to, so that visible_to ∧ this is this.
+
+    For a record it is a condition on the record's account column (issue 12): none at all for
+    comms, for whom a subquery of every account was most of a register's time at 100 000
+    accounts; for anyone else the account among the few they hold (a short hashed list), or its
+    unit, looked up by the account's key record by record, among the ids of the units they manage.
+    PostgreSQL then reads a page in an index's order and stops after it; a list of the
+    department's accounts (tens of thousands for a large one) cost more than the page."""
+    from accounts.models import Assignment, SocialAccount
+
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if roles.reads_every_account(user):
+        return Q()
+    held = Assignment.objects.current().filter(person=user).values("account")
+    if not path:
+        return Q(pk__in=held) | Q(unit__in=Unit.objects.managed_by(user))
+    # The record's account's unit, looked up per record (a scalar subquery by the key): never
+    # a hashed list of every account of the units, which follows the department's size.
+    unit_of = Subquery(SocialAccount.objects.filter(pk=OuterRef(path)).order_by().values("unit_id")[:1])
+    return Q(**{f"{path}__in": held}) | Q(In(unit_of, managed_unit_ids(user)))
+
+
+def managed_unit_ids(user) -> list[int]:
+    """The ids of the units the user manages with every unit below them (Unit.objects.managed_by
+    as a list): one query for a manager (kept on the user for the request), none for anyone else.
+    Read from the database, never from a cache: it decides what the user may see."""
+    if not roles.managed_unit_paths(user):
+        return []
+    if not hasattr(user, "_kipolicy_managed_unit_ids"):
+        user._kipolicy_managed_unit_ids = list(Unit.objects.managed_by(user).order_by().values_list("pk", flat=True))
+    return user._kipolicy_managed_unit_ids
 
 
 class SocialAccountQuerySet(models.QuerySet):
@@ -32,14 +71,7 @@ class SocialAccountQuerySet(models.QuerySet):
         """The accounts whose screenshots and other evidence the user may see: those they see
         (visible_to) for a reason other than the account being public. Evidence is never public:
         comms, auditors and registrars, the current owner and deputy, the responsible managers."""
-        qs = self.visible_to(user)
-        if not user.is_authenticated or roles.reads_every_account(user):
-            return qs
-        from accounts.models import Assignment
-
-        condition = Q(pk__in=Assignment.objects.current().filter(person=user).values("account"))
-        condition |= Q(unit__in=Unit.objects.managed_by(user))
-        return qs.filter(condition)
+        return self.filter(evidence_condition(user))
 
     def in_unit(self, unit):
         """Accounts of the unit and of every unit below it."""

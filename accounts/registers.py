@@ -116,7 +116,23 @@ class RecordFilter(django_filters.FilterSet):
             is_select = hasattr(form_field, "choices") and not isinstance(form_field.widget, SearchSelect)
             form_field.widget.attrs.setdefault("class", "form-select" if is_select else "form-control")
 
+    def filter_queryset(self, queryset):
+        # The unit, account and platform filters gather their conditions on the account, applied
+        # as one subquery after the others (issue 12: a subquery each made PostgreSQL join the
+        # accounts twice).
+        self._on_accounts = {}
+        try:
+            queryset = super().filter_queryset(queryset)
+            on_accounts = self._on_accounts
+        finally:
+            self._on_accounts = None
+        return self._accounts(queryset, on_accounts) if on_accounts else queryset
+
     def _accounts(self, queryset, condition: dict):
+        pending = getattr(self, "_on_accounts", None)
+        if pending is not None:
+            pending.update(condition)
+            return queryset
         # A subquery on the accounts: one condition for a record with one account or several.
         accounts = SocialAccount.objects.filter(**condition).values("pk")
         if self.account_path == "account":

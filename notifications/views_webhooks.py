@@ -102,7 +102,9 @@ class EndpointDetailView(WebhookPageMixin, View):
 
     def get(self, request, pk):
         endpoint = get_object_or_404(WebhookEndpoint, pk=pk)
-        page = paginate(request, endpoint.deliveries.order_by("-created_at", "-id").defer("body"))
+        # A bounded count (issue 12): the log grows with every event; the page shows no total.
+        deliveries = endpoint.deliveries.order_by("-created_at", "-id").defer("body")
+        page = paginate(request, deliveries, bounded=True)
         labels = dict(WebhookEvent.choices)
         return render(
             request,

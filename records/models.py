@@ -15,6 +15,10 @@ from records.choices import (
     WithdrawalChannel,
 )
 
+# Sent to the registry without its reference number yet (REC-4): the registrar's queues
+# (records.registers.AWAITING_REFERENCE).
+AWAITING = Q(hand_off=HandOff.REGISTRY, registry_reference="")
+
 
 class RegisteredRecord(BaseModel):
     """A record handed to the registry of the account's unit or kept in the portal's archive, with
@@ -75,6 +79,11 @@ class Incident(RegisteredRecord):
             models.Index(fields=["removed_at"], name="records_incident_pending", condition=Q(hand_off="")),
             # The account's removed posts, a page at a time (records.selectors.incident_list).
             models.Index(fields=["account", "-removed_at", "-id"], name="records_incident_page"),
+            # The register of removed posts (records.registers), newest first, read in this order
+            # and stopped after a page; the registrar's queue the same among those awaiting a
+            # reference number (issue 12).
+            models.Index(fields=["-removed_at", "-id"], name="records_incident_register"),
+            models.Index(fields=["-removed_at", "-id"], name="records_incident_awaiting", condition=AWAITING),
         ]
 
     def __str__(self):
@@ -148,6 +157,13 @@ class Inquiry(RegisteredRecord):
                 name="records_inquiry_answered_page",
                 condition=Q(answered_at__isnull=False),
             ),
+            # The register of questions (records.registers), newest first: all, unanswered (and
+            # overdue), awaiting a reference number (issue 12).
+            models.Index(fields=["-received_at", "-id"], name="records_inquiry_register"),
+            models.Index(
+                fields=["-received_at", "-id"], name="records_inquiry_unanswered", condition=Q(answered_at__isnull=True)
+            ),
+            models.Index(fields=["-received_at", "-id"], name="records_inquiry_awaiting", condition=AWAITING),
         ]
 
     def __str__(self):
@@ -189,6 +205,12 @@ class Block(BaseModel):
             models.Index(fields=["account"], name="records_block_active", condition=Q(unblocked_at__isnull=True)),
             # The account's blocking log, a page at a time (records.blocks.block_list).
             models.Index(fields=["account", "-blocked_at", "-id"], name="records_block_page"),
+            # The register of blocks (records.registers), newest first: all, and those in force
+            # (the queue of blocks due for review) (issue 12).
+            models.Index(fields=["-blocked_at", "-id"], name="records_block_register"),
+            models.Index(
+                fields=["-blocked_at", "-id"], name="records_block_in_force", condition=Q(unblocked_at__isnull=True)
+            ),
         ]
 
     def __str__(self):
@@ -322,7 +344,11 @@ class MediaConsent(BaseModel):
             ),
         ]
         # The account's register, a page at a time (records.consents.consent_list).
-        indexes = [models.Index(fields=["account", "-given_on", "-id"], name="records_consent_page")]
+        indexes = [
+            models.Index(fields=["account", "-given_on", "-id"], name="records_consent_page"),
+            # The register of media consents (records.registers), newest first (issue 12).
+            models.Index(fields=["-given_on", "-id"], name="records_consent_register"),
+        ]
 
     def __str__(self):
         return f"{self.account}: {self.subject}"

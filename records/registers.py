@@ -16,27 +16,29 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.models import SocialAccount
+from accounts.querysets import evidence_condition
 from accounts.registers import Queue, RecordFilter, Register, queue_add, register_add
 from core.widgets import Select
-from monitoring.rules import governed
+from monitoring.rules import ungoverned
 from org import roles
 from records import permissions, services
 from records.blocks import review_due
 from records.choices import BlockAction, Category, ConsentForm, HandOff, InquiryKind, RequestStatus
-from records.models import Block, Incident, Inquiry, MediaConsent, RecordsRequest
+from records.models import AWAITING, Block, Incident, Inquiry, MediaConsent, RecordsRequest
 from records.rules import overdue_inquiries, unregistered_incidents
 
-AWAITING_REFERENCE = Q(hand_off=HandOff.REGISTRY, registry_reference="")
+AWAITING_REFERENCE = AWAITING
 
 
-def _evidence_accounts(user):
-    return SocialAccount.objects.with_evidence_for(user).values("pk")
+def _evidence_records(model, user):
+    # The records of the accounts whose evidence the user may see: for comms, auditors and
+    # registrars every record, with no condition on the accounts at all (issue 12).
+    return model.objects.filter(evidence_condition(user, "account"))
 
 
 def _on_governed(condition: Q) -> Q:
     # The rules look only at governed (active) accounts: so do their queues.
-    return condition & Q(account__in=governed().values("pk"))
+    return condition & ~Q(account__in=ungoverned().values("pk"))
 
 
 class _StateFilter(django_filters.ChoiceFilter):
@@ -88,7 +90,7 @@ class IncidentRegisterFilter(RecordFilter):
 
 def incident_register(user):
     return (
-        Incident.objects.filter(account__in=_evidence_accounts(user))
+        _evidence_records(Incident, user)
         .select_related("account__platform", "account__unit")
         .order_by("-removed_at", "-id")
     )
@@ -125,7 +127,7 @@ class InquiryRegisterFilter(RecordFilter):
 
 def inquiry_register(user):
     return (
-        Inquiry.objects.filter(account__in=_evidence_accounts(user))
+        _evidence_records(Inquiry, user)
         .select_related("account__platform", "account__unit")
         .order_by("-received_at", "-id")
     )
@@ -160,7 +162,7 @@ class BlockRegisterFilter(RecordFilter):
 
 def block_register(user):
     return (
-        Block.objects.filter(account__in=_evidence_accounts(user))
+        _evidence_records(Block, user)
         .select_related("account__platform", "account__unit")
         .order_by("-blocked_at", "-id")
     )
@@ -191,7 +193,7 @@ class ConsentRegisterFilter(RecordFilter):
 
 def consent_register(user):
     return (
-        MediaConsent.objects.filter(account__in=_evidence_accounts(user))
+        _evidence_records(MediaConsent, user)
         .select_related("account__platform", "account__unit")
         .order_by("-given_on", "-id")
     )
