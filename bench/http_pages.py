@@ -164,6 +164,8 @@ def list_pages(p: dict) -> list[tuple[str, str, str, str]]:
     audit trail), on the records bench/seeding_lists.py seeded. kind "list": the size, ratio and
     query-count targets apply (not the ×trivial one)."""
     acct, mid, dept = p["account"], p["mid_unit"], p["department"]
+    # the measured account's unit and platform: records at every size (older picks: the mid unit)
+    filtered_unit, filtered_platform = p.get("account_unit", mid), p.get("account_platform", p["platform"])
     registers = [
         ("removed posts", "removed-posts"),
         ("questions", "questions"),
@@ -178,7 +180,7 @@ def list_pages(p: dict) -> list[tuple[str, str, str, str]]:
         (
             "comms",
             "register: removed posts, filtered (unit, platform)",
-            f"/registers/removed-posts/?unit={mid}&platform={p['platform']}",
+            f"/registers/removed-posts/?unit={filtered_unit}&platform={filtered_platform}",
             "list",
         ),
         ("comms", "register: questions, sorted by due", "/registers/questions/?state=open&sort=-due", "list"),
