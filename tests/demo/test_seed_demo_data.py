@@ -184,17 +184,27 @@ def _count_api(client, slug: str) -> int:
 
 
 def _count_export(client, slug: str, query: str = "") -> int:
+    """The records in the register's CSV and in its XLSX (the same figure, or the assertion fails)."""
+    import io
+
     from django.urls import reverse
+    from openpyxl import load_workbook
 
     response = client.get(reverse("reports:register-csv", args=[slug]) + query)
     assert response.status_code == 200
-    return b"".join(response.streaming_content).decode("utf-8-sig").count("\r\n") - 1
+    in_csv = b"".join(response.streaming_content).decode("utf-8-sig").count("\r\n") - 1
+    response = client.get(reverse("reports:register-xlsx", args=[slug]) + query)
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    in_xlsx = sum(1 for _row in load_workbook(io.BytesIO(body)).worksheets[1].iter_rows(min_row=2))
+    assert in_csv == in_xlsx, (slug, query, in_csv, in_xlsx)
+    return in_csv
 
 
 @pytest.mark.parametrize("username", ALL_DEMO_USERS)
 def test_each_register_and_queue_agrees_in_page_api_export_and_navigation(seeded, client, username):
-    """Issue 14: for each demo user, each register's page count, API list and CSV rows are the same
-    figure (0 and a 404 page for a register the user may not open), and each of their queues has
+    """Issue 14: for each demo user, each register's page count, API list and CSV and XLSX rows are
+    the same figure (0 and a 404 page for a register the user may not open), and each of their queues has
     the same figure in the navigation, on its page and in its export."""
     from django.urls import reverse
 
