@@ -41,6 +41,10 @@ from django.db.models import Case, Q, Value, When
 MAX_WORDS = 5
 MIN_LENGTH = 2
 CONFIGS = ("swedish", "english")
+# The stop words of both configurations (PostgreSQL's swedish.stop and english.stop): their tsquery
+# is empty in each, so a text match on them is never true; such a word narrows nothing, as on SQLite,
+# where "kritik i antagningen" finds the question by icontains.
+STOP_WORDS_OF_EVERY_CONFIG = frozenset({"i", "under"})
 
 
 def search_words(query: str) -> list[str]:
@@ -73,6 +77,9 @@ def text_search(queryset, words, *, text=(), fragments=(), also: Callable | None
         return queryset.none()
     postgres = connections[queryset.db].vendor == "postgresql"
     if postgres and text:
+        words = [word for word in words if re.sub(r"\W", "", word).lower() not in STOP_WORDS_OF_EVERY_CONFIG]
+        if not words:
+            return queryset.none()  # nothing but stop words: nothing to search for
         queryset = queryset.alias(**{f"_search_{config}": SearchVector(*text, config=config) for config in CONFIGS})
     for word in words:
         condition = _any_icontains(fragments if postgres else (*text, *fragments), word)

@@ -9,9 +9,16 @@ from accounts.api import AccountRefSerializer, RegisterViewSet
 from accounts.registers import without_sort
 from org.api import error_responses
 from records import registers
+from records.choices import HandOff
 from records.models import Block, Incident, Inquiry, MediaConsent, RecordsRequest
 
 _REFERENCE = ["hand_off", "handed_off_at", "registry_reference"]
+
+
+def _hand_off_field():
+    """Where the record was sent, or "" while it is not handed off: the model's blank choice, which
+    a read-only model field would leave out of the schema's enum (issue 14, the API's contract)."""
+    return serializers.ChoiceField(choices=HandOff.choices, allow_blank=True, read_only=True)
 
 
 def _schema(plural: str, serializer, description: str):
@@ -29,6 +36,7 @@ def _schema(plural: str, serializer, description: str):
 
 class IncidentSerializer(serializers.ModelSerializer):
     account = AccountRefSerializer(read_only=True)
+    hand_off = _hand_off_field()
 
     class Meta:
         model = Incident
@@ -38,6 +46,7 @@ class IncidentSerializer(serializers.ModelSerializer):
 
 class InquirySerializer(serializers.ModelSerializer):
     account = AccountRefSerializer(read_only=True)
+    hand_off = _hand_off_field()
 
     class Meta:
         model = Inquiry

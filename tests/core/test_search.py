@@ -193,3 +193,29 @@ def test_a_query_of_signs_only_finds_nothing_without_an_error(client, comms, sce
     client.force_login(comms)
     result = found(client, "@@ ##")
     assert result["questions"] == [] and result["removed-posts"] == []
+
+
+def test_a_stop_word_of_both_languages_does_not_hide_the_question(client, comms, scene):
+    """PostgreSQL's full-text query of "i" (Swedish "in", English "I") is empty in both
+    configurations and matched no row, so "cancerforskning i" found nothing there while SQLite's
+    icontains found the question: such a word narrows nothing (core.search.STOP_WORDS_OF_EVERY_CONFIG)."""
+    client.force_login(comms)
+    assert found(client, "cancerforskning i")["questions"] == [scene["question"].pk]
+
+
+def test_the_stop_words_are_those_of_both_postgresql_configurations(db):
+    """The set is what the database says: each of its words has an empty query in both
+    configurations, and a word of one list only does not."""
+    from django.db import connection
+
+    from core.search import CONFIGS, STOP_WORDS_OF_EVERY_CONFIG
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's text search configurations (SQLite matches by icontains)")
+    with connection.cursor() as cursor:
+        for word in [*STOP_WORDS_OF_EVERY_CONFIG, "och", "the"]:
+            empty = []
+            for config in CONFIGS:
+                cursor.execute("SELECT numnode(to_tsquery(%s::regconfig, %s))", [config, word])
+                empty.append(cursor.fetchone()[0] == 0)
+            assert all(empty) == (word in STOP_WORDS_OF_EVERY_CONFIG), (word, empty)

@@ -166,3 +166,123 @@ def test_the_demo_has_publishers_an_overdue_review_and_a_leaver_not_removed(seed
     open_rules = set(Finding.objects.filter(resolved_at__isnull=True).values_list("rule", flat=True))
     assert {"access-review-overdue", "access-not-removed"} <= open_rules
     assert CollaborationPartner.objects.filter(is_active=True).count() >= 3
+
+
+# Across accounts over the demo users (issue 14): the registers and queues, and the search.
+
+ALL_DEMO_USERS = (*DEMO_USERS, "editor1")  # editor1: sees accounts, not the demo owner's evidence
+
+
+def _count_api(client, slug: str) -> int:
+    url, count = f"/api/v1/{slug}/?page_size=500", 0
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, response.content
+        count += len(response.json()["results"])
+        url = response.json()["next"]
+    return count
+
+
+def _count_export(client, slug: str, query: str = "") -> int:
+    """The records in the register's CSV and in its XLSX (the same figure, or the assertion fails)."""
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    response = client.get(reverse("reports:register-csv", args=[slug]) + query)
+    assert response.status_code == 200
+    in_csv = b"".join(response.streaming_content).decode("utf-8-sig").count("\r\n") - 1
+    response = client.get(reverse("reports:register-xlsx", args=[slug]) + query)
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    in_xlsx = sum(1 for _row in load_workbook(io.BytesIO(body)).worksheets[1].iter_rows(min_row=2))
+    assert in_csv == in_xlsx, (slug, query, in_csv, in_xlsx)
+    return in_csv
+
+
+@pytest.mark.parametrize("username", ALL_DEMO_USERS)
+def test_each_register_and_queue_agrees_in_page_api_export_and_navigation(seeded, client, username):
+    """Issue 14: for each demo user, each register's page count, API list and CSV and XLSX rows are
+    the same figure (0 and a 404 page for a register the user may not open), and each of their queues has
+    the same figure in the navigation, on its page and in its export."""
+    from django.urls import reverse
+
+    from accounts.registers import REGISTERS, queue_counts
+
+    client.force_login(User.objects.get(username=username))
+    for slug in REGISTERS:
+        page = client.get(reverse("registers:register", args=[slug]))
+        if page.status_code == 404:
+            assert _count_api(client, slug) == 0, slug
+            continue
+        assert page.status_code == 200
+        assert page.context["paginator"].count == _count_api(client, slug) == _count_export(client, slug), slug
+    for queue, shown in queue_counts(User.objects.get(username=username)):
+        url = queue.url()
+        on_page = client.get(url).context["paginator"].count
+        assert shown == on_page == _count_export(client, queue.register, url[url.index("?") :]), queue.slug
+    if username in ("comms", "registrar"):
+        assert queue_counts(User.objects.get(username=username)), "the demo gives them queues"
+
+
+def _result_url(kind: str, item) -> str:
+    """Where the results page links the item (the kinds' row templates)."""
+    from django.urls import reverse
+
+    by_account = {"questions": "records:inquiries", "removed-posts": "records:incidents", "blocks": "records:blocks"}
+    if kind in by_account:
+        return reverse(by_account[kind], args=[item.account_id])
+    if kind == "people":
+        return reverse("people:detail", args=[item.pk])
+    if kind == "records-requests":
+        return reverse("records:request-detail", args=[item.pk])
+    return item.get_absolute_url()  # accounts, units
+
+
+def _demo_queries() -> list[str]:
+    from records.models import Block, Incident, Inquiry, RecordsRequest
+
+    words = {a.handle for a in SocialAccount.objects.exclude(handle="")}
+    words |= {u.get_full_name() for u in User.objects.all()}
+    words |= {" ".join(i.summary.split()[:3]) for i in Inquiry.objects.all()}
+    words |= {" ".join(i.description.split()[:2]) for i in Incident.objects.all()}
+    words |= set(Block.objects.values_list("visitor", flat=True))
+    words |= set(RecordsRequest.objects.values_list("requester", flat=True))
+    return sorted(w for w in words | {"ki", "karolinska"} if len(w.strip()) >= 2)
+
+
+@pytest.mark.parametrize("username", ALL_DEMO_USERS)
+def test_the_search_finds_only_what_each_demo_user_may_see(seeded, client, username):
+    """Issue 14 (REC-1, CONT-2): over the demo data, every result of every kind, for words of every
+    account's handle, every person's name and every record, links to a page the user may open
+    (200, never 403 or 404); and the user finds every account they see by its handle and every
+    question on an account whose evidence they see by the words of its summary."""
+    from core import search
+    from records.models import Inquiry
+
+    user = User.objects.get(username=username)
+    client.force_login(user)
+    opened: dict[str, int] = {}
+    found: dict[tuple[str, str], set[int]] = {}
+    for query in _demo_queries():
+        for kind in search.ordered_kinds():
+            rows = kind.find(user, search.search_words(query))
+            if rows is None:
+                continue
+            found[kind.key, query] = {item.pk for item in rows}
+            for item in rows:
+                url = _result_url(kind.key, item)
+                if url not in opened:
+                    opened[url] = client.get(url).status_code
+                assert opened[url] == 200, (kind.key, query, url, opened[url])
+    for account in SocialAccount.objects.visible_to(user).exclude(handle=""):
+        assert account.pk in found["accounts", account.handle], account.handle
+    for question in Inquiry.objects.filter(account__in=SocialAccount.objects.with_evidence_for(user)):
+        assert question.pk in found["questions", " ".join(question.summary.split()[:3])], question.summary
+    if username == "comms":  # the People pages' users: comms find a person by name
+        for person in User.objects.filter(is_active=True).exclude(first_name=""):
+            assert person.pk in found["people", person.get_full_name()], person.get_full_name()
+    evidence_questions = Inquiry.objects.filter(account__in=SocialAccount.objects.with_evidence_for(user))
+    any_question = any(pks for (key, _query), pks in found.items() if key == "questions")
+    assert any_question == evidence_questions.exists()  # editor1 finds none: not their evidence
