@@ -25,7 +25,8 @@ S = AccountStatus
 def build_records(people: dict, now: datetime.datetime) -> None:
     """Removed posts and questions on the demo owner's accounts: one handed to the registry with
     its reference number, one not yet handed off; questions answered, overdue and routed, a
-    complaint registered with its screenshots; consents, one of them withdrawn."""
+    complaint registered with its screenshots and one answered but never registered; consents,
+    one of them withdrawn."""
     owner = people["owner"]
     account = (
         SocialAccount.objects.filter(status=S.ACTIVE, assignments__person=owner, assignments__ended_at__isnull=True)
@@ -90,6 +91,21 @@ def build_records(people: dict, now: datetime.datetime) -> None:
         reply_screenshot=demo_screenshot(account, "svar på klagomål"),
     )
     inquiry_hand_off(actor=owner, inquiry_id=complaint.pk, to="registry")
+    # A complaint answered but, nine days on, neither sent to the registry nor archived: past the
+    # two working days of REC-3/REC-4, so the sweep opens inquiry-unregistered.
+    forgotten = inquiry_log(
+        actor=owner,
+        account_id=account.pk,
+        received_at=now - 9 * days,
+        kind="complaint",
+        summary="Klagomål på att en föreläsning ställdes in utan besked.",
+    )
+    inquiry_answer(
+        actor=owner,
+        inquiry_id=forgotten.pk,
+        answered_at=now - 9 * days + datetime.timedelta(hours=4),
+        reply_summary="Bad om ursäkt och länkade till den nya tiden på ki.se.",
+    )
     # Criticism with a screenshot of the post (REC-3, REC-4), routed to the manager, still open.
     inquiry_log(
         actor=owner,

@@ -166,3 +166,26 @@ def test_the_demo_has_publishers_an_overdue_review_and_a_leaver_not_removed(seed
     open_rules = set(Finding.objects.filter(resolved_at__isnull=True).values_list("rule", flat=True))
     assert {"access-review-overdue", "access-not-removed"} <= open_rules
     assert CollaborationPartner.objects.filter(is_active=True).count() >= 3
+
+
+def _current_half_year():
+    from org.calendar import local_day
+    from reports.compliance import Period
+
+    today = local_day(timezone.now())
+    return Period.half_year(today.year, 1 if today.month <= 6 else 2)
+
+
+def test_the_access_and_inquiry_rules_are_in_the_sweep_and_the_compliance_report(seeded):
+    """Issue 15's done-when (START-1, REC-3, REC-4): the demo's sweep opens access-review-overdue,
+    access-not-removed and inquiry-unregistered (a complaint answered nine days ago, never sent to
+    the registry), and the half-year compliance report for all of KI counts each."""
+    from monitoring.models import Finding
+    from reports.compliance import ComplianceReport
+
+    wanted = {"access-review-overdue", "access-not-removed", "inquiry-unregistered"}
+    assert wanted <= set(Finding.objects.filter(resolved_at__isnull=True).values_list("rule", flat=True))
+    report = ComplianceReport(user=User.objects.get(username="auditor"), unit=None, period=_current_half_year())
+    report.materialise()
+    counted = {rule: n for rule, _clauses, n in report.open_findings_by_rule()}
+    assert all(counted.get(rule, 0) >= 1 for rule in wanted), counted
