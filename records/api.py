@@ -90,6 +90,8 @@ class MediaConsentSerializer(serializers.ModelSerializer):
             "credit",
             "photographer_consents",
             "has_document",
+            "withdrawn_on",
+            "withdrawn_via",
         ]
         read_only_fields = fields
 

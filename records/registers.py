@@ -173,11 +173,15 @@ def block_register(user):
 CONSENT_STATES = {
     "document": (_("With the written consent stored"), lambda now: ~Q(document="")),
     "no_document": (_("Without a stored document"), lambda now: Q(document="")),
+    # MEDIA-1: a withdrawn consent stays in the register, marked withdrawn (issue 15).
+    "in_force": (_("In force"), lambda now: Q(withdrawn_on__isnull=True)),
+    "withdrawn": (_("Withdrawn"), lambda now: Q(withdrawn_on__isnull=False)),
 }
 
 
 class ConsentRegisterFilter(RecordFilter):
-    """Media consents (MEDIA-1..3) by unit, account, platform, date, state and form of consent."""
+    """Media consents (MEDIA-1..3) by unit, account, platform, date, state (document stored, in
+    force or withdrawn) and form of consent."""
 
     date_field = "given_on"
     date_is_datetime = False

@@ -104,6 +104,8 @@ COLUMNS: dict[str, list[tuple[Column, Callable]]] = {
             lambda r: _yes_no(r.photographer_consents),
         ),
         (Column("document", gettext_lazy("Written consent stored"), width=12), lambda r: _yes_no(r.document)),
+        (Column("withdrawn_on", gettext_lazy("Withdrawn"), "date"), lambda r: r.withdrawn_on),
+        (Column("withdrawn_via", gettext_lazy("How it was withdrawn"), width=16), _display("withdrawn_via")),
     ],
     "records-requests": [
         _ID,

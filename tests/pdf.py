@@ -134,11 +134,17 @@ def review_bypass_pdf() -> bytes:
     return one_page_pdf(catalog=b"/X (stream\n) /OpenAction << /S /JavaScript /JS (app.alert(1)) >> /Y (endstream)")
 
 
-def page_fill(path) -> list[float]:
-    """How far down each page its text reaches, as a share of the page's height (pdftotext -bbox)."""
+def page_fill(path, *, top_mm: float = 18, bottom_mm: float = 16) -> list[float]:
+    """How much of each page's body its text fills, as a share from the top of the body to its
+    lowest line (pdftotext -bbox). The running header and footer (the compliance report's @page
+    margins, 18 mm and 16 mm) are left out: they sit on every page, so counting them would make
+    an all but empty page look full."""
+    points = 72 / 25.4
     html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
     fill = []
     for height, body in re.findall(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', html, re.S):
-        bottoms = [float(y) for y in re.findall(r'yMax="([\d.]+)"', body)]
-        fill.append(max(bottoms, default=0) / float(height))
+        top, bottom = top_mm * points, float(height) - bottom_mm * points
+        words = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', body)
+        lowest = max((float(y1) for y0, y1 in words if float(y0) >= top - 1 and float(y1) <= bottom + 1), default=top)
+        fill.append((lowest - top) / (bottom - top))
     return fill

@@ -25,7 +25,8 @@ S = AccountStatus
 def build_records(people: dict, now: datetime.datetime) -> None:
     """Removed posts and questions on the demo owner's accounts: one handed to the registry with
     its reference number, one not yet handed off; questions answered, overdue and routed, a
-    complaint registered with its screenshots; consents, one of them withdrawn."""
+    complaint registered with its screenshots and one answered but never registered; consents,
+    one of them withdrawn."""
     owner = people["owner"]
     account = (
         SocialAccount.objects.filter(status=S.ACTIVE, assignments__person=owner, assignments__ended_at__isnull=True)
@@ -53,19 +54,17 @@ def build_records(people: dict, now: datetime.datetime) -> None:
         if hand_off:
             incident_hand_off(actor=owner, incident_id=incident.pk, to="registry")
             incident_reference_set(actor=owner, incident_id=incident.pk, reference=f"1-{incident.pk:04d}/2026")
-    answered = inquiry_log(
-        actor=owner,
-        account_id=account.pk,
-        received_at=now - 3 * days,
-        kind="question",
-        summary="Hur anmäler man sig till föreläsningen?",
-    )
-    inquiry_answer(
-        actor=owner,
-        inquiry_id=answered.pk,
-        answered_at=now - 3 * days + datetime.timedelta(hours=3),
-        reply_summary="Länk till anmälan på ki.se.",
-    )
+
+    def answered(received_at, kind, summary, after_hours, reply):
+        inquiry = inquiry_log(actor=owner, account_id=account.pk, received_at=received_at, kind=kind, summary=summary)
+        inquiry_answer(
+            actor=owner,
+            inquiry_id=inquiry.pk,
+            answered_at=received_at + datetime.timedelta(hours=after_hours),
+            reply_summary=reply,
+        )
+
+    answered(now - 3 * days, "question", "Hur anmäler man sig till föreläsningen?", 3, "Länk till anmälan på ki.se.")
     inquiry_log(
         actor=owner,
         account_id=account.pk,
@@ -90,6 +89,15 @@ def build_records(people: dict, now: datetime.datetime) -> None:
         reply_screenshot=demo_screenshot(account, "svar på klagomål"),
     )
     inquiry_hand_off(actor=owner, inquiry_id=complaint.pk, to="registry")
+    # A complaint answered but, nine days on, neither sent to the registry nor archived: past the
+    # two working days of REC-3/REC-4, so the sweep opens inquiry-unregistered.
+    answered(
+        now - 9 * days,
+        "complaint",
+        "Klagomål på att en föreläsning ställdes in utan besked.",
+        4,
+        "Bad om ursäkt och länkade till den nya tiden på ki.se.",
+    )
     # Criticism with a screenshot of the post (REC-3, REC-4), routed to the manager, still open.
     inquiry_log(
         actor=owner,

@@ -52,9 +52,12 @@ def test_statement_in_english(client):
     assert '<html lang="en">' in page and "Accessibility statement for the KI social media registry" in page
 
 
-@pytest.mark.parametrize("name", ["login", "directory:index", "accounts:inventory", "accessibility:statement"])
+@pytest.mark.parametrize(
+    "name", ["login", "directory:index", "accounts:inventory", "accessibility:statement", "api:docs"]
+)
 def test_every_page_links_to_the_statement_from_its_footer(client, owner, name):
-    """DOS-lagen: the statement is reachable from every page (the footer of base.html)."""
+    """DOS-lagen: the statement is reachable from every page (the footer of base.html, and of the
+    API documentation's own page, which does not extend it)."""
     if name != "login":
         client.force_login(owner)
     page = client.get(reverse(name)).content.decode()

@@ -286,3 +286,62 @@ def test_the_search_finds_only_what_each_demo_user_may_see(seeded, client, usern
     evidence_questions = Inquiry.objects.filter(account__in=SocialAccount.objects.with_evidence_for(user))
     any_question = any(pks for (key, _query), pks in found.items() if key == "questions")
     assert any_question == evidence_questions.exists()  # editor1 finds none: not their evidence
+
+
+def _current_half_year():
+    from org.calendar import local_day
+    from reports.compliance import Period
+
+    today = local_day(timezone.now())
+    return Period.half_year(today.year, 1 if today.month <= 6 else 2)
+
+
+def test_the_access_and_inquiry_rules_are_in_the_sweep_and_the_compliance_report(seeded):
+    """Issue 15's done-when (START-1, REC-3, REC-4): the demo's sweep opens access-review-overdue,
+    access-not-removed and inquiry-unregistered (a complaint answered nine days ago, never sent to
+    the registry), and the half-year compliance report for all of KI counts each."""
+    from monitoring.models import Finding
+    from reports.compliance import ComplianceReport
+
+    wanted = {"access-review-overdue", "access-not-removed", "inquiry-unregistered"}
+    assert wanted <= set(Finding.objects.filter(resolved_at__isnull=True).values_list("rule", flat=True))
+    report = ComplianceReport(user=User.objects.get(username="auditor"), unit=None, period=_current_half_year())
+    report.materialise()
+    counted = {rule: n for rule, _clauses, n in report.open_findings_by_rule()}
+    assert all(counted.get(rule, 0) >= 1 for rule in wanted), counted
+
+
+def test_the_demo_half_year_report_pdf_answers_on_page_one_without_near_empty_pages(seeded, tmp_path):
+    """Issue 16's done-when, on the demo report for all of KI (the auditor's): page 1 holds the
+    verdicts, the trend against the previous half year and the whole attention list (ten
+    accounts); no page but the last fills less than a quarter of its body (running header and
+    footer left out: tests.pdf.page_fill)."""
+    import io
+    import re
+    import shutil
+
+    from django.utils import translation
+
+    from reports import report_files
+    from reports.compliance import ComplianceReport
+    from reports.verdict import previous_period
+    from tests.pdf import page_fill, pdf_text
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext missing (apt-get install poppler-utils)")
+    period = _current_half_year()
+    report = ComplianceReport(user=User.objects.get(username="auditor"), unit=None, period=period)
+    out = io.BytesIO()
+    with translation.override("sv"):
+        report_files.write_pdf(report, out)
+    path = tmp_path / "ki.pdf"
+    path.write_bytes(out.getvalue())
+    first = pdf_text(path, layout=True).split("\f")[0]
+    assert "Bedömning per område i riktlinjerna" in first
+    assert re.search(r"Bevakning\s+(Uppfyllt|Delvis uppfyllt|Inte uppfyllt)", first)
+    assert "Förändring sedan föregående period" in first and str(previous_period(period)) in first
+    attention = report.answer().attention
+    assert len(attention) == 10
+    assert re.search(r"^\s*10\. ", first, re.M) and attention[-1].account in first
+    fill = page_fill(path)
+    assert len(fill) > 2 and all(share >= 0.25 for share in fill[:-1]), fill

@@ -1,8 +1,8 @@
 """axe-core finds no WCAG 2.1 A/AA violation on any page, for any role, in either language (the
 portal's own accessibility: DOS-lagen 2018:1937 and ACC-1/ACC-2, issue 15).
 
-Each role (a visitor who is not logged in, the owner, the manager, comms, the auditor) is logged
-in, and the crawl visits every page its navigation and footer link to, then one page of each kind
+Each role (a visitor who is not logged in, the owner, the manager, comms, the auditor, the
+registrar) is logged in, and the crawl visits every page its navigation and footer link to, then one page of each kind
 those pages link to (an account, a unit, a person, a request, …), and one of each kind those link
 to (the account's history, monitoring, screenshots and records pages, …). "One of each kind": the
 link's path with its numbers replaced, so that forty accounts are one kind. Downloads, the API's
@@ -72,12 +72,13 @@ def crawl(page, base: str) -> list[str]:
     return paths
 
 
-@pytest.mark.parametrize("username", ["anonymous", "owner", "manager", "comms", "auditor"])
+@pytest.mark.parametrize("username", ["anonymous", "owner", "manager", "comms", "auditor", "registrar"])
 def test_every_page_has_no_wcag_violation_in_either_language(demo, browser, username):
     """ACC-1/ACC-2 (the portal itself): axe-core (wcag2a, wcag2aa, wcag21a, wcag21aa) reports 0
     violations on every page a role reaches from its navigation, and one page of each kind linked
     from there, in Swedish and in English; each of those pages answers 200, loads nothing that
-    fails (no 404 for a favicon, a stylesheet or a script) and names a favicon that exists."""
+    fails (no 404 for a favicon, a stylesheet or a script), names a favicon that exists and links
+    to the accessibility statement from its footer (DOS-lagen: reachable from every page)."""
     axe = axe_module.Axe()
     context = new_context(browser)
     failed = []  # every request of the pages' first loads that failed: stylesheets, scripts, icons
@@ -98,6 +99,7 @@ def test_every_page_has_no_wcag_violation_in_either_language(demo, browser, user
                 if path.startswith("/api/v1/docs/"):
                     page.locator(".swagger-ui .info").wait_for()
                 assert page.locator("html").get_attribute("lang") == language, path
+                assert page.locator('footer a[href="/accessibility/"]').count() == 1, path
                 problems += wcag_problems(axe, page, f"{username} {language} {path}")
                 icons.update(page.eval_on_selector_all("link[rel=icon]", "ls => ls.map(l => l.href)"))
         print(f"\n{username}: {len(paths)} pages, each in sv and en")

@@ -132,3 +132,41 @@ def test_the_register_page_reports_a_bad_date_and_changes_nothing(client, accoun
 
     assert "The date of the withdrawal cannot be in the future." in response.content.decode()
     assert not MediaConsent.objects.get(pk=consent.pk).is_withdrawn
+
+
+def test_the_withdrawal_shows_in_the_register_across_accounts_its_export_and_the_api(
+    client,  # noqa: F811
+    account,  # noqa: F811
+    owner,
+    comms,
+):
+    """MEDIA-1 (issue 15: "the consent shows as withdrawn everywhere"): besides the account's own
+    register, the register across accounts marks it withdrawn and filters on it, its CSV has the
+    date and how, and the API's media consents say so."""
+    import csv
+    import io
+
+    kept = record(owner, account)
+    gone = record(owner, account)
+    withdraw(owner, gone, via="phone")
+    client.force_login(comms)
+
+    url = reverse("registers:register", args=["media-consents"])
+    page = client.get(url).content.decode()
+    assert "By telephone" in page and "In force" in page
+    assert [c.pk for c in client.get(url, {"state": "withdrawn"}).context["records"]] == [gone.pk]
+    assert [c.pk for c in client.get(url, {"state": "in_force"}).context["records"]] == [kept.pk]
+
+    response = client.get(reverse("reports:register-csv", args=["media-consents"]))
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = {row["ID"]: row for row in csv.DictReader(io.StringIO(content))}
+    assert (rows[str(gone.pk)]["Withdrawn"], rows[str(gone.pk)]["How it was withdrawn"]) == (
+        TODAY().isoformat(),
+        "By telephone",
+    )
+    assert rows[str(kept.pk)]["Withdrawn"] == "" and rows[str(kept.pk)]["How it was withdrawn"] == ""
+
+    body = client.get("/api/v1/media-consents/").json()
+    listed = {c["id"]: c for c in body["results"]}
+    assert (listed[gone.pk]["withdrawn_on"], listed[gone.pk]["withdrawn_via"]) == (TODAY().isoformat(), "phone")
+    assert (listed[kept.pk]["withdrawn_on"], listed[kept.pk]["withdrawn_via"]) == (None, "")

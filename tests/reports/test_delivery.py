@@ -101,3 +101,26 @@ def test_a_rerun_is_compared_with_what_was_sent(data, english):
     assert "trend.coverage" in changed
     sent, now = changed["trend.coverage"]
     assert now["now"] > sent["now"]
+
+
+def test_the_beat_runs_the_task_on_1_january_and_1_july_and_it_queues_the_emails_once(data, monkeypatch, english):
+    """Issue 16's done-when: the beat entry is due at 06:15 on 1 January and 1 July only, and its
+    task, run on a fixed date (the clock set to 1 July 2026), makes the two reports and queues
+    the five e-mails; run again the same day, it queues nothing more."""
+    from django.utils import timezone
+
+    from reports.tasks import half_year_reports_deliver_task
+
+    schedule = settings.CELERY_BEAT_SCHEDULE["deliver-half-year-reports"]
+    assert schedule["task"] == half_year_reports_deliver_task.name
+    cron = schedule["schedule"]
+    assert (cron.minute, cron.hour, cron.day_of_month, cron.month_of_year) == ({15}, {6}, {1}, {1, 7})
+
+    monkeypatch.setattr(timezone, "now", lambda: JULY_FIRST)
+    first = half_year_reports_deliver_task.apply().get()
+    queued = Notification.objects.filter(kind="report-delivered").count()
+    second = half_year_reports_deliver_task.apply().get()
+
+    assert (first["made"], second["made"], first["period"]) == (2, 0, "2026-01-01 – 2026-06-30")
+    assert queued == 5 and Notification.objects.filter(kind="report-delivered").count() == 5
+    assert DeliveredReport.objects.count() == 2
