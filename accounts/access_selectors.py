@@ -178,13 +178,19 @@ def todo_access(user):
 
 def todo_publishers_to_confirm(user):
     """To-do section of a responsible manager: accounts of their units with publishers waiting for
-    their confirmation (START-1, PRIV-2)."""
+    their confirmation (START-1, PRIV-2). The unit is tested on the account, not through a join of
+    the publishers to the accounts: the page's count (to 99) then walks the pending publishers'
+    partial index against the accounts' primary key and stops at the hundredth (issue 12)."""
     waiting = (
-        Publisher.objects.filter(status=PublisherStatus.PENDING, account__unit__in=Unit.objects.managed_by(user))
+        Publisher.objects.filter(status=PublisherStatus.PENDING)
         .exclude(added_by=user)
         .exclude(person=user)
         .values("account")
     )
     # Accounts of the managed units: within what the manager may see (issue 12).
-    accounts = social_account_within_reach(user=user).filter(pk__in=waiting).order_by("name", "id")
+    accounts = (
+        social_account_within_reach(user=user)
+        .filter(unit__in=Unit.objects.managed_by(user), pk__in=waiting)
+        .order_by("name", "id")
+    )
     return "publishers", _("Publishers for you to confirm (START-1, PRIV-2)"), accounts, "accounts:access"

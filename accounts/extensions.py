@@ -16,7 +16,8 @@ list_annotators: list[Callable] = []
 detail_panels: list[Callable] = []
 # "To do" sections from higher floors: `fn(user) -> (key, title, accounts, url_name)`, the key a
 # slug naming the section (its page is /todo/<key>/), accounts a queryset with a total order, the
-# URL name taking the account's pk (the to-do page lives in approvals, below records).
+# URL name taking the account's pk (the to-do page lives in approvals, below records); optionally a
+# fifth, count_from: a queryset with one row per account of the section that is cheaper to count.
 todo_providers: list[Callable] = []
 inventory_actions: list[Callable] = []
 # Below the public directory's answer to "is this an official KI account?" (issue 14):

@@ -32,6 +32,7 @@ from accounts.fields import AccountField
 from accounts.filters import PlatformChoiceField, UnitChoiceField, UnitChoiceFilter
 from accounts.models import Platform, SocialAccount
 from core.api import IdFilter, NoBlankParameters
+from core.pagination import bounded_count
 from core.widgets import DateInput, SearchSelect, Select
 from org.calendar import day_start
 from org.models import Unit
@@ -298,8 +299,7 @@ def queue_count(queue: Queue, *, user, limit: int | None = None) -> int:
     qs = REGISTERS[queue.register].selector(user)
     for queue_filter, value in _queue_filters(queue, qs):
         qs = queue_filter.filter(qs, value)
-    qs = qs.order_by()
-    return (qs[: limit + 1] if limit is not None else qs).count()
+    return bounded_count(qs, limit) if limit is not None else qs.order_by().count()
 
 
 # The queue's filters with their cleaned values, by queue slug, with the Queue they were made for.

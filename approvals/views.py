@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
-from accounts import extensions
+from accounts import extensions, registers
 from accounts.choices import AccountStatus, SenderCheck
 from accounts.forms import AddressForm
 from accounts.models import Handover
@@ -48,7 +48,7 @@ from approvals.forms import (
 from approvals.models import Decision
 from approvals.records import decision_record_pdf
 from core.exceptions import ApplicationError, NotAllowed
-from core.pagination import paginate
+from core.pagination import bounded_count, paginate
 from core.views import ServiceActionView, ServiceFormMixin
 
 S = AccountStatus
@@ -64,8 +64,9 @@ HANDOVERS_SHOWN = 50
 
 class TodoSection(NamedTuple):
     """One section of the to-do page: its key (in the address of the whole section), title, the
-    accounts shown, how many there are in all (counted up to settings.PAGINATION_COUNT_LIMIT:
-    `more_than` is the limit when there are more, issue 12), and the URL name of an account's page."""
+    accounts shown, how many there are in all, and the URL name of an account's page. The count
+    is a badge like the navigation's queue counts (accounts.registers.QUEUE_COUNT_LIMIT, issue
+    12): `more_than` is the limit when there are more, and the section's own page counts further."""
 
     key: str
     title: str
@@ -75,17 +76,19 @@ class TodoSection(NamedTuple):
     more_than: int | None = None
 
 
-def _section(key, title, qs, url_name) -> TodoSection:
-    limit = settings.PAGINATION_COUNT_LIMIT
-    total = qs.order_by()[: limit + 1].count()
+def _section(key, title, qs, url_name, count_from=None) -> TodoSection:
+    # At most QUEUE_COUNT_LIMIT + 1 rows read, through the section's index, whatever waits in the
+    # manager's units (count_from: a cheaper queryset of the same accounts, one row each).
+    limit = registers.QUEUE_COUNT_LIMIT
+    total = bounded_count(qs if count_from is None else count_from, limit)
     more_than = limit if total > limit else None
     return TodoSection(key, title, list(qs[:TODO_LATEST]), total, url_name, more_than)
 
 
-def _todo_sections(user) -> list[tuple[str, str, object, str]]:
-    """(key, title, queryset, URL name) of every section, this floor's and those of higher floors
-    (accounts.extensions.todo_providers). The querysets shed the inventory's prefetch of owners
-    and deputies: the to-do page does not show them."""
+def _todo_sections(user) -> list[tuple]:
+    """(key, title, queryset, URL name[, count_from]) of every section, this floor's and those of
+    higher floors (accounts.extensions.todo_providers). The querysets shed the inventory's
+    prefetch of owners and deputies: the to-do page does not show them."""
     todo = selectors.todo_for(user=user)
     detail = "approvals:detail"
     sections = [
@@ -102,13 +105,13 @@ def _todo_sections(user) -> list[tuple[str, str, object, str]]:
         ("decommissioning", _("Accounts being decommissioned"), todo["decommissioning"], detail),
         *(provider(user) for provider in extensions.todo_providers),
     ]
-    return [(key, title, qs.prefetch_related(None), url_name) for key, title, qs, url_name in sections]
+    return [(key, title, qs.prefetch_related(None), url_name, *rest) for key, title, qs, url_name, *rest in sections]
 
 
 class TodoView(LoginRequiredMixin, TemplateView):
     """Everything that waits for the user: requests to finish, to decide, to sign off, to put live.
-    Each section shows its first TODO_LATEST accounts and how many there are (two queries however
-    many wait), with a link to the whole section a page at a time."""
+    Each section shows its first TODO_LATEST accounts and how many there are, up to "more than 99"
+    (two queries however many wait), with a link to the whole section a page at a time."""
 
     template_name = "approvals/todo.html"
 
@@ -134,7 +137,7 @@ class TodoSectionView(LoginRequiredMixin, TemplateView):
         found = [s for s in _todo_sections(self.request.user) if s[0] == kwargs["section"]]
         if not found:
             raise Http404
-        key, title, qs, url_name = found[0]
+        key, title, qs, url_name = found[0][:4]
         context.update(key=key, title=title, url_name=url_name, page_obj=paginate(self.request, qs, bounded=True))
         return context
 

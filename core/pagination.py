@@ -40,6 +40,12 @@ from django.utils.translation import gettext
 PAGE_SIZE = 25
 
 
+def bounded_count(queryset, limit: int) -> int:
+    """How many rows `queryset` has, counted up to `limit` + 1 (``SELECT COUNT(*) FROM (… LIMIT
+    limit + 1)``): a value over `limit` means "more than `limit`". The queryset's order is dropped."""
+    return queryset.order_by()[: limit + 1].count()
+
+
 class BoundedPaginator(Paginator):
     """A Paginator whose count reads at most `limit` + 1 rows, `limit` being the larger of
     `bound` (settings.PAGINATION_COUNT_LIMIT by default) and the rows up to the end of the page
@@ -73,7 +79,7 @@ class BoundedPaginator(Paginator):
     def count(self) -> int:
         rows = self.object_list if self.count_from is None else self.count_from
         if hasattr(rows, "order_by") and hasattr(rows, "count"):
-            counted = rows.order_by()[: self.limit + 1].count()
+            counted = bounded_count(rows, self.limit)
         else:
             counted = min(len(rows), self.limit + 1)
         return counted

@@ -14,7 +14,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -148,14 +148,30 @@ def cover_cancel(*, actor, cover_id: int, now: datetime.datetime | None = None) 
 
 def cover_needed(user):
     """To-do section (MON-2, DECOM-2): the accounts with a predicted coverage gap that the user
-    owns or, as a responsible manager, answers for: name a stand-in or switch comments off."""
-    gaps = Finding.objects.filter(rule=COVERAGE_GAP, resolved_at__isnull=True).values("account")
+    owns or, as a responsible manager, answers for: name a stand-in or switch comments off.
+
+    Its count (to 99, the to-do page's badge) reads the open gaps through their partial index
+    (monitoring_one_open_finding) and each one's account by primary key for its current unit (not
+    the finding's unit, the unit at the time), and stops at the hundredth: as a join PostgreSQL
+    walked every account of KI in id order testing the units (issue 12). One open finding per
+    rule and account: a finding counts one account."""
+    gaps = Finding.objects.filter(rule=COVERAGE_GAP, resolved_at__isnull=True)
     owned = Assignment.objects.current().filter(person=user, role=Role.OWNER).values("account")
+    managed = Unit.objects.managed_by(user)
     # Owned or managed: within what the user may see, so no visibility test (issue 12).
     accounts = (
         social_account_within_reach(user=user)
-        .filter(pk__in=gaps)
-        .filter(Q(pk__in=owned) | Q(unit__in=Unit.objects.managed_by(user)))
+        .filter(pk__in=gaps.values("account"))
+        .filter(Q(pk__in=owned) | Q(unit__in=managed))
+    )
+    unit_now = Subquery(SocialAccount.objects.filter(pk=OuterRef("account_id")).values("unit")[:1])
+    counted = gaps.alias(unit_now=unit_now).filter(Q(account__in=owned) | Q(unit_now__in=managed)).values("pk")
+    return (
+        "cover_needed",
+        gettext_lazy("Coverage gaps: name a stand-in or switch comments off (MON-2, DECOM-2)"),
+        accounts.order_by("name", "id"),
+        "monitoring:cover",
+        counted,
     )
     return (
         "cover_needed",

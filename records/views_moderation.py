@@ -32,7 +32,7 @@ from core.pagination import paginate
 from core.views import ServiceActionView, ServiceFormMixin
 from org.calendar import STOCKHOLM
 from org.selectors import unit_list
-from records import permissions, selectors, services
+from records import extensions, permissions, selectors, services
 from records.choices import Category, HandOff
 from records.forms_moderation import HandOffForm, IncidentForm, InquiryAnswerForm, InquiryForm, ReferenceForm
 from records.models import Incident, Inquiry
@@ -255,7 +255,9 @@ class RecordPdfView(LoginRequiredMixin, View):
 @EVIDENCE_NO_STORE  # figures drawn from the unit's questions and comments
 class UnitInquiryFiguresView(LoginRequiredMixin, TemplateView):
     """Response-time figures (ANS-1) for a unit's subtree and for each of its accounts: for the
-    communications department, auditors and the unit's responsible managers; 403 for others."""
+    communications department, auditors and the unit's responsible managers; 403 for others. The
+    subtree's figures are the current half year's from the report's nightly figures when kept
+    (records.extensions; the page says as of when), the accounts' table is live."""
 
     template_name = "records/inquiry_unit.html"
 
@@ -280,9 +282,12 @@ class UnitInquiryFiguresView(LoginRequiredMixin, TemplateView):
         by_account = selectors.response_figures_by_account(
             Inquiry.objects.filter(account__in=[a.pk for a in accounts]), now=now
         )
+        # The unit's own figures from the nightly report figures (one row, as of their time) when
+        # kept, else counted over every question of the subtree (issue 12).
+        figures = extensions.kept_unit_figures(self.unit, now) or selectors.response_figures(inquiries, now=now)
         context.update(
             unit=self.unit,
-            figures=selectors.response_figures(inquiries, now=now),
+            figures=figures,
             page_obj=page,
             rows=[(account, by_account.get(account.pk)) for account in accounts],
         )

@@ -154,3 +154,32 @@ def use_kept_figures(report: ComplianceReport) -> bool:
         )
     report.before = before
     return True
+
+
+def kept_response_figures(unit, now: datetime.datetime) -> dict | None:
+    """records.extensions.unit_response_figures: the ANS-1 figures of `unit` with everything below
+    it for the current half year, as the report of that unit and half year says them (its totals
+    row, ComplianceReport.totals), from the kept figures: one query, whatever the number of
+    questions (issue 12). None when the half year or the unit is not kept."""
+    period = kept_half_years(local_day(now))[0]
+    row = (
+        KeptFigures.objects.filter(
+            period__period_start=period.start, period__period_end=period.end, scope=unit, filed_unit=None
+        )
+        .select_related("period")
+        .first()
+    )
+    if row is None:
+        return None
+    totals = UnitTotals.from_json(unit, row.figures["totals"]).row("", "")
+    median = totals["median_response_hours"]
+    return {
+        "answered": totals["questions_answered"],
+        "within_rule_share": totals["answered_within_rule"],
+        "median_hours": float(median) if median is not None else None,
+        "open": totals["questions"] - totals["questions_answered"],
+        "overdue": totals["questions_overdue"],
+        "period_start": period.start,
+        "period_end": period.end,
+        "as_of": row.period.figures_at,
+    }

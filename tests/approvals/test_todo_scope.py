@@ -65,10 +65,14 @@ def test_the_managers_retroactive_section_lists_their_subtrees_imported_accounts
     assert listed == expected and expected
 
 
-def test_a_long_section_says_more_than_the_limit(client, scene, head, settings):
-    """Issue 12: a section's count stops at PAGINATION_COUNT_LIMIT ("fler än 5"); up to it, the
-    exact number."""
+def test_a_long_section_says_more_than_the_limit(client, scene, head, settings, monkeypatch):
+    """Issue 12: a section's count on the to-do page is a badge like the navigation's queue counts:
+    it stops at QUEUE_COUNT_LIMIT ("fler än 5"), up to it the exact number; the section's own page
+    counts up to PAGINATION_COUNT_LIMIT."""
+    from accounts import registers
+
     client.force_login(head)
+    monkeypatch.setattr(registers, "QUEUE_COUNT_LIMIT", 5)
     settings.PAGINATION_COUNT_LIMIT = 5
 
     html = client.get(reverse("approvals:todo"), headers={"accept-language": "sv"}).content.decode()
@@ -77,7 +81,7 @@ def test_a_long_section_says_more_than_the_limit(client, scene, head, settings):
     assert '<span class="badge text-bg-secondary">fler än 5</span>' in html
     # The whole section, a page of 25 at a time, counts up to the end of its page: all 8.
     assert '<span class="badge text-bg-secondary">8</span>' in section.content.decode()
-    settings.PAGINATION_COUNT_LIMIT = 8
+    monkeypatch.setattr(registers, "QUEUE_COUNT_LIMIT", 8)
     html = client.get(reverse("approvals:todo"), headers={"accept-language": "sv"}).content.decode()
     assert '<span class="badge text-bg-secondary">8</span>' in html
 
@@ -105,3 +109,43 @@ def test_the_decision_page_counts_the_units_accounts_up_to_the_limit(
 
     assert "Alla enhetens fler än 2 konton i kontoförteckningen" in bounded
     assert "Alla enhetens 3 konton i kontoförteckningen" in exact
+
+
+@pytest.mark.parametrize("who", ["head", "dean", "other_head", "owner", "outsider"])
+def test_the_coverage_gap_and_publisher_counts_are_the_sections_accounts(who, request, scene, org, head, owner):
+    """Issue 12, MON-2, PRIV-2: the to-do page counts the coverage gaps from the open findings and
+    each account's current unit (a finding keeps the unit at the time: an account moved out of the
+    head's department no longer counts for the head, one moved in does), and the publishers
+    section from the pending publishers; each count is the number of accounts its section lists."""
+    from accounts.access_selectors import todo_publishers_to_confirm
+    from core.pagination import bounded_count
+    from monitoring.cover import cover_needed
+
+    for account in scene[::3]:
+        factories.FindingFactory(account=account, rule="coverage-gap")
+        factories.PublisherFactory(account=account, status="pending")
+        factories.PublisherFactory(account=account, status="pending")  # two: the account counts once
+    moved_out = next(a for a in scene[::3] if a.unit_id == org.department.pk)
+    moved_in = next(a for a in scene[::3] if a.unit_id == org.sibling.pk)
+    SocialAccount.objects.filter(pk=moved_out.pk).update(unit=org.sibling)
+    SocialAccount.objects.filter(pk=moved_in.pk).update(unit=org.division)
+    user = request.getfixturevalue(who)
+
+    _key, _title, gaps, _url, counted = cover_needed(user)
+    publishers = todo_publishers_to_confirm(user)[2]
+
+    assert bounded_count(counted, 1000) == gaps.count() == len(set(gaps.values_list("pk", flat=True)))
+    if who == "head":
+        listed = set(gaps.values_list("pk", flat=True))
+        assert moved_in.pk in listed and moved_out.pk not in listed
+        assert set(publishers.values_list("pk", flat=True)) == {
+            a.pk
+            for a in scene[::3]
+            if a.pk != moved_out.pk and (a.unit_id in (org.department.pk, org.division.pk) or a.pk == moved_in.pk)
+        }
+    if who == "other_head":
+        assert set(publishers.values_list("pk", flat=True)) == {
+            a.pk for a in scene[::3] if a.pk != moved_in.pk and (a.unit_id == org.sibling.pk or a.pk == moved_out.pk)
+        }
+    if who in ("owner", "outsider"):
+        assert not publishers.exists()  # no unit of theirs

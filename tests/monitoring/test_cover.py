@@ -299,7 +299,7 @@ def test_a_predicted_gap_asks_the_owner_and_the_manager_once_and_lists_it_in_the
     assert (first, again) == (2, 0)
     assert {tuple(m.to) for m in mail.outbox} == {(owner.email,), (manager.email,)}
     for person in (owner, manager):
-        key, _title, accounts, url_name = cover_needed(person)
+        key, _title, accounts, url_name, _counted = cover_needed(person)
         assert (key, list(accounts), url_name) == ("cover_needed", [gap], "monitoring:cover")
     assert list(cover_needed(deputy_of(gap))[2]) == []
     assert list(cover_needed(factories.UserFactory())[2]) == []

@@ -267,3 +267,33 @@ def test_the_command_and_the_nightly_job_keep_the_figures(seeded, settings):
     assert tasks.report_figures_keep_task.name == entry["task"]
     call_command("keep_report_figures")
     assert KeptPeriod.objects.count() == settings.REPORTS_KEPT_HALF_YEARS
+
+
+def test_a_units_response_times_are_the_reports_figures(client, seeded, auditor, monkeypatch):
+    """Issue 12, ANS-1: a unit's response-time page shows the figures of the unit with everything
+    below it for the current half year from the kept figures (one row, not every question), the
+    same as the report of that unit and half year says, and says as of when; without kept
+    figures it counts every question as before."""
+    from types import SimpleNamespace
+
+    from records import views_moderation
+
+    monkeypatch.setattr(views_moderation, "timezone", SimpleNamespace(now=lambda: NOW + datetime.timedelta(hours=5)))
+    client.force_login(auditor)
+    url = reverse("records:unit-inquiries", args=[seeded.department.pk])
+    live = client.get(url, headers={"accept-language": "en"}).context["figures"]
+    kept.report_figures_keep(now=NOW)
+
+    response = client.get(url, headers={"accept-language": "en"})
+
+    figures, html = response.context["figures"], response.content.decode()
+    totals = ComplianceReport(user=auditor, unit=seeded.department, period=CURRENT, now=NOW).totals
+    assert totals["questions_answered"] and totals["questions"] > totals["questions_answered"]
+    assert figures["answered"] == totals["questions_answered"]
+    assert figures["within_rule_share"] == totals["answered_within_rule"]
+    assert figures["median_hours"] == float(totals["median_response_hours"])
+    assert figures["open"] == totals["questions"] - totals["questions_answered"]
+    assert figures["overdue"] == totals["questions_overdue"]
+    assert "Questions received from 1 July 2026 to 31 December 2026" in html
+    assert "figures as of 15 September 2026 03:00" in html
+    assert "as_of" not in live and live["answered"] >= figures["answered"]

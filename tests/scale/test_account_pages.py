@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.choices import AccountStatus, Role
+from accounts.choices import AccountStatus, PublisherStatus, Role
 from audit.services import audit_record
 from monitoring.models import CheckIn
 from tests import factories
@@ -153,7 +153,8 @@ def test_the_to_do_page_of_comms(client, comms):
 
 
 def test_the_to_do_page_of_a_manager(client, evidence_account, manager):
-    """Requests to decide, accounts to approve retroactively, criticism routed to the manager."""
+    """Requests to decide, accounts to approve retroactively, criticism routed to the manager,
+    coverage gaps and publishers to confirm in the manager's unit."""
     unit = evidence_account.unit
 
     def grow(n):
@@ -161,11 +162,13 @@ def test_the_to_do_page_of_a_manager(client, evidence_account, manager):
         add_accounts(n, unit=unit, origin="import")
         for account in add_accounts(n, unit=unit):
             add_inquiries(account, 2, routed_to=manager)
+            factories.FindingFactory(account=account, rule="coverage-gap")
+            factories.PublisherFactory(account=account, status=PublisherStatus.PENDING)
 
     grow(12)
     client.force_login(manager)
     assert_bounded(client, reverse("approvals:todo"), lambda: grow(15))
-    for section in ("to_decide", "retroactive", "routed_criticism"):
+    for section in ("to_decide", "retroactive", "routed_criticism", "cover_needed", "publishers"):
         assert_bounded(client, reverse("approvals:todo-section", args=[section]), lambda: grow(30))
 
 
