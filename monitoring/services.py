@@ -266,10 +266,11 @@ def _findings_webhooks(rule_id: str, *, opened, resolved, endpoints=None) -> Non
     """Tell the webhook endpoints of the findings a rule opened and resolved (issue 14), in the
     caller's transaction: at most two bulk inserts a rule, never a query per finding."""
     for event, ids in ((WebhookEvent.FINDING_OPENED, opened), (WebhookEvent.FINDING_RESOLVED, resolved)):
-        if ids:
-            webhook_events_queue(
-                event, findings_event_items(rule_id, ids), endpoints=endpoints[event] if endpoints else None
-            )
+        chosen = endpoints[event] if endpoints else None  # None: webhook_events_queue looks them up
+        # No endpoint for the event: the ids are not sorted into deliveries for nobody (the first
+        # sweep's 259 478 at 100 000 accounts).
+        if ids and chosen != []:
+            webhook_events_queue(event, findings_event_items(rule_id, ids), endpoints=chosen)
 
 
 def _findings_open(*, rule_id: str, account_ids: set[int], now: datetime.datetime) -> int:
