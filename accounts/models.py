@@ -314,8 +314,15 @@ class SenderConfirmation(BaseModel):
     """One item of the sender checklist (SEND-1..3, INF-1) confirmed by someone at a time.
     Rows are never changed: a yearly re-confirmation adds new ones, so the history stays."""
 
+    # No index of its own: accounts_sender_latest starts with the account and serves its lookups;
+    # a second one made the sweep's sender-unverified rule read the table through it instead of
+    # reading that index alone (docs/performance.md, change 14).
     account = models.ForeignKey(
-        SocialAccount, verbose_name=_("account"), on_delete=models.PROTECT, related_name="sender_confirmations"
+        SocialAccount,
+        verbose_name=_("account"),
+        on_delete=models.PROTECT,
+        related_name="sender_confirmations",
+        db_index=False,
     )
     item = models.CharField(_("item"), max_length=30, choices=SenderCheck)
     confirmed_by = models.ForeignKey(

@@ -7,11 +7,13 @@ rule with a fixed number of queries, whatever the number of accounts.
 """
 
 import datetime
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import reduce
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case, Exists, IntegerField, Max, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import START_PAGE_KINDS, AccountStatus, Role, SenderCheck
@@ -186,18 +188,24 @@ def sender_unverified(now):
     comparison is made in Python. Not a counting subquery per account, which ran up to twice for
     each (bench/sweep.py: 0.8 s -> 0.3 s at 100 000 accounts), and not NOT IN (grouped
     subquery), which degrades badly once its hash no longer fits in work_mem
-    (docs/performance.md, change 7)."""
+    (docs/performance.md, change 7). It names no column outside the index accounts_sender_latest
+    (account, item, confirmed_at), in the account's order, so PostgreSQL reads that index alone and
+    groups without sorting; each item is a MAX of a flag, not a COUNT(DISTINCT item), which sorted
+    every account's items apart (change 14: 0.22 s -> 0.13 s)."""
     cutoff = _months_ago(now, settings.MONITORING_SENDER_INTERVAL_DAYS)
-    core_items = len(SenderCheck.values) - 1
-    notice = Q(item=SenderCheck.VISITOR_NOTICE)
-    # The core items are counted apart from the visitor notice, so that it cannot stand in for a
-    # missing one.
+
+    def confirmed(item):  # 1 if the account confirmed the item in the window, else 0
+        return Max(Case(When(item=item, then=Value(1)), default=Value(0), output_field=IntegerField()))
+
+    # The core items each count once, apart from the visitor notice, so that it cannot stand in
+    # for a missing one.
+    core_items = [item for item in SenderCheck.values if item != SenderCheck.VISITOR_NOTICE]
     core_complete = dict(
         SenderConfirmation.objects.filter(confirmed_at__gt=cutoff)
         .order_by()
         .values("account")
-        .annotate(core=Count("item", distinct=True, filter=~notice), notices=Count("pk", filter=notice))
-        .filter(core=core_items)
+        .annotate(core=reduce(operator.add, map(confirmed, core_items)), notices=confirmed(SenderCheck.VISITOR_NOTICE))
+        .filter(core=len(core_items))
         .values_list("account", "notices")
     )
     return {

@@ -450,6 +450,17 @@ def test_an_item_confirmed_twice_counts_once():
     assert violators("sender-unverified", NOW) == {account.pk}
 
 
+def test_a_core_item_confirmed_twice_does_not_stand_in_for_a_missing_one(without_description):
+    """SEND-1, SEND-2: on a platform without a description, five rows of four core items (the
+    link twice, no logo) are not the five items that apply (each item counts once: change 14)."""
+    items = [item for item in ALL_BUT_NOTICE if item != SenderCheck.LOGO]
+    account = compliant_account(NOW, platform=without_description, sender_items=items)
+    factories.SenderConfirmationFactory(account=account, item=SenderCheck.LINK_TO_KI, confirmed_at=NOW - DAY)
+
+    assert account.sender_confirmations.count() == len(ALL_BUT_NOTICE)
+    assert violators("sender-unverified", NOW) == {account.pk}
+
+
 def test_an_account_never_confirmed_is_unverified():
     """SEND-1, SEND-2, INF-1: no checklist at all."""
     account = compliant_account(NOW, sender_confirmed_at=None)
