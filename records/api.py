@@ -9,16 +9,16 @@ from accounts.api import AccountRefSerializer, RegisterViewSet
 from accounts.registers import without_sort
 from org.api import error_responses
 from records import registers
-from records.choices import HandOff
+from records.choices import HandOff, WithdrawalChannel
 from records.models import Block, Incident, Inquiry, MediaConsent, RecordsRequest
 
 _REFERENCE = ["hand_off", "handed_off_at", "registry_reference"]
 
 
-def _hand_off_field():
-    """Where the record was sent, or "" while it is not handed off: the model's blank choice, which
-    a read-only model field would leave out of the schema's enum (issue 14, the API's contract)."""
-    return serializers.ChoiceField(choices=HandOff.choices, allow_blank=True, read_only=True)
+def _blank_choice_field(choices):
+    """A choice or "" (the model's blank choice, e.g. not handed off, not withdrawn), which a
+    read-only model field would leave out of the schema's enum (issue 14, the API's contract)."""
+    return serializers.ChoiceField(choices=choices.choices, allow_blank=True, read_only=True)
 
 
 def _schema(plural: str, serializer, description: str):
@@ -36,7 +36,7 @@ def _schema(plural: str, serializer, description: str):
 
 class IncidentSerializer(serializers.ModelSerializer):
     account = AccountRefSerializer(read_only=True)
-    hand_off = _hand_off_field()
+    hand_off = _blank_choice_field(HandOff)
 
     class Meta:
         model = Incident
@@ -46,7 +46,7 @@ class IncidentSerializer(serializers.ModelSerializer):
 
 class InquirySerializer(serializers.ModelSerializer):
     account = AccountRefSerializer(read_only=True)
-    hand_off = _hand_off_field()
+    hand_off = _blank_choice_field(HandOff)
 
     class Meta:
         model = Inquiry
@@ -76,6 +76,7 @@ class BlockSerializer(serializers.ModelSerializer):
 class MediaConsentSerializer(serializers.ModelSerializer):
     account = AccountRefSerializer(read_only=True)
     has_document = serializers.SerializerMethodField()
+    withdrawn_via = _blank_choice_field(WithdrawalChannel)  # "" while the consent stands (MEDIA-1)
 
     class Meta:
         model = MediaConsent

@@ -99,3 +99,20 @@ def test_a_record_not_handed_off_answers_an_empty_hand_off_that_the_schema_allow
     for choice in schema[component]["properties"]["hand_off"]["oneOf"]:
         allowed |= set(schema[choice["$ref"].rsplit("/", 1)[1]]["enum"])
     assert allowed == {"", "registry", "archive"}
+
+
+def test_a_standing_consent_answers_an_empty_withdrawn_via_that_the_schema_allows(api, owner, deputy):
+    """MEDIA-1: a consent not withdrawn has withdrawn_via "" (the model's blank choice); the
+    schema's enum held only the withdrawal channels (Schemathesis' response check on the
+    media-consent endpoints once they answered with a withdrawal field)."""
+    from tests.registers import data
+
+    account = factories.staffed_account(owner=owner, deputy=deputy)
+    data.consent(account)
+    [row] = api.get("/api/v1/media-consents/").json()["results"]
+    assert row["withdrawn_via"] == "" and row["withdrawn_on"] is None
+    schema = api.get(reverse("api:schema"), HTTP_ACCEPT="application/json").json()["components"]["schemas"]
+    allowed = set()
+    for choice in schema["MediaConsent"]["properties"]["withdrawn_via"]["oneOf"]:
+        allowed |= set(schema[choice["$ref"].rsplit("/", 1)[1]]["enum"])
+    assert "" in allowed and len(allowed) > 1
