@@ -118,14 +118,19 @@ def cover_record(
 @transaction.atomic
 def cover_cancel(*, actor, cover_id: int, now: datetime.datetime | None = None) -> Cover | None:
     """Cancel a cover. One that has not begun is removed; one under way ends yesterday, so the
-    days it covered stay on record (MON-2 evidence). A cover that has ended cannot be changed."""
-    cover = Cover.objects.select_for_update(of=("self",)).select_related("account").get(pk=cover_id)
+    days it covered stay on record (MON-2 evidence). A cover that has ended cannot be changed.
+    Whoever was told of the cover (the stand-in, or the communications department's mailbox) is
+    told that it is cancelled, so nobody goes on checking an account they no longer answer for."""
+    cover = (
+        Cover.objects.select_for_update(of=("self",)).select_related("account__platform", "stand_in").get(pk=cover_id)
+    )
     if not permissions.can_arrange_cover(actor, cover.account):
         raise NotAllowed(_("Only the account's owner or a responsible manager arranges cover."))
     today = local_day(now or timezone.now())
     if cover.last_day < today:
         raise ApplicationError(_("This cover has ended; it stays on record."))
     before = {"measure": cover.measure, "first_day": cover.first_day, "last_day": cover.last_day}
+    cover_pk = cover.pk
     if cover.first_day >= today:
         cover.delete()
         result = None
@@ -140,6 +145,17 @@ def cover_cancel(*, actor, cover_id: int, now: datetime.datetime | None = None) 
         before=before,
         after={"last_day": cover.last_day} if result else {},
     )
+    if cover.measure != CoverMeasure.COMMENTS_OFF:
+        stand_in = cover.stand_in
+        notification_queue(
+            template="cover-cancelled",
+            dedupe_key=f"cover-cancelled:{cover_pk}",
+            recipient=stand_in,
+            to_email="" if stand_in else settings.COMMS_EMAIL,
+            language=None if stand_in else "sv",
+            context={"account": cover.account, "cover": cover, "before": before, "ended_early": result is not None},
+            link=reverse("monitoring:account", args=[cover.account.pk]) if stand_in is None else "",
+        )
     return result
 
 
@@ -172,10 +188,4 @@ def cover_needed(user):
         accounts.order_by("name", "id"),
         "monitoring:cover",
         counted,
-    )
-    return (
-        "cover_needed",
-        gettext_lazy("Coverage gaps: name a stand-in or switch comments off (MON-2, DECOM-2)"),
-        accounts.order_by("name", "id"),
-        "monitoring:cover",
     )

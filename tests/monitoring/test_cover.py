@@ -155,6 +155,37 @@ def test_cancelling_a_cover_under_way_ends_it_yesterday_and_one_not_begun_is_rem
     assert AuditEvent.objects.for_object(gap).filter(action="cover.cancel").count() == 2
 
 
+def test_cancelling_tells_whoever_was_told_of_the_cover_once(gap, django_capture_on_commit_callbacks):
+    """MON-2: the stand-in of a cancelled cover is e-mailed that they no longer monitor the account,
+    with the dates (a future cover's period; a running one's last day, yesterday); a cover the
+    communications department took tells the comms mailbox; comments off tells nobody."""
+    running_stand_in, future_stand_in = factories.UserFactory(), factories.UserFactory()
+    running = record(gap, first=TODAY - 2 * DAY, last=TODAY + 2 * DAY, stand_in=running_stand_in)
+    future = record(gap, stand_in=future_stand_in)
+    by_comms = record(gap, measure=CoverMeasure.COMMS, first=GAP_LAST + DAY, last=GAP_LAST + 3 * DAY)
+    switched_off = record(gap, measure=CoverMeasure.COMMENTS_OFF, first=GAP_LAST + 5 * DAY, last=GAP_LAST + 6 * DAY)
+    notifications_send()
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for cover in (running, future, by_comms, switched_off):
+            cover_cancel(actor=owner_of(gap), cover_id=cover.pk, now=NOW)
+    notifications_send()
+
+    assert sorted(Notification.objects.filter(kind="cover-cancelled").values_list("to_email", flat=True)) == sorted(
+        [running_stand_in.email, future_stand_in.email, settings.COMMS_EMAIL]
+    )
+    [ended] = [m for m in mail.outbox if m.to == [running_stand_in.email]]
+    assert gap.name in ended.subject
+    # in the stand-in's language (Swedish, the default)
+    assert "slutade 2026-04-30" in ended.body and "du bevakar inte längre kontot" in ended.body
+    [removed] = [m for m in mail.outbox if m.to == [future_stand_in.email]]
+    assert "från 2026-05-10 till 2026-05-20 har avbokats" in removed.body
+    [comms] = [m for m in mail.outbox if m.to == [settings.COMMS_EMAIL]]
+    assert "Täckningen av" in comms.subject  # the shared mailbox reads Swedish
+    assert len(mail.outbox) == 3  # comments off: nobody was told of it, nobody is told now
+
+
 # --- coverage-gap ---------------------------------------------------------------------------
 
 
