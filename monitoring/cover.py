@@ -102,16 +102,7 @@ def cover_record(
         },
         note=cover.note,
     )
-    if measure != CoverMeasure.COMMENTS_OFF:
-        notification_queue(
-            template="cover-named",
-            dedupe_key=f"cover-named:{cover.pk}",
-            recipient=stand_in,
-            to_email="" if stand_in else settings.COMMS_EMAIL,
-            language=None if stand_in else "sv",
-            context={"account": account, "cover": cover},
-            link=reverse("monitoring:today") if stand_in else reverse("monitoring:account", args=[account.pk]),
-        )
+    _tell_whoever_covers(cover, "cover-named", cover.pk, {"account": account, "cover": cover}, stand_in_link="today")
     return cover
 
 
@@ -145,18 +136,28 @@ def cover_cancel(*, actor, cover_id: int, now: datetime.datetime | None = None) 
         before=before,
         after={"last_day": cover.last_day} if result else {},
     )
-    if cover.measure != CoverMeasure.COMMENTS_OFF:
-        stand_in = cover.stand_in
-        notification_queue(
-            template="cover-cancelled",
-            dedupe_key=f"cover-cancelled:{cover_pk}",
-            recipient=stand_in,
-            to_email="" if stand_in else settings.COMMS_EMAIL,
-            language=None if stand_in else "sv",
-            context={"account": cover.account, "cover": cover, "before": before, "ended_early": result is not None},
-            link=reverse("monitoring:account", args=[cover.account.pk]) if stand_in is None else "",
-        )
+    context = {"account": cover.account, "cover": cover, "before": before, "ended_early": result is not None}
+    _tell_whoever_covers(cover, "cover-cancelled", cover_pk, context)
     return result
+
+
+def _tell_whoever_covers(cover: Cover, template: str, cover_pk: int, context: dict, stand_in_link: str = "") -> None:
+    """E-mail the stand-in, or the communications department's mailbox (in Swedish) for a cover it
+    took; a comments-off period has nobody to tell. The mailbox's link opens the account's monitoring."""
+    if cover.measure == CoverMeasure.COMMENTS_OFF:
+        return
+    stand_in = cover.stand_in
+    notification_queue(
+        template=template,
+        dedupe_key=f"{template}:{cover_pk}",
+        recipient=stand_in,
+        to_email="" if stand_in else settings.COMMS_EMAIL,
+        language=None if stand_in else "sv",
+        context=context,
+        link=(reverse(f"monitoring:{stand_in_link}") if stand_in_link else "")
+        if stand_in
+        else reverse("monitoring:account", args=[cover.account_id]),
+    )
 
 
 # --------------------------------------------------------------------------- reads
