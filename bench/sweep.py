@@ -893,9 +893,16 @@ def naive_violations(account_id: int, now: datetime.datetime) -> set[str]:
 
         covered = set()  # MON-2, DECOM-2: the days a stand-in or comments off covers
         for cover in Cover.objects.filter(account=account):
-            covered |= {
+            days = {
                 cover.first_day + datetime.timedelta(days=n) for n in range((cover.last_day - cover.first_day).days + 1)
             }
+            if cover.stand_in_id is not None:  # not the days the stand-in is away, nor once they left
+                stand_in = cover.stand_in
+                if not stand_in.is_active:
+                    days = set()
+                days = {d for d in days if stand_in.left_on is None or d < stand_in.left_on}
+                days -= days_away(stand_in.pk)
+            covered |= days
         if (days_away(owner.person_id) & days_away(deputy.person_id)) - covered:
             broken.add("coverage-gap")
 

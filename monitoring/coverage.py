@@ -23,17 +23,47 @@ def uncovered_gaps(candidates: set[int], first: datetime.date, last: datetime.da
 
     One query in the common case (the covers touching the window, a few rows); for the accounts
     that have covers, two more: their owner's and deputy's absences, compared day by day."""
-    covers = defaultdict(set)
-    for account_id, lo, hi in (
-        Cover.objects.touching(first, last).order_by().values_list("account_id", "first_day", "last_day")
-    ):
-        if account_id in candidates:
-            covers[account_id] |= _days(max(lo, first), min(hi, last))
-    if not covers:
+    rows = [
+        row
+        for row in Cover.objects.touching(first, last)
+        .order_by()
+        .values_list("account_id", "first_day", "last_day", "stand_in_id", "stand_in__is_active", "stand_in__left_on")
+        if row[0] in candidates
+    ]
+    if not rows:
         return candidates
+    stand_ins = {(person, active, left_on) for *_, person, active, left_on in rows if person}
+    absences = Absence.objects.filter(
+        person_id__in={person for person, _a, _l in stand_ins}, first_day__lte=last, last_day__gte=first
+    ).values_list("person_id", "first_day", "last_day")
+    unavailable = stand_ins_unavailable(stand_ins, absences, first, last)
+    covers = defaultdict(set)
+    for account_id, lo, hi, stand_in, _active, _left_on in rows:
+        covers[account_id] |= _days(max(lo, first), min(hi, last)) - unavailable.get(stand_in, set())
     away = _away_days(list(covers), first, last)
     still = {a for a in covers if (away[a][Role.OWNER] & away[a][Role.DEPUTY]) - covers[a]}
     return (candidates - set(covers)) | still
+
+
+def stand_ins_unavailable(stand_ins, absences, first: datetime.date, last: datetime.date) -> dict[int, set]:
+    """{stand-in: the days of [first, last] they cannot monitor} (MON-2): the days of their own
+    registered absences, and every day from when they left KI (or all, once deactivated). A cover
+    does not cover those days, so the coverage-gap rule asks for cover again.
+
+    `stand_ins`: (person id, is_active, left_on) of each stand-in; `absences`: (person id, first
+    day, last day) rows that include theirs (others are ignored). No query of its own: the callers
+    read both with what they read anyway."""
+    result = defaultdict(set)
+    ids = {person_id for person_id, _active, _left_on in stand_ins}
+    for person_id, active, left_on in stand_ins:
+        if not active:
+            result[person_id] = _days(first, last)
+        elif left_on is not None and left_on <= last:
+            result[person_id] |= _days(max(left_on, first), last)
+    for person_id, lo, hi in absences:
+        if person_id in ids:
+            result[person_id] |= _days(max(lo, first), min(hi, last))
+    return result
 
 
 def _away_days(account_ids, first, last) -> dict[int, dict[str, set]]:

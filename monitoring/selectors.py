@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import SocialAccount
 from core.pagination import page_of
 from monitoring.choices import RunStatus, Severity
+from monitoring.coverage import stand_ins_unavailable
 from monitoring.models import CheckIn, CheckRun, Cover, Finding, PingKey
 from monitoring.rules import RULES
 from monitoring.services import MONITORED_STATUSES, SWEEP_JOB, kept_or_covered_by
@@ -82,9 +83,14 @@ def coverage_calendar(account: SocialAccount, owner, deputy, *, today: datetime.
     and the cover arranged for each day (a stand-in or comments off, MON-2, DECOM-2): a day both
     are away is a gap only when no cover includes it, as for the coverage-gap rule."""
     end = today + datetime.timedelta(days=days - 1)
-    people = [p for p in (owner, deputy) if p is not None]
-    absences = list(Absence.objects.filter(person__in=people, first_day__lte=end, last_day__gte=today))
     covers = list(Cover.objects.touching(today, end).filter(account=account).select_related("stand_in"))
+    stand_ins = {(c.stand_in_id, c.stand_in.is_active, c.stand_in.left_on) for c in covers if c.stand_in_id}
+    # One query for the absences of the owner, the deputy and the stand-ins.
+    people = [p.pk for p in (owner, deputy) if p is not None] + [person for person, _a, _l in stand_ins]
+    absences = list(Absence.objects.filter(person__in=people, first_day__lte=end, last_day__gte=today))
+    unavailable = stand_ins_unavailable(
+        stand_ins, [(a.person_id, a.first_day, a.last_day) for a in absences], today, end
+    )
     calendar = []
     for offset in range(days):
         day = today + datetime.timedelta(days=offset)
@@ -92,6 +98,9 @@ def coverage_calendar(account: SocialAccount, owner, deputy, *, today: datetime.
         owner_away = owner is not None and owner.pk in away
         deputy_away = deputy is not None and deputy.pk in away
         cover = next((c for c in covers if c.first_day <= day <= c.last_day), None)
+        # MON-2: a stand-in who is away (or has left) that day covers nothing, as for the rule.
+        stand_in_away = cover is not None and day in unavailable.get(cover.stand_in_id, ())
+        covering = cover is not None and not stand_in_away
         both_away = owner_away and deputy_away
         calendar.append(
             {
@@ -99,8 +108,9 @@ def coverage_calendar(account: SocialAccount, owner, deputy, *, today: datetime.
                 "owner_away": owner_away,
                 "deputy_away": deputy_away,
                 "cover": cover,
-                "gap": both_away and cover is None,
-                "covered_gap": both_away and cover is not None,
+                "stand_in_away": stand_in_away,
+                "gap": both_away and not covering,
+                "covered_gap": both_away and covering,
             }
         )
     return calendar

@@ -233,6 +233,45 @@ def test_the_coverage_calendar_shows_the_measure_of_a_covered_gap(gap):
     assert by_day[datetime.date(2026, 5, 16)]["gap"] is True
 
 
+@pytest.mark.parametrize("unavailable", ["away", "left", "deactivated"])
+def test_a_stand_in_who_cannot_monitor_covers_nothing_on_those_days(gap, unavailable):
+    """MON-2: a cover covers a day only if its stand-in can monitor it. A stand-in away 18–20 May
+    (their own registered absence) leaves those gap days uncovered; one who leaves KI on the 18th
+    (or whose login is deactivated) covers nothing from then on. The coverage-gap rule fires again
+    and the account's calendar shows the gap and why."""
+    stand_in = factories.UserFactory()
+    record(gap, stand_in=stand_in)
+    assert violators("coverage-gap", NOW) == set()
+    if unavailable == "away":
+        factories.AbsenceFactory(person=stand_in, first_day=datetime.date(2026, 5, 18), last_day=GAP_LAST)
+    elif unavailable == "left":
+        stand_in.left_on = datetime.date(2026, 5, 18)
+        stand_in.save(update_fields=["left_on"])
+    else:
+        stand_in.is_active = False
+        stand_in.save(update_fields=["is_active"])
+
+    assert violators("coverage-gap", NOW) == {gap.pk}
+    by_day = {d["day"]: d for d in selectors.coverage_calendar(gap, owner_of(gap), deputy_of(gap), today=TODAY)}
+    last_covered = GAP_FIRST - DAY if unavailable == "deactivated" else datetime.date(2026, 5, 17)
+    for day in (GAP_FIRST, datetime.date(2026, 5, 17), datetime.date(2026, 5, 18), GAP_LAST):
+        covered = day <= last_covered
+        assert (by_day[day]["gap"], by_day[day]["covered_gap"], by_day[day]["stand_in_away"]) == (
+            not covered,
+            covered,
+            not covered,
+        ), day
+
+
+def test_a_stand_in_away_outside_the_gap_changes_nothing(gap):
+    """MON-2: the stand-in's absence counts only on the days they were to cover."""
+    stand_in = factories.UserFactory()
+    record(gap, stand_in=stand_in)
+    factories.AbsenceFactory(person=stand_in, first_day=GAP_LAST + DAY, last_day=GAP_LAST + 5 * DAY)
+
+    assert violators("coverage-gap", NOW) == set()
+
+
 # --- missed monitoring during comments off ----------------------------------------------------
 
 
