@@ -18,6 +18,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 import warnings
 from pathlib import Path
 
@@ -56,12 +57,29 @@ def shown(response) -> dict:
     return found
 
 
+def timed(connection, request) -> list[tuple[float, str]]:
+    """(ms, SQL) of each query `request()` runs."""
+    queries = []
+
+    def wrapper(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            queries.append(((time.perf_counter() - start) * 1000, sql))
+
+    with connection.execute_wrapper(wrapper):
+        request()
+    return queries
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--database-url", required=True)
     p.add_argument("--picks", required=True, help="the JSON bench/seeding.py --json wrote")
     p.add_argument("--only", action="append", help="pages whose label contains this text (repeatable)")
     p.add_argument("--json", help="also write {client|label: {rows, KB}} to this file")
+    p.add_argument("--sql", action="store_true", help="also time each query of a second request of each page")
     p.add_argument("--against", help="a --json file of another size: list the pages whose rows differ")
     args = p.parse_args(argv)
 
@@ -76,7 +94,7 @@ def main(argv=None) -> int:
 
     django.setup()
     from django.conf import settings
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import setup_test_environment
 
@@ -103,6 +121,9 @@ def main(argv=None) -> int:
                 text = ", ".join(f"{k} {v}" for k, v in rows.items())
                 result[f"{client}|{label}"] = {"rows": rows, "KB": round(len(r.content) / 1024, 1)}
                 print(f"{client:<9} {label:<48} {len(r.content) / 1024:6.1f} KB  {re.sub(r'_', ' ', text)}")
+                if args.sql:
+                    for ms, sql in timed(connection, lambda c=clients[client], p=path: c.get(p)):
+                        print(f"    {ms:8.2f} ms  {sql[:160]}")
             raise Rollback
     except Rollback:
         pass

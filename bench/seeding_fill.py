@@ -51,11 +51,11 @@ def ensure(logins: dict, measured: int) -> dict[str, int]:
         added = {
             "new impostor cases": _impostor_cases(listed=False),
             "listed impostors": _impostor_cases(listed=True),
-            "unanswered questions": _open_questions(manager),
+            "unanswered questions": _open_questions(manager, measured),
             "being decommissioned": _decommissioning(manager),
-            "publishers to confirm": _publishers_to_confirm(manager),
-            "coverage gaps": _coverage_gaps(manager),
-            "owner's stand-ins": _owner_today(owner),
+            "publishers to confirm": _publishers_to_confirm(manager, measured),
+            "coverage gaps": _coverage_gaps(manager, measured),
+            "owner's stand-ins": _owner_today(owner, measured),
             "owner's access to review": _owner_access(owner, measured),
         }
     if any(added.values()):
@@ -66,12 +66,14 @@ def ensure(logins: dict, measured: int) -> dict[str, int]:
     return added
 
 
-def _managed_accounts(manager, status="active"):
-    """The accounts of the manager's units with this status, in id order (deterministic)."""
+def _managed_accounts(manager, measured: int):
+    """The active accounts of the manager's units in id order (deterministic), without the measured
+    account: its pages (questions, publishers, monitoring) stay as bench/seeding_lists.py seeded them."""
     from accounts.models import SocialAccount
     from org.models import Unit
 
-    return SocialAccount.objects.filter(unit__in=Unit.objects.managed_by(manager), status=status).order_by("pk")
+    managed = SocialAccount.objects.filter(unit__in=Unit.objects.managed_by(manager), status="active")
+    return managed.exclude(pk=measured).order_by("pk")
 
 
 def _impostor_cases(*, listed: bool) -> int:
@@ -105,7 +107,7 @@ def _impostor_cases(*, listed: bool) -> int:
     return len(cases)
 
 
-def _open_questions(manager) -> int:
+def _open_questions(manager, measured: int) -> int:
     from django.utils import timezone
 
     from records.models import Inquiry
@@ -115,7 +117,7 @@ def _open_questions(manager) -> int:
     missing = max(0, MIN_OPEN_QUESTIONS - unanswered.count())
     if not missing:
         return 0
-    accounts = list(_managed_accounts(manager).values_list("pk", flat=True)[:missing])
+    accounts = list(_managed_accounts(manager, measured).values_list("pk", flat=True)[:missing])
     now = timezone.now()
     Inquiry.objects.bulk_create(
         Inquiry(
@@ -164,7 +166,7 @@ def _decommissioning(manager) -> int:
     return missing
 
 
-def _publishers_to_confirm(manager) -> int:
+def _publishers_to_confirm(manager, measured: int) -> int:
     from accounts.access_selectors import todo_publishers_to_confirm
     from accounts.choices import PublisherStatus
     from accounts.models import Publisher
@@ -173,7 +175,7 @@ def _publishers_to_confirm(manager) -> int:
     missing = max(0, TODO_SHOWN - section.count())
     if not missing:
         return 0
-    accounts = _managed_accounts(manager).exclude(pk__in=section.values("pk")).values_list("pk", flat=True)
+    accounts = _managed_accounts(manager, measured).exclude(pk__in=section.values("pk")).values_list("pk", flat=True)
     Publisher.objects.bulk_create(
         Publisher(
             account_id=pk,
@@ -188,7 +190,7 @@ def _publishers_to_confirm(manager) -> int:
     return missing
 
 
-def _coverage_gaps(manager) -> int:
+def _coverage_gaps(manager, measured: int) -> int:
     from django.utils import timezone
 
     from monitoring.cover import COVERAGE_GAP, cover_needed
@@ -199,7 +201,7 @@ def _coverage_gaps(manager) -> int:
     if not missing:
         return 0
     open_gaps = Finding.objects.filter(rule=COVERAGE_GAP, resolved_at__isnull=True).values("account")
-    accounts = _managed_accounts(manager).exclude(pk__in=open_gaps).values_list("pk", "unit_id")[:missing]
+    accounts = _managed_accounts(manager, measured).exclude(pk__in=open_gaps).values_list("pk", "unit_id")[:missing]
     now = timezone.now()
     Finding.objects.bulk_create(
         Finding(account_id=pk, rule=COVERAGE_GAP, unit_id=unit, opened_at=now, last_seen_at=now)
@@ -209,7 +211,7 @@ def _coverage_gaps(manager) -> int:
     return missing
 
 
-def _owner_today(owner) -> int:
+def _owner_today(owner, measured: int) -> int:
     """The owner stands in (a cover) for other accounts of their units until /today/ lists
     OWNER_TODAY: their own accounts and their access reviews stay as seeded."""
     from django.utils import timezone
@@ -224,7 +226,8 @@ def _owner_today(owner) -> int:
     if not missing:
         return 0
     today = timezone.localdate()
-    others = SocialAccount.objects.filter(status="active").exclude(pk__in=today_list.values("pk")).order_by("pk")
+    others = SocialAccount.objects.filter(status="active").exclude(pk=measured)  # (its covers page as seeded)
+    others = others.exclude(pk__in=today_list.values("pk"))
     Cover.objects.bulk_create(
         Cover(
             account_id=pk,
@@ -234,7 +237,7 @@ def _owner_today(owner) -> int:
             last_day=today + datetime.timedelta(days=3650),  # still today when the database is reused
             note="bench stand-in",
         )
-        for pk in others.values_list("pk", flat=True)[:missing]
+        for pk in others.order_by("pk").values_list("pk", flat=True)[:missing]
     )
     _check(today_list.count(), OWNER_TODAY, "accounts on the owner's today")
     return missing
