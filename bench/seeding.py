@@ -16,7 +16,10 @@ then adds what the pages need:
 - the records of the list pages of issues 14 to 17 (bench/seeding_lists.py: registers, queues,
   impostor cases, webhooks, publishers, …, a registrar and an auditor who log in), an additional
   step that also runs on a reused database seeded before it existed (its marker table
-  ``bench_lists_seeded``), so that a database kept with a year of check-ins is not seeded again.
+  ``bench_lists_seeded``), so that a database kept with a year of check-ins is not seeded again;
+- full pages at every size (bench/seeding_fill.py): the lists that a small database holds less
+  than a page of (new impostor cases, the manager's unanswered questions, …) topped up to one, on
+  every run (only what is missing is added: a 100 000-account database is not written).
 
 Then VACUUM (ANALYZE), and a row in ``bench_meta`` that says what was seeded. With --reuse, a
 database whose ``bench_meta`` matches the arguments is used as it is (seeding 100 000 accounts
@@ -36,6 +39,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import seeding_fill  # noqa: E402
 import seeding_lists  # noqa: E402
 import sweep  # noqa: E402
 from sweep import bench_url_ok, configure_django, load, recreate_database  # noqa: E402
@@ -43,6 +47,7 @@ from sweep import bench_url_ok, configure_django, load, recreate_database  # noq
 PASSWORD = "bench-password-not-a-secret"  # the bench users' password (bench databases only)
 PENDING_REQUESTS = 30
 COMMS_USERNAME = "bench-comms"
+REPORT_UNITS = 5  # units in the report's scope (picks: report_unit)
 META_VERSION = "2"  # bump when the seeding changes, so that --reuse seeds afresh
 
 
@@ -167,19 +172,28 @@ def picks(logins: dict) -> dict:
 
     from accounts.choices import AccountStatus
     from accounts.models import Platform, SocialAccount
+    from core.pagination import PAGE_SIZE
     from org.calendar import local_day
     from org.models import Unit, User
+    from reports.report_files import SCREEN_ACCOUNTS
     from reports.views_report import half_years
 
     owner = User.objects.get(username=logins["owner"])
     manager = User.objects.get(username=logins["manager"])
-    # The mid-size division: the median of the level-3 units by accounts in their subtree.
+    # The mid-size division: the median of the level-3 units by accounts in their subtree, among
+    # those with a page of them (every one at 100 000; at 1 000 the median had 24 of 25).
     divisions = list(Unit.objects.filter(depth=3).order_by("pk"))
     sized = sorted(
-        ((SocialAccount.objects.filter(unit__path__startswith=u.path).count(), u.pk) for u in divisions),
+        (SocialAccount.objects.filter(unit__path__startswith=u.path).count(), u.pk, u.path) for u in divisions
     )
-    mid_unit = sized[len(sized) // 2][1]
-    # A research group (a leaf) for the report, small enough for an inline report at any size.
+    full = [d for d in sized if d[0] >= max(PAGE_SIZE, SCREEN_ACCOUNTS)] or sized
+    mid_unit = full[len(full) // 2][1]
+    # The report's unit: a division with a page of accounts for the account table and REPORT_UNITS
+    # units (itself and its research groups; the closest there is), the fewest accounts first: the
+    # same page at every size (the research group below had 5 accounts at 1 000, 25 rows at 100 000).
+    units = {d[1]: Unit.objects.filter(path__startswith=d[2]).count() for d in full}
+    report_unit = min(full, key=lambda d: (abs(units[d[1]] - REPORT_UNITS), d[0], d[1]))[1]
+    # A research group (a leaf), the report's unit before report_unit (older runs' tables).
     leaf = (
         Unit.objects.filter(depth=4)
         .annotate(n=Count("social_accounts"))
@@ -204,6 +218,7 @@ def picks(logins: dict) -> dict:
         "accounts": SocialAccount.objects.filter(status=AccountStatus.ACTIVE).count(),
         "mid_unit": mid_unit,
         "leaf_unit": leaf,
+        "report_unit": report_unit,
         "account": account.pk,
         "owner_accounts": [a.pk for a in mine],
         "manager_units": Unit.objects.filter(Q(manager=manager)).count(),
@@ -258,14 +273,15 @@ def measured_account_filters(account: int) -> dict:
     return {"account_unit": unit, "account_platform": platform}
 
 
-def keep_report_figures() -> None:
+def keep_report_figures(*, again: bool = False) -> None:
     """The report on screen reads the figures the nightly job keeps (reports.kept): keep them once,
-    as production's 02:40 job would have, unless a run already did (about 18 minutes at 100 000)."""
+    as production's 02:40 job would have, unless a run already did (about 18 minutes at 100 000)
+    and nothing was added since (`again`: the full-pages step added accounts, at small sizes only)."""
     from django.core.management import call_command
 
     from reports.models import KeptPeriod
 
-    if KeptPeriod.objects.exists():
+    if KeptPeriod.objects.exists() and not again:
         return
     start = time.perf_counter()
     call_command("keep_report_figures", verbosity=0)
@@ -301,7 +317,8 @@ def main(argv=None) -> int:
     from django.contrib.auth.hashers import make_password
 
     lists = seeding_lists.ensure(logins, make_password(PASSWORD), seed=args.seed)
-    keep_report_figures()
+    filled = seeding_fill.ensure(logins, lists["account"])  # full pages at every size: adds only what a database lacks
+    keep_report_figures(again=any(filled.values()))
     result = picks(logins) | lists  # the measured account is the list step's (records at every size)
     result |= measured_account_filters(result["account"])
     result["awaiting_reference"] = seeding_lists.awaiting_reference()
