@@ -47,7 +47,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from http_page_list import SEARCHED, list_pages, pages  # noqa: F401 (importers use them from here)
+from http_page_list import list_pages, pages  # noqa: F401 (importers use them from here)
 
 BENCH = Path(__file__).resolve().parent
 BASE_DIR = BENCH.parent
