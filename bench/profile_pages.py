@@ -9,7 +9,8 @@ Django's test client, logged in with ``force_login`` as the page's client, --war
 --repeat times; it prints the median CPU time of the process per request (``time.process_time``:
 the machine's other load does not count, unlike wall time; on a busy machine the minimum is
 the steadier figure, so it is printed too), the median wall time (which includes the database's
-time, not the process's) and the query count. With --profile,
+time, not the process's), the time spent waiting for the database's answers (median and minimum
+of the requests' sums) and the query count. With --profile,
 cProfile's 25 costliest functions (cumulative and own time) of the timed requests of each page.
 With --explain, each SELECT of the page under EXPLAIN (ANALYZE, BUFFERS): its execution time and
 shared blocks (with --sql, its whole plan), in a transaction rolled back.
@@ -132,13 +133,23 @@ def main(argv=None) -> int:
                 if sql.lstrip().upper().startswith(("SELECT", "WITH")):
                     plan = explain(connection, sql, params)
                     print(f"  {summary(plan)}  {sql[:160]}")
-        times, walls = [], []
+        times, walls, dbs = [], [], []
         prof = cProfile.Profile(time.process_time) if args.profile and kind != "trivial" else None
+
+        def in_db(execute, sql, params, *rest, dbs=dbs):
+            start = time.perf_counter()
+            try:
+                return execute(sql, params, *rest)
+            finally:
+                dbs[-1] += (time.perf_counter() - start) * 1000
+
         for _ in range(args.repeat):
+            dbs.append(0.0)
             t, w = time.process_time(), time.perf_counter()
             if prof:
                 prof.enable()
-            r = c.get(path)
+            with connection.execute_wrapper(in_db):
+                r = c.get(path)
             if prof:
                 prof.disable()
             times.append((time.process_time() - t) * 1000)
@@ -150,6 +161,7 @@ def main(argv=None) -> int:
         print(
             f"{client:<9} {label:<42} cpu p50 {med:7.1f} ms  min {min(times):7.1f} ms  "
             f"wall p50 {statistics.median(walls):7.1f} ms  "
+            f"db p50 {statistics.median(dbs):6.1f} min {min(dbs):6.1f} ms  "
             f"{len(r.content) / 1024:6.1f} KB  {len(queries)} queries"
         )
         if prof and args.dump:
