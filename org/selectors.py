@@ -37,8 +37,8 @@ def person_search(*, user, query: str, include_inactive: bool = False, limit: in
     """The people whose first name, last name, username or e-mail address contain every word of
     ``query`` (so "olivia ägare" finds Olivia Ägare), at most ``limit``, by name; active people
     only unless ``include_inactive``. Every member of staff may find every other, as the lists of
-    people did before they were replaced by this search (issue 12). The trigram indexes of
-    migration org/0011 serves these icontains on PostgreSQL (PersonText). Issue 12: only the first ``limit``
+    people did before they were replaced by this search (issue 12). The trigram index of migration
+    org/0011 serves these icontains on PostgreSQL (PersonText). Issue 12: only the first ``limit``
     matches are read (core.search.first_matches), those the query names exactly first."""
     words = query.split()[:5]
     if len(query.strip()) < PERSON_SEARCH_MIN_LENGTH or not words:
