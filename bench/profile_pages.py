@@ -8,8 +8,12 @@ Each page of bench/http_pages.py's list (``--only`` filters on the label) is req
 Django's test client, logged in with ``force_login`` as the page's client, --warmup times and then
 --repeat times; it prints the median CPU time of the process per request (``time.process_time``:
 the machine's other load does not count, unlike wall time; on a busy machine the minimum is
-the steadier figure, so it is printed too) and the query count. With --profile,
+the steadier figure, so it is printed too), the median wall time (which includes the database's
+time, not the process's), the time spent waiting for the database's answers (median and minimum
+of the requests' sums) and the query count. With --profile,
 cProfile's 25 costliest functions (cumulative and own time) of the timed requests of each page.
+With --explain, each SELECT of the page under EXPLAIN (ANALYZE, BUFFERS): its execution time and
+shared blocks (with --sql, its whole plan), in a transaction rolled back.
 """
 
 import argparse
@@ -18,6 +22,7 @@ import io
 import json
 import os
 import pstats
+import re
 import statistics
 import sys
 import tempfile
@@ -26,6 +31,28 @@ import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def explain(connection, sql: str, params) -> list[str]:
+    """The plan of one query, run with EXPLAIN (ANALYZE, BUFFERS) in a transaction rolled back."""
+    from django.db import transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        plan = [row[0] for row in cursor.fetchall()]
+        transaction.set_rollback(True)
+    return plan
+
+
+def summary(plan: list[str]) -> str:
+    """The execution time and the shared blocks (hit + read) of the plan's top node."""
+    blocks = 0
+    for line in plan:
+        if "Buffers: shared" in line:
+            blocks = sum(int(n) for n in re.findall(r"(?:hit|read)=(\d+)", line.split("Buffers:")[1].split(",")[0]))
+            break
+    ms = next((line.split(":")[1].strip() for line in plan if line.startswith("Execution Time")), "?")
+    return f"{ms:>12}  {blocks:7d} blocks"
 
 
 def main(argv=None) -> int:
@@ -39,6 +66,12 @@ def main(argv=None) -> int:
     p.add_argument("--profile", action="store_true")
     p.add_argument("--top", type=int, default=25)
     p.add_argument("--sql", action="store_true", help="print each query of the page with its time")
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="EXPLAIN (ANALYZE, BUFFERS) each SELECT of the page (in a transaction rolled back): "
+        "its execution time and shared blocks, and with --sql its plan",
+    )
     p.add_argument("--save", help="write each page's HTML to DIR (to compare two versions)")
     p.add_argument("--dump", help="write each page's cProfile stats to DIR/<client>-<n>.prof")
     args = p.parse_args(argv)
@@ -93,22 +126,42 @@ def main(argv=None) -> int:
         if args.sql:
             for ms, sql, params in queries:
                 print(f"  {ms:8.1f} ms  {sql[:3000]}  {params}")
-        times = []
+                if args.explain and sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                    print("\n".join("      " + line for line in explain(connection, sql, params)))
+        elif args.explain:
+            for _ms, sql, params in queries:
+                if sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                    plan = explain(connection, sql, params)
+                    print(f"  {summary(plan)}  {sql[:160]}")
+        times, walls, dbs = [], [], []
         prof = cProfile.Profile(time.process_time) if args.profile and kind != "trivial" else None
+
+        def in_db(execute, sql, params, *rest, dbs=dbs):
+            start = time.perf_counter()
+            try:
+                return execute(sql, params, *rest)
+            finally:
+                dbs[-1] += (time.perf_counter() - start) * 1000
+
         for _ in range(args.repeat):
-            t = time.process_time()
+            dbs.append(0.0)
+            t, w = time.process_time(), time.perf_counter()
             if prof:
                 prof.enable()
-            r = c.get(path)
+            with connection.execute_wrapper(in_db):
+                r = c.get(path)
             if prof:
                 prof.disable()
             times.append((time.process_time() - t) * 1000)
+            walls.append((time.perf_counter() - w) * 1000)
         med = statistics.median(times)
         if args.save:
             name = f"{client}-{label.replace(' ', '_').replace(',', '')}.html"
             (Path(args.save) / name).write_bytes(r.content)
         print(
             f"{client:<9} {label:<42} cpu p50 {med:7.1f} ms  min {min(times):7.1f} ms  "
+            f"wall p50 {statistics.median(walls):7.1f} ms  "
+            f"db p50 {statistics.median(dbs):6.1f} min {min(dbs):6.1f} ms  "
             f"{len(r.content) / 1024:6.1f} KB  {len(queries)} queries"
         )
         if prof and args.dump:

@@ -1,4 +1,4 @@
-from django.db.models import Q
+from django.db.models import CharField, Func, Q
 from django.shortcuts import get_object_or_404
 
 from core.search import best_first, first_matches
@@ -37,8 +37,8 @@ def person_search(*, user, query: str, include_inactive: bool = False, limit: in
     """The people whose first name, last name, username or e-mail address contain every word of
     ``query`` (so "olivia ägare" finds Olivia Ägare), at most ``limit``, by name; active people
     only unless ``include_inactive``. Every member of staff may find every other, as the lists of
-    people did before they were replaced by this search (issue 12). The trigram indexes of
-    migration org/0005 serve these icontains on PostgreSQL. Issue 12: only the first ``limit``
+    people did before they were replaced by this search (issue 12). The trigram index of migration
+    org/0011 serves these icontains on PostgreSQL (PersonText). Issue 12: only the first ``limit``
     matches are read (core.search.first_matches), those the query names exactly first."""
     words = query.split()[:5]
     if len(query.strip()) < PERSON_SEARCH_MIN_LENGTH or not words:
@@ -64,22 +64,36 @@ class PersonStatus:
     LEFT = "left"  # has left KI
 
 
+class PersonText(Func):
+    """A person's first name, last name, username and e-mail address joined by spaces. A search
+    word has no space in it, so it is in this text exactly when it is in one of the four; and one
+    trigram index on it (org_user_person_trgm, migration org/0011, on UPPER of exactly this SQL)
+    serves the search, where PostgreSQL priced four indexes OR'ed above a scan of every person
+    (issue 12, fifth pass: 3 ms at 5 000 people, and growing with them)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || ' ' || "
+    output_field = CharField()
+
+    def __init__(self):
+        super().__init__("first_name", "last_name", "username", "email")
+
+
 def _matching(people, query: str):
     """People whose name, username or e-mail address contain every word of ``query`` (at most five
     words), as person_search matches them."""
-    for word in query.split()[:5]:
-        people = people.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(username__icontains=word)
-            | Q(email__icontains=word)
-        )
+    words = query.split()[:5]
+    if not words:
+        return people
+    people = people.alias(_person_text=PersonText())
+    for word in words:
+        people = people.filter(_person_text__icontains=word)
     return people
 
 
 def person_list(*, user, query: str = "", role: str = "", status: str = ""):
     """The People page's list (issue 13): everyone, those who have left included, narrowed by a
-    search (name, username, e-mail: the trigram indexes of org/0005 serve it on PostgreSQL), a role
+    search (name, username, e-mail: the trigram index of org/0011 serves it on PostgreSQL), a role
     and a status; by name, with a total order for pagination. Unit and roles come in a fixed number
     of queries. The page itself is for org.permissions.can_manage_people."""
     people = _matching(User.objects.all(), query)

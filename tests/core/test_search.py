@@ -219,3 +219,14 @@ def test_the_stop_words_are_those_of_both_postgresql_configurations(db):
                 cursor.execute("SELECT numnode(to_tsquery(%s::regconfig, %s))", [config, word])
                 empty.append(cursor.fetchone()[0] == 0)
             assert all(empty) == (word in STOP_WORDS_OF_EVERY_CONFIG), (word, empty)
+
+
+def test_comms_searches_the_records_with_no_condition_on_the_accounts(comms, manager, scene):
+    """Issue 12, fifth pass: those who read every account search the records alone; a semi-join
+    on every account made PostgreSQL expect thousands of matches and start a parallel worker."""
+    from records.search import find_blocks, find_questions, find_removed_posts
+
+    for find in (find_questions, find_removed_posts, find_blocks):
+        assert "accounts_socialaccount" not in str(find(comms, ["kryptovalutor"]).order_by().values("pk").query)
+        # a manager's stays scoped to their units' accounts, in the query
+        assert "accounts_socialaccount" in str(find(manager, ["kryptovalutor"]).order_by().values("pk").query)
