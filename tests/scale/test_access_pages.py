@@ -43,3 +43,6 @@ def test_the_partner_list_is_flat(client, comms):
     grow(6)
     client.force_login(comms)
     assert_flat(client, reverse("accounts:partners"), lambda: grow(40))
+    # A partner's edit form is the same page, the list beside it.
+    first = CollaborationPartner.objects.order_by("pk").first()
+    assert_flat(client, reverse("accounts:partner-update", args=[first.pk]), lambda: grow(40))

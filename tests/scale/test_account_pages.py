@@ -121,7 +121,7 @@ def test_the_account_history(client, evidence_account, comms, who, query, reques
     assert_bounded(client, url, lambda: grow_account(evidence_account, comms, 40))
 
 
-@pytest.mark.parametrize("who", ["owner", "auditor"])
+@pytest.mark.parametrize("who", ["owner", "auditor", "comms"])
 def test_the_account_monitoring(client, evidence_account, comms, who, request):
     grow_account(evidence_account, comms, 40)
     client.force_login(request.getfixturevalue(who))
@@ -169,6 +169,28 @@ def test_the_to_do_page_of_a_manager(client, evidence_account, manager):
     client.force_login(manager)
     assert_bounded(client, reverse("approvals:todo"), lambda: grow(15))
     for section in ("to_decide", "retroactive", "routed_criticism", "cover_needed", "publishers"):
+        assert_bounded(client, reverse("approvals:todo-section", args=[section]), lambda: grow(30))
+
+
+def test_the_to_do_page_of_an_owner(client, owner):
+    """Requests to finish, approved accounts to put live, accounts being decommissioned, access
+    to review (live for years, never reviewed) and coverage gaps, all the owner's."""
+    long_ago = timezone.now() - 3 * 365 * DAY
+
+    def grow(n):
+        add_accounts(n, owner=owner, created_by=owner, status=AccountStatus.DRAFT, activated_at=None)
+        add_accounts(n, owner=owner, status=AccountStatus.APPROVED, activated_at=None)
+        add_accounts(n, owner=owner, status=AccountStatus.DECOMMISSIONING)
+        for account in add_accounts(n, owner=owner, activated_at=long_ago):
+            factories.FindingFactory(account=account, rule="coverage-gap")
+
+    grow(12)
+    client.force_login(owner)
+    assert_bounded(client, reverse("approvals:todo"), lambda: grow(15))
+    sections = ("my_requests", "to_go_live", "decommissioning", "access_review", "cover_needed")
+    totals = {s.key: s.total for s in client.get(reverse("approvals:todo")).context["sections"]}
+    assert all(totals[key] >= 27 for key in sections), totals  # each section grew
+    for section in sections:
         assert_bounded(client, reverse("approvals:todo-section", args=[section]), lambda: grow(30))
 
 

@@ -47,7 +47,7 @@ REGISTERS = ("removed-posts", "questions", "blocks", "media-consents", "records-
 PAGES = [
     (slug, who)
     for slug in REGISTERS
-    for who in ("owner", "manager", "comms", "registrar")
+    for who in ("owner", "manager", "comms", "registrar", "auditor")
     if not (slug == "records-requests" and who in ("owner", "manager"))
 ]
 
