@@ -205,16 +205,17 @@ def test_absences(client, owner):
     assert_bounded(client, reverse("monitoring:absences"), lambda: grow(40))
 
 
-def test_the_approval_page_of_a_manager(client, evidence_account, manager, owner, deputy):
-    """The request to decide lists the unit's other accounts: the first of them, not all. (Its
-    handover form offers every person: people grow with KI, and that field is being replaced by
-    a search, so the accounts grow here with the same two people.)"""
+@pytest.mark.parametrize("who", ["manager", "comms"])
+def test_the_approval_page(client, evidence_account, owner, deputy, who, request):
+    """The request to decide (for comms, to follow) lists the unit's other accounts: the first of
+    them, not all. (Its handover form offers every person: people grow with KI, and that field is
+    being replaced by a search, so the accounts grow here with the same two people.)"""
     unit = evidence_account.unit
-    request = factories.staffed_account(unit=unit, status=AccountStatus.AWAITING_MANAGER, activated_at=None)
+    waiting = factories.staffed_account(unit=unit, status=AccountStatus.AWAITING_MANAGER, activated_at=None)
 
     def grow(n):
         add_accounts(n, unit=unit, owner=owner, deputy=deputy)
 
     grow(30)
-    client.force_login(manager)
-    assert_bounded(client, reverse("approvals:detail", args=[request.pk]), lambda: grow(40))
+    client.force_login(request.getfixturevalue(who))
+    assert_bounded(client, reverse("approvals:detail", args=[waiting.pk]), lambda: grow(40))
