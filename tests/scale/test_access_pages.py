@@ -24,11 +24,11 @@ def _publishers(account, n: int) -> None:
 
 
 @pytest.mark.parametrize("who", ["owner", "manager", "comms"])
-@pytest.mark.parametrize("page", ["access", "detail"])
-def test_the_access_pages_are_flat(client, request, evidence_account, who, page):
+@pytest.mark.parametrize("url_name", ["accounts:access", "accounts:detail"])
+def test_the_access_pages_are_flat(client, request, evidence_account, who, url_name):
     _publishers(evidence_account, 6)
     client.force_login(request.getfixturevalue(who))
-    url = reverse(f"accounts:{page}", args=[evidence_account.pk])
+    url = reverse(url_name, args=[evidence_account.pk])
     assert_flat(client, url, lambda: _publishers(evidence_account, 34))
 
 
