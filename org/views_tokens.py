@@ -13,6 +13,7 @@ from django.views.decorators.cache import cache_control
 from django.views.generic import TemplateView
 
 from core.exceptions import ApplicationError
+from core.pagination import paginate
 from org import api_tokens
 
 LIFETIMES = [
@@ -47,7 +48,9 @@ class ApiTokenListView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.setdefault("form", ApiTokenForm())
-        context.update(tokens=api_tokens.api_token_list(user=self.request.user), now=timezone.now())
+        # A page at a time: revoked and expired tokens stay listed, however many (issue 12).
+        page = paginate(self.request, api_tokens.api_token_list(user=self.request.user))
+        context.update(page_obj=page, tokens=page.object_list, now=timezone.now())
         return context
 
     def post(self, request):

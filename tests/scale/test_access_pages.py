@@ -24,11 +24,11 @@ def _publishers(account, n: int) -> None:
 
 
 @pytest.mark.parametrize("who", ["owner", "manager", "comms"])
-@pytest.mark.parametrize("page", ["access", "detail"])
-def test_the_access_pages_are_flat(client, request, evidence_account, who, page):
+@pytest.mark.parametrize("url_name", ["accounts:access", "accounts:detail"])
+def test_the_access_pages_are_flat(client, request, evidence_account, who, url_name):
     _publishers(evidence_account, 6)
     client.force_login(request.getfixturevalue(who))
-    url = reverse(f"accounts:{page}", args=[evidence_account.pk])
+    url = reverse(url_name, args=[evidence_account.pk])
     assert_flat(client, url, lambda: _publishers(evidence_account, 34))
 
 
@@ -43,3 +43,6 @@ def test_the_partner_list_is_flat(client, comms):
     grow(6)
     client.force_login(comms)
     assert_flat(client, reverse("accounts:partners"), lambda: grow(40))
+    # A partner's edit form is the same page, the list beside it.
+    first = CollaborationPartner.objects.order_by("pk").first()
+    assert_flat(client, reverse("accounts:partner-update", args=[first.pk]), lambda: grow(40))

@@ -121,7 +121,7 @@ def test_the_account_history(client, evidence_account, comms, who, query, reques
     assert_bounded(client, url, lambda: grow_account(evidence_account, comms, 40))
 
 
-@pytest.mark.parametrize("who", ["owner", "auditor"])
+@pytest.mark.parametrize("who", ["owner", "auditor", "comms"])
 def test_the_account_monitoring(client, evidence_account, comms, who, request):
     grow_account(evidence_account, comms, 40)
     client.force_login(request.getfixturevalue(who))
@@ -172,6 +172,28 @@ def test_the_to_do_page_of_a_manager(client, evidence_account, manager):
         assert_bounded(client, reverse("approvals:todo-section", args=[section]), lambda: grow(30))
 
 
+def test_the_to_do_page_of_an_owner(client, owner):
+    """Requests to finish, approved accounts to put live, accounts being decommissioned, access
+    to review (live for years, never reviewed) and coverage gaps, all the owner's."""
+    long_ago = timezone.now() - 3 * 365 * DAY
+
+    def grow(n):
+        add_accounts(n, owner=owner, created_by=owner, status=AccountStatus.DRAFT, activated_at=None)
+        add_accounts(n, owner=owner, status=AccountStatus.APPROVED, activated_at=None)
+        add_accounts(n, owner=owner, status=AccountStatus.DECOMMISSIONING)
+        for account in add_accounts(n, owner=owner, activated_at=long_ago):
+            factories.FindingFactory(account=account, rule="coverage-gap")
+
+    grow(12)
+    client.force_login(owner)
+    assert_bounded(client, reverse("approvals:todo"), lambda: grow(15))
+    sections = ("my_requests", "to_go_live", "decommissioning", "access_review", "cover_needed")
+    totals = {s.key: s.total for s in client.get(reverse("approvals:todo")).context["sections"]}
+    assert all(totals[key] >= 27 for key in sections), totals  # each section grew
+    for section in sections:
+        assert_bounded(client, reverse("approvals:todo-section", args=[section]), lambda: grow(30))
+
+
 def test_absences(client, owner):
     def grow(n):
         for i in range(n):
@@ -183,16 +205,17 @@ def test_absences(client, owner):
     assert_bounded(client, reverse("monitoring:absences"), lambda: grow(40))
 
 
-def test_the_approval_page_of_a_manager(client, evidence_account, manager, owner, deputy):
-    """The request to decide lists the unit's other accounts: the first of them, not all. (Its
-    handover form offers every person: people grow with KI, and that field is being replaced by
-    a search, so the accounts grow here with the same two people.)"""
+@pytest.mark.parametrize("who", ["manager", "comms"])
+def test_the_approval_page(client, evidence_account, owner, deputy, who, request):
+    """The request to decide (for comms, to follow) lists the unit's other accounts: the first of
+    them, not all. (Its handover form offers every person: people grow with KI, and that field is
+    being replaced by a search, so the accounts grow here with the same two people.)"""
     unit = evidence_account.unit
-    request = factories.staffed_account(unit=unit, status=AccountStatus.AWAITING_MANAGER, activated_at=None)
+    waiting = factories.staffed_account(unit=unit, status=AccountStatus.AWAITING_MANAGER, activated_at=None)
 
     def grow(n):
         add_accounts(n, unit=unit, owner=owner, deputy=deputy)
 
     grow(30)
-    client.force_login(manager)
-    assert_bounded(client, reverse("approvals:detail", args=[request.pk]), lambda: grow(40))
+    client.force_login(request.getfixturevalue(who))
+    assert_bounded(client, reverse("approvals:detail", args=[waiting.pk]), lambda: grow(40))

@@ -39,9 +39,10 @@ def add_deliveries(endpoint, n: int) -> None:
     )
 
 
-def test_the_case_list_is_flat(client, comms):
+@pytest.mark.parametrize("who", ["comms", "auditor"])
+def test_the_case_list_is_flat(client, request, who):
     add_cases(30)
-    client.force_login(comms)
+    client.force_login(request.getfixturevalue(who))
     assert_flat(client, reverse("records:impostor-cases"), lambda: add_cases(60))
     assert_flat(client, reverse("records:impostor-cases") + "?status=new", lambda: add_cases(60))
 

@@ -147,3 +147,21 @@ def test_the_access_review_is_flat(client, owner, evidence_account):
     grow(6)
     client.force_login(owner)
     assert_flat(client, reverse("accounts:access-review", args=[evidence_account.pk]), lambda: grow(34))
+
+
+# The user's API tokens (issue 14): at most MAX_USABLE_TOKENS in use, but revoked and expired ones
+# stay listed, a page at a time.
+def _revoked_tokens(user, n: int) -> None:
+    from org.models import ApiToken
+
+    now = timezone.now()
+    ApiToken.objects.bulk_create(
+        ApiToken(user=user, name=f"script {i}", prefix=f"p{i}", digest=f"{user.pk}-{next(_n)}", revoked_at=now)
+        for i in range(n)
+    )
+
+
+def test_the_api_token_list_is_flat(client, owner):
+    _revoked_tokens(owner, 30)
+    client.force_login(owner)
+    assert_bounded(client, reverse("api-tokens:list"), lambda: _revoked_tokens(owner, 40))

@@ -137,7 +137,7 @@ def test_the_blocking_log(client, evidence_account, who, request):
     )
 
 
-@pytest.mark.parametrize("who", ["owner", "auditor"])
+@pytest.mark.parametrize("who", ["owner", "auditor", "comms"])
 def test_the_consent_register(client, evidence_account, who, request):
     add_consents(evidence_account, 30)
     client.force_login(request.getfixturevalue(who))
@@ -145,7 +145,7 @@ def test_the_consent_register(client, evidence_account, who, request):
     assert_bounded(client, url, lambda: add_consents(evidence_account, 40))
 
 
-@pytest.mark.parametrize("who", ["owner", "manager"])
+@pytest.mark.parametrize("who", ["owner", "manager", "comms"])
 def test_removed_posts(client, evidence_account, who, request):
     add_incidents(evidence_account, 30)
     client.force_login(request.getfixturevalue(who))
@@ -162,7 +162,8 @@ def test_questions_and_comments(client, evidence_account, manager, who, request)
     assert_bounded(client, url, lambda: add_inquiries(evidence_account, 80, routed_to=manager, answered_by=manager))
 
 
-def test_the_response_times_of_a_unit(client, manager, evidence_account):
+@pytest.mark.parametrize("who", ["manager", "comms"])
+def test_the_response_times_of_a_unit(client, evidence_account, who, request):
     """The manager's unit page of response times (ANS-1): more accounts, each with questions."""
     department = evidence_account.unit.parent
 
@@ -172,7 +173,7 @@ def test_the_response_times_of_a_unit(client, manager, evidence_account):
             add_inquiries(account, 4)
 
     grow(30)
-    client.force_login(manager)
+    client.force_login(request.getfixturevalue(who))
     assert_bounded(client, reverse("records:unit-inquiries", args=[department.pk]), lambda: grow(40))
 
 
@@ -209,7 +210,7 @@ def test_weeding(client, evidence_account, who, request):
     )
 
 
-@pytest.mark.parametrize("who", ["owner", "auditor"])
+@pytest.mark.parametrize("who", ["owner", "auditor", "comms"])
 def test_screenshots(client, evidence_account, who, request):
     def grow(n):
         for _ in range(n):

@@ -197,3 +197,28 @@ def test_the_report_on_screen_from_kept_figures_is_flat(client, users, tree, who
     assert response.context["kept_at"] is not None and "too_large" not in response.context
     assert len(response.context["rows"]) == 5 and response.context["account_count"] == 24
     assert queries < 30
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_the_compliance_report_in_the_api_is_flat(client, users, tree, who):
+    """The API's report lists every account of its scope up to REPORTS_INLINE_MAX_ACCOUNTS (a
+    larger scope is refused): the answer grows with them, by design, but its queries do not."""
+    grow = grower(tree[:3], 4, 12)
+    client.force_login(users[who])
+    url = reverse("api:compliance") + f"?unit={tree[0].pk}&start={PERIOD['start']}&end={PERIOD['end']}"
+    assert_flat(client, url, grow)
+    assert len(client.get(url).json()["accounts"]) == 12
+
+
+@pytest.mark.parametrize("who", ["comms", "manager", "owner"])
+@pytest.mark.parametrize("url_name", ["reports:inventory-csv", "reports:inventory-xlsx"])
+def test_the_inventory_exports_read_in_a_fixed_number_of_queries(client, request, tree, who, url_name, settings):
+    """The inventory as a file is the whole list, by design (XLSX up to REPORTS_INLINE_MAX_ACCOUNTS
+    within the request): it grows with the accounts, its queries do not."""
+    settings.REPORTS_INLINE_MAX_ACCOUNTS = 100
+    grow = grower(tree[:3], 4, 12)
+    client.force_login(request.getfixturevalue(who))
+    assert_flat(client, reverse(url_name), grow, max_bytes=1_000_000)
+    if url_name.endswith("csv"):  # every account, the owner's the public ones
+        response = client.get(reverse(url_name))
+        assert b"".join(response.streaming_content).decode().count("\n") == 1 + 12
