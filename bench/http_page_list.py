@@ -4,7 +4,7 @@ http_pages.py so that each module stays short."""
 
 
 def searched(p: dict) -> str:
-    """The searches' word: one that matches 112 accounts at every size (a full page of each list),
+    """The searches' word: one that matches 112 accounts at each power of ten (a full page of each list),
     so the two sizes compare the same search, not one that matches a hundred times more: "bench1"
     at 1 000 accounts (bench1, bench10-19, bench100-199, bench1000), "bench100" at 100 000 (bench100,
     bench1000-1009, bench10000-10099, bench100000). A search whose matches grow with the inventory

@@ -123,7 +123,7 @@ def _bench_pages():
 
     picks = dict.fromkeys(["account", "mid_unit", "department", "leaf_unit", "platform", "person", "leaver"], 7)
     picks |= dict.fromkeys(["records_request", "impostor_case", "webhook"], 7)
-    picks |= {"half": "2026-2", "pending": [7], "registrar": "r", "auditor": "a"}
+    picks |= {"half": "2026-2", "pending": [7], "registrar": "r", "auditor": "a", "accounts": 1000}
     return http_pages.pages(picks)
 
 
@@ -146,3 +146,19 @@ def test_the_page_benchmark_requests_every_register_and_queue():
     paths = {path for _client, _label, path, _kind in _bench_pages()}
     assert {slug for slug in REGISTERS if f"/registers/{slug}/" not in paths} == set()
     assert {slug for slug, queue in QUEUES.items() if queue.url() not in paths} == set()
+
+
+def test_the_page_benchmark_searches_for_as_many_accounts_at_both_sizes():
+    """Issue 12: the searched pages compare the same search at 1 000 and 100 000 accounts (the
+    seeded handles are bench1 … benchN), not one that matches a hundred times more."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from http_page_list import searched
+
+    def matches(n):
+        word = searched({"accounts": n})
+        return sum(word in f"bench{i}" for i in range(1, n + 1))
+
+    assert matches(1_000) == matches(100_000) == 112
