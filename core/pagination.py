@@ -24,10 +24,12 @@ deep page (and whether a next one exists) is always known. Where the total is a 
 **Searched lists** (`searched=True`): a search by fragments (trigram indexes on PostgreSQL) that
 matches a thousand accounts made PostgreSQL walk the whole list in its order (the name index),
 expecting matches early, while the matches cluster (issue 12: 108 ms at 100 000 accounts). A
-searched list counts up to settings.PAGINATION_SEARCH_COUNT_LIMIT, and when its matches are no
-more than that the page is read from them alone (``pk IN (SELECT pk … LIMIT n)``, which PostgreSQL
-plans apart from the order: the search's own indexes, then a sort of at most n rows). Past it the
-matches are a large part of the list and walking the list's order finds a page of them early.
+searched list reads the primary keys of up to settings.PAGINATION_SEARCH_COUNT_LIMIT + 1 matches
+(by the search's own indexes, in no order) instead of counting them, and when they are all its
+matches the page is read from them by primary key (``pk IN (…)``, then a sort of at most n rows):
+the search's indexes are read once a request (issue 12, fifth pass: the count, the page and its
+subquery read the trigram indexes three times). Past the limit the matches are a large part of
+the list and walking the list's order finds a page of them early.
 """
 
 from django.conf import settings
@@ -78,6 +80,13 @@ class BoundedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         rows = self.object_list if self.count_from is None else self.count_from
+        if self.searched and hasattr(rows, "values_list") and hasattr(self.object_list, "filter"):
+            # A search reads the primary keys of its first limit + 1 matches instead of counting
+            # them: the count is how many came, and when they are all the matches the page is read
+            # from them by primary key (page()), so the search's indexes are read once a request,
+            # not again for the page (three bitmap scans of the trigram indexes before).
+            self.match_ids = list(rows.order_by().values_list("pk", flat=True)[: self.limit + 1])
+            return len(self.match_ids)
         if hasattr(rows, "order_by") and hasattr(rows, "count"):
             counted = bounded_count(rows, self.limit)
         else:
@@ -88,10 +97,8 @@ class BoundedPaginator(Paginator):
         number = self.validate_number(number)
         if self.searched and self.more_than is None and hasattr(self.object_list, "filter"):
             # Every match is among the first limit + 1 of the search in any order: read the page
-            # from those (once; get_page may ask twice).
-            matches = self.object_list if self.count_from is None else self.count_from
-            ids = matches.order_by().values("pk")[: self.limit + 1]
-            self.object_list, self.searched = self.object_list.filter(pk__in=Subquery(ids)), False
+            # from those (once; get_page may ask twice), by primary key.
+            self.object_list, self.searched = self.object_list.filter(pk__in=self.match_ids), False
         return super().page(number)
 
     @property
