@@ -221,6 +221,7 @@ def measure(base: str, sessions: dict, page_list, repeat: int, warmup: int) -> d
     """{(client, label): {"p50", "p95", "bytes", "queries", "status", "html"}}, times in ms."""
     samples: dict = {(c, label): [] for c, label, _p, _k in page_list}
     facts: dict = {}
+    fact_list: dict = {}
 
     def one(client, label, path):
         start = time.perf_counter()
@@ -245,16 +246,19 @@ def measure(base: str, sessions: dict, page_list, repeat: int, warmup: int) -> d
             elapsed, fact = one(client, label, path)
             samples[(client, label)].append(elapsed)
             facts.setdefault((client, label), set()).add(fact)
+            fact_list.setdefault((client, label), []).append(fact)
     result = {}
     for key, times in samples.items():
         statuses = {f[0] for f in facts[key]}
-        counts = {f[2] for f in facts[key]}
+        # The most common count: a per-process cache (org.unit_cache) runs one query more on the
+        # first request of each gunicorn worker that needs it, whichever request that is.
+        counts = [f[2] for f in fact_list[key]]
         result[key] = {
             "n": len(times),
             "p50": statistics.median(times),
             "p95": percentile(times, 0.95),
             "bytes": max(f[1] for f in facts[key]),
-            "queries": "/".join(sorted(str(c) for c in counts)),
+            "queries": str(max(sorted(set(counts), key=str), key=counts.count)),
             "status": "/".join(str(s) for s in sorted(statuses)),
             "html": any(f[3] for f in facts[key]),
         }
