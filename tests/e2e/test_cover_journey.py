@@ -1,7 +1,7 @@
 """Temporary cover in a real browser (MON-2, DECOM-2): the demo owner finds a predicted coverage
 gap on "To do", opens the account's cover page, picks a stand-in with the person picker and the
-keyboard, and records the period; the cover shows on the account page. axe-core finds nothing
-serious on the cover page or the to-do page."""
+keyboard, and records the period; the cover shows on the account page; then cancels it, and the
+stand-in is e-mailed. axe-core finds nothing serious on the cover page or the to-do page."""
 
 import datetime
 import re
@@ -13,6 +13,7 @@ from django.utils import timezone
 from monitoring.choices import CoverMeasure
 from monitoring.cover import cover_needed
 from monitoring.models import Cover, Finding
+from notifications.models import Notification
 from org.calendar import local_day
 from org.models import User
 from tests.e2e.a11y import page_problems
@@ -62,3 +63,11 @@ def test_the_owner_names_a_stand_in_for_a_predicted_gap(demo, as_user):
     assert (cover.measure, cover.last_day, cover.recorded_by) == (CoverMeasure.STAND_IN, last, owner)
     page.goto(demo.url + account.get_absolute_url())
     expect(page.locator("main")).to_contain_text(re.compile(r"(Vikarie|Stand-in): Johan Redaktör"))
+
+    # Plans change: the owner cancels the cover; the stand-in is told (cover-cancelled, MON-2).
+    page.goto(demo.url + reverse("monitoring:cover", args=[account.pk]))
+    page.locator(f'form[action="{reverse("monitoring:cover-cancel", args=[cover.pk])}"] button').click()
+    expect(page.locator("main")).not_to_contain_text("Johan Redaktör")
+    assert not Cover.objects.filter(pk=cover.pk).exists()
+    told = Notification.objects.get(kind="cover-cancelled", recipient__username="editor1")
+    assert account.name in told.subject and first.isoformat() in told.body_text
