@@ -8,6 +8,7 @@ import datetime
 import secrets
 
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,8 +24,14 @@ MAX_USABLE_TOKENS = 20
 
 
 def api_token_list(*, user):
-    """The user's own tokens, newest first (never anyone else's)."""
-    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+    """The user's own tokens (never anyone else's): those still usable first, so that the first
+    page shows them however many revoked and expired ones follow, then newest first."""
+    unusable = Q(revoked_at__isnull=False) | Q(expires_at__lte=timezone.now())
+    return (
+        ApiToken.objects.filter(user=user)
+        .alias(unusable=ExpressionWrapper(unusable, output_field=BooleanField()))
+        .order_by("unusable", "-created_at", "-id")
+    )
 
 
 def api_token_get(*, user, pk: int) -> ApiToken:

@@ -186,6 +186,23 @@ def test_the_page_lists_only_the_users_own_tokens(client, owner, outsider):
     assert "Someone else" not in content
 
 
+def test_the_usable_tokens_come_first_however_many_revoked_ones_are_newer(client, owner):
+    """Issue 12: the page is a page at a time; a token still in use is on the first page even when
+    more than a page of newer tokens were revoked or have expired."""
+    in_use, _secret = api_token_create(actor=owner, name="Still in use")
+    for n in range(30):
+        token, _secret = api_token_create(actor=owner, name=f"Old {n}")
+        api_token_revoke(actor=owner, token_id=token.pk)
+    expired = timezone.now() - datetime.timedelta(days=1)
+    ApiToken.objects.filter(name="Old 0").update(revoked_at=None, expires_at=expired)
+    client.force_login(owner)
+
+    content = client.get(PAGE).content.decode()
+
+    assert "Still in use" in content
+    assert content.index("Still in use") < content.index("Old 29")
+
+
 def test_revoking_on_the_page_asks_first_then_revokes(client, owner):
     token, secret = api_token_create(actor=owner, name="script")
     client.force_login(owner)
