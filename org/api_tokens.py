@@ -26,7 +26,8 @@ MAX_USABLE_TOKENS = 20
 def api_token_list(*, user):
     """The user's own tokens (never anyone else's): those still usable first, so that the first
     page shows them however many revoked and expired ones follow, then newest first."""
-    unusable = Q(revoked_at__isnull=False) | Q(expires_at__lte=timezone.now())
+    # Never NULL (a token that does not expire is not unusable): PostgreSQL sorts NULL last.
+    unusable = Q(revoked_at__isnull=False) | Q(expires_at__isnull=False, expires_at__lte=timezone.now())
     return (
         ApiToken.objects.filter(user=user)
         .alias(unusable=ExpressionWrapper(unusable, output_field=BooleanField()))
