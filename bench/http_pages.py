@@ -126,6 +126,19 @@ def server_env(url: str, var_dir: str, static_root: str) -> dict:
     return env
 
 
+def django_in_process(database_url: str, prefix: str) -> None:
+    """Set Django up in this process on a bench database, with the settings gunicorn gets
+    (bench/page_rows.py, bench/profile_pages.py): a page is then requested with the test client."""
+    var_dir = tempfile.mkdtemp(prefix=prefix)
+    env = server_env(database_url, var_dir, str(Path(var_dir) / "static"))
+    env["ALLOWED_HOSTS"] += ",testserver"
+    os.environ.update(env)
+    sys.path.insert(0, env["PYTHONPATH"])
+    import django
+
+    django.setup()
+
+
 def collectstatic(var_dir: str, static_root: str) -> None:
     env = server_env("sqlite:///" + str(Path(var_dir) / "unused.sqlite3"), var_dir, static_root)
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=BASE_DIR, env=env, check=True)

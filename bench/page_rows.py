@@ -14,10 +14,8 @@ session): the shared bench databases stay as they are. Run it on both sizes and 
 
 import argparse
 import json
-import os
 import re
 import sys
-import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -83,16 +81,9 @@ def main(argv=None) -> int:
     p.add_argument("--against", help="a --json file of another size: list the pages whose rows differ")
     args = p.parse_args(argv)
 
-    from http_pages import pages, server_env
+    from http_pages import django_in_process, pages
 
-    var_dir = tempfile.mkdtemp(prefix="kipolicy-page-rows-")
-    env = server_env(args.database_url, var_dir, str(Path(var_dir) / "static"))
-    env["ALLOWED_HOSTS"] += ",testserver"
-    os.environ.update(env)
-    sys.path.insert(0, env["PYTHONPATH"])
-    import django
-
-    django.setup()
+    django_in_process(args.database_url, "kipolicy-page-rows-")
     from django.conf import settings
     from django.db import connection, transaction
     from django.test import Client

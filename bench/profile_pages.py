@@ -20,12 +20,10 @@ import argparse
 import cProfile
 import io
 import json
-import os
 import pstats
 import re
 import statistics
 import sys
-import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -76,16 +74,9 @@ def main(argv=None) -> int:
     p.add_argument("--dump", help="write each page's cProfile stats to DIR/<client>-<n>.prof")
     args = p.parse_args(argv)
 
-    from http_pages import pages, server_env
+    from http_pages import django_in_process, pages
 
-    var_dir = tempfile.mkdtemp(prefix="kipolicy-profile-")
-    env = server_env(args.database_url, var_dir, str(Path(var_dir) / "static"))
-    env["ALLOWED_HOSTS"] += ",testserver"
-    os.environ.update(env)
-    sys.path.insert(0, env["PYTHONPATH"])
-    import django
-
-    django.setup()
+    django_in_process(args.database_url, "kipolicy-profile-")
     from django.conf import settings
     from django.db import connection
     from django.test import Client
