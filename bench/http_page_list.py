@@ -138,6 +138,7 @@ def list_pages(p: dict) -> list[tuple[str, str, str, str]]:
         ("comms", "covers (account)", f"/accounts/{acct}/monitoring/cover/", "list"),
         ("comms", "records requests", "/records-requests/", "list"),
         ("comms", "partners", "/accounts/partners/", "list"),
+        ("comms", "API tokens (own)", "/profile/api-tokens/", "list"),
         ("anonymous", "known impostors", "/impostors/", "list"),
         ("anonymous", "directory feed (Atom)", "/directory/feed.atom", "list"),
         ("registrar", "trivial view", "/__bench__/trivial/", "trivial"),
