@@ -59,6 +59,25 @@ def test_the_owner_names_a_stand_in_on_the_cover_page_and_the_account_page_shows
     assert "Stand-in: Karin Kollega" in page
 
 
+def test_the_cover_page_says_when_the_stand_in_is_away(client, owner, evidence_account):
+    """MON-2: a day the stand-in has their own absence shows on the cover page's calendar as "the
+    stand-in is away"; the days they can monitor do not."""
+    colleague = factories.UserFactory()
+    Cover.objects.create(
+        account=evidence_account,
+        measure=CoverMeasure.STAND_IN,
+        stand_in=colleague,
+        first_day=TODAY + DAY,
+        last_day=TODAY + 3 * DAY,
+    )
+    factories.AbsenceFactory(person=colleague, first_day=TODAY + 2 * DAY, last_day=TODAY + 2 * DAY)
+    client.force_login(owner)
+
+    page = client.get(cover_url(evidence_account)).content.decode()
+
+    assert page.count("the stand-in is away") == 1
+
+
 def test_a_stand_in_without_a_person_is_a_form_error_and_changes_nothing(client, owner, evidence_account):
     """MON-2: bad input gets a clear message and records nothing."""
     client.force_login(owner)
