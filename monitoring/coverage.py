@@ -33,10 +33,8 @@ def uncovered_gaps(candidates: set[int], first: datetime.date, last: datetime.da
     if not rows:
         return candidates
     stand_ins = {(person, active, left_on) for *_, person, active, left_on in rows if person}
-    absences = Absence.objects.filter(
-        person_id__in={person for person, _a, _l in stand_ins}, first_day__lte=last, last_day__gte=first
-    ).values_list("person_id", "first_day", "last_day")
-    unavailable = stand_ins_unavailable(stand_ins, absences, first, last)
+    away = _absences_of({person for person, _a, _l in stand_ins}, first, last)
+    unavailable = stand_ins_unavailable(stand_ins, away, first, last)
     covers = defaultdict(set)
     for account_id, lo, hi, stand_in, _active, _left_on in rows:
         covers[account_id] |= _days(max(lo, first), min(hi, last)) - unavailable.get(stand_in, set())
@@ -45,25 +43,38 @@ def uncovered_gaps(candidates: set[int], first: datetime.date, last: datetime.da
     return (candidates - set(covers)) | still
 
 
-def stand_ins_unavailable(stand_ins, absences, first: datetime.date, last: datetime.date) -> dict[int, set]:
+def stand_ins_unavailable(stand_ins, away: dict, first: datetime.date, last: datetime.date) -> dict[int, set]:
     """{stand-in: the days of [first, last] they cannot monitor} (MON-2): the days of their own
     registered absences, and every day from when they left KI (or all, once deactivated). A cover
     does not cover those days, so the coverage-gap rule asks for cover again.
 
-    `stand_ins`: (person id, is_active, left_on) of each stand-in; `absences`: (person id, first
-    day, last day) rows that include theirs (others are ignored). No query of its own: the callers
-    read both with what they read anyway."""
+    `stand_ins`: (person id, is_active, left_on) of each stand-in; `away`: {person id: days away}
+    (absent_days), theirs included. No query of its own: the callers read both with what they
+    read anyway."""
     result = defaultdict(set)
-    ids = {person_id for person_id, _active, _left_on in stand_ins}
     for person_id, active, left_on in stand_ins:
         if not active:
             result[person_id] = _days(first, last)
-        elif left_on is not None and left_on <= last:
+            continue
+        if left_on is not None and left_on <= last:
             result[person_id] |= _days(max(left_on, first), last)
-    for person_id, lo, hi in absences:
-        if person_id in ids:
-            result[person_id] |= _days(max(lo, first), min(hi, last))
+        result[person_id] |= away.get(person_id, set())
     return result
+
+
+def absent_days(absences, first: datetime.date, last: datetime.date) -> dict[int, set]:
+    """{person id: the days of [first, last] they are away}, from (person id, first day, last day)
+    rows of their absences."""
+    result = defaultdict(set)
+    for person_id, lo, hi in absences:
+        result[person_id] |= _days(max(lo, first), min(hi, last))
+    return result
+
+
+def _absences_of(person_ids, first, last) -> dict[int, set]:
+    """absent_days of these people, in one query (none without people)."""
+    rows = Absence.objects.filter(person_id__in=person_ids, first_day__lte=last, last_day__gte=first)
+    return absent_days(rows.values_list("person_id", "first_day", "last_day"), first, last)
 
 
 def _away_days(account_ids, first, last) -> dict[int, dict[str, set]]:
@@ -73,14 +84,10 @@ def _away_days(account_ids, first, last) -> dict[int, dict[str, set]]:
         .filter(account_id__in=account_ids, role__in=(Role.OWNER, Role.DEPUTY), person__is_active=True)
         .values_list("account_id", "role", "person_id")
     )
-    absences = defaultdict(set)
-    for person_id, lo, hi in Absence.objects.filter(
-        person_id__in={p for _a, _r, p in holders}, first_day__lte=last, last_day__gte=first
-    ).values_list("person_id", "first_day", "last_day"):
-        absences[person_id] |= _days(max(lo, first), min(hi, last))
+    absences = _absences_of({p for _a, _r, p in holders}, first, last)
     result = defaultdict(lambda: {Role.OWNER: set(), Role.DEPUTY: set()})
     for account_id, role, person_id in holders:
-        result[account_id][role] |= absences[person_id]
+        result[account_id][role] |= absences.get(person_id, set())
     return result
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import SocialAccount
 from core.pagination import page_of
 from monitoring.choices import RunStatus, Severity
-from monitoring.coverage import stand_ins_unavailable
+from monitoring.coverage import absent_days, stand_ins_unavailable
 from monitoring.models import CheckIn, CheckRun, Cover, Finding, PingKey
 from monitoring.rules import RULES
 from monitoring.services import MONITORED_STATUSES, SWEEP_JOB, kept_or_covered_by
@@ -88,9 +88,8 @@ def coverage_calendar(account: SocialAccount, owner, deputy, *, today: datetime.
     # One query for the absences of the owner, the deputy and the stand-ins.
     people = [p.pk for p in (owner, deputy) if p is not None] + [person for person, _a, _l in stand_ins]
     absences = list(Absence.objects.filter(person__in=people, first_day__lte=end, last_day__gte=today))
-    unavailable = stand_ins_unavailable(
-        stand_ins, [(a.person_id, a.first_day, a.last_day) for a in absences], today, end
-    )
+    away = absent_days([(a.person_id, a.first_day, a.last_day) for a in absences], today, end)
+    unavailable = stand_ins_unavailable(stand_ins, away, today, end)
     calendar = []
     for offset in range(days):
         day = today + datetime.timedelta(days=offset)
