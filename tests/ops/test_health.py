@@ -196,7 +196,7 @@ def _health_check_exit_code(*args) -> int | None:
     return outcome.get("code")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the migrations' rows back for later tests
 def test_beats_healthcheck_command_exits_by_the_sweeps_age():
     """docker-compose's beat healthcheck: `manage.py health_check health-sweep --no-http`. Committed
     rows: the command runs its check on a thread of its own, with its own connection."""
